@@ -1,0 +1,54 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev translations lint pytest extract-messages screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d lms/translations
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) lms seed-demo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+
+lint: install-dev
+	$(BIN)/ruff check lms tests migrations wsgi.py
+	$(BIN)/ruff format --check lms tests wsgi.py
+
+pytest: install-dev translations
+	$(BIN)/python -m tests.run
+
+test: lint pytest
+
+# Regenerate the message catalog after changing user-facing strings.
+extract-messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-by-file \
+		--project lms -o lms/translations/messages.pot lms templates
+	$(BIN)/pybabel update --no-fuzzy-matching -i lms/translations/messages.pot -d lms/translations
+
+screenshots: install-dev translations
+	LMS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m browser tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""The incubation-program learning management system."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from lms import commands, errors, i18n, security, web
+from lms.auth.views import bp as auth_bp
+from lms.cohorts.views import bp as cohorts_bp
+from lms.config import env, settings_from_environment
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.progress.views import bp as progress_bp
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings (tests pass theirs here)."""
+    app = Flask(
+        __name__,
+        instance_path=env("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings_from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    security.init_security(app)
+    security.check_declarations(app)
+    errors.register_errorhandlers(app)
+    web.register_response_hooks(app)
+    commands.register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    level = app.config["LMS_LOG_LEVEL"]
+    app.logger.setLevel(level)
+    logging.getLogger("lms").setLevel(level)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        web.configure_database(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(progress_bp)
+    app.register_blueprint(cohorts_bp)

@@ -1,0 +1,52 @@
+"""Who may see and change what in a cohort."""
+
+from sqlalchemy import select
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Cohort, Enrollment, cohort_mentors
+from lms.extensions import db
+
+
+def is_mentor_of(user: User, cohort: Cohort) -> bool:
+    """Is this person a mentor assigned to this cohort?"""
+    if user.role != Role.MENTOR:
+        return False
+    found = db.session.scalar(
+        select(cohort_mentors.c.mentor_id).where(
+            cohort_mentors.c.cohort_id == cohort.id, cohort_mentors.c.mentor_id == user.id
+        )
+    )
+    return found is not None
+
+
+def is_learner_in(user: User, cohort: Cohort) -> bool:
+    """Is this person enrolled in this cohort?"""
+    found = db.session.scalar(
+        select(Enrollment.id).where(Enrollment.cohort_id == cohort.id, Enrollment.learner_id == user.id)
+    )
+    return found is not None
+
+
+def can_manage_cohorts(user: User) -> bool:
+    """Leads and admins set up programs and cohorts."""
+    return user.role in (Role.LEAD, Role.ADMIN)
+
+
+def can_view_cohort(user: User, cohort: Cohort) -> bool:
+    """Leads and admins see every cohort; mentors only the ones they are assigned to."""
+    return can_manage_cohorts(user) or is_mentor_of(user, cohort)
+
+
+def can_view_learner(user: User, learner: User) -> bool:
+    """A learner sees themself; a mentor, learners of their cohorts; leads and admins, anyone."""
+    if user.id == learner.id or can_manage_cohorts(user):
+        return True
+    if user.role != Role.MENTOR:
+        return False
+    shared = db.session.scalar(
+        select(Enrollment.id)
+        .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
+        .where(Enrollment.learner_id == learner.id, cohort_mentors.c.mentor_id == user.id)
+        .limit(1)
+    )
+    return shared is not None

@@ -1,0 +1,50 @@
+"""``flask --app wsgi lms ...`` commands for operators."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from lms import demo
+from lms.auth import services as accounts
+from lms.auth.models import Role
+from lms.extensions import db
+
+lms_cli = AppGroup("lms", help="Operate the learning management system.")
+
+
+@lms_cli.command("create-user")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--name", required=True)
+@click.option("--email", default=None, help="Email address (this or --phone is needed).")
+@click.option("--phone", default=None, help="Mobile number (this or --email is needed).")
+@click.password_option(help="Asked for when not given.")
+def create_user(role, name, email, phone, password):
+    """Create an account of any role."""
+    if not email and not phone:
+        raise click.UsageError("give --email or --phone")
+    if phone and accounts.normalize_phone(phone) is None:
+        raise click.BadParameter("not a mobile number", param_hint="--phone")
+    taken = accounts.login_taken(email, phone)
+    if any(taken.values()):
+        raise click.ClickException("an account with this email or phone already exists")
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    user = accounts.create_user(name=name, role=role, password=password, email=email, phone=phone)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.name} ({user.login_name}).")
+
+
+@lms_cli.command("seed-demo")
+@click.option("--password", default=None, help="Password for every demo account (random if not given).")
+def seed_demo(password):
+    """Install a demo program; running it again changes nothing but the password."""
+    result = demo.seed(password)
+    db.session.commit()
+    click.echo("Demo program: " + result.program_name)
+    click.echo(f"Demo logins (password for all: {result.password}):")
+    for role, name, login in result.logins:
+        click.echo(f"  {role:<8} {name:<12} {login}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(lms_cli)

@@ -1,0 +1,130 @@
+"""The demo program that ``lms seed-demo`` installs: a county incubator with two cohorts."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms.auth import services as accounts
+from lms.auth.models import Role, User
+from lms.cohorts import services as cohorts
+from lms.cohorts.models import Cohort, Program
+from lms.extensions import db
+
+PROGRAM_NAME = "赣南乡村电商孵化计划 2027"
+LEAD = ("周丽华", "lead@demo.example.org", "13800000001")
+MENTORS = [
+    ("江建华", "mentor1@demo.example.org", "13800000011"),
+    ("刘芳", "mentor2@demo.example.org", "13800000012"),
+]
+COHORTS = [
+    {
+        "name": "横峰县第一期",
+        "province": "江西省",
+        "city": "上饶市",
+        "county": "横峰县",
+        "invite_code": "HENGFENG",
+        "starts_on": date(2027, 3, 1),
+        "ends_on": date(2027, 6, 30),
+        "mentor": 0,
+        "learners": [
+            ("江金春", "岑阳镇", "葛源村", "tea"),
+            ("王秀英", "岑阳镇", "港边村", "arrowroot powder"),
+            ("李建国", "葛源镇", "枫林村", "honey"),
+            ("张丽", "葛源镇", "石桥村", "tea"),
+            ("刘小红", "莲荷乡", "贵溪村", "dried bamboo shoots"),
+            ("陈伟", "莲荷乡", "三联村", "navel oranges"),
+            ("杨桂兰", "姚家乡", "兴安村", "handwoven baskets"),
+            ("黄志强", "姚家乡", "塘湾村", "free-range eggs"),
+            ("赵敏", "龙门畈乡", "畈上村", "homestay"),
+            ("周海燕", "龙门畈乡", "黄家村", "arrowroot noodles"),
+        ],
+    },
+    {
+        "name": "于都县第一期",
+        "province": "江西省",
+        "city": "赣州市",
+        "county": "于都县",
+        "invite_code": "YUDU2027",
+        "starts_on": date(2027, 4, 1),
+        "ends_on": date(2027, 7, 31),
+        "mentor": 1,
+        "learners": [
+            ("吴春花", "贡江镇", "长征村", "navel oranges"),
+            ("徐明", "罗坳镇", "步前村", "tea oil"),
+            ("孙玉梅", "罗坳镇", "大桥村", "rice noodles"),
+            ("胡军", "梓山镇", "潭头村", "vegetables"),
+            ("朱秀珍", "梓山镇", "山坪村", "sweet potato vermicelli"),
+            ("高磊", "银坑镇", "窑前村", "honey"),
+            ("林小燕", "银坑镇", "平安村", "dried persimmons"),
+            ("何勇", "岭背镇", "谢屋村", "black goats"),
+            ("郭红梅", "车溪乡", "坳脑村", "handmade tofu skin"),
+            ("马俊", "车溪乡", "坪坑村", "chestnuts"),
+        ],
+    },
+]
+
+
+@dataclass
+class SeedResult:
+    program_name: str
+    password: str
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def demo_password(given: str | None) -> str:
+    """The given password, else the one kept from an earlier seed, else a new random one."""
+    keep = Path(current_app.instance_path) / "demo_password"
+    if given:
+        keep.write_text(given)
+        return given
+    if keep.exists():
+        return keep.read_text().strip()
+    password = secrets.token_urlsafe(9)
+    keep.write_text(password)
+    keep.chmod(0o600)
+    return password
+
+
+def ensure_user(name: str, role: str, email: str | None, phone: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(User.phone == accounts.normalize_phone(phone)))
+    if user is None:
+        return accounts.create_user(name=name, role=role, password=password, email=email, phone=phone)
+    if not accounts.verify_password(user, password):
+        accounts.change_password(user, password)
+    return user
+
+
+def learner_phone(cohort_index: int, learner_index: int) -> str:
+    return f"139{cohort_index + 1:02d}00{learner_index + 1:04d}"
+
+
+def seed(password: str | None = None) -> SeedResult:
+    """Create (or find) the demo program, its staff, cohorts and learners."""
+    password = demo_password(password)
+    result = SeedResult(PROGRAM_NAME, password)
+    program = db.session.scalar(select(Program).where(Program.name == PROGRAM_NAME))
+    if program is None:
+        program = cohorts.create_program({"name": PROGRAM_NAME, "currency": "CNY"})
+    lead = ensure_user(*LEAD[:1], Role.LEAD, LEAD[1], LEAD[2], password)
+    result.logins.append((Role.LEAD, lead.name, lead.email))
+    mentors = [ensure_user(name, Role.MENTOR, email, phone, password) for name, email, phone in MENTORS]
+    result.logins.extend((Role.MENTOR, mentor.name, mentor.email) for mentor in mentors)
+    for cohort_index, spec in enumerate(COHORTS):
+        cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == spec["invite_code"]))
+        if cohort is None:
+            cohort = cohorts.create_cohort(program, spec)
+            cohort.invite_code = spec["invite_code"]
+        cohorts.assign_mentor(cohort, mentors[spec["mentor"]])
+        for learner_index, (name, _township, _village, _product) in enumerate(spec["learners"]):
+            learner = ensure_user(
+                name, Role.LEARNER, None, learner_phone(cohort_index, learner_index), password
+            )
+            cohorts.enroll_learner(cohort, learner)
+            if learner_index == 0:
+                result.logins.append((Role.LEARNER, learner.name, learner.phone))
+    db.session.flush()
+    return result

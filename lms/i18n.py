@@ -1,0 +1,40 @@
+"""Languages: the person's choice, else a cookie, else the browser's Accept-Language."""
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANGUAGES = {"en": "English", "zh_Hans": "中文"}
+LANGUAGE_COOKIE = "lms_lang"
+
+
+def language_from_header() -> str | None:
+    for value, _quality in request.accept_languages:
+        tag = value.lower().replace("_", "-")
+        if tag.startswith("zh"):
+            return "zh_Hans"
+        if tag.startswith("en"):
+            return "en"
+    return None
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return language_from_header() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def html_lang() -> str:
+    """The BCP 47 tag for the page's ``lang`` attribute."""
+    return "zh-Hans" if str(get_locale()) == "zh_Hans" else "en"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, html_lang=html_lang, get_locale=get_locale)

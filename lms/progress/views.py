@@ -1,0 +1,17 @@
+"""The home page: where each person starts."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from lms.cohorts import services as cohort_services
+from lms.extensions import db
+from lms.security import signed_in
+
+bp = Blueprint("progress", __name__)
+
+
+@bp.route("/")
+@signed_in
+def home():
+    rows = db.session.execute(cohort_services.cohorts_for(current_user)).all()
+    return render_template("progress/home.html", rows=rows)

@@ -1,0 +1,129 @@
+"""Fixtures: one app per session, a clean database per test, clients per role."""
+
+import os
+import re
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+from sqlalchemy import event, text
+
+from lms import create_app
+from lms.extensions import db, limiter
+from tests import factories
+
+TEST_PASSWORD = factories.TEST_PASSWORD
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def test_database_url(tmp_dir) -> str:
+    return os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+def wipe_database(url: str) -> None:
+    """Start from an empty database, so the migrations build every table."""
+    if url.startswith("sqlite"):
+        return  # a new file in a new temporary folder
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("lms")
+    os.environ["LMS_INSTANCE_PATH"] = str(tmp_dir / "instance")
+    url = test_database_url(tmp_dir)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "LMS_PASSWORD_TIME_COST": 1,
+            "LMS_PASSWORD_MEMORY_KIB": 64,
+            "SERVER_NAME": "lms.test",
+        }
+    )
+    with app.app_context():
+        wipe_database(url)
+        flask_migrate.upgrade()
+    app.config["LMS_TEST_DATABASE_URL"] = url
+    return app
+
+
+def delete_all_rows() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """Each test runs in an app context and leaves an empty database behind."""
+    with app.app_context():
+        limiter.reset()
+        yield
+        delete_all_rows()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Auth:
+    """Sign a test client in as somebody."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password=TEST_PASSWORD):
+        response = self.client.post("/login", data={"login": user.login_name, "password": password})
+        assert response.status_code == 302, f"could not sign in as {user}"
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def count_queries():
+    """``with count_queries() as queries:`` collects the SQL statements run inside."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counter
+
+
+@pytest.fixture
+def world():
+    """Two cohorts of one program, each with its learner and mentor, plus a lead and an admin."""
+    return factories.make_world()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)

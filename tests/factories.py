@@ -1,0 +1,117 @@
+"""factory_boy factories for the models, and a small world of people for permission tests."""
+
+from dataclasses import dataclass
+
+import factory
+from argon2 import PasswordHasher
+from factory.alchemy import SQLAlchemyModelFactory
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.extensions import db
+
+TEST_PASSWORD = "correct horse battery"
+# One cheap hash for every factory-made account keeps the suite fast.
+TEST_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=64).hash(TEST_PASSWORD)
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"Learner {n}")
+    phone = factory.Sequence(lambda n: f"+86139{n:08d}")
+    email = None
+    role = Role.LEARNER
+    password_hash = TEST_PASSWORD_HASH
+
+
+class MentorFactory(UserFactory):
+    name = factory.Sequence(lambda n: f"Mentor {n}")
+    email = factory.Sequence(lambda n: f"mentor{n}@example.org")
+    role = Role.MENTOR
+
+
+class LeadFactory(UserFactory):
+    name = factory.Sequence(lambda n: f"Lead {n}")
+    email = factory.Sequence(lambda n: f"lead{n}@example.org")
+    role = Role.LEAD
+
+
+class AdminFactory(UserFactory):
+    name = factory.Sequence(lambda n: f"Admin {n}")
+    email = factory.Sequence(lambda n: f"admin{n}@example.org")
+    role = Role.ADMIN
+
+
+class ProgramFactory(BaseFactory):
+    class Meta:
+        model = Program
+
+    name = factory.Sequence(lambda n: f"County incubator {n}")
+    currency = "CNY"
+
+
+class CohortFactory(BaseFactory):
+    class Meta:
+        model = Cohort
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    province = "江西省"
+    city = "上饶市"
+    county = "横峰县"
+    invite_code = factory.Sequence(lambda n: f"CODE{n:04d}")
+
+
+class EnrollmentFactory(BaseFactory):
+    class Meta:
+        model = Enrollment
+
+    cohort = factory.SubFactory(CohortFactory)
+    learner = factory.SubFactory(UserFactory)
+
+
+@dataclass
+class World:
+    program: Program
+    cohort_a: Cohort
+    cohort_b: Cohort
+    learner_a: User
+    learner_b: User
+    mentor_a: User
+    mentor_b: User
+    lead: User
+    admin: User
+
+    def by_role(self, role: str) -> User | None:
+        """The person a permission test signs in as for ``role`` (cohort A's, where it matters)."""
+        return {
+            "anonymous": None,
+            "learner": self.learner_a,
+            "mentor": self.mentor_a,
+            "lead": self.lead,
+            "admin": self.admin,
+        }[role]
+
+
+def make_world() -> World:
+    program = ProgramFactory()
+    cohort_a = CohortFactory(program=program, name="Cohort A")
+    cohort_b = CohortFactory(program=program, name="Cohort B", county="于都县")
+    mentor_a, mentor_b = MentorFactory(), MentorFactory()
+    cohort_a.mentors.append(mentor_a)
+    cohort_b.mentors.append(mentor_b)
+    learner_a = EnrollmentFactory(cohort=cohort_a).learner
+    learner_b = EnrollmentFactory(cohort=cohort_b).learner
+    db.session.commit()
+    return World(
+        program, cohort_a, cohort_b, learner_a, learner_b, mentor_a, mentor_b, LeadFactory(), AdminFactory()
+    )
