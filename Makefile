@@ -44,7 +44,7 @@ test: lint pytest
 # Regenerate the message catalog after changing user-facing strings.
 extract-messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-by-file \
-		--project lms -o lms/translations/messages.pot lms templates
+		--project lms -o lms/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i lms/translations/messages.pot -d lms/translations
 
 screenshots: install-dev translations

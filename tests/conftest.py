@@ -1,11 +1,13 @@
 """Fixtures: one app per session, a clean database per test, clients per role."""
 
+import contextvars
 import os
 import re
 from contextlib import contextmanager
 
 import flask_migrate
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from lms import create_app
@@ -32,6 +34,19 @@ def wipe_database(url: str) -> None:
         connection.execute(text("CREATE SCHEMA public"))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, ``g`` and database session, as in production.
+
+    Tests run inside an app context of their own; without this, every request
+    would share it, and with it ``g`` and the test's session.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test sees what the request wrote
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("lms")
@@ -44,13 +59,13 @@ def app(tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "LMS_PASSWORD_TIME_COST": 1,
             "LMS_PASSWORD_MEMORY_KIB": 64,
-            "SERVER_NAME": "lms.test",
         }
     )
     with app.app_context():
         wipe_database(url)
         flask_migrate.upgrade()
     app.config["LMS_TEST_DATABASE_URL"] = url
+    app.test_client_class = IsolatedClient
     return app
 
 
@@ -72,7 +87,10 @@ def app_context(app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client whose browser asks for English (each language has its own tests)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 class Auth:

@@ -1,0 +1,83 @@
+"""A learner joins a cohort with its invite code."""
+
+from sqlalchemy import func, select
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Enrollment
+from lms.extensions import db
+from tests.factories import CohortFactory, UserFactory
+
+GOOD = {
+    "invite_code": "hengfeng",
+    "name": "江金春",
+    "phone": "139 1234 5678",
+    "email": "",
+    "password": "tea and arrowroot",
+    "confirm": "tea and arrowroot",
+}
+
+
+def join(client, **changes):
+    return client.post("/join", data={**GOOD, **changes})
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_learner_joins_with_an_invite_code_and_is_signed_in(client):
+    cohort = CohortFactory(invite_code="HENGFENG")
+    response = join(client)
+    assert response.status_code == 302
+    learner = db.session.scalar(select(User).where(User.phone == "+8613912345678"))
+    assert learner.role == Role.LEARNER
+    assert learner.name == "江金春"
+    assert learner.email is None
+    assert [e.cohort_id for e in db.session.scalars(select(Enrollment))] == [cohort.id]
+    assert "江金春" in client.get("/").text
+
+
+def test_invite_link_fills_in_the_code(client):
+    CohortFactory(invite_code="HENGFENG")
+    assert 'value="HENGFENG"' in client.get("/join/HENGFENG").text
+
+
+def test_unknown_invite_code_is_refused_and_nothing_is_written(client):
+    CohortFactory(invite_code="HENGFENG")
+    response = join(client, invite_code="NOPE1234")
+    assert response.status_code == 200
+    assert "invite code is not valid" in response.text
+    assert 'value="江金春"' in response.text  # what was typed is kept
+    assert count(User) == 0
+
+
+def test_bad_inputs_each_get_a_clear_message(client):
+    CohortFactory(invite_code="HENGFENG")
+    cases = {
+        "phone": ({"phone": "12345"}, "Enter a mobile number"),
+        "email": ({"phone": "", "email": "not-an-email"}, "Invalid email address"),
+        "neither": ({"phone": "", "email": ""}, "Enter a mobile number or an email address"),
+        "short password": ({"password": "short", "confirm": "short"}, "Use 8 to 128 characters"),
+        "mismatch": ({"confirm": "something else"}, "The two passwords are not the same"),
+        "no name": ({"name": "  "}, "This field is required"),
+        "long name": ({"name": "长" * 101}, "Field cannot be longer than 100 characters"),
+    }
+    for label, (changes, message) in cases.items():
+        response = join(client, **changes)
+        assert response.status_code == 200, label
+        assert message in response.text, label
+    assert count(User) == 0
+    assert count(Enrollment) == 0
+
+
+def test_a_phone_or_email_already_in_use_is_refused(client):
+    CohortFactory(invite_code="HENGFENG")
+    UserFactory(phone="+8613912345678", email="jiang@example.org")
+    assert "already exists" in join(client).text
+    assert "already exists" in join(client, phone="13900001111", email="JIANG@example.org").text
+    assert count(User) == 1
+
+
+def test_signed_in_person_is_sent_home_from_the_join_page(client, auth, world):
+    auth.login(world.learner_a)
+    assert client.get("/join").headers["Location"] == "/"

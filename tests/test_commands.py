@@ -1,0 +1,101 @@
+"""The operator commands: seed-demo and create-user."""
+
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.extensions import db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Program, Cohort, Enrollment)
+    }
+
+
+def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["lms", "seed-demo", "--password", "demo-pass-2027"])
+    assert first.exit_code == 0, first.output
+    assert "lead@demo.example.org" in first.output
+    assert "demo-pass-2027" in first.output
+    seeded = counts()
+    assert seeded == {"User": 23, "Program": 1, "Cohort": 2, "Enrollment": 20}
+    again = runner.invoke(args=["lms", "seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert "demo-pass-2027" in again.output  # the kept password, not a new one
+    assert counts() == seeded
+    counties = set(db.session.scalars(select(Cohort.county)))
+    assert counties == {"横峰县", "于都县"}
+    assert all(len(cohort.mentors) == 1 for cohort in db.session.scalars(select(Cohort)))
+    response = client.post("/login", data={"login": "13901000001", "password": "demo-pass-2027"})
+    assert response.status_code == 302
+
+
+def test_seed_demo_makes_a_random_password_when_none_is_given(app, client):
+    (Path(app.instance_path) / "demo_password").unlink(missing_ok=True)
+    result = app.test_cli_runner().invoke(args=["lms", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"password for all: (\S+)\)", result.output).group(1)
+    assert len(password) >= 10
+    assert (
+        client.post("/login", data={"login": "lead@demo.example.org", "password": password}).status_code
+        == 302
+    )
+
+
+def test_create_user_makes_an_account_of_any_role(app, client):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "lms",
+            "create-user",
+            "--role",
+            "admin",
+            "--name",
+            "Ops",
+            "--email",
+            "ops@example.org",
+            "--password",
+            "long enough pass",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.role).where(User.email == "ops@example.org")) == Role.ADMIN
+    assert (
+        client.post("/login", data={"login": "ops@example.org", "password": "long enough pass"}).status_code
+        == 302
+    )
+
+
+def test_create_user_refuses_bad_input_without_writing(app):
+    runner = app.test_cli_runner()
+    base = ["lms", "create-user", "--role", "mentor", "--name", "M", "--password", "long enough pass"]
+    assert runner.invoke(args=base).exit_code != 0
+    assert runner.invoke(args=[*base, "--phone", "12345"]).exit_code != 0
+    assert (
+        runner.invoke(
+            args=[
+                "lms",
+                "create-user",
+                "--role",
+                "mentor",
+                "--name",
+                "M",
+                "--phone",
+                "13800000099",
+                "--password",
+                "short",
+            ]
+        ).exit_code
+        != 0
+    )
+    assert runner.invoke(args=[*base, "--role", "king", "--phone", "13800000099"]).exit_code != 0
+    assert runner.invoke(args=[*base, "--phone", "13800000099"]).exit_code == 0
+    duplicate = runner.invoke(args=[*base, "--phone", "138 0000 0099"])
+    assert duplicate.exit_code != 0
+    assert "already exists" in duplicate.output
+    assert counts()["User"] == 1
