@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel compile -d lms/translations
 
 run: install translations
 	$(FLASK) db upgrade

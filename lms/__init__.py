@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     configure_logging(app)
     register_extensions(app)
+    web.register_url_converters(app)
     register_blueprints(app)
     security.init_security(app)
     security.check_declarations(app)

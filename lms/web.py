@@ -2,6 +2,10 @@
 
 from flask import Flask, Response
 from sqlalchemy import Engine, event
+from werkzeug.routing import IntegerConverter
+
+# The largest id an INTEGER column holds; larger numbers in a URL are simply not found.
+MAX_ID = 2**31 - 1
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,6 +20,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: a whole number a database id column can hold."""
+
+    def __init__(self, url_map, fixed_digits=0, min=0, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def configure_database(engine: Engine) -> None:
@@ -40,6 +51,10 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     return response
+
+
+def register_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_response_hooks(app: Flask) -> None:

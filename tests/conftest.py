@@ -22,16 +22,39 @@ def under_ci() -> bool:
 
 
 def test_database_url(tmp_dir) -> str:
-    return os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+    """A new SQLite file, or a schema of its own in the PostgreSQL test database.
+
+    A schema per run lets runs share one database without touching each other's
+    tables (or anything else in that database).
+    """
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+    schema = f"lms_test_{os.getpid()}"
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
-def wipe_database(url: str) -> None:
-    """Start from an empty database, so the migrations build every table."""
-    if url.startswith("sqlite"):
-        return  # a new file in a new temporary folder
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+def test_schema(url: str) -> str | None:
+    match = re.search(r"search_path%3D(\w+)", url)
+    return match.group(1) if match else None
+
+
+def create_schema(url: str) -> None:
+    schema = test_schema(url)
+    if schema:
+        with db.engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+
+
+def drop_schema(url: str) -> None:
+    schema = test_schema(url)
+    if schema:
+        db.session.remove()
+        with db.engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        db.engine.dispose()
 
 
 class IsolatedClient(FlaskClient):
@@ -62,11 +85,13 @@ def app(tmp_path_factory):
         }
     )
     with app.app_context():
-        wipe_database(url)
+        create_schema(url)
         flask_migrate.upgrade()
     app.config["LMS_TEST_DATABASE_URL"] = url
     app.test_client_class = IsolatedClient
-    return app
+    yield app
+    with app.app_context():
+        drop_schema(url)
 
 
 def delete_all_rows() -> None:

@@ -1,12 +1,12 @@
 """Forms for signing in, joining, passwords and staff accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from lms.auth import services
 from lms.auth.models import Role
+from lms.forms import BaseForm
 
 PASSWORD_MIN = 8
 ROLE_LABELS = {
@@ -38,7 +38,7 @@ def new_password_fields():
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     login = StringField(
         _l("Mobile number or email"),
         validators=[DataRequired(), Length(max=254)],
@@ -71,7 +71,7 @@ class AccountFieldsMixin:
         return valid
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(), Length(max=128)],
@@ -80,7 +80,7 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class NewAccountForm(AccountFieldsMixin, FlaskForm):
+class NewAccountForm(AccountFieldsMixin, BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     phone = TelField(_l("Mobile number"), validators=[Optional(), Length(max=30), phone_number])
@@ -90,8 +90,3 @@ class NewAccountForm(AccountFieldsMixin, FlaskForm):
     def __init__(self, roles, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
-
-
-class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), validators=[DataRequired()])
-    next = StringField()

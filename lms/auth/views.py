@@ -114,7 +114,8 @@ def set_language():
 @bp.route("/accounts")
 @roles_required(*MANAGER_ROLES)
 def accounts():
-    role = request.args.get("role") or None
+    role = request.args.get("role")
+    role = role if role in ROLE_LABELS else None
     page = db.paginate(services.list_users(role), per_page=50, error_out=False)
     return render_template("auth/accounts.html", page=page, role=role, role_labels=ROLE_LABELS)
 

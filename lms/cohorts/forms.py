@@ -1,7 +1,6 @@
 """Forms for joining a cohort and setting programs and cohorts up."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, EmailField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
@@ -10,9 +9,10 @@ from lms.auth.forms import AccountFieldsMixin, new_password_fields, phone_number
 from lms.cohorts import services
 from lms.cohorts.models import Cohort, Program
 from lms.extensions import db
+from lms.forms import BaseForm
 
 
-class JoinForm(AccountFieldsMixin, FlaskForm):
+class JoinForm(AccountFieldsMixin, BaseForm):
     invite_code = StringField(
         _l("Invite code"),
         validators=[DataRequired(), Length(max=32)],
@@ -42,7 +42,7 @@ class JoinForm(AccountFieldsMixin, FlaskForm):
             raise ValidationError(_l("This invite code is not valid. Please check it with your program."))
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(BaseForm):
     name = StringField(_l("Program name"), validators=[DataRequired(), Length(max=200)])
     currency = StringField(
         _l("Reporting currency"),
@@ -58,7 +58,7 @@ class ProgramForm(FlaskForm):
             raise ValidationError(_l("A program with this name already exists."))
 
 
-class CohortForm(FlaskForm):
+class CohortForm(BaseForm):
     program_id = SelectField(_l("Program"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Cohort name"), validators=[DataRequired(), Length(max=200)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=50)])
@@ -88,7 +88,7 @@ class CohortForm(FlaskForm):
             raise ValidationError(_l("The end date must be after the start date."))
 
 
-class AssignMentorForm(FlaskForm):
+class AssignMentorForm(BaseForm):
     mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
 
     def __init__(self, cohort: Cohort, *args, **kwargs):

@@ -1,0 +1,47 @@
+"""Whatever is posted to any form, by anyone, the answer is never a 500."""
+
+import pytest
+
+from tests.permissions import MATRIX, ROLES
+
+GARBAGE = [
+    {},
+    {"name": "\x00", "login": "\x00\x00", "password": "\x00", "invite_code": "\x00", "email": "a\x00@b.c"},
+    {key: "9" * 40 for key in ("program_id", "mentor_id", "role", "starts_on", "ends_on", "lang", "phone")},
+    {key: "长" * 5000 for key in ("name", "login", "county", "currency", "invite_code", "email", "next")},
+    {"program_id": "-1", "mentor_id": "abc", "starts_on": "2027-02-30", "role": "admin", "lang": "../../etc"},
+]
+FORM_URLS = sorted(
+    {(endpoint, index) for endpoint, cases in MATRIX.items() for index, _ in enumerate(cases)},
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_garbage_post_gets_a_server_error(client, auth, world, role):
+    user = world.by_role(role)
+    if user is not None:
+        auth.login(user)
+    for endpoint, index in FORM_URLS:
+        url = MATRIX[endpoint][index].url(world)
+        for data in GARBAGE:
+            response = client.post(url, data=data)
+            assert response.status_code < 500, f"POST {url} as {role} with {sorted(data)}"
+            # Garbage must not have signed this client out or in as someone else.
+            if endpoint == "auth.logout" and user is not None:
+                auth.login(user)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cohorts/99999999999999999999",
+        "/cohorts/-1",
+        "/accounts?role=%00&page=-5",
+        "/accounts?page=99999999",
+        "/join/%00",
+        "/cohorts/new?program_id=%00",
+    ],
+)
+def test_strange_urls_get_a_clear_answer(client, auth, world, path):
+    auth.login(world.lead)
+    assert client.get(path).status_code in (200, 302, 404)
