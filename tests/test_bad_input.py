@@ -7,8 +7,8 @@ from tests.permissions import MATRIX, ROLES
 GARBAGE = [
     {},
     {"name": "\x00", "login": "\x00\x00", "password": "\x00", "invite_code": "\x00", "email": "a\x00@b.c"},
-    {key: "9" * 40 for key in ("program_id", "mentor_id", "role", "starts_on", "ends_on", "lang", "phone")},
-    {key: "长" * 5000 for key in ("name", "login", "county", "currency", "invite_code", "email", "next")},
+    dict.fromkeys(("program_id", "mentor_id", "role", "starts_on", "ends_on", "lang", "phone"), "9" * 40),
+    dict.fromkeys(("name", "login", "county", "currency", "invite_code", "email", "next"), "长" * 5000),
     {"program_id": "-1", "mentor_id": "abc", "starts_on": "2027-02-30", "role": "admin", "lang": "../../etc"},
 ]
 FORM_URLS = sorted(
