@@ -9,7 +9,10 @@ from lms import commands, errors, i18n, security, web
 from lms.auth.views import bp as auth_bp
 from lms.cohorts.views import bp as cohorts_bp
 from lms.config import env, settings_from_environment
+from lms.courses import bp as courses_bp
+from lms.courses import views as course_views  # noqa: F401 - registers the routes on courses_bp
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.progress import models as progress_models  # noqa: F401
 from lms.progress.views import bp as progress_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +64,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(courses_bp)

@@ -120,9 +120,7 @@ def seed(password: str | None = None) -> SeedResult:
             cohort.invite_code = spec["invite_code"]
         cohorts.assign_mentor(cohort, mentors[spec["mentor"]])
         for learner_index, (name, _township, _village, _product) in enumerate(spec["learners"]):
-            learner = ensure_user(
-                name, Role.LEARNER, None, learner_phone(cohort_index, learner_index), password
-            )
+            learner = ensure_user(name, Role.LEARNER, None, learner_phone(cohort_index, learner_index), password)
             cohorts.enroll_learner(cohort, learner)
             if learner_index == 0:
                 result.logins.append((Role.LEARNER, learner.name, learner.phone))

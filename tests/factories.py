@@ -8,6 +8,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.courses.models import CohortCourse, Course, Lesson, Module, Option, Question, RubricCriterion
 from lms.extensions import db
 
 TEST_PASSWORD = "correct horse battery"
@@ -79,6 +80,108 @@ class EnrollmentFactory(BaseFactory):
     learner = factory.SubFactory(UserFactory)
 
 
+class CourseFactory(BaseFactory):
+    class Meta:
+        model = Course
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Course {n}")
+    summary = "Sell your farm products with short videos."
+    language = "en"
+    published = True
+
+
+class ModuleFactory(BaseFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class LessonFactory(BaseFactory):
+    class Meta:
+        model = Lesson
+
+    module = factory.SubFactory(ModuleFactory)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    kind = "reading"
+    body = "Choose **one** product you know well."
+    position = factory.Sequence(lambda n: n)
+    published = True
+
+
+class QuestionFactory(BaseFactory):
+    class Meta:
+        model = Question
+
+    lesson = factory.SubFactory(LessonFactory, kind="quiz")
+    kind = "single"
+    prompt = factory.Sequence(lambda n: f"Question {n}?")
+    points = 1
+    position = factory.Sequence(lambda n: n)
+
+
+class OptionFactory(BaseFactory):
+    class Meta:
+        model = Option
+
+    question = factory.SubFactory(QuestionFactory)
+    text = factory.Sequence(lambda n: f"Option {n}")
+    correct = False
+    position = factory.Sequence(lambda n: n)
+
+
+class RubricCriterionFactory(BaseFactory):
+    class Meta:
+        model = RubricCriterion
+
+    lesson = factory.SubFactory(LessonFactory, kind="assignment")
+    criterion = "The product fills the frame"
+    points = 4
+
+
+class CohortCourseFactory(BaseFactory):
+    class Meta:
+        model = CohortCourse
+
+    cohort = factory.SubFactory(CohortFactory)
+    course = factory.SubFactory(CourseFactory)
+    required = True
+
+
+@dataclass
+class CourseSet:
+    """A published course with one published lesson of each kind and one draft lesson."""
+
+    course: Course
+    module: Module
+    reading: Lesson
+    video: Lesson
+    quiz: Lesson
+    assignment: Lesson
+    draft: Lesson
+
+
+def make_course(program: Program, cohort: Cohort, title: str) -> CourseSet:
+    course = CourseFactory(program=program, title=title)
+    module = ModuleFactory(course=course, title=f"{title}: first module")
+    reading = LessonFactory(module=module, kind="reading", title=f"{title}: reading")
+    video = LessonFactory(module=module, kind="video", title=f"{title}: video", transcript="Hold the phone upright.")
+    quiz = LessonFactory(module=module, kind="quiz", title=f"{title}: quiz", pass_mark=50, attempts_allowed=3)
+    question = QuestionFactory(lesson=quiz, kind="single", prompt="Which light is best for filming?")
+    OptionFactory(question=question, text="Soft daylight by a window", correct=True)
+    OptionFactory(question=question, text="The midday sun behind you", correct=False)
+    assignment = LessonFactory(
+        module=module, kind="assignment", title=f"{title}: assignment", due_days=14, accepts="text,video"
+    )
+    RubricCriterionFactory(lesson=assignment)
+    draft = LessonFactory(module=module, kind="reading", title=f"{title}: draft", published=False)
+    CohortCourseFactory(cohort=cohort, course=course)
+    return CourseSet(course, module, reading, video, quiz, assignment, draft)
+
+
 @dataclass
 class World:
     program: Program
@@ -90,6 +193,8 @@ class World:
     mentor_b: User
     lead: User
     admin: User
+    courses_a: CourseSet
+    courses_b: CourseSet
 
     def by_role(self, role: str) -> User | None:
         """The person a permission test signs in as for ``role`` (cohort A's, where it matters)."""
@@ -112,6 +217,18 @@ def make_world() -> World:
     learner_a = EnrollmentFactory(cohort=cohort_a).learner
     learner_b = EnrollmentFactory(cohort=cohort_b).learner
     db.session.commit()
+    courses_a = make_course(program, cohort_a, "Course A")
+    courses_b = make_course(program, cohort_b, "Course B")
     return World(
-        program, cohort_a, cohort_b, learner_a, learner_b, mentor_a, mentor_b, LeadFactory(), AdminFactory()
+        program,
+        cohort_a,
+        cohort_b,
+        learner_a,
+        learner_b,
+        mentor_a,
+        mentor_b,
+        LeadFactory(),
+        AdminFactory(),
+        courses_a,
+        courses_b,
     )

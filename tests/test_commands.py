@@ -42,10 +42,7 @@ def test_seed_demo_makes_a_random_password_when_none_is_given(app, client):
     assert result.exit_code == 0, result.output
     password = re.search(r"password for all: (\S+)\)", result.output).group(1)
     assert len(password) >= 10
-    assert (
-        client.post("/login", data={"login": "lead@demo.example.org", "password": password}).status_code
-        == 302
-    )
+    assert client.post("/login", data={"login": "lead@demo.example.org", "password": password}).status_code == 302
 
 
 def test_create_user_makes_an_account_of_any_role(app, client):
@@ -65,10 +62,7 @@ def test_create_user_makes_an_account_of_any_role(app, client):
     )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User.role).where(User.email == "ops@example.org")) == Role.ADMIN
-    assert (
-        client.post("/login", data={"login": "ops@example.org", "password": "long enough pass"}).status_code
-        == 302
-    )
+    assert client.post("/login", data={"login": "ops@example.org", "password": "long enough pass"}).status_code == 302
 
 
 def test_create_user_refuses_bad_input_without_writing(app):

@@ -28,11 +28,7 @@ def test_route_answers_each_role_as_declared(client, auth, world, endpoint, inde
     url = case.url(world)
     response = client.open(url, method=case.method, data=case.data)
     assert response.status_code == case.expect[role], f"{case.method} {url} as {role}"
-    if (
-        role == "anonymous"
-        and response.status_code == 302
-        and endpoint not in ("auth.logout", "auth.set_language")
-    ):
+    if role == "anonymous" and response.status_code == 302 and endpoint not in ("auth.logout", "auth.set_language"):
         assert response.headers["Location"].startswith("/login")
 
 

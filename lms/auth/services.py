@@ -13,9 +13,7 @@ from lms.timeutil import utcnow
 
 def password_hasher() -> PasswordHasher:
     config = current_app.config
-    return PasswordHasher(
-        time_cost=config["LMS_PASSWORD_TIME_COST"], memory_cost=config["LMS_PASSWORD_MEMORY_KIB"]
-    )
+    return PasswordHasher(time_cost=config["LMS_PASSWORD_TIME_COST"], memory_cost=config["LMS_PASSWORD_MEMORY_KIB"])
 
 
 def hash_password(password: str) -> str:
@@ -108,9 +106,7 @@ def login_taken(email: str | None, phone: str | None) -> dict[str, bool]:
     """Which of this email and phone already belong to an account."""
     taken = {"email": False, "phone": False}
     if email:
-        taken["email"] = (
-            db.session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
-        )
+        taken["email"] = db.session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
     if phone:
         normalized = normalize_phone(phone)
         taken["phone"] = normalized is not None and (

@@ -41,9 +41,7 @@ def login_failed(_response) -> bool:
     methods=["POST"],
     deduct_when=login_failed,
 )
-@limiter.limit(
-    lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=login_failed
-)
+@limiter.limit(lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("progress.home"))
@@ -80,9 +78,7 @@ def change_password():
         else:
             services.change_password(current_user, form.password.data)
             db.session.commit()
-            login_user(
-                current_user._get_current_object(), remember=bool(request.cookies.get("remember_token"))
-            )
+            login_user(current_user._get_current_object(), remember=bool(request.cookies.get("remember_token")))
             flash(_("Your password is changed. Other phones and computers are signed out."))
             return redirect(url_for("progress.home"))
     return render_template("auth/change_password.html", form=form)

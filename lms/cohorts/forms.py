@@ -70,15 +70,12 @@ class CohortForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.program_id.choices = [
-            (program.id, program.name)
-            for program in db.session.scalars(select(Program).order_by(Program.name))
+            (program.id, program.name) for program in db.session.scalars(select(Program).order_by(Program.name))
         ]
 
     def validate_name(self, field):
         taken = db.session.scalar(
-            select(Cohort.id).where(
-                Cohort.program_id == self.program_id.data, Cohort.name == field.data.strip()
-            )
+            select(Cohort.id).where(Cohort.program_id == self.program_id.data, Cohort.name == field.data.strip())
         )
         if taken:
             raise ValidationError(_l("This program already has a cohort with this name."))

@@ -123,9 +123,7 @@ def cohorts_for(user: User):
             cohort_mentors.c.mentor_id == user.id
         )
     elif user.role == Role.LEARNER:
-        query = query.join(Enrollment, Enrollment.cohort_id == Cohort.id).where(
-            Enrollment.learner_id == user.id
-        )
+        query = query.join(Enrollment, Enrollment.cohort_id == Cohort.id).where(Enrollment.learner_id == user.id)
     return query
 
 

@@ -1,0 +1,5 @@
+"""Courses: what the incubation program teaches."""
+
+from flask import Blueprint
+
+bp = Blueprint("courses", __name__)

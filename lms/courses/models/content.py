@@ -1,0 +1,157 @@
+"""Course → ordered modules → ordered lessons, and which cohorts take which course."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.cohorts.models import Cohort, Program
+from lms.courses.models.media import MediaFile, VideoStatus
+from lms.db_types import UTCDateTime
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from lms.courses.models.quiz import Question, RubricCriterion
+
+
+class LessonKind(StrEnum):
+    VIDEO = "video"
+    READING = "reading"
+    QUIZ = "quiz"
+    ASSIGNMENT = "assignment"
+
+
+LESSON_KINDS = tuple(kind.value for kind in LessonKind)
+SUBMISSION_KINDS = ("text", "link", "photo", "video", "file")
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+    __table_args__ = (CheckConstraint("language IN ('zh_Hans', 'en')", name="language_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    slug: Mapped[str | None] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    estimated_minutes: Mapped[int] = mapped_column(default=0)
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    published: Mapped[bool] = mapped_column(default=False)
+    # When on, a module opens only once every lesson of the module before it is complete.
+    sequential: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    program: Mapped[Program] = relationship()
+    cover: Mapped[MediaFile | None] = relationship()
+    modules: Mapped[list["Module"]] = relationship(
+        back_populates="course", order_by="(Module.position, Module.id)", cascade="all, delete-orphan"
+    )
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    lessons: Mapped[list["Lesson"]] = relationship(
+        back_populates="module", order_by="(Lesson.position, Lesson.id)", cascade="all, delete-orphan"
+    )
+
+
+class Lesson(db.Model):
+    """One short lesson; the columns of the other kinds stay empty."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (
+        CheckConstraint("kind IN ('video', 'reading', 'quiz', 'assignment')", name="kind_known"),
+        CheckConstraint("pass_mark BETWEEN 0 AND 100", name="pass_mark_percent"),
+        CheckConstraint("attempts_allowed >= 0", name="attempts_not_negative"),
+        CheckConstraint("due_days >= 0", name="due_days_not_negative"),
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column(default=5)
+    published: Mapped[bool] = mapped_column(default=False)
+    # Markdown: the text of a reading, a quiz's introduction, an assignment's instructions.
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Video lessons.
+    transcript: Mapped[str] = mapped_column(Text, default="")
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    rendition_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    poster_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    captions_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    video_status: Mapped[str] = mapped_column(String(16), default=VideoStatus.NONE)
+    duration_seconds: Mapped[int | None]
+    # Quiz lessons: percent needed to pass; 0 attempts means no limit.
+    pass_mark: Mapped[int] = mapped_column(default=70)
+    attempts_allowed: Mapped[int] = mapped_column(default=0)
+    # Assignment lessons: due this many days after the cohort starts; accepted kinds, comma-separated.
+    due_days: Mapped[int | None]
+    accepts: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    module: Mapped[Module] = relationship(back_populates="lessons")
+    video: Mapped[MediaFile | None] = relationship(foreign_keys=[video_id])
+    rendition: Mapped[MediaFile | None] = relationship(foreign_keys=[rendition_id])
+    poster: Mapped[MediaFile | None] = relationship(foreign_keys=[poster_id])
+    captions: Mapped[MediaFile | None] = relationship(foreign_keys=[captions_id])
+    resources: Mapped[list["LessonResource"]] = relationship(
+        back_populates="lesson", order_by="LessonResource.id", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="lesson", order_by="(Question.position, Question.id)", cascade="all, delete-orphan"
+    )
+    rubric: Mapped[list["RubricCriterion"]] = relationship(
+        back_populates="lesson",
+        order_by="(RubricCriterion.position, RubricCriterion.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def accepted_kinds(self) -> list[str]:
+        return [kind for kind in self.accepts.split(",") if kind]
+
+
+class LessonResource(db.Model):
+    """A file a learner may download with a lesson (a price-list template, say)."""
+
+    __tablename__ = "lesson_resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+
+    lesson: Mapped[Lesson] = relationship(back_populates="resources")
+    media: Mapped[MediaFile] = relationship()
+
+
+class CohortCourse(db.Model):
+    """A course offered to a cohort; ``required`` ones count towards graduation."""
+
+    __tablename__ = "cohort_courses"
+    __table_args__ = (UniqueConstraint("cohort_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    cohort: Mapped[Cohort] = relationship()
+    course: Mapped[Course] = relationship()

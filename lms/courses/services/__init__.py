@@ -1,0 +1,1 @@
+"""The rules of the courses blueprint, one module per concern."""

@@ -1,0 +1,1 @@
+"""Permission tables, one module per area; tests/permissions.py joins them."""

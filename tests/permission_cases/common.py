@@ -1,0 +1,27 @@
+"""The pieces every permission table is written with."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.factories import World
+
+ROLES = ("anonymous", "learner", "mentor", "lead", "admin")
+
+
+@dataclass(frozen=True)
+class Case:
+    url: Callable[[World], str]
+    expect: dict[str, int]
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    return {role: overrides.get(role, status) for role in ROLES}
+
+
+SIGNED_IN = everyone(200, anonymous=302)
+STAFF = everyone(200, anonymous=302, learner=403)
+MANAGERS = everyone(200, anonymous=302, learner=403, mentor=403)
+MANAGER_ACTION = everyone(302, learner=403, mentor=403)
+ANONYMOUS_ONLY = everyone(302, anonymous=200)
