@@ -12,6 +12,8 @@ from lms.auth import services as accounts
 from lms.auth.models import Role, User
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Program
+from lms.courses import starter
+from lms.courses.models import CohortCourse, Course
 from lms.extensions import db
 
 PROGRAM_NAME = "赣南乡村电商孵化计划 2027"
@@ -124,5 +126,19 @@ def seed(password: str | None = None) -> SeedResult:
             cohorts.enroll_learner(cohort, learner)
             if learner_index == 0:
                 result.logins.append((Role.LEARNER, learner.name, learner.phone))
+    offer_starter_courses(program, program.cohorts)
     db.session.flush()
     return result
+
+
+def offer_starter_courses(program: Program, cohorts: list[Cohort]) -> list[Course]:
+    """Install the starter course in both languages; the Chinese one is required, the English one offered."""
+    courses = []
+    for language in starter.LANGUAGES:
+        course, _created = starter.import_course(starter.starter_path(language), program)
+        courses.append(course)
+        offered = set(db.session.scalars(select(CohortCourse.cohort_id).where(CohortCourse.course_id == course.id)))
+        for cohort in cohorts:
+            if cohort.id not in offered:
+                db.session.add(CohortCourse(cohort=cohort, course=course, required=language == "zh_Hans"))
+    return courses

@@ -7,13 +7,14 @@ from sqlalchemy import func, select
 
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.courses.models import CohortCourse, Course, Lesson
 from lms.extensions import db
 
 
 def counts() -> dict[str, int]:
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Program, Cohort, Enrollment)
+        for model in (User, Program, Cohort, Enrollment, Course, Lesson, CohortCourse)
     }
 
 
@@ -24,7 +25,10 @@ def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
     assert "lead@demo.example.org" in first.output
     assert "demo-pass-2027" in first.output
     seeded = counts()
-    assert seeded == {"User": 23, "Program": 1, "Cohort": 2, "Enrollment": 20}
+    lessons = seeded.pop("Lesson")
+    assert seeded == {"User": 23, "Program": 1, "Cohort": 2, "Enrollment": 20, "Course": 2, "CohortCourse": 4}
+    assert lessons >= 30
+    seeded["Lesson"] = lessons
     again = runner.invoke(args=["lms", "seed-demo"])
     assert again.exit_code == 0, again.output
     assert "demo-pass-2027" in again.output  # the kept password, not a new one

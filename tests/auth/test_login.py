@@ -54,15 +54,11 @@ def test_deactivated_account_cannot_sign_in(client):
 
 def test_next_parameter_is_followed_only_within_the_site(client):
     LeadFactory(email="lead@example.org")
-    response = client.post(
-        "/login?next=/accounts", data={"login": "lead@example.org", "password": TEST_PASSWORD}
-    )
+    response = client.post("/login?next=/accounts", data={"login": "lead@example.org", "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/accounts"
     client.post("/logout")
     for hostile in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = client.post(
-            f"/login?next={hostile}", data={"login": "lead@example.org", "password": TEST_PASSWORD}
-        )
+        response = client.post(f"/login?next={hostile}", data={"login": "lead@example.org", "password": TEST_PASSWORD})
         assert response.headers["Location"] == "/", hostile
         client.post("/logout")
 
