@@ -91,10 +91,13 @@ def demo_password(given: str | None) -> str:
     return password
 
 
-def ensure_user(name: str, role: str, email: str | None, phone: str, password: str) -> User:
+def ensure_user(name: str, role: str, email: str | None, phone: str, password: str, **place: str) -> User:
     user = db.session.scalar(select(User).where(User.phone == accounts.normalize_phone(phone)))
     if user is None:
-        return accounts.create_user(name=name, role=role, password=password, email=email, phone=phone)
+        user = accounts.create_user(name=name, role=role, password=password, email=email, phone=phone)
+        for field, value in place.items():
+            setattr(user, field, value)
+        return user
     if not accounts.verify_password(user, password):
         accounts.change_password(user, password)
     return user
@@ -121,8 +124,9 @@ def seed(password: str | None = None) -> SeedResult:
             cohort = cohorts.create_cohort(program, spec)
             cohort.invite_code = spec["invite_code"]
         cohorts.assign_mentor(cohort, mentors[spec["mentor"]])
-        for learner_index, (name, _township, _village, _product) in enumerate(spec["learners"]):
-            learner = ensure_user(name, Role.LEARNER, None, learner_phone(cohort_index, learner_index), password)
+        for learner_index, (name, township, village, _product) in enumerate(spec["learners"]):
+            phone = learner_phone(cohort_index, learner_index)
+            learner = ensure_user(name, Role.LEARNER, None, phone, password, township=township, village=village)
             cohorts.enroll_learner(cohort, learner)
             if learner_index == 0:
                 result.logins.append((Role.LEARNER, learner.name, learner.phone))

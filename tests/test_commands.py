@@ -33,6 +33,8 @@ def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
     assert again.exit_code == 0, again.output
     assert "demo-pass-2027" in again.output  # the kept password, not a new one
     assert counts() == seeded
+    jiang = db.session.scalar(select(User).where(User.phone == "+8613901000001"))
+    assert (jiang.name, jiang.township, jiang.village) == ("江金春", "岑阳镇", "葛源村")
     counties = set(db.session.scalars(select(Cohort.county)))
     assert counties == {"横峰县", "于都县"}
     assert all(len(cohort.mentors) == 1 for cohort in db.session.scalars(select(Cohort)))

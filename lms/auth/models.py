@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), index=True, default=Role.LEARNER)
     locale: Mapped[str | None] = mapped_column(String(10))
+    # Where a learner lives, below the cohort's county: reports group by these.
+    township: Mapped[str] = mapped_column(String(50), default="")
+    village: Mapped[str] = mapped_column(String(50), default="")
     active: Mapped[bool] = mapped_column(default=True)
     # Sessions and remember-me cookies carry this token, not the id: a new
     # password gives a new token, which signs out every other device.

@@ -33,6 +33,8 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=True),
+    sa.Column('township', sa.String(length=50), nullable=False),
+    sa.Column('village', sa.String(length=50), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('login_token', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
