@@ -11,7 +11,7 @@ from lms.cohorts.views import bp as cohorts_bp
 from lms.config import env, settings_from_environment
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers the routes on courses_bp
-from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from lms.progress import models as progress_models  # noqa: F401
 from lms.progress.views import bp as progress_bp
 
@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
         web.configure_database(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login_manager.init_app(app)

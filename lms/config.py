@@ -6,6 +6,7 @@ first run and kept in the instance folder rather than written in the code.
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -71,4 +72,14 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_PASSWORD_MEMORY_KIB": env_int("PASSWORD_MEMORY_KIB", 65536),
         "LMS_PHONE_REGION": env("PHONE_REGION", "CN"),
         "LMS_LOG_LEVEL": env("LOG_LEVEL", "INFO"),
+        # Learners pay for every byte: pages, styles, scripts and captions go out compressed.
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript", "text/vtt",
+                               "text/csv", "image/svg+xml"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "LMS_UPLOAD_PATH": env("UPLOAD_PATH") or str(Path(instance_path) / "uploads"),
+        "LMS_FFMPEG": env("FFMPEG") or shutil.which("ffmpeg"),
+        "LMS_VIDEO_MAX_MB": env_int("VIDEO_MAX_MB", 200),
+        "LMS_IMAGE_MAX_MB": env_int("IMAGE_MAX_MB", 10),
+        "LMS_RESOURCE_MAX_MB": env_int("RESOURCE_MAX_MB", 20),
     }

@@ -89,3 +89,12 @@ def test_dates_are_stored_in_utc_and_shown_in_the_local_zone_and_language(client
     assert "2027年3月2日" in client.get("/accounts").text
     stored = db.session.get(type(lead), lead.id).created_at
     assert stored.tzinfo is not None
+
+
+def test_pages_are_sent_compressed_to_browsers_that_accept_it(client):
+    response = client.get("/join", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    plain = client.get("/join", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert len(response.data) < len(plain.data) / 2
