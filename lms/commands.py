@@ -7,6 +7,8 @@ from flask.cli import AppGroup
 from lms import demo
 from lms.auth import services as accounts
 from lms.auth.models import Role
+from lms.commands_media import process_videos
+from lms.courses.video import process_video
 from lms.extensions import db
 
 lms_cli = AppGroup("lms", help="Operate the learning management system.")
@@ -36,10 +38,17 @@ def create_user(role, name, email, phone, password):
 
 @lms_cli.command("seed-demo")
 @click.option("--password", default=None, help="Password for every demo account (random if not given).")
-def seed_demo(password):
+@click.option("--videos/--no-videos", default=True, help="Make demo clips for the video lessons (needs ffmpeg).")
+def seed_demo(password, videos):
     """Install a demo program; running it again changes nothing but the password."""
-    result = demo.seed(password)
+    result = demo.seed(password, videos=videos)
     db.session.commit()
+    if result.video_lesson_ids:
+        click.echo(f"Making the small versions of {len(result.video_lesson_ids)} demo videos (first run only)...")
+    for lesson_id in result.video_lesson_ids:
+        process_video(lesson_id)
+    if result.video_lesson_ids:
+        click.echo("Demo videos ready.")
     click.echo("Demo program: " + result.program_name)
     click.echo(f"Demo logins (password for all: {result.password}):")
     for role, name, login in result.logins:
@@ -48,3 +57,4 @@ def seed_demo(password):
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(lms_cli)
+    lms_cli.add_command(process_videos)

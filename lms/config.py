@@ -73,8 +73,15 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_PHONE_REGION": env("PHONE_REGION", "CN"),
         "LMS_LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # Learners pay for every byte: pages, styles, scripts and captions go out compressed.
-        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript", "text/vtt",
-                               "text/csv", "image/svg+xml"],
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "text/vtt",
+            "text/csv",
+            "image/svg+xml",
+        ],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "LMS_UPLOAD_PATH": env("UPLOAD_PATH") or str(Path(instance_path) / "uploads"),

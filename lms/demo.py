@@ -14,6 +14,7 @@ from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Program
 from lms.courses import starter
 from lms.courses.models import CohortCourse, Course
+from lms.courses.starter.videos import add_demo_videos
 from lms.extensions import db
 
 PROGRAM_NAME = "赣南乡村电商孵化计划 2027"
@@ -75,6 +76,8 @@ class SeedResult:
     program_name: str
     password: str
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # Lessons given a demo video: their renditions are made once the seed is committed.
+    video_lesson_ids: list[int] = field(default_factory=list)
 
 
 def demo_password(given: str | None) -> str:
@@ -107,7 +110,7 @@ def learner_phone(cohort_index: int, learner_index: int) -> str:
     return f"139{cohort_index + 1:02d}00{learner_index + 1:04d}"
 
 
-def seed(password: str | None = None) -> SeedResult:
+def seed(password: str | None = None, *, videos: bool = True) -> SeedResult:
     """Create (or find) the demo program, its staff, cohorts and learners."""
     password = demo_password(password)
     result = SeedResult(PROGRAM_NAME, password)
@@ -130,7 +133,11 @@ def seed(password: str | None = None) -> SeedResult:
             cohorts.enroll_learner(cohort, learner)
             if learner_index == 0:
                 result.logins.append((Role.LEARNER, learner.name, learner.phone))
-    offer_starter_courses(program, program.cohorts)
+    courses = offer_starter_courses(program, program.cohorts)
+    if videos:
+        for language, course in zip(starter.LANGUAGES, courses, strict=True):
+            changed = add_demo_videos(course, starter.starter_path(language))
+            result.video_lesson_ids.extend(lesson.id for lesson in changed)
     db.session.flush()
     return result
 

@@ -1,6 +1,6 @@
 """Languages: the person's choice, else a cookie, else the browser's Accept-Language."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ def language_from_header() -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # commands and background jobs
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     cookie = request.cookies.get(LANGUAGE_COOKIE)

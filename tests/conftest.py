@@ -80,6 +80,8 @@ def app(tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
+            # Tests read messages in English; Chinese has tests of its own.
+            "BABEL_DEFAULT_LOCALE": "en",
             "LMS_PASSWORD_TIME_COST": 1,
             "LMS_PASSWORD_MEMORY_KIB": 64,
         }

@@ -20,7 +20,7 @@ def counts() -> dict[str, int]:
 
 def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["lms", "seed-demo", "--password", "demo-pass-2027"])
+    first = runner.invoke(args=["lms", "seed-demo", "--password", "demo-pass-2027", "--no-videos"])
     assert first.exit_code == 0, first.output
     assert "lead@demo.example.org" in first.output
     assert "demo-pass-2027" in first.output
@@ -29,7 +29,7 @@ def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
     assert seeded == {"User": 23, "Program": 1, "Cohort": 2, "Enrollment": 20, "Course": 2, "CohortCourse": 4}
     assert lessons >= 30
     seeded["Lesson"] = lessons
-    again = runner.invoke(args=["lms", "seed-demo"])
+    again = runner.invoke(args=["lms", "seed-demo", "--no-videos"])
     assert again.exit_code == 0, again.output
     assert "demo-pass-2027" in again.output  # the kept password, not a new one
     assert counts() == seeded
@@ -44,7 +44,7 @@ def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
 
 def test_seed_demo_makes_a_random_password_when_none_is_given(app, client):
     (Path(app.instance_path) / "demo_password").unlink(missing_ok=True)
-    result = app.test_cli_runner().invoke(args=["lms", "seed-demo"])
+    result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--no-videos"])
     assert result.exit_code == 0, result.output
     password = re.search(r"password for all: (\S+)\)", result.output).group(1)
     assert len(password) >= 10

@@ -1,5 +1,145 @@
-"""Course authoring: leads and admins only."""
+"""Course authoring: leads and admins only, whatever the course's cohort or state."""
 
-from tests.permission_cases.common import Case
+from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
 
-CASES: dict[str, list[Case]] = {}
+# A missing object, or a question or criterion of another lesson: hidden from managers.
+NOT_FOUND = everyone(404, anonymous=302, learner=403, mentor=403)
+NOT_FOUND_ACTION = everyone(404, anonymous=302, learner=403, mentor=403)
+
+
+def question(w, lesson=None):
+    """The id of the quiz question of course A, or of a chosen lesson's first question."""
+    return (lesson or w.courses_a.quiz).questions[0].id
+
+
+def criterion(w):
+    return w.courses_a.assignment.rubric[0].id
+
+
+CASES: dict[str, list[Case]] = {
+    "courses.manage_courses": [Case(lambda w: "/manage/courses", MANAGERS)],
+    "courses.manage_new_course": [
+        Case(lambda w: "/manage/courses/new", MANAGERS),
+        Case(lambda w: f"/manage/courses/new?program_id={w.program.id}", MANAGERS),
+    ],
+    "courses.manage_course": [
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}", MANAGERS),
+        # Cohort B's course: authoring sees every program's and cohort's courses.
+        Case(lambda w: f"/manage/courses/{w.courses_b.course.id}", MANAGERS),
+        Case(lambda w: "/manage/courses/999999", NOT_FOUND),
+    ],
+    "courses.manage_edit_course": [
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/edit", MANAGERS),
+        Case(lambda w: "/manage/courses/999999/edit", NOT_FOUND),
+    ],
+    "courses.manage_publish_course": [
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/unpublish", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/courses/{w.courses_b.course.id}/publish", MANAGER_ACTION, method="POST"),
+        Case(lambda w: "/manage/courses/999999/publish", NOT_FOUND_ACTION, method="POST"),
+    ],
+    "courses.manage_offer_course": [
+        Case(
+            lambda w: f"/manage/courses/{w.courses_a.course.id}/cohorts",
+            MANAGER_ACTION,
+            method="POST",
+            data={"offered": "0"},
+        ),
+    ],
+    "courses.manage_new_module": [
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/modules/new", MANAGERS),
+        Case(lambda w: "/manage/courses/999999/modules/new", NOT_FOUND),
+    ],
+    "courses.manage_edit_module": [
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/edit", MANAGERS),
+        Case(lambda w: "/manage/modules/999999/edit", NOT_FOUND),
+    ],
+    "courses.manage_move_module": [
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/move/up", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/modules/{w.courses_b.module.id}/move/down", MANAGER_ACTION, method="POST"),
+    ],
+    "courses.manage_delete_module": [
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/delete", MANAGERS),
+        Case(lambda w: "/manage/modules/999999/delete", NOT_FOUND),
+    ],
+    "courses.manage_new_lesson": [
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/lessons/new", MANAGERS),
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/lessons/new?kind=quiz", MANAGERS),
+    ],
+    "courses.manage_edit_lesson": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.reading.id}/edit", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.video.id}/edit", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/edit", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_b.assignment.id}/edit", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/edit", MANAGERS),
+        Case(lambda w: "/manage/lessons/999999/edit", NOT_FOUND),
+    ],
+    "courses.manage_move_lesson": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.reading.id}/move/down", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/move/down", MANAGER_ACTION, method="POST"),
+    ],
+    "courses.manage_publish_lesson": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/publish", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/lessons/{w.courses_b.video.id}/unpublish", MANAGER_ACTION, method="POST"),
+    ],
+    "courses.manage_delete_lesson": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/delete", MANAGERS),
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_b.draft.id}/delete",
+            MANAGER_ACTION,
+            method="POST",
+            data={"confirm": "yes"},
+        ),
+        Case(lambda w: "/manage/lessons/999999/delete", NOT_FOUND),
+    ],
+    "courses.manage_new_question": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=single", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=numeric", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=essay", NOT_FOUND),
+        # Only quizzes have questions.
+        Case(lambda w: f"/manage/lessons/{w.courses_a.reading.id}/questions/new?kind=single", NOT_FOUND),
+    ],
+    "courses.manage_edit_question": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/edit", MANAGERS),
+        # Course B's question through course A's quiz.
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w, w.courses_b.quiz)}/edit",
+            NOT_FOUND,
+        ),
+    ],
+    "courses.manage_delete_question": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/delete", MANAGERS),
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w, w.courses_b.quiz)}/delete",
+            NOT_FOUND_ACTION,
+            method="POST",
+        ),
+    ],
+    "courses.manage_move_question": [
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/move/up",
+            MANAGER_ACTION,
+            method="POST",
+        ),
+    ],
+    "courses.manage_new_criterion": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/new", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/criteria/new", NOT_FOUND),
+    ],
+    "courses.manage_edit_criterion": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/edit", MANAGERS),
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_b.assignment.id}/criteria/{criterion(w)}/edit",
+            NOT_FOUND,
+        ),
+    ],
+    "courses.manage_delete_criterion": [
+        Case(lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/delete", MANAGERS),
+    ],
+    "courses.manage_move_criterion": [
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/move/down",
+            MANAGER_ACTION,
+            method="POST",
+        ),
+    ],
+}

@@ -1,5 +1,57 @@
-"""Learner pages: catalogue, course, lesson, quiz."""
+"""Learner pages: catalogue, course, lesson, quiz.
 
-from tests.permission_cases.common import Case
+The world's learner and mentor belong to cohort A: course A is theirs, course B
+(offered to cohort B only) is hidden from them, and so are draft lessons.
+"""
 
-CASES: dict[str, list[Case]] = {}
+from tests.permission_cases.common import SIGNED_IN, Case, everyone
+
+HIDDEN_FROM_COHORT_A = everyone(200, anonymous=302, learner=404, mentor=404)
+LEARNER_ACTION = everyone(403, anonymous=302, learner=302)
+LEARNER_ONLY_HIDDEN = everyone(403, anonymous=302, learner=404)
+
+
+def lesson_url(pick):
+    return lambda w: f"/lessons/{pick(w).id}"
+
+
+CASES: dict[str, list[Case]] = {
+    "courses.catalogue": [Case(lambda w: "/courses", SIGNED_IN)],
+    "courses.course_page": [
+        Case(lambda w: f"/courses/{w.courses_a.course.id}", SIGNED_IN),
+        Case(lambda w: f"/courses/{w.courses_b.course.id}", HIDDEN_FROM_COHORT_A),
+        Case(lambda w: "/courses/999999", everyone(404, anonymous=302)),
+    ],
+    "courses.lesson_page": [
+        Case(lesson_url(lambda w: w.courses_a.reading), SIGNED_IN),
+        Case(lesson_url(lambda w: w.courses_a.video), SIGNED_IN),
+        Case(lesson_url(lambda w: w.courses_a.quiz), SIGNED_IN),
+        Case(lesson_url(lambda w: w.courses_a.assignment), SIGNED_IN),
+        # Drafts are for the people who write courses.
+        Case(lesson_url(lambda w: w.courses_a.draft), HIDDEN_FROM_COHORT_A),
+        Case(lesson_url(lambda w: w.courses_b.reading), HIDDEN_FROM_COHORT_A),
+        Case(lambda w: "/lessons/999999", everyone(404, anonymous=302)),
+    ],
+    "courses.mark_lesson_done": [
+        Case(lambda w: f"/lessons/{w.courses_a.reading.id}/done", LEARNER_ACTION, method="POST"),
+        Case(lambda w: f"/lessons/{w.courses_a.video.id}/done", LEARNER_ACTION, method="POST"),
+        # A quiz is done by passing it, an assignment by a mentor's acceptance.
+        Case(
+            lambda w: f"/lessons/{w.courses_a.quiz.id}/done",
+            everyone(403, anonymous=302, learner=400),
+            method="POST",
+        ),
+        Case(lambda w: f"/lessons/{w.courses_a.draft.id}/done", LEARNER_ONLY_HIDDEN, method="POST"),
+        Case(lambda w: f"/lessons/{w.courses_b.reading.id}/done", LEARNER_ONLY_HIDDEN, method="POST"),
+    ],
+    "courses.submit_quiz": [
+        Case(lambda w: f"/lessons/{w.courses_a.quiz.id}/quiz", LEARNER_ACTION, method="POST"),
+        Case(lambda w: f"/lessons/{w.courses_b.quiz.id}/quiz", LEARNER_ONLY_HIDDEN, method="POST"),
+        Case(lambda w: f"/lessons/{w.courses_a.reading.id}/quiz", LEARNER_ONLY_HIDDEN, method="POST"),
+    ],
+    "courses.quiz_result": [
+        # No attempt yet: there is no result to show (the shown case is in tests/courses/test_quiz_pages.py).
+        Case(lambda w: f"/lessons/{w.courses_a.quiz.id}/quiz/attempts/1", LEARNER_ONLY_HIDDEN),
+        Case(lambda w: f"/lessons/{w.courses_b.quiz.id}/quiz/attempts/1", LEARNER_ONLY_HIDDEN),
+    ],
+}

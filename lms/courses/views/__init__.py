@@ -1,5 +1,5 @@
 """The courses blueprint's routes, one module per audience."""
 
-from lms.courses.views import authoring, learning, media
+from lms.courses.views import authoring, authoring_quiz, learning, media
 
-__all__ = ["authoring", "learning", "media"]
+__all__ = ["authoring", "authoring_quiz", "learning", "media"]

@@ -1,3 +1,287 @@
-"""Course authoring for leads: courses, modules, lessons, quizzes, rubrics, offering to cohorts."""
+"""Course authoring for leads: courses, modules, lessons, and offering courses to cohorts."""
 
-from lms.courses import bp  # noqa: F401
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from lms.cohorts.models import Program
+from lms.courses import bp
+from lms.courses.forms import (
+    LESSON_FORMS,
+    CourseForm,
+    CriterionForm,
+    ModuleForm,
+    NewLessonForm,
+    OfferForm,
+)
+from lms.courses.models import Course, Lesson, Module, Question
+from lms.courses.services import authoring as services
+from lms.courses.services import authoring_offers as offer_services
+from lms.courses.services.authoring import AuthoringError
+from lms.courses.views.authoring_common import (
+    DIRECTIONS,
+    LABELS,
+    confirm_delete,
+    deleted,
+    perform,
+    refused,
+    to_lesson,
+    to_outline,
+)
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.security import MANAGER_ROLES, roles_required, safe_next_url
+
+
+@bp.route("/manage/courses")
+@roles_required(*MANAGER_ROLES)
+def manage_courses():
+    rows = db.session.execute(services.course_list()).all()
+    return render_template("courses/manage/courses.html", rows=rows, action_form=ActionForm())
+
+
+@bp.route("/manage/courses/new", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_new_course():
+    form = CourseForm(program_id=request.args.get("program_id", type=int), language=str(get_locale()))
+    if not form.program_id.choices:
+        flash(_("Create a program first."))
+        return redirect(url_for("cohorts.new_program"))
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(db.get_or_404(Program, form.program_id.data), form.data)
+        except AuthoringError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Course “%(title)s” created. Add its first module.", title=course.title))
+            return to_outline(course.id)
+    return render_template("courses/manage/course_form.html", form=form, course=None)
+
+
+@bp.route("/manage/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_edit_course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    form = CourseForm(obj=course)
+    if form.validate_on_submit():
+        try:
+            services.update_course(course, form.data)
+        except AuthoringError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Course saved."))
+            return to_outline(course.id)
+    return render_template("courses/manage/course_form.html", form=form, course=course)
+
+
+@bp.route("/manage/courses/<int:course_id>/<any(publish, unpublish):action>", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_publish_course(course_id: int, action: str):
+    course = db.get_or_404(Course, course_id)
+    publish = action == "publish"
+    back = redirect(safe_next_url(request.form.get("next"), url_for(".manage_course", course_id=course.id)))
+    message = _("Course published.") if publish else _("Course back to draft: learners no longer see it.")
+    return perform(lambda: services.set_course_published(course, publish), back, message)
+
+
+@bp.route("/manage/courses/<int:course_id>")
+@roles_required(*MANAGER_ROLES)
+def manage_course(course_id: int):
+    lesson_columns = (Lesson.module_id, Lesson.position, Lesson.kind, Lesson.title, Lesson.minutes, Lesson.published)
+    course = db.get_or_404(
+        Course,
+        course_id,
+        options=[
+            joinedload(Course.program),
+            selectinload(Course.modules).selectinload(Module.lessons).load_only(*lesson_columns),
+        ],
+    )
+    cohorts = offer_services.program_cohorts(course)
+    offers = offer_services.course_offers(course)
+    offer_form = OfferForm(cohorts, offered=list(offers), required=[key for key, value in offers.items() if value])
+    return render_template(
+        "courses/manage/outline.html",
+        course=course,
+        completions=services.completion_counts(course),
+        cohorts=cohorts,
+        offer_form=offer_form,
+        action_form=ActionForm(),
+        labels=LABELS,
+    )
+
+
+@bp.route("/manage/courses/<int:course_id>/cohorts", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_offer_course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    form = OfferForm(offer_services.program_cohorts(course))
+    if not form.validate_on_submit():
+        flash(_("Choose cohorts from the list."), "error")
+        return to_outline(course.id, "cohorts")
+    offers = form.offers()
+    message = ngettext(
+        "Saved: the course is offered to %(num)d cohort.",
+        "Saved: the course is offered to %(num)d cohorts.",
+        len(offers),
+    )
+    return perform(lambda: offer_services.offer_course(course, offers), to_outline(course.id, "cohorts"), message)
+
+
+# Modules
+
+
+@bp.route("/manage/courses/<int:course_id>/modules/new", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_new_module(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    form = ModuleForm()
+    if form.validate_on_submit():
+        module = services.create_module(course, form.data)
+        db.session.commit()
+        flash(_("Module added. Now add its lessons."))
+        return to_outline(course.id, f"module-{module.id}")
+    return render_template("courses/manage/module_form.html", form=form, course=course, module=None)
+
+
+@bp.route("/manage/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_edit_module(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    form = ModuleForm(obj=module)
+    if form.validate_on_submit():
+        services.update_module(module, form.data)
+        db.session.commit()
+        flash(_("Module saved."))
+        return to_outline(module.course_id, f"module-{module.id}")
+    return render_template("courses/manage/module_form.html", form=form, course=module.course, module=module)
+
+
+@bp.route("/manage/modules/<int:module_id>/move/<any(up, down):direction>", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_move_module(module_id: int, direction: str):
+    module = db.get_or_404(Module, module_id)
+    back = to_outline(module.course_id, f"module-{module.id}")
+    return perform(lambda: services.move_module(module, DIRECTIONS[direction]), back)
+
+
+@bp.route("/manage/modules/<int:module_id>/delete", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_delete_module(module_id: int):
+    module = db.get_or_404(Module, module_id, options=[selectinload(Module.lessons)])
+    if request.method == "POST":
+        done = _("Module “%(title)s” deleted.", title=module.title)
+        return deleted(lambda: services.delete_module(module), to_outline(module.course_id), done)
+    lesson_count = len(module.lessons)
+    blocked = detail = None
+    if services.lessons_with_progress([lesson.id for lesson in module.lessons]):
+        blocked = _("Learners have progress in this module's lessons. Unpublish those lessons instead.")
+    if lesson_count:
+        detail = ngettext(
+            "Its %(num)d lesson is deleted with it.", "Its %(num)d lessons are deleted with it.", lesson_count
+        )
+    back_url = url_for(".manage_course", course_id=module.course_id, _anchor=f"module-{module.id}")
+    title = _("Delete the module “%(title)s”?", title=module.title)
+    return confirm_delete(title, back_url, blocked=blocked, detail=detail)
+
+
+# Lessons
+
+
+@bp.route("/manage/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_new_lesson(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    form = NewLessonForm(kind=request.args.get("kind"))
+    if form.validate_on_submit():
+        lesson = services.create_lesson(module, form.data)
+        db.session.commit()
+        flash(_("Lesson created as a draft. Add its content, then publish it."))
+        return to_lesson(lesson.id)
+    return render_template("courses/manage/lesson_new.html", form=form, module=module, labels=LABELS)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_edit_lesson(lesson_id: int):
+    lesson = db.get_or_404(
+        Lesson,
+        lesson_id,
+        options=[
+            joinedload(Lesson.module).joinedload(Module.course),
+            selectinload(Lesson.questions).selectinload(Question.options),
+            selectinload(Lesson.rubric),
+        ],
+    )
+    form = LESSON_FORMS[lesson.kind](obj=lesson)
+    if form.validate_on_submit():
+        try:
+            services.update_lesson(lesson, form.data)
+        except AuthoringError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Lesson saved."))
+            return to_lesson(lesson.id)
+    return render_template(
+        "courses/manage/lesson_edit.html",
+        lesson=lesson,
+        form=form,
+        criterion_form=CriterionForm(formdata=None),
+        action_form=ActionForm(),
+        labels=LABELS,
+    )
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/move/<any(up, down):direction>", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_move_lesson(lesson_id: int, direction: str):
+    lesson = db.get_or_404(Lesson, lesson_id)
+    back = to_outline(lesson.module.course_id, f"lesson-{lesson.id}")
+    return perform(lambda: services.move_lesson(lesson, DIRECTIONS[direction]), back)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/<any(publish, unpublish):action>", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_publish_lesson(lesson_id: int, action: str):
+    lesson = db.get_or_404(Lesson, lesson_id)
+    publish = action == "publish"
+    fallback = url_for(".manage_course", course_id=lesson.module.course_id, _anchor=f"lesson-{lesson.id}")
+    back = redirect(safe_next_url(request.form.get("next"), fallback))
+    message = _("Lesson published.") if publish else _("Lesson back to draft. Learners keep their progress on it.")
+    return perform(lambda: services.set_lesson_published(lesson, publish), back, message)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/delete", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_delete_lesson(lesson_id: int):
+    lesson = db.get_or_404(Lesson, lesson_id)
+    back = to_outline(lesson.module.course_id, f"module-{lesson.module_id}")
+    if request.method == "POST":
+        return deleted(lambda: services.delete_lesson(lesson), back, _("Lesson deleted."))
+    completions, attempts = services.lesson_progress(lesson)
+    reasons = []
+    if completions:
+        reasons.append(
+            ngettext("%(num)d learner finished this lesson.", "%(num)d learners finished this lesson.", completions)
+        )
+    if attempts:
+        reasons.append(
+            ngettext("%(num)d quiz attempt was made on it.", "%(num)d quiz attempts were made on it.", attempts)
+        )
+    if reasons:
+        reasons.append(
+            _("So it cannot be deleted. Unpublish it instead: learners no longer see it and keep their progress.")
+        )
+    blocked = " ".join(reasons) or None
+    return confirm_delete(
+        _("Delete the lesson “%(title)s”?", title=lesson.title),
+        back.location,
+        blocked=blocked,
+        detail=_("Its content, questions and rubric are deleted with it."),
+    )
+
+
+# Quiz questions

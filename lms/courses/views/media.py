@@ -1,3 +1,232 @@
 """Uploading and serving files: videos and renditions, captions, covers, resources."""
 
-from lms.courses import bp  # noqa: F401
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wsgi import FileWrapper
+
+from lms.courses import bp, media, policies, video
+from lms.courses.media_forms import CaptionsForm, CoverForm, ResourceForm, VideoUploadForm
+from lms.courses.models import Course, Lesson, LessonKind, LessonResource, MediaFile, MediaKind, Module, VideoStatus
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.security import MANAGER_ROLES, require, roles_required, signed_in
+
+# Stored names are random and files never change in place, so a phone may keep them a year.
+ONE_YEAR = 365 * 24 * 60 * 60
+
+
+class ClosingFileWrapper(FileWrapper):
+    """werkzeug's file wrapper, closing its file also when a client drops the response unread."""
+
+    def __del__(self):
+        self.close()
+
+
+@bp.route("/media/<int:media_id>")
+@signed_in
+def media_file(media_id: int):
+    stored = db.get_or_404(MediaFile, media_id)
+    require(media.can_view_media(current_user, stored), 404)
+    path = media.media_path(stored)
+    require(path.is_file(), 404)
+    # gunicorn brings its own wrapper (sendfile); this one serves the development server and tests.
+    request.environ.setdefault("wsgi.file_wrapper", ClosingFileWrapper)
+    download = stored.kind == MediaKind.RESOURCE
+    response = send_file(
+        path,
+        mimetype=stored.content_type,
+        conditional=True,
+        max_age=ONE_YEAR,
+        as_attachment=download,
+        download_name=stored.original_name if download else path.name,
+    )
+    # For the person allowed to see it only: never kept by a shared cache.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def load_lesson(lesson_id: int) -> Lesson:
+    lesson = db.get_or_404(
+        Lesson,
+        lesson_id,
+        options=[
+            joinedload(Lesson.module).joinedload(Module.course),
+            joinedload(Lesson.video),
+            joinedload(Lesson.rendition),
+            joinedload(Lesson.poster),
+            joinedload(Lesson.captions),
+            selectinload(Lesson.resources).joinedload(LessonResource.media),
+        ],
+    )
+    require(policies.can_manage_courses(current_user))
+    return lesson
+
+
+def files_page(lesson: Lesson, video_form=None, captions_form=None, resource_form=None):
+    limits = media.size_limits_mb()
+    video_form = video_form or VideoUploadForm(formdata=None)
+    captions_form = captions_form or CaptionsForm(formdata=None)
+    resource_form = resource_form or ResourceForm(formdata=None)
+    video_form.video.description = _("MP4 or WebM, up to %(limit)d MB.", limit=limits[MediaKind.VIDEO])
+    captions_form.captions.description = _("Up to %(limit)d MB.", limit=limits[MediaKind.CAPTIONS])
+    resource_form.file.description = _(
+        "A PDF, picture, text, Word (.docx) or Excel (.xlsx) file, up to %(limit)d MB.",
+        limit=limits[MediaKind.RESOURCE],
+    )
+    return render_template(
+        "courses/manage/files.html",
+        lesson=lesson,
+        course=lesson.module.course,
+        video_form=video_form,
+        captions_form=captions_form,
+        resource_form=resource_form,
+        action_form=ActionForm(),
+        ffmpeg_installed=media.ffmpeg_available(),
+    )
+
+
+def back_to_files(lesson_id: int):
+    return redirect(url_for(".manage_lesson_files", lesson_id=lesson_id))
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/files")
+@roles_required(*MANAGER_ROLES)
+def manage_lesson_files(lesson_id: int):
+    return files_page(load_lesson(lesson_id))
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/video", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def upload_video(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    require(lesson.kind == LessonKind.VIDEO, 404)
+    form = VideoUploadForm()
+    if form.validate_on_submit():
+        try:
+            media.upload_lesson_video(lesson, form.video.data, current_user)
+        except media.UploadRefused as refused:
+            form.video.errors.append(refused.message)
+        else:
+            converting = lesson.video_status == VideoStatus.PROCESSING
+            db.session.commit()
+            if converting:
+                video.start_video_processing(lesson_id)
+                flash(_("Video uploaded. A small version for phones is being made; reload this page to see it."))
+            else:
+                flash(_("Video uploaded."))
+            return back_to_files(lesson_id)
+    return files_page(lesson, video_form=form)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/video/convert", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def convert_video(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    if ActionForm().validate_on_submit() and video.request_video_processing(lesson):
+        db.session.commit()
+        video.start_video_processing(lesson_id)
+        flash(_("Converting the video again; reload this page in a minute or two."))
+    return back_to_files(lesson_id)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/captions", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def upload_captions(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    require(lesson.kind == LessonKind.VIDEO, 404)
+    form = CaptionsForm()
+    if form.validate_on_submit():
+        try:
+            media.upload_captions(lesson, form.captions.data, current_user)
+        except media.UploadRefused as refused:
+            form.captions.errors.append(refused.message)
+        else:
+            db.session.commit()
+            flash(_("Captions saved."))
+            return back_to_files(lesson_id)
+    return files_page(lesson, captions_form=form)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/captions/remove", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def remove_captions(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    if ActionForm().validate_on_submit() and lesson.captions is not None:
+        media.remove_captions(lesson)
+        db.session.commit()
+        flash(_("Captions removed."))
+    return back_to_files(lesson_id)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/resources", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def add_resource(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    form = ResourceForm()
+    if form.validate_on_submit():
+        try:
+            title = media.add_resource(lesson, form.title.data, form.file.data, current_user).title
+        except media.UploadRefused as refused:
+            form.file.errors.append(refused.message)
+        else:
+            db.session.commit()
+            flash(_("“%(title)s” added: learners can download it with the lesson.", title=title))
+            return back_to_files(lesson_id)
+    return files_page(lesson, resource_form=form)
+
+
+@bp.route("/manage/lessons/<int:lesson_id>/resources/<int:resource_id>/remove", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def remove_resource(lesson_id: int, resource_id: int):
+    lesson = load_lesson(lesson_id)
+    resource = next((resource for resource in lesson.resources if resource.id == resource_id), None)
+    require(resource is not None, 404)
+    if ActionForm().validate_on_submit():
+        title = resource.title
+        media.remove_resource(resource)
+        db.session.commit()
+        flash(_("“%(title)s” removed.", title=title))
+    return back_to_files(lesson_id)
+
+
+def load_course(course_id: int) -> Course:
+    course = db.get_or_404(Course, course_id, options=[joinedload(Course.cover)])
+    require(policies.can_manage_courses(current_user))
+    return course
+
+
+@bp.route("/manage/courses/<int:course_id>/cover", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_course_cover(course_id: int):
+    course = load_course(course_id)
+    form = CoverForm()
+    if form.validate_on_submit():
+        try:
+            media.upload_course_cover(course, form.cover.data, current_user)
+        except media.UploadRefused as refused:
+            form.cover.errors.append(refused.message)
+        else:
+            db.session.commit()
+            flash(_("Cover picture saved."))
+            return redirect(url_for(".manage_course_cover", course_id=course_id))
+    form.cover.description = _(
+        "A JPEG, PNG or WebP picture, up to %(limit)d MB. A small picture loads faster on phones.",
+        limit=media.size_limits_mb()[MediaKind.IMAGE],
+    )
+    return render_template("courses/manage/cover.html", course=course, form=form, action_form=ActionForm())
+
+
+@bp.route("/manage/courses/<int:course_id>/cover/remove", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def remove_course_cover(course_id: int):
+    course = load_course(course_id)
+    if ActionForm().validate_on_submit() and course.cover is not None:
+        media.remove_course_cover(course)
+        db.session.commit()
+        flash(_("Cover picture removed."))
+    return redirect(url_for(".manage_course_cover", course_id=course_id))

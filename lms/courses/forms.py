@@ -1,0 +1,294 @@
+"""Forms for authoring courses: courses, modules, lessons of each kind, questions, rubrics, offers."""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.cohorts.models import Program
+from lms.courses.models import Question, QuestionKind
+from lms.courses.services.authoring_quiz import MAX_POINTS, fits_column, question_problems
+from lms.extensions import db
+from lms.forms import BaseForm
+from lms.i18n import LANGUAGES
+
+LESSON_KIND_LABELS = {
+    "video": _l("Video"),
+    "reading": _l("Reading"),
+    "quiz": _l("Quiz"),
+    "assignment": _l("Assignment"),
+}
+QUESTION_KIND_LABELS = {
+    "single": _l("Single choice"),
+    "multiple": _l("Multiple choice"),
+    "true_false": _l("True or false"),
+    "numeric": _l("Number (with a tolerance)"),
+}
+SUBMISSION_KIND_LABELS = {
+    "text": _l("Text"),
+    "link": _l("Link"),
+    "photo": _l("Photo"),
+    "video": _l("Video"),
+    "file": _l("File"),
+}
+MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
+OPTION_ROWS = 6
+
+
+def choices_of(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a multiple choice; also reads a comma-separated column such as ``Lesson.accepts``."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            value = [item for item in value.split(",") if item]
+        super().process_data(value)
+
+
+def title_field(label):
+    return StringField(label, validators=[DataRequired(), Length(max=200)])
+
+
+def markdown_field(label, description=MARKDOWN_HINT):
+    return TextAreaField(
+        label, validators=[Optional(), Length(max=100_000)], description=description, render_kw={"rows": 14}
+    )
+
+
+class CourseForm(BaseForm):
+    program_id = SelectField(_l("Program"), coerce=int, validators=[DataRequired()])
+    title = title_field(_l("Course title"))
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One or two sentences: what a learner can do after the course."),
+    )
+    language = SelectField(
+        _l("Language of the course"), choices=choices_of({"zh_Hans": LANGUAGES["zh_Hans"], "en": LANGUAGES["en"]})
+    )
+    estimated_minutes = IntegerField(
+        _l("Estimated minutes"), default=0, validators=[Optional(), NumberRange(min=0, max=100_000)]
+    )
+    sequential = BooleanField(_l("Open each module only after the one before it is complete"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program_id.choices = [
+            (program.id, program.name) for program in db.session.scalars(select(Program).order_by(Program.name))
+        ]
+
+
+class ModuleForm(BaseForm):
+    title = title_field(_l("Module title"))
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
+
+
+class NewLessonForm(BaseForm):
+    kind = SelectField(_l("Kind of lesson"), choices=choices_of(LESSON_KIND_LABELS))
+    title = title_field(_l("Lesson title"))
+    minutes = IntegerField(
+        _l("Minutes"),
+        default=5,
+        validators=[Optional(), NumberRange(min=0, max=600)],
+        description=_l("About how long a learner needs."),
+    )
+
+
+class LessonForm(BaseForm):
+    title = title_field(_l("Lesson title"))
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=0, max=600)])
+
+
+class ReadingLessonForm(LessonForm):
+    body = markdown_field(_l("Text of the reading"))
+
+
+class VideoLessonForm(LessonForm):
+    transcript = markdown_field(
+        _l("Transcript"), _l("What is said in the video, for learners who would rather read. Markdown or plain text.")
+    )
+
+
+class QuizLessonForm(LessonForm):
+    body = markdown_field(_l("Introduction"))
+    pass_mark = IntegerField(
+        _l("Pass mark (%)"),
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        render_kw={"inputmode": "numeric"},
+    )
+    attempts_allowed = IntegerField(
+        _l("Attempts allowed"),
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        description=_l("0 means no limit."),
+    )
+
+
+class AssignmentLessonForm(LessonForm):
+    body = markdown_field(_l("Instructions"))
+    accepts = MultiCheckboxField(_l("Learners may submit"), choices=choices_of(SUBMISSION_KIND_LABELS))
+    due_days = IntegerField(
+        _l("Due this many days after the cohort starts"),
+        validators=[Optional(), NumberRange(min=0, max=3650)],
+        description=_l("Leave empty for no due date."),
+    )
+
+    def validate_accepts(self, field):
+        if not field.data:
+            raise ValidationError(_l("Accept at least one kind of submission."))
+
+
+LESSON_FORMS = {
+    "video": VideoLessonForm,
+    "reading": ReadingLessonForm,
+    "quiz": QuizLessonForm,
+    "assignment": AssignmentLessonForm,
+}
+
+
+class OptionRowForm(Form):
+    """One answer option of a choice question; a blank row is ignored."""
+
+    Meta = BaseForm.Meta
+
+    text = StringField(_l("Option"), validators=[Optional(), Length(max=1000)])
+    correct = BooleanField(_l("Correct"))
+    feedback = StringField(_l("Feedback for this option"), validators=[Optional(), Length(max=2000)])
+
+
+def decimal_in_column(_form, field):
+    if field.data is not None and not fits_column(field.data):
+        raise ValidationError(_l("Use a number below 10,000,000,000 with at most 4 decimals."))
+
+
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """12.5000 → 12.5 and 1E+2 → 100, so the lead sees the number as they typed it."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
+class QuestionForm(BaseForm):
+    """One question; only the fields of its kind are kept (``kind`` is fixed when it is made).
+
+    Build it with ``question_form``, which adds the option rows ``option_0``, ``option_1``…:
+    fields with fixed names, so row 2 always edits option 2, whichever rows a browser sends.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            # A row takes no filters itself; its own fields drop NUL characters.
+            if unbound_field.field_class is FormField:
+                return unbound_field.bind(form=form, **options)
+            return BaseForm.Meta.bind_field(self, form, unbound_field, options)
+
+    prompt = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=5000)])
+    points = IntegerField(_l("Points"), default=1, validators=[InputRequired(), NumberRange(min=0, max=MAX_POINTS)])
+    answer = DecimalField(_l("Right answer"), validators=[InputRequired(), decimal_in_column])
+    tolerance = DecimalField(
+        _l("Tolerance"),
+        default=Decimal(0),
+        validators=[Optional(), NumberRange(min=0), decimal_in_column],
+        description=_l("How far from the right answer still counts as right, e.g. 0.5."),
+    )
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)], description=_l("For example 元 or kg."))
+    feedback_correct = TextAreaField(_l("Feedback when right"), validators=[Optional(), Length(max=2000)])
+    feedback_wrong = TextAreaField(_l("Feedback when wrong"), validators=[Optional(), Length(max=2000)])
+
+    row_count = 0
+
+    def __init__(self, kind: str, *args, question: Question | None = None, **kwargs):
+        super().__init__(*args, obj=question, **kwargs)
+        self.kind = kind
+        if kind == QuestionKind.NUMERIC:
+            if question is not None and not self.is_submitted():
+                self.answer.data = plain_decimal(question.answer)
+                self.tolerance.data = plain_decimal(question.tolerance)
+        else:
+            del self.answer
+            del self.tolerance
+            del self.unit
+
+    @property
+    def option_rows(self) -> list[FormField]:
+        return [self[f"option_{number}"] for number in range(self.row_count)]
+
+    @property
+    def data(self):
+        data = {name: value for name, value in super().data.items() if not name.startswith("option_")}
+        data["options"] = [row.data for row in self.option_rows]
+        return data
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        problems = question_problems(self.kind, self.data)
+        self.form_errors.extend(problems)
+        return not problems
+
+
+def question_form(kind: str, question: Question | None = None) -> QuestionForm:
+    """The form for a question of ``kind``, with a row per option plus empty rows to add more."""
+    if kind == QuestionKind.NUMERIC:
+        rows, prefill = 0, []
+    elif question is not None:
+        prefill = [{"text": o.text, "correct": o.correct, "feedback": o.feedback} for o in question.options]
+        rows = max(2 if kind == QuestionKind.TRUE_FALSE else OPTION_ROWS, len(prefill))
+    elif kind == QuestionKind.TRUE_FALSE:
+        rows, prefill = 2, [{"text": _l("True")}, {"text": _l("False")}]
+    else:
+        rows, prefill = OPTION_ROWS, []
+    fields = {f"option_{number}": FormField(OptionRowForm) for number in range(rows)}
+    form_class = type("QuestionForm", (QuestionForm,), {**fields, "row_count": rows})
+    return form_class(kind, question=question, data={f"option_{n}": row for n, row in enumerate(prefill)})
+
+
+class CriterionForm(BaseForm):
+    criterion = TextAreaField(
+        _l("Criterion"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("What the mentor looks for, e.g. “The product fills the frame”."),
+    )
+    points = IntegerField(_l("Points"), default=5, validators=[InputRequired(), NumberRange(min=1, max=MAX_POINTS)])
+
+
+class OfferForm(BaseForm):
+    """Which cohorts of the course's program take it, and for which it is required."""
+
+    offered = SelectMultipleField(_l("Offered"), coerce=int, validate_choice=True)
+    required = SelectMultipleField(_l("Required"), coerce=int, validate_choice=True)
+
+    def __init__(self, cohorts, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(cohort.id, cohort.name) for cohort in cohorts]
+        self.offered.choices = choices
+        self.required.choices = choices
+
+    def offers(self) -> dict[int, bool]:
+        """Cohort id → required?; ticking "required" alone offers the course too."""
+        required = set(self.required.data or ())
+        return {cohort_id: cohort_id in required for cohort_id in {*(self.offered.data or ()), *required}}
+
+
+class ConfirmDeleteForm(BaseForm):
+    """The button of a confirmation page: a post without its ``confirm`` field deletes nothing."""
+
+    confirm = HiddenField(default="yes", validators=[InputRequired(), AnyOf(["yes"])])

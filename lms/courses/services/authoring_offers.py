@@ -1,0 +1,42 @@
+"""Offering a course to cohorts: which cohorts of its program take it, and whether it is required."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms.cohorts.models import Cohort
+from lms.courses.models import CohortCourse, Course
+from lms.courses.services.authoring import AuthoringError
+from lms.extensions import db
+
+
+def program_cohorts(course: Course) -> list[Cohort]:
+    """The cohorts a course may be offered to: those of its program, by name."""
+    return list(db.session.scalars(select(Cohort).where(Cohort.program_id == course.program_id).order_by(Cohort.name)))
+
+
+def course_offers(course: Course) -> dict[int, bool]:
+    """Cohort id → required?, for the cohorts this course is offered to."""
+    rows = db.session.execute(
+        select(CohortCourse.cohort_id, CohortCourse.required).where(CohortCourse.course_id == course.id)
+    )
+    return dict(rows.all())
+
+
+def offer_course(course: Course, offers: dict[int, bool]) -> dict[int, bool]:
+    """Offer a course to exactly these cohorts of its program (cohort id → required?)."""
+    if set(offers) - {cohort.id for cohort in program_cohorts(course)}:
+        raise AuthoringError(_l("A course can only be offered to cohorts of its own program."))
+    existing = {
+        row.cohort_id: row
+        for row in db.session.scalars(select(CohortCourse).where(CohortCourse.course_id == course.id))
+    }
+    for cohort_id, row in existing.items():
+        if cohort_id not in offers:
+            db.session.delete(row)
+    for cohort_id, required in offers.items():
+        if cohort_id in existing:
+            existing[cohort_id].required = bool(required)
+        else:
+            db.session.add(CohortCourse(cohort_id=cohort_id, course_id=course.id, required=bool(required)))
+    db.session.flush()
+    return course_offers(course)

@@ -1,0 +1,89 @@
+"""Shared steps of the authoring views: redirects, confirmation pages, loading a lesson of a kind."""
+
+from flask import flash, redirect, render_template, url_for
+
+from lms.courses.forms import (
+    LESSON_KIND_LABELS,
+    QUESTION_KIND_LABELS,
+    SUBMISSION_KIND_LABELS,
+    ConfirmDeleteForm,
+)
+from lms.courses.models import Lesson
+from lms.courses.services.authoring import AuthoringError
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.security import require
+
+DIRECTIONS = {"up": -1, "down": 1}
+LABELS = {
+    "lesson_kinds": LESSON_KIND_LABELS,
+    "question_kinds": QUESTION_KIND_LABELS,
+    "submission_kinds": SUBMISSION_KIND_LABELS,
+}
+
+
+def to_outline(course_id: int, anchor: str | None = None):
+    return redirect(url_for(".manage_course", course_id=course_id, _anchor=anchor))
+
+
+def to_lesson(lesson_id: int, anchor: str | None = None):
+    return redirect(url_for(".manage_edit_lesson", lesson_id=lesson_id, _anchor=anchor))
+
+
+def refused(form, error: AuthoringError) -> None:
+    """Show why the rules refused a change; nothing of it is kept."""
+    db.session.rollback()
+    form.form_errors.extend(getattr(error, "problems", None) or [error.message])
+
+
+def perform(change, back, done_message: str | None = None, form=None):
+    """A button's POST: make the change and commit, or say why the rules refused it."""
+    if (form or ActionForm()).validate_on_submit():
+        try:
+            change()
+        except AuthoringError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return back
+        db.session.commit()
+        if done_message:
+            flash(done_message)
+    return back
+
+
+def confirm_delete(title: str, back_url: str, blocked: str | None = None, detail: str | None = None):
+    return render_template(
+        "courses/manage/confirm_delete.html",
+        title=title,
+        detail=detail,
+        blocked=blocked,
+        back_url=back_url,
+        delete_form=ConfirmDeleteForm(),
+    )
+
+
+def deleted(change, back, done_message: str):
+    """The POST of a confirmation page; without its confirm field nothing is deleted."""
+    return perform(change, back, done_message, ConfirmDeleteForm())
+
+
+def quiz_lesson(lesson_id: int) -> Lesson:
+    lesson = db.get_or_404(Lesson, lesson_id)
+    require(lesson.kind == "quiz", 404)
+    return lesson
+
+
+def assignment_lesson(lesson_id: int) -> Lesson:
+    lesson = db.get_or_404(Lesson, lesson_id)
+    require(lesson.kind == "assignment", 404)
+    return lesson
+
+
+def child_of(model, child_id: int, lesson: Lesson):
+    """A question or criterion of this very lesson; another lesson's answers 404."""
+    child = db.get_or_404(model, child_id)
+    require(child.lesson_id == lesson.id, 404)
+    return child
+
+
+# Courses
