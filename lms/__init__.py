@@ -12,8 +12,8 @@ from lms.config import env, settings_from_environment
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers the routes on courses_bp
 from lms.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-from lms.progress import models as progress_models  # noqa: F401
-from lms.progress.views import bp as progress_bp
+from lms.progress import bp as progress_bp
+from lms.progress import views as progress_views  # noqa: F401 - registers the routes on progress_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

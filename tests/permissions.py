@@ -6,12 +6,19 @@ anonymous), 403 refused, 404 hidden. Each area keeps its table in
 ``tests/permission_cases/``.
 """
 
-from tests.permission_cases import authoring, core, learning, media
+from tests.permission_cases import authoring, certificates, core, learning, media, progress
 from tests.permission_cases.common import ROLES, Case
 
 __all__ = ["MATRIX", "ROLES", "Case", "endpoints_missing_from_matrix"]
 
-MATRIX: dict[str, list[Case]] = {**core.CASES, **authoring.CASES, **learning.CASES, **media.CASES}
+MATRIX: dict[str, list[Case]] = {
+    **core.CASES,
+    **authoring.CASES,
+    **learning.CASES,
+    **media.CASES,
+    **progress.CASES,
+    **certificates.CASES,
+}
 
 
 def endpoints_missing_from_matrix(app) -> list[str]:

@@ -9,6 +9,7 @@ from lms.auth.models import User
 from lms.courses.models import Course, Lesson, Module
 from lms.extensions import db
 from lms.progress.models import Completion
+from lms.progress.signals import lesson_completed
 from lms.timeutil import utcnow
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -25,7 +26,10 @@ def record_completion(learner: User, lesson: Lesson) -> bool:
         .on_conflict_do_nothing(index_elements=["learner_id", "lesson_id"])
         .returning(Completion.id)  # a row back only when this statement inserted it (rowcount is unreliable)
     )
-    return db.session.execute(statement).first() is not None
+    recorded = db.session.execute(statement).first() is not None
+    if recorded:
+        lesson_completed.send(learner, lesson=lesson)
+    return recorded
 
 
 def completed_lesson_ids(learner: User, course: Course) -> set[int]:

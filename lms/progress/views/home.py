@@ -1,13 +1,12 @@
 """The home page: where each person starts."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
 from lms.cohorts import services as cohort_services
 from lms.extensions import db
+from lms.progress import bp
 from lms.security import signed_in
-
-bp = Blueprint("progress", __name__)
 
 
 @bp.route("/")

@@ -1,0 +1,3 @@
+"""Certificates: the learner's printable page, public verification, revocation."""
+
+from lms.progress import bp  # noqa: F401
