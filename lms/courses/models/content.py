@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from lms.cohorts.models import Cohort, Program
 from lms.courses.models.media import MediaFile, VideoStatus
@@ -155,3 +155,15 @@ class CohortCourse(db.Model):
 
     cohort: Mapped[Cohort] = relationship()
     course: Mapped[Course] = relationship()
+
+
+def lesson_with_files():
+    """Loader options for a lesson page: its module and course, its video files and downloads."""
+    return [
+        joinedload(Lesson.module).joinedload(Module.course),
+        joinedload(Lesson.video),
+        joinedload(Lesson.rendition),
+        joinedload(Lesson.poster),
+        joinedload(Lesson.captions),
+        selectinload(Lesson.resources).joinedload(LessonResource.media),
+    ]

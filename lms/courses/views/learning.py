@@ -6,13 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
 from lms.auth.models import Role
 from lms.courses import bp, policies
 from lms.courses.learning_forms import QuizForm, answer_field_name, posted_answers
 from lms.courses.markdown import render_markdown
-from lms.courses.models import Course, Lesson, LessonKind, LessonResource, Module
+from lms.courses.models import Course, Lesson, LessonKind
+from lms.courses.models.content import lesson_with_files
 from lms.courses.services import learning, quizzes
 from lms.errors import render_error
 from lms.extensions import db
@@ -43,14 +43,7 @@ def load_lesson(lesson_id: int) -> Lesson:
     lesson = db.get_or_404(
         Lesson,
         lesson_id,
-        options=[
-            joinedload(Lesson.module).joinedload(Module.course),
-            joinedload(Lesson.video),
-            joinedload(Lesson.rendition),
-            joinedload(Lesson.poster),
-            joinedload(Lesson.captions),
-            selectinload(Lesson.resources).joinedload(LessonResource.media),
-        ],
+        options=lesson_with_files(),
     )
     require(policies.can_view_lesson(current_user, lesson), 404)
     return lesson

@@ -3,12 +3,13 @@
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.wsgi import FileWrapper
 
 from lms.courses import bp, media, policies, video
 from lms.courses.media_forms import CaptionsForm, CoverForm, ResourceForm, VideoUploadForm
-from lms.courses.models import Course, Lesson, LessonKind, LessonResource, MediaFile, MediaKind, Module, VideoStatus
+from lms.courses.models import Course, Lesson, LessonKind, MediaFile, MediaKind, VideoStatus
+from lms.courses.models.content import lesson_with_files
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.security import MANAGER_ROLES, require, roles_required, signed_in
@@ -54,14 +55,7 @@ def load_lesson(lesson_id: int) -> Lesson:
     lesson = db.get_or_404(
         Lesson,
         lesson_id,
-        options=[
-            joinedload(Lesson.module).joinedload(Module.course),
-            joinedload(Lesson.video),
-            joinedload(Lesson.rendition),
-            joinedload(Lesson.poster),
-            joinedload(Lesson.captions),
-            selectinload(Lesson.resources).joinedload(LessonResource.media),
-        ],
+        options=lesson_with_files(),
     )
     require(policies.can_manage_courses(current_user))
     return lesson
