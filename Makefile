@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations lint pytest extract-messages screenshots clean
+.PHONY: run test install install-dev translations lint pytest benchmark extract-messages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,11 @@ run: install translations
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 lint: install-dev
-	$(BIN)/ruff check lms tests migrations wsgi.py
-	$(BIN)/ruff format --check lms tests wsgi.py
+	$(BIN)/ruff check lms tests migrations benchmarks wsgi.py
+	$(BIN)/ruff format --check lms tests benchmarks wsgi.py
+
+benchmark: install-dev translations
+	$(BIN)/python -m benchmarks.pages
 
 pytest: install-dev translations
 	$(BIN)/python -m tests.run
