@@ -7,9 +7,10 @@ from flask import Flask
 
 from lms import commands, errors, i18n, security, web
 from lms.auth.views import bp as auth_bp
+from lms.cohorts import bp as cohorts_bp
+from lms.cohorts import views as cohort_views  # noqa: F401 - registers the routes on cohorts_bp
 from lms.cohorts.models import contact as contact_models  # noqa: F401 - every table known to migrations
 from lms.cohorts.models import submission as submission_models  # noqa: F401
-from lms.cohorts.views import bp as cohorts_bp
 from lms.config import env, settings_from_environment
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers the routes on courses_bp

@@ -6,7 +6,7 @@ anonymous), 403 refused, 404 hidden. Each area keeps its table in
 ``tests/permission_cases/``.
 """
 
-from tests.permission_cases import authoring, certificates, core, learning, media, progress
+from tests.permission_cases import authoring, certificates, contact, core, learning, media, progress, submissions
 from tests.permission_cases.common import ROLES, Case
 
 __all__ = ["MATRIX", "ROLES", "Case", "endpoints_missing_from_matrix"]
@@ -18,6 +18,8 @@ MATRIX: dict[str, list[Case]] = {
     **media.CASES,
     **progress.CASES,
     **certificates.CASES,
+    **submissions.CASES,
+    **contact.CASES,
 }
 
 

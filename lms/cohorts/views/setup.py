@@ -1,20 +1,18 @@
 """Joining a cohort, and setting programs and cohorts up."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 
 from lms.auth.models import Role, User
-from lms.cohorts import policies, services
+from lms.cohorts import bp, policies, services
 from lms.cohorts.forms import AssignMentorForm, CohortForm, JoinForm, ProgramForm
 from lms.cohorts.models import Cohort, Program
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import select_locale
 from lms.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles_required
-
-bp = Blueprint("cohorts", __name__)
 
 
 @bp.route("/join", methods=["GET", "POST"])
