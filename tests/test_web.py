@@ -67,7 +67,7 @@ def test_server_error_page_is_friendly_and_rolls_back(app, client, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("lms.cohorts.views.services.cohorts_for", broken)
+    monkeypatch.setattr("lms.cohorts.views.setup.services.cohorts_for", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
         LeadFactory(email="lead@example.org")
