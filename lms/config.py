@@ -89,4 +89,14 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_VIDEO_MAX_MB": env_int("VIDEO_MAX_MB", 200),
         "LMS_IMAGE_MAX_MB": env_int("IMAGE_MAX_MB", 10),
         "LMS_RESOURCE_MAX_MB": env_int("RESOURCE_MAX_MB", 20),
+        # A learner with no activity (lesson, quiz, sign-in) for this many days is listed as at risk.
+        "LMS_AT_RISK_DAYS": env_int("AT_RISK_DAYS", 7),
+        # Email goes out through the outbox (`lms send-mail`); without a host, messages wait in it.
+        "LMS_SMTP_HOST": env("SMTP_HOST", ""),
+        "LMS_SMTP_PORT": env_int("SMTP_PORT", 587),
+        "LMS_SMTP_USERNAME": env("SMTP_USERNAME", ""),
+        "LMS_SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
+        "LMS_SMTP_STARTTLS": env_bool("SMTP_STARTTLS", True),
+        "LMS_SMTP_SSL": env_bool("SMTP_SSL", False),
+        "LMS_MAIL_FROM": env("MAIL_FROM", ""),
     }

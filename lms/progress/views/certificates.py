@@ -1,3 +1,120 @@
 """Certificates: the learner's printable page, public verification, revocation."""
 
-from lms.progress import bp  # noqa: F401
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from lms.cohorts.policies import can_manage_cohorts, can_view_learner
+from lms.extensions import db, limiter
+from lms.progress import bp
+from lms.progress import certificate_services as services
+from lms.progress.certificate_forms import RevokeForm, VerifyForm
+from lms.progress.models import Certificate
+from lms.security import MANAGER_ROLES, public, require, roles_required, signed_in
+
+# Enough for anyone checking certificates by hand; far too few to find a code by guessing
+# (codes carry about 100 bits). Override with the LMS_VERIFY_LIMIT setting.
+VERIFY_LIMIT = "60 per minute"
+PER_PAGE = 50
+
+
+def verify_limit() -> str:
+    return current_app.config.get("LMS_VERIFY_LIMIT", VERIFY_LIMIT)
+
+
+@bp.app_template_filter("certificate_code")
+def certificate_code(code: str) -> str:
+    return services.display_code(code)
+
+
+def load_certificate(code: str) -> Certificate:
+    """The certificate with this code, if the current person may see it; 404 otherwise."""
+    certificate = services.find_certificate(code)
+    require(certificate is not None, 404)
+    require(can_view_learner(current_user, certificate.learner), 404)
+    return certificate
+
+
+@bp.route("/certificates")
+@roles_required(*MANAGER_ROLES)
+def certificates():
+    cohort_id = request.args.get("cohort", type=int)
+    course_id = request.args.get("course", type=int)
+    page = db.paginate(services.all_certificates(cohort_id, course_id), per_page=PER_PAGE, error_out=False)
+    cohorts, courses = services.certificate_filters()
+    return render_template(
+        "progress/certificates/index.html",
+        page=page,
+        cohorts=cohorts,
+        courses=courses,
+        cohort_id=cohort_id,
+        course_id=course_id,
+    )
+
+
+@bp.route("/certificates/<code>")
+@signed_in
+def certificate(code: str):
+    certificate = load_certificate(code)
+    verify_url = url_for(".verify", code=certificate.code, _external=True)
+    qr = Markup(services.qr_svg(services.verification_qr(verify_url)))  # noqa: S704 - segno's own SVG, no user text
+    can_revoke = can_manage_cohorts(current_user)
+    return render_template(
+        "progress/certificates/certificate.html",
+        certificate=certificate,
+        verify_url=verify_url,
+        qr=qr,
+        can_revoke=can_revoke,
+        revoke_form=RevokeForm() if can_revoke else None,
+    )
+
+
+@bp.route("/certificates/<code>/revoke", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def revoke_certificate(code: str):
+    certificate = services.find_certificate(code)
+    require(certificate is not None, 404)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        if certificate.revoked:
+            flash(_("This certificate was already revoked."))
+        else:
+            services.revoke_certificate(certificate, current_user, form.reason.data)
+            db.session.commit()
+            flash(_("Certificate revoked. Its verification page now says so."))
+    else:
+        flash(_("Write the reason for revoking this certificate."), "error")
+    return redirect(url_for(".certificate", code=certificate.code))
+
+
+verify_limiter = limiter.shared_limit(verify_limit, scope="certificate-verify")
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+@verify_limiter
+def verify_form():
+    # A typed code arrives by GET (the page's own form, no cookie needed) or by POST.
+    if request.method == "POST":
+        form = VerifyForm()
+        submitted = True
+    else:
+        form = VerifyForm(request.args, meta={"csrf": False})
+        submitted = "code" in request.args
+    if submitted and form.validate():
+        return redirect(url_for(".verify", code=form.cleaned_code))
+    return render_template("progress/certificates/verify_form.html", form=form)
+
+
+@bp.route("/verify/<code>")
+@public
+@verify_limiter
+def verify(code: str):
+    certificate = services.find_certificate(code)
+    if certificate is None:
+        return render_template("progress/certificates/verify_unknown.html", form=VerifyForm(meta={"csrf": False})), 404
+    if certificate.revoked:
+        # 410 Gone: the code was real, the certificate is withdrawn (tests/progress/test_certificate_verify.py).
+        return render_template("progress/certificates/verify.html", certificate=certificate), 410
+    return render_template("progress/certificates/verify.html", certificate=certificate)

@@ -1,16 +1,17 @@
 """The home page: where each person starts."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
-from lms.cohorts import services as cohort_services
-from lms.extensions import db
-from lms.progress import bp
+from lms.auth.models import Role
+from lms.progress import bp, home_services
 from lms.security import signed_in
 
 
 @bp.route("/")
 @signed_in
 def home():
-    rows = db.session.execute(cohort_services.cohorts_for(current_user)).all()
-    return render_template("progress/home.html", rows=rows)
+    if current_user.role == Role.LEARNER:
+        return render_template("progress/home.html", learner_page=home_services.learner_home(current_user))
+    staff_page = home_services.staff_home(current_user, current_app.config["LMS_AT_RISK_DAYS"])
+    return render_template("progress/home.html", staff_page=staff_page)

@@ -1,0 +1,370 @@
+"""Cohort progress in SQL: percentages, last activity, the learners × modules grid, learners at risk."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, union_all
+
+from lms.auth.models import User
+from lms.cohorts.models import Cohort, Enrollment
+from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module, QuizAttempt
+from lms.extensions import db
+from lms.progress.models import Completion
+
+SORTS = ("name", "total", "activity")
+ORDERS = ("asc", "desc")
+
+
+def percent(done: int, total: int) -> int:
+    """Whole percent, rounded down, of a done/total pair (0 when there is nothing to do)."""
+    return done * 100 // total if total else 0
+
+
+def _percent_sql(done, total):
+    # Rounded down on both databases, and 0 when there is nothing to do (no division by zero).
+    return cast(case((total > 0, (done * 100) // total), else_=0), Integer)
+
+
+def program_today() -> date:
+    """Today's date in the program's time zone, where due dates and "days without activity" are counted."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def program_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+# ---- Percentages: module, course, cohort ----
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    percent: int
+
+
+def module_progress(learner: User, course: Course) -> list[tuple[Module, Progress]]:
+    """Each module of the course with the learner's finished/published lessons and percent, in one query."""
+    done = func.count(Completion.id)
+    total = func.count(Lesson.id)
+    query = (
+        select(Module, done, total, _percent_sql(done, total))
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
+        .where(Module.course_id == course.id)
+        .group_by(Module.id)
+        .order_by(Module.position, Module.id)
+    )
+    return [(module, Progress(d, t, p)) for module, d, t, p in db.session.execute(query)]
+
+
+def course_percentages(learner: User, course_ids: list[int]) -> dict[int, Progress]:
+    """course id → the learner's progress through its published lessons, in one query."""
+    if not course_ids:
+        return {}
+    done = func.count(Completion.id)
+    total = func.count(Lesson.id)
+    query = (
+        select(Module.course_id, done, total, _percent_sql(done, total))
+        .join(Lesson, Lesson.module_id == Module.id)
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
+        .where(Module.course_id.in_(course_ids), Lesson.published.is_(True))
+        .group_by(Module.course_id)
+    )
+    found = dict.fromkeys(course_ids, Progress(0, 0, 0))
+    found.update({course_id: Progress(d, t, p) for course_id, d, t, p in db.session.execute(query)})
+    return found
+
+
+def cohort_percentages(learner: User, cohort_ids: list[int]) -> dict[int, Progress]:
+    """cohort id → the learner's progress through its required, published courses' published lessons."""
+    if not cohort_ids:
+        return {}
+    done = func.count(Completion.id)
+    total = func.count(Lesson.id)
+    query = (
+        select(CohortCourse.cohort_id, done, total, _percent_sql(done, total))
+        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
+        .join(Module, Module.course_id == Course.id)
+        .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
+        .where(CohortCourse.cohort_id.in_(cohort_ids), CohortCourse.required.is_(True))
+        .group_by(CohortCourse.cohort_id)
+    )
+    found = dict.fromkeys(cohort_ids, Progress(0, 0, 0))
+    found.update({cohort_id: Progress(d, t, p) for cohort_id, d, t, p in db.session.execute(query)})
+    return found
+
+
+# ---- Activity and risk ----
+
+
+def last_activity_by_learner(learner_ids):
+    """A subquery: learner_id → the latest completion, quiz attempt or sign-in (``last_activity``)."""
+    events = union_all(
+        select(Completion.learner_id.label("learner_id"), Completion.completed_at.label("at")).where(
+            Completion.learner_id.in_(learner_ids)
+        ),
+        select(QuizAttempt.learner_id, QuizAttempt.submitted_at).where(QuizAttempt.learner_id.in_(learner_ids)),
+        select(User.id, User.last_login_at).where(User.id.in_(learner_ids), User.last_login_at.is_not(None)),
+    ).subquery()
+    return (
+        select(events.c.learner_id, func.max(events.c.at).label("last_activity"))
+        .group_by(events.c.learner_id)
+        .subquery()
+    )
+
+
+def days_since_start(cohorts, today: date) -> dict[int, int]:
+    """cohort id → days since it started (cohorts without a start date have no due dates)."""
+    return {cohort.id: (today - cohort.starts_on).days for cohort in cohorts if cohort.starts_on}
+
+
+def elapsed_days_sql(cohort_column, elapsed: dict[int, int]):
+    # Due dates are start + due_days; comparing due_days with a per-cohort number keeps the
+    # date arithmetic out of SQL, where SQLite and PostgreSQL spell it differently.
+    if not elapsed:
+        return literal(-(10**6))
+    return case(elapsed, value=cohort_column, else_=-(10**6))
+
+
+def open_assignments(cohort_ids, elapsed: dict[int, int], learner_id_column=Enrollment.learner_id):
+    """A select of (cohort_id, learner_id, lesson) for dated assignments of offered courses not yet complete."""
+    return (
+        select(Enrollment.cohort_id, Enrollment.learner_id, Lesson)
+        .join(CohortCourse, CohortCourse.cohort_id == Enrollment.cohort_id)
+        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
+        .join(Module, Module.course_id == Course.id)
+        .join(Lesson, Lesson.module_id == Module.id)
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner_id_column))
+        .where(
+            Enrollment.cohort_id.in_(cohort_ids),
+            Lesson.kind == LessonKind.ASSIGNMENT,
+            Lesson.published.is_(True),
+            Lesson.due_days.is_not(None),
+            Completion.id.is_(None),
+            Enrollment.cohort_id.in_(list(elapsed) or [0]),
+        )
+    )
+
+
+def risk_query(cohorts: list[Cohort], days: int, today: date):
+    """A subquery of every enrolment of these cohorts with last activity, inactivity and overdue counts."""
+    ids = [cohort.id for cohort in cohorts]
+    elapsed = days_since_start(cohorts, today)
+    overdue = (
+        open_assignments(ids, elapsed)
+        .where(Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, elapsed))
+        .with_only_columns(Enrollment.cohort_id, Enrollment.learner_id, func.count(Lesson.id).label("overdue"))
+        .group_by(Enrollment.cohort_id, Enrollment.learner_id)
+        .subquery()
+    )
+    learner_ids = select(Enrollment.learner_id).where(Enrollment.cohort_id.in_(ids))
+    last = last_activity_by_learner(learner_ids)
+    cutoff_day = today - timedelta(days=days)
+    cutoff = datetime.combine(cutoff_day, time(), program_zone())
+    # The clock starts at enrolment, and not before the cohort itself starts.
+    inactive = and_(
+        func.coalesce(last.c.last_activity, Enrollment.enrolled_at) < cutoff,
+        or_(Cohort.starts_on.is_(None), Cohort.starts_on <= cutoff_day),
+    )
+    return (
+        select(
+            Enrollment.cohort_id,
+            Enrollment.learner_id,
+            last.c.last_activity,
+            case((inactive, 1), else_=0).label("inactive"),
+            func.coalesce(overdue.c.overdue, 0).label("overdue"),
+        )
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .outerjoin(last, last.c.learner_id == Enrollment.learner_id)
+        .outerjoin(
+            overdue, and_(overdue.c.cohort_id == Enrollment.cohort_id, overdue.c.learner_id == Enrollment.learner_id)
+        )
+        .where(Enrollment.cohort_id.in_(ids))
+        .subquery()
+    )
+
+
+def at_risk_counts(cohorts: list[Cohort], days: int, today: date | None = None) -> dict[int, int]:
+    """cohort id → how many of its learners are at risk (inactive for ``days`` days, or overdue), in one query."""
+    if not cohorts:
+        return {}
+    risk = risk_query(cohorts, days, today or program_today())
+    query = (
+        select(risk.c.cohort_id, func.count())
+        .where(or_(risk.c.inactive == 1, risk.c.overdue > 0))
+        .group_by(risk.c.cohort_id)
+    )
+    counts = dict.fromkeys((cohort.id for cohort in cohorts), 0)
+    counts.update(dict(db.session.execute(query).all()))
+    return counts
+
+
+@dataclass
+class LearnerAtRisk:
+    learner: User
+    last_activity: datetime | None
+    inactive: bool
+    overdue: list[tuple[Lesson, date]] = field(default_factory=list)
+
+
+def learners_at_risk(cohort: Cohort, days: int, today: date | None = None) -> list[LearnerAtRisk]:
+    """The cohort's learners with no activity for ``days`` days or with overdue assignments, longest silent first."""
+    today = today or program_today()
+    risk = risk_query([cohort], days, today)
+    query = (
+        select(User, risk.c.last_activity, risk.c.inactive)
+        .join(risk, risk.c.learner_id == User.id)
+        .where(or_(risk.c.inactive == 1, risk.c.overdue > 0))
+    )
+    found = {
+        user.id: LearnerAtRisk(user, last_activity, bool(inactive))
+        for user, last_activity, inactive in db.session.execute(query)
+    }
+    elapsed = days_since_start([cohort], today)
+    overdue = open_assignments([cohort.id], elapsed).where(
+        Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, elapsed),
+        Enrollment.learner_id.in_(list(found) or [0]),
+    )
+    for _cohort_id, learner_id, lesson in db.session.execute(overdue.order_by(Lesson.due_days, Lesson.id)):
+        found[learner_id].overdue.append((lesson, cohort.starts_on + timedelta(days=lesson.due_days)))
+    oldest = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+    return sorted(found.values(), key=lambda row: (row.last_activity or oldest, row.learner.name))
+
+
+# ---- The learners × modules grid ----
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    module_id: int
+    label: str  # "2.3": the third module of the second course, short enough for a phone
+    course_title: str
+    module_title: str
+    total: int
+
+
+@dataclass
+class GridRow:
+    learner: User
+    last_activity: datetime | None
+    cells: list[int]  # lessons done per column, in column order
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.done, self.total)
+
+
+@dataclass
+class CohortGrid:
+    cohort: Cohort
+    columns: list[GridColumn]
+    rows: list[GridRow]
+    sort: str
+    order: str
+
+
+def grid_columns(cohort: Cohort) -> list[GridColumn]:
+    """The modules with published lessons of the cohort's published courses, in course and module order."""
+    query = (
+        select(Module.id, Module.title, Course.id, Course.title, func.count(Lesson.id))
+        .select_from(CohortCourse)
+        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
+        .join(Module, Module.course_id == Course.id)
+        .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
+        .where(CohortCourse.cohort_id == cohort.id)
+        .group_by(Module.id, Module.title, Module.position, Course.id, Course.title)
+        .order_by(Course.title, Course.id, Module.position, Module.id)
+    )
+    columns, course_numbers, module_numbers = [], {}, {}
+    for module_id, module_title, course_id, course_title, total in db.session.execute(query):
+        course_number = course_numbers.setdefault(course_id, len(course_numbers) + 1)
+        module_numbers[course_id] = module_numbers.get(course_id, 0) + 1
+        label = f"{course_number}.{module_numbers[course_id]}"
+        columns.append(GridColumn(module_id, label, course_title, module_title, total))
+    return columns
+
+
+def cohort_grid(cohort: Cohort, sort: str = "name", order: str = "asc") -> CohortGrid:
+    """Every learner of the cohort × every module, counted in SQL: three queries whatever the size."""
+    sort = sort if sort in SORTS else "name"
+    order = order if order in ORDERS else ("desc" if sort != "name" else "asc")
+    columns = grid_columns(cohort)
+    learner_ids = select(Enrollment.learner_id).where(Enrollment.cohort_id == cohort.id)
+    last = last_activity_by_learner(learner_ids)
+    learners = db.session.execute(
+        select(User, last.c.last_activity)
+        .join(Enrollment, Enrollment.learner_id == User.id)
+        .outerjoin(last, last.c.learner_id == User.id)
+        .where(Enrollment.cohort_id == cohort.id)
+    ).all()
+    done: dict[tuple[int, int], int] = {}
+    if columns and learners:
+        cells = (
+            select(Completion.learner_id, Lesson.module_id, func.count(Completion.id))
+            .join(Lesson, and_(Lesson.id == Completion.lesson_id, Lesson.published.is_(True)))
+            .where(
+                Completion.learner_id.in_(learner_ids),
+                Lesson.module_id.in_([column.module_id for column in columns]),
+            )
+            .group_by(Completion.learner_id, Lesson.module_id)
+        )
+        done = {(learner_id, module_id): count for learner_id, module_id, count in db.session.execute(cells)}
+    total = sum(column.total for column in columns)
+    rows = []
+    for learner, last_activity in learners:
+        row_cells = [done.get((learner.id, column.module_id), 0) for column in columns]
+        rows.append(GridRow(learner, last_activity, row_cells, sum(row_cells), total))
+    return CohortGrid(cohort, columns, sort_rows(rows, sort, order), sort, order)
+
+
+def sort_rows(rows: list[GridRow], sort: str, order: str) -> list[GridRow]:
+    """Rows by name, total or last activity; ties (and the never-active) fall back to the name."""
+    by_name = sorted(rows, key=lambda row: (row.learner.name, row.learner.id), reverse=order == "desc")
+    if sort == "name":
+        return by_name
+    if sort == "total":
+        return sorted(by_name, key=lambda row: row.done, reverse=order == "desc")
+    active = [row for row in by_name if row.last_activity is not None]
+    never = [row for row in by_name if row.last_activity is None]
+    return sorted(active, key=lambda row: row.last_activity, reverse=order == "desc") + never
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (a name typed as "=1+2" stays text)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def grid_csv(grid: CohortGrid) -> str:
+    """The grid as CSV text: a header row, then one row per learner; times in the program's time zone."""
+    zone = program_zone()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    modules = [
+        spreadsheet_safe(f"{column.label} {column.course_title} / {column.module_title}") for column in grid.columns
+    ]
+    header = [_("Name"), _("Mobile number"), _("Township"), _("Village"), *modules, _("Total %"), _("Last activity")]
+    writer.writerow(header)
+    for row in grid.rows:
+        learner = row.learner
+        writer.writerow(
+            [
+                spreadsheet_safe(learner.name),
+                learner.phone or "",
+                spreadsheet_safe(learner.township),
+                spreadsheet_safe(learner.village),
+                *(f"{done}/{column.total}" for done, column in zip(row.cells, grid.columns, strict=True)),
+                row.percent,
+                row.last_activity.astimezone(zone).isoformat(timespec="seconds") if row.last_activity else "",
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,256 @@
+"""What a person's home shows, and one learner's record: each in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, select, union_all
+from sqlalchemy.orm import load_only
+
+from lms.auth.models import User
+from lms.cohorts import services as cohort_services
+from lms.cohorts.models import Cohort, Enrollment
+from lms.courses.models import Course, Lesson, Module, QuizAttempt
+from lms.courses.services.learning import CatalogueEntry, catalogue_entries
+from lms.extensions import db
+from lms.progress import cohort_services as grids
+from lms.progress.models import Certificate, Completion
+
+SOON_DAYS = 7
+RECENT_QUIZZES = 5
+LESSON_COLUMNS = (Lesson.id, Lesson.module_id, Lesson.kind, Lesson.title, Lesson.minutes, Lesson.due_days)
+
+
+@dataclass
+class CourseCard:
+    """A course on the learner's home: its progress bar and the lesson to continue with."""
+
+    entry: CatalogueEntry
+    next_lesson: Lesson | None
+    last_activity: datetime | None
+
+
+@dataclass
+class DueAssignment:
+    lesson: Lesson
+    course_title: str
+    due_on: date
+    overdue: bool
+
+
+@dataclass
+class LearnerHome:
+    cohorts: list[tuple[Cohort, int]]
+    courses: list[CourseCard]
+    quiz_results: list[QuizAttempt]
+    due: list[DueAssignment]
+    certificates: list[Certificate]
+
+    @property
+    def resume(self) -> CourseCard | None:
+        """The course to continue: the most recently active one that still has a lesson to do."""
+        return next((card for card in self.courses if card.next_lesson is not None), None)
+
+
+def next_lessons(learner: User, course_ids: list[int]) -> dict[int, Lesson]:
+    """course id → the first published lesson, in course order, the learner has not finished (one query)."""
+    if not course_ids:
+        return {}
+    order = (Module.position, Module.id, Lesson.position, Lesson.id)
+    ranked = (
+        select(
+            Lesson.id.label("lesson_id"),
+            Module.course_id.label("course_id"),
+            func.row_number().over(partition_by=Module.course_id, order_by=order).label("place"),
+        )
+        .join(Module, Module.id == Lesson.module_id)
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
+        .where(Module.course_id.in_(course_ids), Lesson.published.is_(True), Completion.id.is_(None))
+        .subquery()
+    )
+    query = (
+        select(ranked.c.course_id, Lesson)
+        .join(ranked, ranked.c.lesson_id == Lesson.id)
+        .where(ranked.c.place == 1)
+        .options(load_only(*LESSON_COLUMNS))
+    )
+    return dict(db.session.execute(query).all())
+
+
+def course_activity(learner: User, course_ids: list[int]) -> dict[int, datetime]:
+    """course id → the learner's latest completion or quiz attempt in it (one query)."""
+    if not course_ids:
+        return {}
+    events = union_all(
+        select(Lesson.module_id.label("module_id"), Completion.completed_at.label("at"))
+        .join(Lesson, Lesson.id == Completion.lesson_id)
+        .where(Completion.learner_id == learner.id),
+        select(Lesson.module_id, QuizAttempt.submitted_at)
+        .join(Lesson, Lesson.id == QuizAttempt.lesson_id)
+        .where(QuizAttempt.learner_id == learner.id),
+    ).subquery()
+    query = (
+        select(Module.course_id, func.max(events.c.at))
+        .join(events, events.c.module_id == Module.id)
+        .where(Module.course_id.in_(course_ids))
+        .group_by(Module.course_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def latest_quiz_results(learner: User, limit: int = RECENT_QUIZZES) -> list[QuizAttempt]:
+    """The learner's latest attempt at each published quiz, most recent first, with the lesson loaded."""
+    latest = (
+        select(QuizAttempt.lesson_id, func.max(QuizAttempt.number).label("number"))
+        .where(QuizAttempt.learner_id == learner.id)
+        .group_by(QuizAttempt.lesson_id)
+        .subquery()
+    )
+    query = (
+        select(QuizAttempt, Lesson)
+        .join(latest, and_(latest.c.lesson_id == QuizAttempt.lesson_id, latest.c.number == QuizAttempt.number))
+        .join(Lesson, and_(Lesson.id == QuizAttempt.lesson_id, Lesson.published.is_(True)))
+        .where(QuizAttempt.learner_id == learner.id)
+        .options(load_only(Lesson.id, Lesson.title, Lesson.pass_mark))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        .limit(limit)
+    )
+    attempts = []
+    for attempt, lesson in db.session.execute(query):
+        attempt.lesson = lesson
+        attempts.append(attempt)
+    return attempts
+
+
+def assignments_due(learner: User, cohorts: list[Cohort], today: date, soon_days: int = SOON_DAYS):
+    """Unfinished dated assignments of the learner's cohorts, overdue or due within ``soon_days``, soonest first."""
+    elapsed = grids.days_since_start(cohorts, today)
+    horizon = {cohort_id: days + soon_days for cohort_id, days in elapsed.items()}
+    query = (
+        grids.open_assignments([cohort.id for cohort in cohorts], elapsed)
+        .add_columns(Course.title)
+        .where(
+            Enrollment.learner_id == learner.id,
+            Lesson.due_days <= grids.elapsed_days_sql(Enrollment.cohort_id, horizon),
+        )
+        .options(load_only(*LESSON_COLUMNS))
+    )
+    starts = {cohort.id: cohort.starts_on for cohort in cohorts}
+    due: dict[int, DueAssignment] = {}
+    for cohort_id, _learner_id, lesson, course_title in db.session.execute(query):
+        due_on = starts[cohort_id] + timedelta(days=lesson.due_days)
+        if lesson.id not in due or due_on < due[lesson.id].due_on:  # in two cohorts: the earlier date counts
+            due[lesson.id] = DueAssignment(lesson, course_title, due_on, due_on < today)
+    return sorted(due.values(), key=lambda item: (item.due_on, item.lesson.title))
+
+
+def earned_certificates(learner: User) -> list[Certificate]:
+    """The learner's certificates that have not been revoked, newest first."""
+    query = (
+        select(Certificate)
+        .where(Certificate.learner_id == learner.id, Certificate.revoked_at.is_(None))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def learner_home(learner: User, today: date | None = None) -> LearnerHome:
+    """Everything on a learner's home page: where to continue, progress, quiz results, due work, certificates."""
+    today = today or grids.program_today()
+    cohorts = db.session.execute(cohort_services.cohorts_for(learner)).all()
+    entries = catalogue_entries(learner)
+    ids = [entry.course.id for entry in entries]
+    upcoming = next_lessons(learner, ids)
+    activity = course_activity(learner, ids)
+    cards = [CourseCard(entry, upcoming.get(entry.course.id), activity.get(entry.course.id)) for entry in entries]
+    # Most recently active first; courses not started keep the catalogue's order after them.
+    started = sorted((card for card in cards if card.last_activity), key=lambda card: card.last_activity, reverse=True)
+    cards = started + [card for card in cards if card.last_activity is None]
+    return LearnerHome(
+        cohorts=cohorts,
+        courses=cards,
+        quiz_results=latest_quiz_results(learner),
+        due=assignments_due(learner, [cohort for cohort, _count in cohorts], today),
+        certificates=earned_certificates(learner),
+    )
+
+
+@dataclass
+class StaffHome:
+    cohorts: list[tuple[Cohort, int]]
+    at_risk: dict[int, int] = field(default_factory=dict)
+
+
+def staff_home(user: User, days: int, today: date | None = None) -> StaffHome:
+    """The cohorts a mentor, lead or admin works with, with learner counts and learners at risk."""
+    cohorts = db.session.execute(cohort_services.cohorts_for(user)).all()
+    counts = grids.at_risk_counts([cohort for cohort, _count in cohorts], days, today)
+    return StaffHome(cohorts, counts)
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    lesson_title: str
+    course_title: str
+    attempt: QuizAttempt | None = None  # None: a lesson finished
+
+
+@dataclass
+class LearnerRecord:
+    """One learner's page: cohorts, courses, lessons done, quiz attempts, and all of it as a timeline."""
+
+    learner: User
+    cohorts: list[tuple[Cohort, int]]
+    cohort_progress: dict[int, grids.Progress]
+    courses: list[CatalogueEntry]
+    completions: list[tuple[Completion, Lesson, Course]]
+    attempts: list[tuple[QuizAttempt, Lesson, Course]]
+
+    @property
+    def last_activity(self) -> datetime | None:
+        times = [self.learner.last_login_at] + [entry.at for entry in self.timeline[:1]]
+        return max((moment for moment in times if moment), default=None)
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        entries = [
+            TimelineEntry(done.completed_at, lesson.title, course.title) for done, lesson, course in self.completions
+        ]
+        entries += [
+            TimelineEntry(attempt.submitted_at, lesson.title, course.title, attempt)
+            for attempt, lesson, course in self.attempts
+        ]
+        return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def learner_record(learner: User) -> LearnerRecord:
+    """Everything a learner's page shows, history of unpublished lessons included, in a fixed number of queries."""
+    cohorts = db.session.execute(cohort_services.cohorts_for(learner)).all()
+    lesson_fields = load_only(Lesson.id, Lesson.title, Lesson.published, Lesson.kind)
+    course_fields = load_only(Course.id, Course.title)
+    completions = db.session.execute(
+        select(Completion, Lesson, Course)
+        .join(Lesson, Lesson.id == Completion.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(Completion.learner_id == learner.id)
+        .options(lesson_fields, course_fields)
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+    ).all()
+    attempts = db.session.execute(
+        select(QuizAttempt, Lesson, Course)
+        .join(Lesson, Lesson.id == QuizAttempt.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(QuizAttempt.learner_id == learner.id)
+        .options(lesson_fields, course_fields)
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+    ).all()
+    return LearnerRecord(
+        learner=learner,
+        cohorts=cohorts,
+        cohort_progress=grids.cohort_percentages(learner, [cohort.id for cohort, _count in cohorts]),
+        courses=catalogue_entries(learner),
+        completions=list(completions),
+        attempts=list(attempts),
+    )
