@@ -44,6 +44,7 @@ class LearnerHome:
     quiz_results: list[QuizAttempt]
     due: list[DueAssignment]
     certificates: list[Certificate]
+    today: date
 
     @property
     def resume(self) -> CourseCard | None:
@@ -171,6 +172,7 @@ def learner_home(learner: User, today: date | None = None) -> LearnerHome:
         quiz_results=latest_quiz_results(learner),
         due=assignments_due(learner, [cohort for cohort, _count in cohorts], today),
         certificates=earned_certificates(learner),
+        today=today,
     )
 
 
