@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from lms import demo
 from lms.auth import services as accounts
 from lms.auth.models import Role
+from lms.commands_mail import send_mail
 from lms.commands_media import process_videos
 from lms.courses.video import process_video
 from lms.extensions import db
@@ -58,3 +59,4 @@ def seed_demo(password, videos):
 def register_commands(app: Flask) -> None:
     app.cli.add_command(lms_cli)
     lms_cli.add_command(process_videos)
+    lms_cli.add_command(send_mail)

@@ -91,6 +91,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_RESOURCE_MAX_MB": env_int("RESOURCE_MAX_MB", 20),
         # A learner with no activity (lesson, quiz, sign-in) for this many days is listed as at risk.
         "LMS_AT_RISK_DAYS": env_int("AT_RISK_DAYS", 7),
+        # A submission waiting longer than this for a mentor is marked in the review queue.
+        "LMS_REVIEW_WAIT_DAYS": env_int("REVIEW_WAIT_DAYS", 3),
         # Email goes out through the outbox (`lms send-mail`); without a host, messages wait in it.
         "LMS_SMTP_HOST": env("SMTP_HOST", ""),
         "LMS_SMTP_PORT": env_int("SMTP_PORT", 587),

@@ -90,3 +90,20 @@ class NewAccountForm(AccountFieldsMixin, BaseForm):
     def __init__(self, roles, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+
+
+class SetupPasswordForm(BaseForm):
+    """A learner added by their program lead chooses a password with the one-time code they were given."""
+
+    phone = TelField(
+        _l("Mobile number"),
+        validators=[DataRequired(), Length(max=30), phone_number],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    code = StringField(
+        _l("Setup code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The code your program lead gave you, for example ABCD-EFGH."),
+        render_kw={"autocapitalize": "characters", "autocomplete": "one-time-code"},
+    )
+    password, confirm = new_password_fields()

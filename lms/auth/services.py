@@ -1,12 +1,18 @@
 """Accounts: passwords, signing in, registering and creating staff accounts."""
 
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
 import phonenumbers
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import select, update
 
-from lms.auth.models import Role, User, new_login_token
+from lms.auth.models import PasswordSetupCode, Role, User, new_login_token
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -145,3 +151,111 @@ def list_users(role: str | None = None):
     if role:
         query = query.where(User.role == role)
     return query
+
+
+# ---- One-time codes to choose a password (learners added by a lead have a phone, not email) ----
+
+SETUP_CODE_DAYS = 14
+SETUP_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L: read aloud, typed on phones
+SETUP_CODE_LENGTH = 8
+
+
+class SetupCodeRefusedError(Exception):
+    """The code cannot set a password; the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def unusable_password_hash() -> str:
+    # Not an Argon2 hash, so no password ever matches it (verify_password answers no).
+    return "!" + secrets.token_hex(16)
+
+
+def create_invited_learner(*, name: str, phone: str, email: str | None, township: str, village: str) -> User:
+    """Add a learner who cannot sign in until they choose a password with a setup code."""
+    user = User(
+        name=name.strip(),
+        role=Role.LEARNER,
+        phone=phone,
+        email=normalize_email(email) if email else None,
+        township=township.strip(),
+        village=village.strip(),
+        password_hash=unusable_password_hash(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def clean_setup_code(raw: str) -> str:
+    return "".join(character for character in raw.upper() if character.isalnum())
+
+
+def hash_setup_code(code: str) -> str:
+    # Keyed with the secret key: the codes are short, so a copy of the database alone must not reveal them.
+    key = current_app.config["SECRET_KEY"].encode()
+    return "hmac-sha256$" + hmac.new(key, clean_setup_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def issue_setup_code(user: User, created_by: User | None) -> str:
+    """A new one-time code for ``user`` to choose a password; earlier unused codes stop working."""
+    now = utcnow()
+    db.session.execute(
+        update(PasswordSetupCode)
+        .where(PasswordSetupCode.user_id == user.id, PasswordSetupCode.used_at.is_(None))
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    code = "".join(secrets.choice(SETUP_CODE_ALPHABET) for _ in range(SETUP_CODE_LENGTH))
+    db.session.add(
+        PasswordSetupCode(
+            user_id=user.id,
+            code_hash=hash_setup_code(code),
+            expires_at=now + timedelta(days=SETUP_CODE_DAYS),
+            created_by_id=created_by.id if created_by is not None else None,
+        )
+    )
+    db.session.flush()
+    return f"{code[:4]}-{code[4:]}"
+
+
+def redeem_setup_code(phone: str, code: str, password: str) -> User:
+    """Set the password of the account with this phone if the code is theirs, unused and not expired."""
+    normalized = normalize_phone(phone) if phone else None
+    user = db.session.scalar(select(User).where(User.phone == normalized)) if normalized else None
+    wrong = SetupCodeRefusedError(_("This mobile number and code do not match. Check the code and try again."))
+    if user is None or not user.active:
+        raise wrong
+    digest = hash_setup_code(code)
+    match = next(
+        (
+            candidate
+            for candidate in db.session.scalars(select(PasswordSetupCode).where(PasswordSetupCode.user_id == user.id))
+            if hmac.compare_digest(candidate.code_hash, digest)
+        ),
+        None,
+    )
+    if match is None:
+        raise wrong
+    if match.used_at is not None:
+        raise SetupCodeRefusedError(
+            _("This code was already used. Sign in with your password, or ask your program lead for a new code.")
+        )
+    now = utcnow()
+    if match.expires_at <= now:
+        raise SetupCodeRefusedError(_("This code has expired. Please ask your program lead for a new one."))
+    # Conditional, so the same code sent twice at once sets a password only once.
+    result = db.session.execute(
+        update(PasswordSetupCode)
+        .where(PasswordSetupCode.id == match.id, PasswordSetupCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise SetupCodeRefusedError(
+            _("This code was already used. Sign in with your password, or ask your program lead for a new code.")
+        )
+    user.last_login_at = now
+    return change_password(user, password)

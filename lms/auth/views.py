@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from lms.auth import services
-from lms.auth.forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewAccountForm
+from lms.auth.forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewAccountForm, SetupPasswordForm
 from lms.auth.models import User
 from lms.extensions import db, limiter, login_manager
 from lms.forms import ActionForm
@@ -56,6 +56,40 @@ def login():
         # The same words for an unknown account and a wrong password.
         flash(_("That mobile number or email and password do not match. Please try again."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def setup_attempt_account() -> str:
+    """Rate-limit key for the phone whose code is being tried."""
+    return f"setup:{services.normalize_phone(request.form.get('phone', '')) or request.form.get('phone', '').strip()}"
+
+
+@bp.route("/setup-password", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=setup_attempt_account,
+    methods=["POST"],
+    deduct_when=login_failed,
+)
+@limiter.limit(lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=login_failed)
+def setup_password():
+    if current_user.is_authenticated:
+        flash(_("You are already signed in."))
+        return redirect(url_for("progress.home"))
+    form = SetupPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.redeem_setup_code(form.phone.data, form.code.data, form.password.data)
+        except services.SetupCodeRefusedError as refused:
+            db.session.rollback()
+            g.login_failed = True
+            form.code.errors.append(refused.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is set. Welcome!"))
+            return redirect(url_for("progress.home"))
+    return render_template("auth/setup_password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -2,23 +2,44 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import DateField, EmailField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from lms.auth.forms import AccountFieldsMixin, new_password_fields, phone_number
-from lms.cohorts import services
+from lms.cohorts import invite_services, services
 from lms.cohorts.models import Cohort, Program
 from lms.extensions import db
 from lms.forms import BaseForm
 
+# Large enough for any cohort, small enough for a 32-bit integer column.
+MAX_COUNT = 1_000_000
 
-class JoinForm(AccountFieldsMixin, BaseForm):
-    invite_code = StringField(
+
+def invite_code_field():
+    return StringField(
         _l("Invite code"),
         validators=[DataRequired(), Length(max=32)],
         description=_l("Your program gives you this code."),
         render_kw={"autocapitalize": "characters", "autocomplete": "off"},
     )
+
+
+class InviteCodeMixin:
+    """Finds the cohort of the typed code and says why it cannot be used now, if it cannot."""
+
+    cohort: Cohort | None = None
+
+    def validate_invite_code(self, field):
+        self.cohort = invite_services.find_cohort_by_invite(field.data)
+        if self.cohort is None:
+            raise ValidationError(_l("This invite code is not valid. Please check it with your program."))
+        problem = invite_services.invite_problem(self.cohort)
+        if problem:
+            raise ValidationError(problem)
+
+
+class JoinForm(InviteCodeMixin, AccountFieldsMixin, BaseForm):
+    invite_code = invite_code_field()
     name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=100)], render_kw={"autocomplete": "name"}
     )
@@ -34,12 +55,11 @@ class JoinForm(AccountFieldsMixin, BaseForm):
     )
     password, confirm = new_password_fields()
 
-    cohort: Cohort | None = None
 
-    def validate_invite_code(self, field):
-        self.cohort = services.find_cohort_by_invite(field.data)
-        if self.cohort is None:
-            raise ValidationError(_l("This invite code is not valid. Please check it with your program."))
+class JoinAnotherCohortForm(InviteCodeMixin, BaseForm):
+    """A signed-in learner joins one more cohort: the code is all it takes."""
+
+    invite_code = invite_code_field()
 
 
 class ProgramForm(BaseForm):
@@ -59,25 +79,56 @@ class ProgramForm(BaseForm):
 
 
 class CohortForm(BaseForm):
+    """A new cohort (with its program), or, given ``cohort``, an existing one's settings."""
+
     program_id = SelectField(_l("Program"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Cohort name"), validators=[DataRequired(), Length(max=200)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=50)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=50)])
     county = StringField(_l("County"), validators=[DataRequired(), Length(max=50)])
+    township = StringField(_l("Township"), validators=[Optional(), Length(max=50)])
+    poverty_county = BooleanField(_l("The county is a national-level poverty-stricken county"))
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_COUNT, message=_l("Enter a number above 0."))],
+        description=_l("Most learners at once; leave empty for no limit."),
+        render_kw={"inputmode": "numeric"},
+    )
+    rule_courses = BooleanField(_l("To graduate: every required course complete"), default=True)
+    rule_assignments = BooleanField(_l("To graduate: every required assignment accepted"), default=True)
+    rule_business_plan_lesson_id = SelectField(
+        _l("To graduate: the business plan accepted"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("An assignment of a course offered to this cohort."),
+    )
+    rule_baseline = BooleanField(_l("To graduate: the intake form (baseline) filled in"), default=True)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.program_id.choices = [
-            (program.id, program.name) for program in db.session.scalars(select(Program).order_by(Program.name))
-        ]
+    def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
+        super().__init__(*args, obj=cohort, **kwargs)
+        self.editing = cohort
+        if cohort is None:
+            self.program_id.choices = [
+                (program.id, program.name) for program in db.session.scalars(select(Program).order_by(Program.name))
+            ]
+            del self.rule_business_plan_lesson_id
+        else:
+            del self.program_id
+            self.rule_business_plan_lesson_id.choices = [(0, _l("No business plan rule"))] + [
+                (lesson.id, f"{lesson.module.course.title}: {lesson.title}")
+                for lesson in services.business_plan_choices(cohort)
+            ]
+            if not self.is_submitted():
+                self.rule_business_plan_lesson_id.data = cohort.rule_business_plan_lesson_id or 0
 
     def validate_name(self, field):
-        taken = db.session.scalar(
-            select(Cohort.id).where(Cohort.program_id == self.program_id.data, Cohort.name == field.data.strip())
-        )
-        if taken:
+        program_id = self.editing.program_id if self.editing else self.program_id.data
+        query = select(Cohort.id).where(Cohort.program_id == program_id, Cohort.name == field.data.strip())
+        if self.editing:
+            query = query.where(Cohort.id != self.editing.id)
+        if db.session.scalar(query):
             raise ValidationError(_l("This program already has a cohort with this name."))
 
     def validate_ends_on(self, field):

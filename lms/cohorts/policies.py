@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from lms.auth.models import Role, User
-from lms.cohorts.models import Cohort, Enrollment, cohort_mentors
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
 from lms.extensions import db
 
 
@@ -20,9 +20,13 @@ def is_mentor_of(user: User, cohort: Cohort) -> bool:
 
 
 def is_learner_in(user: User, cohort: Cohort) -> bool:
-    """Is this person enrolled in this cohort?"""
+    """Is this person in this cohort now (an active enrolment, not one they moved or withdrew from)?"""
     found = db.session.scalar(
-        select(Enrollment.id).where(Enrollment.cohort_id == cohort.id, Enrollment.learner_id == user.id)
+        select(Enrollment.id).where(
+            Enrollment.cohort_id == cohort.id,
+            Enrollment.learner_id == user.id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+        )
     )
     return found is not None
 

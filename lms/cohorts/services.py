@@ -1,50 +1,52 @@
-"""Programs, cohorts, invite codes, enrolment and mentor assignment."""
+"""Programs and cohorts: creating and editing them, mentor assignment, who is in a cohort now."""
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
-from lms.auth import services as accounts
 from lms.auth.models import Role, User
-from lms.cohorts.models import Cohort, Enrollment, Program, cohort_mentors, new_invite_code
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, Program, cohort_mentors, new_invite_code
+from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.extensions import db
+from lms.timeutil import utcnow
 
-
-def clean_invite_code(raw: str) -> str:
-    return "".join(raw.split()).upper()
-
-
-def find_cohort_by_invite(code: str) -> Cohort | None:
-    """The cohort this invite code opens, or None."""
-    cleaned = clean_invite_code(code or "")
-    if not cleaned:
-        return None
-    return db.session.scalar(select(Cohort).where(Cohort.invite_code == cleaned))
-
-
-def register_learner(cohort: Cohort, data: dict) -> User:
-    """Create a learner account from the join form and enrol it in ``cohort``."""
-    learner = accounts.create_user(
-        name=data["name"],
-        role=Role.LEARNER,
-        password=data["password"],
-        email=data.get("email") or None,
-        phone=data.get("phone") or None,
-        locale=data.get("locale"),
-    )
-    enroll_learner(cohort, learner)
-    return learner
+# The cohort columns the cohort form edits; the program is chosen once, when the cohort is made.
+COHORT_TEXT_FIELDS = ("name", "province", "city", "county", "township")
+COHORT_OTHER_FIELDS = (
+    "poverty_county",
+    "starts_on",
+    "ends_on",
+    "capacity",
+    "rule_courses",
+    "rule_assignments",
+    "rule_baseline",
+)
 
 
 def enroll_learner(cohort: Cohort, learner: User) -> Enrollment:
-    """Put a learner in a cohort (once)."""
+    """Put a learner in a cohort; one who left it before comes back to the same enrolment."""
     enrollment = db.session.scalar(
         select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.learner_id == learner.id)
     )
     if enrollment is None:
-        enrollment = Enrollment(cohort=cohort, learner=learner)
+        enrollment = Enrollment(cohort=cohort, learner=learner, status=EnrollmentStatus.ACTIVE)
         db.session.add(enrollment)
-        db.session.flush()
+    elif enrollment.status != EnrollmentStatus.ACTIVE:
+        # One row per learner and cohort (a database constraint): coming back reopens it.
+        enrollment.status = EnrollmentStatus.ACTIVE
+        enrollment.left_at = None
+        enrollment.enrolled_at = utcnow()
+        enrollment.mentor_id = None
+    db.session.flush()
     return enrollment
+
+
+def active_learner_count(cohort: Cohort) -> int:
+    """How many learners are in the cohort now (moved and withdrawn ones do not count)."""
+    return db.session.scalar(
+        select(func.count(Enrollment.id)).where(
+            Enrollment.cohort_id == cohort.id, Enrollment.status == EnrollmentStatus.ACTIVE
+        )
+    )
 
 
 def create_program(data: dict) -> Program:
@@ -55,21 +57,62 @@ def create_program(data: dict) -> Program:
     return program
 
 
+def apply_cohort_fields(cohort: Cohort, data: dict) -> None:
+    for name in COHORT_TEXT_FIELDS:
+        if name in data:
+            setattr(cohort, name, (data.get(name) or "").strip())
+    for name in COHORT_OTHER_FIELDS:
+        if name in data:
+            setattr(cohort, name, data[name])
+
+
 def create_cohort(program: Program, data: dict) -> Cohort:
     """Open a cohort with a fresh invite code."""
-    cohort = Cohort(
-        program=program,
-        name=data["name"].strip(),
-        province=(data.get("province") or "").strip(),
-        city=(data.get("city") or "").strip(),
-        county=(data.get("county") or "").strip(),
-        starts_on=data.get("starts_on"),
-        ends_on=data.get("ends_on"),
-        invite_code=unused_invite_code(),
-    )
+    cohort = Cohort(program=program, invite_code=unused_invite_code())
+    apply_cohort_fields(cohort, {"poverty_county": False, **data})
     db.session.add(cohort)
     db.session.flush()
     return cohort
+
+
+def update_cohort(cohort: Cohort, data: dict) -> Cohort:
+    """Change a cohort's name, region, dates, capacity and graduation rules."""
+    apply_cohort_fields(cohort, data)
+    if "rule_business_plan_lesson_id" in data:
+        lesson_id = data["rule_business_plan_lesson_id"] or None
+        if lesson_id is not None and lesson_id not in {lesson.id for lesson in business_plan_choices(cohort)}:
+            raise ValueError("the business plan lesson must be an assignment of an offered course")
+        cohort.rule_business_plan_lesson_id = lesson_id
+    db.session.flush()
+    return cohort
+
+
+def business_plan_choices(cohort: Cohort) -> list[Lesson]:
+    """The assignment lessons of the courses offered to this cohort, in course order."""
+    return list(
+        db.session.scalars(
+            select(Lesson)
+            .join(Lesson.module)
+            .join(Module.course)
+            .join(CohortCourse, CohortCourse.course_id == Course.id)
+            .where(CohortCourse.cohort_id == cohort.id, Lesson.kind == LessonKind.ASSIGNMENT)
+            .options(contains_eager(Lesson.module).contains_eager(Module.course))
+            .order_by(Course.title, Module.position, Module.id, Lesson.position, Lesson.id)
+        )
+    )
+
+
+def offered_courses(cohort: Cohort) -> list[CohortCourse]:
+    """The courses offered to this cohort, with whether each is required, by title."""
+    return list(
+        db.session.scalars(
+            select(CohortCourse)
+            .join(CohortCourse.course)
+            .options(contains_eager(CohortCourse.course))
+            .where(CohortCourse.cohort_id == cohort.id)
+            .order_by(Course.title)
+        )
+    )
 
 
 def unused_invite_code() -> str:
@@ -77,13 +120,6 @@ def unused_invite_code() -> str:
         code = new_invite_code()
         if db.session.scalar(select(Cohort.id).where(Cohort.invite_code == code)) is None:
             return code
-
-
-def regenerate_invite_code(cohort: Cohort) -> Cohort:
-    """Give the cohort a new invite code; the old one stops working."""
-    cohort.invite_code = unused_invite_code()
-    db.session.flush()
-    return cohort
 
 
 def assign_mentor(cohort: Cohort, mentor: User) -> Cohort:
@@ -97,17 +133,22 @@ def assign_mentor(cohort: Cohort, mentor: User) -> Cohort:
 
 
 def unassign_mentor(cohort: Cohort, mentor: User) -> Cohort:
-    """Take a mentor off a cohort."""
+    """Take a mentor off a cohort; learners paired with them here are left unpaired."""
     if mentor in cohort.mentors:
         cohort.mentors.remove(mentor)
+        for enrollment in db.session.scalars(
+            select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.mentor_id == mentor.id)
+        ):
+            enrollment.mentor_id = None
         db.session.flush()
     return cohort
 
 
 def cohorts_for(user: User):
-    """A select of the cohorts this person works in or learns in, with learner counts."""
+    """A select of the cohorts this person works in or is learning in now, with active learner counts."""
     learners = (
         select(Enrollment.cohort_id, func.count(Enrollment.id).label("learner_count"))
+        .where(Enrollment.status == EnrollmentStatus.ACTIVE)
         .group_by(Enrollment.cohort_id)
         .subquery()
     )
@@ -123,7 +164,9 @@ def cohorts_for(user: User):
             cohort_mentors.c.mentor_id == user.id
         )
     elif user.role == Role.LEARNER:
-        query = query.join(Enrollment, Enrollment.cohort_id == Cohort.id).where(Enrollment.learner_id == user.id)
+        query = query.join(Enrollment, Enrollment.cohort_id == Cohort.id).where(
+            Enrollment.learner_id == user.id, Enrollment.status == EnrollmentStatus.ACTIVE
+        )
     return query
 
 
@@ -138,11 +181,11 @@ def available_mentors(cohort: Cohort):
 
 
 def cohort_learners(cohort: Cohort):
-    """A select of a cohort's enrolments with their learners, by name."""
+    """A select of a cohort's enrolments (active and left) with their learners and mentors, by name."""
     return (
         select(Enrollment)
         .join(Enrollment.learner)
-        .options(contains_eager(Enrollment.learner))
+        .options(contains_eager(Enrollment.learner), joinedload(Enrollment.mentor))
         .where(Enrollment.cohort_id == cohort.id)
-        .order_by(User.name)
+        .order_by(User.name, User.id)
     )

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, joinedload
 from werkzeug.datastructures import FileStorage
 
 from lms.auth.models import User
+from lms.cohorts import submission_policies
+from lms.cohorts.models.submission import Submission, SubmissionFile, SubmissionVersion
 from lms.courses import policies
 from lms.courses.media_checks import CHUNK_BYTES, UploadRefused, detect_type
 from lms.courses.models import Course, Lesson, LessonResource, MediaFile, MediaKind, Module, VideoStatus
@@ -285,5 +287,15 @@ def can_view_media(user: User, media_file: MediaFile) -> bool:
     )
     if lesson is not None:
         return policies.can_view_lesson(user, lesson)
+    # A file handed in with a submission: its learner and the mentors of the submission's cohort.
+    submission = db.session.scalar(
+        select(Submission)
+        .join(SubmissionVersion, SubmissionVersion.submission_id == Submission.id)
+        .join(SubmissionFile, SubmissionFile.version_id == SubmissionVersion.id)
+        .where(SubmissionFile.media_id == media_file.id)
+        .limit(1)
+    )
+    if submission is not None:
+        return submission_policies.can_view_submission(user, submission)
     course = db.session.scalar(select(Course).where(Course.cover_id == media_file.id).limit(1))
     return course is not None and policies.can_view_course(user, course)

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from lms.auth.models import Role, User
-from lms.cohorts.models import Enrollment, cohort_mentors
+from lms.cohorts.models import Enrollment, EnrollmentStatus, cohort_mentors
 from lms.courses.models import CohortCourse, Course, Lesson
 from lms.extensions import db
 
@@ -14,11 +14,14 @@ def can_manage_courses(user: User) -> bool:
 
 
 def offered_course_ids(user: User):
-    """A select of the ids of the courses offered to this person's cohorts (as learner or mentor)."""
+    """A select of the ids of the courses offered to this person's cohorts (as mentor, or as learner now)."""
     if user.role == Role.MENTOR:
         cohorts = select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
     else:
-        cohorts = select(Enrollment.cohort_id).where(Enrollment.learner_id == user.id)
+        # Learners who moved or withdrew no longer see the old cohort's courses.
+        cohorts = select(Enrollment.cohort_id).where(
+            Enrollment.learner_id == user.id, Enrollment.status == EnrollmentStatus.ACTIVE
+        )
     return select(CohortCourse.course_id).where(CohortCourse.cohort_id.in_(cohorts))
 
 

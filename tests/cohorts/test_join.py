@@ -78,6 +78,14 @@ def test_a_phone_or_email_already_in_use_is_refused(client):
     assert count(User) == 1
 
 
-def test_signed_in_person_is_sent_home_from_the_join_page(client, auth, world):
-    auth.login(world.learner_a)
+def test_signed_in_staff_are_sent_home_from_the_join_page(client, auth, world):
+    auth.login(world.mentor_a)
     assert client.get("/join").headers["Location"] == "/"
+
+
+def test_signed_in_learner_sees_just_the_code_field(client, auth, world):
+    auth.login(world.learner_a)
+    page = client.get(f"/join/{world.cohort_b.invite_code}").text
+    assert "Join another cohort" in page
+    assert f'value="{world.cohort_b.invite_code}"' in page
+    assert 'name="password"' not in page

@@ -1,4 +1,8 @@
-"""Accounts, cohorts and the home page."""
+"""Accounts, cohorts and the home page.
+
+Cohort setup is for leads and admins: learners and mentors are refused (403) before any cohort is
+looked at; a learner who is not in the cohort, or a cohort that does not exist, is hidden (404).
+"""
 
 from tests.permission_cases.common import (
     ANONYMOUS_ONLY,
@@ -10,6 +14,36 @@ from tests.permission_cases.common import (
     everyone,
 )
 
+LEARNERS_TOO = everyone(302, anonymous=200, learner=200)
+MISSING = everyone(404, anonymous=302, learner=403, mentor=403)
+MANAGER_PAGE_SHOWN_ON_POST = everyone(200, anonymous=302, learner=403, mentor=403)
+
+
+def cohort_page(suffix: str) -> list[Case]:
+    """A lead's page of cohort A, and of a cohort that does not exist."""
+    return [
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/{suffix}", MANAGERS),
+        Case(lambda w: f"/cohorts/999999/{suffix}", MISSING),
+    ]
+
+
+def cohort_action(suffix: str, data: dict | None = None) -> list[Case]:
+    return [
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/{suffix}", MANAGER_ACTION, method="POST", data=data or {}),
+        Case(lambda w: f"/cohorts/999999/{suffix}", MISSING, method="POST", data=data or {}),
+    ]
+
+
+def learner_cases(action: str, ok: dict[str, int], method: str = "GET", data: dict | None = None) -> list[Case]:
+    """Cohort A's learner; cohort B's learner reached through cohort A (hidden); a missing learner."""
+    data = data or {}
+    return [
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/learners/{w.learner_a.id}/{action}", ok, method=method, data=data),
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/learners/{w.learner_b.id}/{action}", MISSING, method, data),
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/learners/999999/{action}", MISSING, method, data),
+    ]
+
+
 CASES: dict[str, list[Case]] = {
     "progress.home": [Case(lambda w: "/", SIGNED_IN)],
     "auth.login": [Case(lambda w: "/login", ANONYMOUS_ONLY)],
@@ -18,9 +52,11 @@ CASES: dict[str, list[Case]] = {
     "auth.set_language": [Case(lambda w: "/language", everyone(302), method="POST", data={"lang": "en"})],
     "auth.accounts": [Case(lambda w: "/accounts", MANAGERS)],
     "auth.new_account": [Case(lambda w: "/accounts/new", MANAGERS)],
+    "auth.setup_password": [Case(lambda w: "/setup-password", ANONYMOUS_ONLY)],
+    # A signed-in learner may join one more cohort with its code; staff are sent home.
     "cohorts.join": [
-        Case(lambda w: "/join", ANONYMOUS_ONLY),
-        Case(lambda w: f"/join/{w.cohort_a.invite_code}", ANONYMOUS_ONLY),
+        Case(lambda w: "/join", LEARNERS_TOO),
+        Case(lambda w: f"/join/{w.cohort_a.invite_code}", LEARNERS_TOO),
     ],
     "cohorts.index": [Case(lambda w: "/cohorts", STAFF)],
     "cohorts.new_program": [Case(lambda w: "/programs/new", MANAGERS)],
@@ -31,6 +67,23 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/cohorts/{w.cohort_b.id}", everyone(200, anonymous=302, learner=403, mentor=404)),
         Case(lambda w: "/cohorts/999999", everyone(404, anonymous=302, learner=403)),
     ],
+    "cohorts.edit_cohort": cohort_page("edit"),
+    "cohorts.invite_settings": cohort_page("invite"),
+    "cohorts.switch_invite": [*cohort_action("invite/disable"), *cohort_action("invite/enable")],
+    "cohorts.import_learners": cohort_page("import"),
+    # Without a preview waiting in the session, confirming sends the lead back to the upload page.
+    "cohorts.confirm_import": cohort_action("import/confirm", {"token": "x" * 32}),
+    "cohorts.import_result": cohort_page("import/result"),
+    # Without codes to show, the download sends the lead back to the result page.
+    "cohorts.import_result_csv": [
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/import/result.csv", MANAGER_ACTION),
+        Case(lambda w: "/cohorts/999999/import/result.csv", MISSING),
+    ],
+    "cohorts.forget_import_codes": cohort_action("import/result/forget"),
+    "cohorts.move_learner": learner_cases("move", MANAGERS),
+    "cohorts.withdraw_learner": learner_cases("withdraw", MANAGERS),
+    "cohorts.pair_mentor": learner_cases("mentor", MANAGER_ACTION, "POST", {"mentor_id": "0"}),
+    "cohorts.new_setup_code": learner_cases("setup-code", MANAGER_PAGE_SHOWN_ON_POST, "POST"),
     "cohorts.regenerate_invite": [
         Case(lambda w: f"/cohorts/{w.cohort_a.id}/invite-code", MANAGER_ACTION, method="POST")
     ],

@@ -1,3 +1,136 @@
-"""Notifications, the mentor's home, check-ins."""
+"""Notifications, the email outbox page, the mentor's home, check-ins."""
 
-from lms.cohorts import bp  # noqa: F401
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from lms.auth.models import Role, User
+from lms.cohorts import bp, checkin_services, mail
+from lms.cohorts import notification_services as notifications
+from lms.cohorts.contact_forms import CHANNEL_LABELS, CheckInForm
+from lms.cohorts.models import Cohort, EnrollmentStatus
+from lms.cohorts.models.contact import Notification
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.security import STAFF_ROLES, require, roles_required, safe_next_url, signed_in
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+def unread_notifications() -> int:
+    """The header's unread count: one COUNT per request, asked for only by pages that show it."""
+    if "unread_notifications" not in g:
+        try:
+            g.unread_notifications = notifications.unread_count(current_user)
+        except SQLAlchemyError:
+            # An error page after a database failure must still render.
+            db.session.rollback()
+            g.unread_notifications = 0
+    return g.unread_notifications
+
+
+@bp.app_context_processor
+def contact_template_helpers():
+    return {"unread_notifications": unread_notifications, "notification_text": notifications.notification_text}
+
+
+# ---- Notifications ----
+
+
+def load_own_notification(notification_id: int) -> Notification:
+    notification = db.get_or_404(Notification, notification_id)
+    require(notification.user_id == current_user.id, 404)  # someone else's: as if it did not exist
+    return notification
+
+
+@bp.route("/notifications")
+@signed_in
+def notifications_page():
+    page = db.paginate(notifications.user_notifications(current_user), per_page=NOTIFICATIONS_PER_PAGE, error_out=False)
+    return render_template("cohorts/contact/notifications.html", page=page, action_form=ActionForm())
+
+
+@bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
+@signed_in
+def open_notification(notification_id: int):
+    notification = load_own_notification(notification_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".notifications_page"))
+    notifications.open_notification(notification)
+    db.session.commit()
+    return redirect(safe_next_url(notification.link, url_for(".notifications_page")))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@signed_in
+def read_all_notifications():
+    if ActionForm().validate_on_submit():
+        notifications.mark_all_read(current_user)
+        db.session.commit()
+        flash(_("All notifications marked as read."))
+    return redirect(url_for(".notifications_page"))
+
+
+# ---- The outbox (admins) ----
+
+
+@bp.route("/outbox")
+@roles_required(Role.ADMIN)
+def outbox():
+    return render_template(
+        "cohorts/contact/outbox.html",
+        configured=mail.smtp_settings(current_app.config) is not None,
+        pending_total=mail.pending_count(),
+        pending=db.session.scalars(mail.pending_emails().limit(100)).all(),
+        sent=db.session.scalars(mail.recently_sent()).all(),
+    )
+
+
+# ---- The mentor's home ----
+
+
+@bp.route("/mentor")
+@roles_required(*STAFF_ROLES)
+def mentor_home():
+    home = checkin_services.mentor_home(current_user, current_app.config.get("LMS_AT_RISK_DAYS", 7))
+    return render_template(
+        "cohorts/contact/mentor_home.html",
+        home=home,
+        has_review_queue="cohorts.review_queue" in current_app.view_functions,
+        has_learner_page="progress.learner_page" in current_app.view_functions,
+        channel_labels=CHANNEL_LABELS,
+    )
+
+
+# ---- Check-ins ----
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners/<int:learner_id>/check-ins", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def check_ins(cohort_id: int, learner_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    require(checkin_services.can_view_check_ins(current_user, cohort), 404)
+    learner = db.get_or_404(User, learner_id)
+    enrollment = checkin_services.enrollment_of(cohort, learner)
+    require(enrollment is not None, 404)
+    can_log = checkin_services.can_log_check_in(current_user, cohort) and enrollment.status == EnrollmentStatus.ACTIVE
+    form = CheckInForm(happened_on=checkin_services.program_today())
+    if request.method == "POST":
+        require(can_log)
+        if form.validate_on_submit():
+            checkin_services.log_check_in(cohort, learner, current_user, form.data)
+            db.session.commit()
+            flash(_("Check-in saved."))
+            return redirect(url_for(".check_ins", cohort_id=cohort.id, learner_id=learner.id))
+    return render_template(
+        "cohorts/contact/check_ins.html",
+        cohort=cohort,
+        learner=learner,
+        enrollment=enrollment,
+        form=form,
+        can_log=can_log,
+        check_ins=db.session.scalars(checkin_services.learner_check_ins(learner)).unique().all(),
+        channel_labels=CHANNEL_LABELS,
+        has_learner_page="progress.learner_page" in current_app.view_functions,
+    )

@@ -1,4 +1,4 @@
-"""Joining a cohort, and setting programs and cohorts up."""
+"""Joining a cohort, and setting programs, cohorts and invite codes up."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,9 +6,11 @@ from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 
 from lms.auth.models import Role, User
-from lms.cohorts import bp, policies, services
-from lms.cohorts.forms import AssignMentorForm, CohortForm, JoinForm, ProgramForm
-from lms.cohorts.models import Cohort, Program
+from lms.cohorts import bp, invite_services, policies, services
+from lms.cohorts.enrolment_forms import InviteSettingsForm, PairForm
+from lms.cohorts.forms import AssignMentorForm, CohortForm, JoinAnotherCohortForm, JoinForm, ProgramForm
+from lms.cohorts.models import Cohort, EnrollmentStatus, Program
+from lms.courses.models import Lesson
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import select_locale
@@ -19,17 +21,29 @@ from lms.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles_requ
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @public
 def join(code: str | None = None):
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_user.role != Role.LEARNER:
         flash(_("You are already signed in."))
         return redirect(url_for("progress.home"))
-    form = JoinForm(invite_code=code)
+    signed_in_learner = current_user.is_authenticated
+    form = (JoinAnotherCohortForm if signed_in_learner else JoinForm)(invite_code=code)
     if form.validate_on_submit():
-        learner = services.register_learner(form.cohort, {**form.data, "locale": select_locale()})
-        db.session.commit()
-        login_user(learner)
-        flash(_("Welcome to %(cohort)s!", cohort=form.cohort.name))
-        return redirect(url_for("progress.home"))
-    return render_template("cohorts/join.html", form=form)
+        try:
+            if signed_in_learner:
+                invite_services.join_cohort(form.cohort, current_user)
+                learner = current_user
+            else:
+                learner = invite_services.register_learner(form.cohort, {**form.data, "locale": select_locale()})
+        except invite_services.InviteRefusedError as refused:
+            db.session.rollback()
+            form.invite_code.errors.append(refused.message)
+        else:
+            db.session.commit()
+            if not signed_in_learner:
+                login_user(learner)
+            flash(_("Welcome to %(cohort)s!", cohort=form.cohort.name))
+            return redirect(url_for("progress.home"))
+    template = "cohorts/join_another.html" if signed_in_learner else "cohorts/join.html"
+    return render_template(template, form=form)
 
 
 @bp.route("/cohorts")
@@ -64,7 +78,20 @@ def new_cohort():
         db.session.commit()
         flash(_("Cohort %(name)s created.", name=cohort.name))
         return redirect(url_for(".detail", cohort_id=cohort.id))
-    return render_template("cohorts/new_cohort.html", form=form)
+    return render_template("cohorts/cohort_form.html", form=form, cohort=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def edit_cohort(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = CohortForm(cohort=cohort)
+    if form.validate_on_submit():
+        services.update_cohort(cohort, form.data)
+        db.session.commit()
+        flash(_("Cohort %(name)s saved.", name=cohort.name))
+        return redirect(url_for(".detail", cohort_id=cohort.id))
+    return render_template("cohorts/cohort_form.html", form=form, cohort=cohort)
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -72,15 +99,51 @@ def new_cohort():
 def detail(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id, options=[selectinload(Cohort.mentors)])
     require(policies.can_view_cohort(current_user, cohort), 404)
-    enrollments = db.session.scalars(services.cohort_learners(cohort)).all()
+    enrollments = db.session.scalars(services.cohort_learners(cohort)).unique().all()
+    active = [enrollment for enrollment in enrollments if enrollment.status == EnrollmentStatus.ACTIVE]
+    can_manage = policies.can_manage_cohorts(current_user)
     return render_template(
         "cohorts/detail.html",
         cohort=cohort,
-        enrollments=enrollments,
-        can_manage=policies.can_manage_cohorts(current_user),
+        active=active,
+        left=[enrollment for enrollment in enrollments if enrollment.status != EnrollmentStatus.ACTIVE],
+        offered=services.offered_courses(cohort),
+        business_plan=(
+            db.session.get(Lesson, cohort.rule_business_plan_lesson_id) if cohort.rule_business_plan_lesson_id else None
+        ),
+        invite_problem=invite_services.invite_problem(cohort) if can_manage else None,
+        can_manage=can_manage,
         mentor_form=AssignMentorForm(cohort),
+        pair_forms={e.id: PairForm(cohort.mentors, mentor_id=e.mentor_id or 0) for e in active} if can_manage else {},
         action_form=ActionForm(),
     )
+
+
+@bp.route("/cohorts/<int:cohort_id>/invite", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def invite_settings(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = InviteSettingsForm(cohort)
+    if form.validate_on_submit():
+        invite_services.update_invite_settings(cohort, form.settings())
+        db.session.commit()
+        flash(_("Invite code settings saved."))
+        return redirect(url_for(".detail", cohort_id=cohort.id))
+    return render_template("cohorts/invite_settings.html", form=form, cohort=cohort)
+
+
+@bp.route("/cohorts/<int:cohort_id>/invite/<any(enable, disable):action>", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def switch_invite(cohort_id: int, action: str):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if ActionForm().validate_on_submit():
+        invite_services.set_invite_enabled(cohort, action == "enable")
+        db.session.commit()
+        if cohort.invite_enabled:
+            flash(_("The invite code works again."))
+        else:
+            flash(_("The invite code is switched off: nobody can join with it."))
+    return redirect(url_for(".detail", cohort_id=cohort.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/invite-code", methods=["POST"])
@@ -88,7 +151,7 @@ def detail(cohort_id: int):
 def regenerate_invite(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     if ActionForm().validate_on_submit():
-        services.regenerate_invite_code(cohort)
+        invite_services.regenerate_invite_code(cohort)
         db.session.commit()
         flash(_("New invite code: %(code)s. The old code no longer works.", code=cohort.invite_code))
     return redirect(url_for(".detail", cohort_id=cohort.id))
@@ -120,3 +183,9 @@ def unassign_mentor(cohort_id: int, mentor_id: int):
         db.session.commit()
         flash(_("%(name)s no longer mentors this cohort.", name=mentor.name))
     return redirect(url_for(".detail", cohort_id=cohort.id))
+
+
+# Moving, withdrawing and pairing learners, and bulk import, are in modules of their own.
+from lms.cohorts.views import setup_import, setup_learners  # noqa: E402
+
+__all__ = ["setup_import", "setup_learners"]

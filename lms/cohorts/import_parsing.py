@@ -1,0 +1,180 @@
+"""Reading a bulk-enrolment CSV file: its encoding, its header and each row's own problems.
+
+Nothing here touches the database; lms.cohorts.import_services adds the checks that need it.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from lms.auth.services import normalize_email, normalize_phone
+from lms.timeutil import utcnow
+
+MAX_ROWS = 2000
+MAX_BYTES = 2 * 1024 * 1024
+# Column → the header names a spreadsheet may use for it (English or Chinese).
+COLUMNS = {
+    "name": ("name", "姓名"),
+    "phone": ("phone", "手机号"),
+    "email": ("email", "邮箱"),
+    "county": ("county", "县"),
+    "township": ("township", "乡镇"),
+    "village": ("village", "村"),
+    "gender": ("gender", "性别"),
+    "birth_year": ("birth_year", "出生年份"),
+}
+OPTIONAL_COLUMNS = {"email"}
+HEADER_NAMES = {alias.lower(): column for column, aliases in COLUMNS.items() for alias in aliases}
+GENDERS = {"男", "女", "其他", "male", "female", "other", "m", "f"}
+COUNTY_SUFFIXES = ("县", "区", "市", "旗")
+LIMITS = {"name": 100, "email": 254, "township": 50, "village": 50, "county": 50}
+
+
+class FileRefusedError(Exception):
+    """The file as a whole cannot be read; the message says what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ImportRow:
+    """One learner from the file, as typed and in stored form, with its problems."""
+
+    line: int
+    values: dict[str, str]
+    phone: str | None = None
+    email: str | None = None
+    problems: list[str] = field(default_factory=list)
+    existing_user_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def decode(data: bytes) -> str:
+    """The file's text: UTF-8 (with or without a BOM), else GB18030 (which contains GBK)."""
+    if not data.strip():
+        raise FileRefusedError(_("The file is empty."))
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise FileRefusedError(_("This is a spreadsheet file, not CSV. In your spreadsheet, use Save as → CSV."))
+    if b"\x00" in data:
+        raise FileRefusedError(_("This is not a CSV file. In your spreadsheet, use Save as → CSV."))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRefusedError(_("The file's characters cannot be read. Save it as CSV in UTF-8 or GBK."))
+
+
+def read_header(header: list[str]) -> list[str]:
+    """The column each header cell names; raises FileRefusedError for a header that is not the expected one."""
+    columns, unknown = [], []
+    for cell in header:
+        column = HEADER_NAMES.get(cell.strip().lower())
+        if column is None:
+            unknown.append(cell.strip() or "?")
+        columns.append(column)
+    missing = [column for column in COLUMNS if column not in columns and column not in OPTIONAL_COLUMNS]
+    duplicated = sorted({column for column in columns if column and columns.count(column) > 1})
+    if unknown or missing or duplicated:
+        expected = ", ".join(f"{aliases[0]} ({aliases[1]})" for aliases in COLUMNS.values())
+        details = []
+        if unknown:
+            details.append(_("unknown columns: %(names)s", names=", ".join(unknown)))
+        if missing:
+            details.append(_("missing columns: %(names)s", names=", ".join(missing)))
+        if duplicated:
+            details.append(_("columns given twice: %(names)s", names=", ".join(duplicated)))
+        raise FileRefusedError(
+            _(
+                "The first line must name the columns: %(expected)s (email may be left out). "
+                "This file has %(details)s.",
+                expected=expected,
+                details="; ".join(details),
+            )
+        )
+    return columns
+
+
+def parse_rows(data: bytes) -> list[ImportRow]:
+    """Every learner row of the file with the problems visible in the row alone."""
+    if len(data) > MAX_BYTES:
+        raise FileRefusedError(_("The file is too large: at most %(max)d learners at once.", max=MAX_ROWS))
+    try:
+        lines = list(csv.reader(io.StringIO(decode(data), newline="")))
+    except csv.Error:
+        raise FileRefusedError(_("This is not a CSV file. In your spreadsheet, use Save as → CSV.")) from None
+    lines = [line for line in lines if any(cell.strip() for cell in line)]
+    if not lines:
+        raise FileRefusedError(_("The file is empty."))
+    columns = read_header(lines[0])
+    if len(lines) == 1:
+        raise FileRefusedError(_("The file has a header but no learners."))
+    if len(lines) - 1 > MAX_ROWS:
+        raise FileRefusedError(_("The file is too large: at most %(max)d learners at once.", max=MAX_ROWS))
+    rows = []
+    for number, cells in enumerate(lines[1:], start=2):
+        values = dict.fromkeys(COLUMNS, "")
+        for column, cell in zip(columns, cells, strict=False):
+            values[column] = cell.replace("\x00", "").strip()
+        row = ImportRow(line=number, values=values)
+        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+            row.problems.append(_("More cells than columns."))
+        check_row(row)
+        rows.append(row)
+    return rows
+
+
+def check_row(row: ImportRow) -> None:
+    values = row.values
+    if not values["name"]:
+        row.problems.append(_("The name is missing."))
+    for column, limit in LIMITS.items():
+        if len(values[column]) > limit:
+            row.problems.append(_("%(column)s is longer than %(max)d characters.", column=column, max=limit))
+    row.phone = normalize_phone(values["phone"]) if values["phone"] else None
+    if row.phone is None:
+        row.problems.append(_("Not a mobile number."))
+    if values["email"]:
+        try:
+            validate_email(values["email"], check_deliverability=False)
+            row.email = normalize_email(values["email"])
+        except EmailNotValidError:
+            row.problems.append(_("Not an email address."))
+    if values["gender"] and values["gender"].lower() not in GENDERS:
+        row.problems.append(_("Gender must be 男, 女 or 其他 (male, female or other)."))
+    if values["birth_year"]:
+        year = values["birth_year"]
+        if not (year.isascii() and year.isdigit() and 1900 <= int(year) <= utcnow().year - 10):
+            row.problems.append(_("The birth year must be a year such as 1985."))
+
+
+def same_county(value: str, county: str) -> bool:
+    """Does this cell name the cohort's county? "横峰" is 横峰县; an empty cell means the cohort's own."""
+    if not value or not county:
+        return True
+    return value == county or any(value + suffix == county for suffix in COUNTY_SUFFIXES)
+
+
+def check_duplicates(rows: list[ImportRow]) -> None:
+    """Mark rows that repeat an earlier row's mobile number or email address."""
+    phones: dict[str, int] = {}
+    emails: dict[str, int] = {}
+    for row in rows:
+        if row.phone:
+            if row.phone in phones:
+                row.problems.append(_("The same mobile number as line %(line)d.", line=phones[row.phone]))
+            else:
+                phones[row.phone] = row.line
+        if row.email:
+            if row.email in emails:
+                row.problems.append(_("The same email as line %(line)d.", line=emails[row.email]))
+            else:
+                emails[row.email] = row.line

@@ -1,0 +1,220 @@
+"""Bulk enrolment from a CSV file: the preview's database checks, keeping the file, writing all or none."""
+
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.auth import services as accounts
+from lms.auth.models import Role, User
+from lms.cohorts import services
+from lms.cohorts.import_parsing import FileRefusedError, ImportRow, check_duplicates, parse_rows, same_county
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.extensions import db
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+UPLOAD_LIFETIME_SECONDS = 24 * 60 * 60
+# The setup codes are shown for this long after the import, then only their hashes remain.
+CODES_LIFETIME_SECONDS = 60 * 60
+QUERY_CHUNK = 500
+
+__all__ = ["FileRefusedError", "ImportPreview", "ImportRefusedError", "confirm_import", "preview_import"]
+
+
+class ImportRefusedError(Exception):
+    """Nothing was written: the file no longer passes the checks it passed at the preview."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.bad_rows
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for row in self.rows if row.existing_user_id is None)
+
+
+def chunks(values: list, size: int = QUERY_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def preview_import(cohort: Cohort, data: bytes) -> ImportPreview:
+    """Every row with all its problems, before anything is written; raises FileRefusedError for an unreadable file."""
+    rows = parse_rows(data)
+    check_duplicates(rows)
+    for row in rows:
+        if not same_county(row.values["county"], cohort.county):
+            row.problems.append(_("Not this cohort's county (%(county)s).", county=cohort.county))
+    users_by_phone = users_by(User.phone, [row.phone for row in rows if row.phone])
+    users_by_email = users_by(User.email, [row.email for row in rows if row.email])
+    active_here = set(
+        db.session.scalars(
+            select(Enrollment.learner_id).where(
+                Enrollment.cohort_id == cohort.id, Enrollment.status == EnrollmentStatus.ACTIVE
+            )
+        )
+    )
+    for row in rows:
+        user = users_by_phone.get(row.phone)
+        if user is not None:
+            row.existing_user_id = user.id
+            if user.role != Role.LEARNER:
+                row.problems.append(_("This mobile number belongs to a staff account."))
+            elif user.id in active_here:
+                row.problems.append(_("Already in this cohort."))
+        owner = users_by_email.get(row.email)
+        if owner is not None and owner.phone != row.phone:
+            row.problems.append(_("This email belongs to another account."))
+    preview = ImportPreview(rows)
+    joining = sum(1 for row in rows if row.existing_user_id not in active_here)
+    if cohort.capacity is not None and len(active_here) + joining > cohort.capacity:
+        places = max(cohort.capacity - len(active_here), 0)
+        preview.problems.append(
+            ngettext(
+                "The cohort has %(num)d place left, and the file has more learners.",
+                "The cohort has %(num)d places left, and the file has more learners.",
+                places,
+            )
+        )
+    return preview
+
+
+def users_by(column, values: list[str]) -> dict[str, User]:
+    found = {}
+    for part in chunks(sorted(set(values))):
+        for user in db.session.scalars(select(User).where(column.in_(part))):
+            found[getattr(user, column.key)] = user
+    return found
+
+
+def confirm_import(cohort: Cohort, data: bytes, lead: User) -> tuple[int, list[dict]]:
+    """Enrol every learner of the file or none (raises ImportRefusedError); returns the count and new codes."""
+    preview = preview_import(cohort, data)
+    if not preview.ok:
+        first = preview.problems[:1] or [
+            _("line %(line)d: %(problems)s", line=row.line, problems=" ".join(row.problems))
+            for row in preview.bad_rows[:1]
+        ]
+        raise ImportRefusedError(
+            _("Nothing was written: the file no longer passes the checks (%(first)s).", first=first[0])
+        )
+    issued = []
+    existing = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User).where(User.id.in_([row.existing_user_id for row in preview.rows if row.existing_user_id]))
+        )
+    }
+    try:
+        for row in preview.rows:
+            learner = existing.get(row.existing_user_id)
+            if learner is None:
+                learner = accounts.create_invited_learner(
+                    name=row.values["name"],
+                    phone=row.phone,
+                    email=row.email,
+                    township=row.values["township"],
+                    village=row.values["village"],
+                )
+                code = accounts.issue_setup_code(learner, lead)
+                issued.append({"name": learner.name, "phone": learner.phone, "code": code})
+            services.enroll_learner(cohort, learner)
+    except IntegrityError:
+        # Someone took a number or an email between the preview and now.
+        raise ImportRefusedError(
+            _("Nothing was written: an account changed meanwhile. Please upload the file again.")
+        ) from None
+    return len(preview.rows), issued
+
+
+# ---- Keeping the uploaded file and the issued codes between requests (never in the client) ----
+
+
+def import_folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def sweep_old_files() -> None:
+    """Delete files left behind by imports nobody finished."""
+    now = time.time()
+    for path in import_folder().iterdir():
+        lifetime = CODES_LIFETIME_SECONDS if path.suffix == ".json" else UPLOAD_LIFETIME_SECONDS
+        try:
+            if now - path.stat().st_mtime > lifetime:
+                path.unlink()
+        except FileNotFoundError:
+            continue
+
+
+def keep_upload(data: bytes) -> str:
+    """Keep an uploaded file under a new random token, which only the lead's session holds."""
+    sweep_old_files()
+    token = secrets.token_urlsafe(24)
+    write_private(import_folder() / f"{token}.csv", data)
+    return token
+
+
+def write_private(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+
+
+def load_kept(token: str | None, suffix: str, lifetime: int) -> bytes | None:
+    if not token or not TOKEN_PATTERN.match(token):
+        return None
+    path = import_folder() / f"{token}{suffix}"
+    try:
+        if time.time() - path.stat().st_mtime > lifetime:
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def load_upload(token: str | None) -> bytes | None:
+    """The kept file of this token, or None when it is gone."""
+    return load_kept(token, ".csv", UPLOAD_LIFETIME_SECONDS)
+
+
+def keep_codes(token: str, codes: list[dict]) -> None:
+    """Keep the issued codes for the result page and its CSV, for an hour at most."""
+    write_private(import_folder() / f"{token}.json", json.dumps(codes, ensure_ascii=False).encode())
+
+
+def load_codes(token: str | None) -> list[dict] | None:
+    """The codes kept for this token, or None once forgotten or too old."""
+    data = load_kept(token, ".json", CODES_LIFETIME_SECONDS)
+    return json.loads(data) if data is not None else None
+
+
+def discard(token: str | None, suffixes: tuple[str, ...] = (".csv", ".json")) -> None:
+    """Delete what is kept under this token (the file, the codes, or both)."""
+    if token and TOKEN_PATTERN.match(token):
+        for suffix in suffixes:
+            (import_folder() / f"{token}{suffix}").unlink(missing_ok=True)

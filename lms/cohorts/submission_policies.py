@@ -1,0 +1,87 @@
+"""Who may hand in, see and review submissions, and grant extensions."""
+
+from sqlalchemy import select
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
+from lms.cohorts.models.submission import Submission
+from lms.courses.models import CohortCourse, Lesson, LessonKind
+from lms.extensions import db
+
+
+def is_manager(user: User) -> bool:
+    """Leads and admins see every submission."""
+    return user.role in (Role.LEAD, Role.ADMIN)
+
+
+def mentors_cohort(user: User, cohort_id: int) -> bool:
+    """Is this person a mentor assigned to the cohort with this id?"""
+    if user.role != Role.MENTOR:
+        return False
+    found = db.session.scalar(
+        select(cohort_mentors.c.mentor_id).where(
+            cohort_mentors.c.cohort_id == cohort_id, cohort_mentors.c.mentor_id == user.id
+        )
+    )
+    return found is not None
+
+
+def submitting_cohort(learner: User, lesson: Lesson) -> Cohort | None:
+    """The cohort a learner hands this lesson in for: their active cohort that takes its course, or None."""
+    if learner.role != Role.LEARNER:
+        return None
+    return db.session.scalar(
+        select(Cohort)
+        .join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
+        .where(
+            Enrollment.learner_id == learner.id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            CohortCourse.course_id == lesson.module.course_id,
+        )
+        .order_by(Enrollment.enrolled_at.desc(), Cohort.id.desc())
+        .limit(1)
+    )
+
+
+def is_open_assignment(lesson: Lesson) -> bool:
+    """A published assignment of a published course: something learners can hand in."""
+    return lesson.kind == LessonKind.ASSIGNMENT and lesson.published and lesson.module.course.published
+
+
+def can_view_submission(user: User, submission: Submission) -> bool:
+    """The learner who made it, mentors of its cohort, leads and admins."""
+    if user.id == submission.learner_id:
+        return True
+    return is_manager(user) or mentors_cohort(user, submission.cohort_id)
+
+
+def can_review_submission(user: User, submission: Submission) -> bool:
+    """Mentors of the submission's cohort, leads and admins decide on it."""
+    return is_manager(user) or mentors_cohort(user, submission.cohort_id)
+
+
+def can_grant_extension(user: User, learner: User) -> bool:
+    """Mentors of a cohort the learner is active in, leads and admins move a learner's due dates."""
+    if learner.role != Role.LEARNER:
+        return False
+    if is_manager(user):
+        return True
+    if user.role != Role.MENTOR:
+        return False
+    shared = db.session.scalar(
+        select(Enrollment.id)
+        .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
+        .where(
+            Enrollment.learner_id == learner.id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            cohort_mentors.c.mentor_id == user.id,
+        )
+        .limit(1)
+    )
+    return shared is not None
+
+
+def can_view_turnaround(user: User) -> bool:
+    """Review turnaround per mentor and cohort is for leads and admins."""
+    return is_manager(user)

@@ -1,0 +1,136 @@
+"""Bulk enrolment: upload a CSV file, see every row's problems, confirm, and hand out the setup codes."""
+
+import csv
+import io
+
+from flask import Response, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from lms.cohorts import bp, import_services
+from lms.cohorts.enrolment_forms import ImportConfirmForm, ImportUploadForm
+from lms.cohorts.import_parsing import MAX_BYTES
+from lms.cohorts.models import Cohort
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.security import MANAGER_ROLES, roles_required
+
+# Session keys: the preview waiting for confirmation, and the import whose codes are shown.
+PENDING = "cohort_import"
+RESULT = "cohort_import_result"
+
+
+def session_token(key: str, cohort: Cohort) -> str | None:
+    kept = session.get(key)
+    if isinstance(kept, dict) and kept.get("cohort") == cohort.id:
+        return kept.get("token")
+    return None
+
+
+def render_preview(cohort: Cohort, preview, token: str | None):
+    return render_template(
+        "cohorts/import_preview.html",
+        cohort=cohort,
+        preview=preview,
+        confirm_form=ImportConfirmForm(token=token),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/import", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def import_learners(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.stream.read(MAX_BYTES + 1)
+        try:
+            preview = import_services.preview_import(cohort, data)
+        except import_services.FileRefusedError as refused:
+            form.file.errors.append(refused.message)
+        else:
+            import_services.discard(session_token(PENDING, cohort))
+            token = None
+            if preview.ok:
+                # The file stays on the server; the session only knows its random name.
+                token = import_services.keep_upload(data)
+                session[PENDING] = {"cohort": cohort.id, "token": token}
+            return render_preview(cohort, preview, token)
+    return render_template("cohorts/import.html", cohort=cohort, form=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/import/confirm", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def confirm_import(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = ImportConfirmForm()
+    token = session_token(PENDING, cohort)
+    data = import_services.load_upload(token) if form.validate_on_submit() and form.token.data == token else None
+    if data is None:
+        flash(_("This preview is no longer waiting to be confirmed. Please upload the file again."), "error")
+        return redirect(url_for(".import_learners", cohort_id=cohort.id))
+    try:
+        enrolled, codes = import_services.confirm_import(cohort, data, current_user._get_current_object())
+    except (import_services.ImportRefusedError, import_services.FileRefusedError) as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        preview = import_services.preview_import(cohort, data)
+        if not preview.ok:
+            # This file can no longer be confirmed: forget it; the lead uploads a corrected one.
+            import_services.discard(token)
+            session.pop(PENDING, None)
+            token = None
+        return render_preview(cohort, preview, token)
+    db.session.commit()
+    import_services.discard(token, (".csv",))
+    import_services.keep_codes(token, codes)
+    session.pop(PENDING, None)
+    import_services.discard(session_token(RESULT, cohort))
+    session[RESULT] = {"cohort": cohort.id, "token": token}
+    flash(ngettext("%(num)d learner enrolled.", "%(num)d learners enrolled.", enrolled))
+    return redirect(url_for(".import_result", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/import/result")
+@roles_required(*MANAGER_ROLES)
+def import_result(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    codes = import_services.load_codes(session_token(RESULT, cohort))
+    return render_template("cohorts/import_result.html", cohort=cohort, codes=codes, action_form=ActionForm())
+
+
+def spreadsheet_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@bp.route("/cohorts/<int:cohort_id>/import/result.csv")
+@roles_required(*MANAGER_ROLES)
+def import_result_csv(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    codes = import_services.load_codes(session_token(RESULT, cohort))
+    if codes is None:
+        flash(_("The setup codes are no longer shown. Give a learner a new code from the cohort page."), "error")
+        return redirect(url_for(".import_result", cohort_id=cohort.id))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Name"), _("Mobile number"), _("Setup code")])
+    for row in codes:
+        writer.writerow([spreadsheet_safe(row["name"]), row["phone"], row["code"]])
+    # With a BOM, spreadsheets on Chinese Windows read the file as UTF-8.
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="cohort-{cohort.id}-setup-codes.csv"'},
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/import/result/forget", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def forget_import_codes(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if ActionForm().validate_on_submit():
+        import_services.discard(session_token(RESULT, cohort))
+        session.pop(RESULT, None)
+        flash(_("The setup codes are no longer shown."))
+    return redirect(url_for(".detail", cohort_id=cohort.id))
