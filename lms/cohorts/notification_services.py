@@ -195,7 +195,7 @@ def on_submission_reviewed(mentor: User, submission, review, **_extra) -> None:
     notify(
         learner,
         kind,
-        link_to("courses.lesson_page", lesson_id=submission.lesson_id),
+        link_to("cohorts.my_submission", lesson_id=submission.lesson_id),
         lesson=submission.lesson.title,
         mentor=mentor.name,
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import load_only
 from lms.auth.models import User
 from lms.cohorts import services as cohort_services
 from lms.cohorts.models import Cohort, Enrollment
+from lms.cohorts.models.submission import Review, Submission
 from lms.courses.models import Course, Lesson, Module, QuizAttempt
 from lms.courses.services.learning import CatalogueEntry, catalogue_entries
 from lms.extensions import db
@@ -45,6 +46,7 @@ class LearnerHome:
     due: list[DueAssignment]
     certificates: list[Certificate]
     today: date
+    feedback: list[tuple[Review, Lesson]] = field(default_factory=list)
 
     @property
     def resume(self) -> CourseCard | None:
@@ -154,6 +156,20 @@ def earned_certificates(learner: User) -> list[Certificate]:
     return list(db.session.scalars(query))
 
 
+def unread_feedback(learner: User, limit: int = 5) -> list[tuple[Review, Lesson]]:
+    """Mentors' reviews the learner has not opened yet, newest first (one query)."""
+    query = (
+        select(Review, Lesson)
+        .join(Submission, Submission.id == Review.submission_id)
+        .join(Lesson, Lesson.id == Submission.lesson_id)
+        .where(Submission.learner_id == learner.id, Review.read_by_learner_at.is_(None))
+        .options(load_only(Lesson.id, Lesson.title))
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
 def learner_home(learner: User, today: date | None = None) -> LearnerHome:
     """Everything on a learner's home page: where to continue, progress, quiz results, due work, certificates."""
     today = today or grids.program_today()
@@ -173,6 +189,7 @@ def learner_home(learner: User, today: date | None = None) -> LearnerHome:
         due=assignments_due(learner, [cohort for cohort, _count in cohorts], today),
         certificates=earned_certificates(learner),
         today=today,
+        feedback=unread_feedback(learner),
     )
 
 
@@ -207,6 +224,7 @@ class LearnerRecord:
     courses: list[CatalogueEntry]
     completions: list[tuple[Completion, Lesson, Course]]
     attempts: list[tuple[QuizAttempt, Lesson, Course]]
+    submissions: list[tuple[Submission, Lesson, Course]] = field(default_factory=list)
 
     @property
     def last_activity(self) -> datetime | None:
@@ -255,4 +273,15 @@ def learner_record(learner: User) -> LearnerRecord:
         courses=catalogue_entries(learner),
         completions=list(completions),
         attempts=list(attempts),
+        submissions=list(
+            db.session.execute(
+                select(Submission, Lesson, Course)
+                .join(Lesson, Lesson.id == Submission.lesson_id)
+                .join(Module, Module.id == Lesson.module_id)
+                .join(Course, Course.id == Module.course_id)
+                .where(Submission.learner_id == learner.id)
+                .options(lesson_fields, course_fields)
+                .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())
+            )
+        ),
     )

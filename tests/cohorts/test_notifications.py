@@ -107,7 +107,7 @@ def test_a_review_tells_the_learner_and_emails_only_those_with_an_address(world)
     db.session.commit()
     [notification] = notifications_of(world.learner_a)
     assert notification.kind == NotificationKind.REVISION_REQUESTED
-    assert notification.link == f"/lessons/{world.courses_a.assignment.id}"
+    assert notification.link == f"/lessons/{world.courses_a.assignment.id}/submission"
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0  # the learner has no email
 
     world.learner_a.email = "jiang@example.org"
@@ -118,8 +118,8 @@ def test_a_review_tells_the_learner_and_emails_only_those_with_an_address(world)
     assert notifications_of(world.learner_a)[-1].kind == NotificationKind.FEEDBACK_RECEIVED
     [email] = emails_to("jiang@example.org")
     assert "Feedback received on “Course A: assignment”" in email.subject
-    assert f"http://localhost/lessons/{world.courses_a.assignment.id}" not in email.body  # no request: a path
-    assert f"/lessons/{world.courses_a.assignment.id}" in email.body
+    assert f"http://localhost/lessons/{world.courses_a.assignment.id}/submission" not in email.body  # a path
+    assert f"/lessons/{world.courses_a.assignment.id}/submission" in email.body
 
 
 def test_an_email_queued_during_a_request_carries_the_full_link(app, world):

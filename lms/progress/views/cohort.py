@@ -4,6 +4,7 @@ from flask import Response, current_app, render_template, request
 from flask_login import current_user
 
 from lms.auth.models import User
+from lms.cohorts.checkin_services import learner_check_ins
 from lms.cohorts.models import Cohort
 from lms.extensions import db
 from lms.progress import bp, cohort_services, home_services, policies
@@ -55,8 +56,12 @@ def at_risk(cohort_id: int):
 def learner_page(learner_id: int):
     learner = db.get_or_404(User, learner_id)
     require(policies.can_view_learner_progress(current_user, learner), 404)
+    can_contact = policies.can_contact_learner(current_user)
+    # Check-in notes are the staff's working notes: shown to mentors and leads, not to the learner.
+    check_ins = db.session.scalars(learner_check_ins(learner)).all() if can_contact else []
     return render_template(
         "progress/cohort/learner.html",
         record=home_services.learner_record(learner),
-        can_contact=policies.can_contact_learner(current_user),
+        can_contact=can_contact,
+        check_ins=check_ins,
     )
