@@ -243,45 +243,29 @@ class LearnerRecord:
         return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
+def rows_with_lesson_and_course(model, learner: User, newest_first) -> list:
+    """A learner's rows of ``model`` (which has lesson_id and learner_id), each with its lesson and course."""
+    query = (
+        select(model, Lesson, Course)
+        .join(Lesson, Lesson.id == model.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(model.learner_id == learner.id)
+        .options(load_only(Lesson.id, Lesson.title, Lesson.published, Lesson.kind), load_only(Course.id, Course.title))
+        .order_by(newest_first.desc(), model.id.desc())
+    )
+    return list(db.session.execute(query))
+
+
 def learner_record(learner: User) -> LearnerRecord:
     """Everything a learner's page shows, history of unpublished lessons included, in a fixed number of queries."""
     cohorts = db.session.execute(cohort_services.cohorts_for(learner)).all()
-    lesson_fields = load_only(Lesson.id, Lesson.title, Lesson.published, Lesson.kind)
-    course_fields = load_only(Course.id, Course.title)
-    completions = db.session.execute(
-        select(Completion, Lesson, Course)
-        .join(Lesson, Lesson.id == Completion.lesson_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .where(Completion.learner_id == learner.id)
-        .options(lesson_fields, course_fields)
-        .order_by(Completion.completed_at.desc(), Completion.id.desc())
-    ).all()
-    attempts = db.session.execute(
-        select(QuizAttempt, Lesson, Course)
-        .join(Lesson, Lesson.id == QuizAttempt.lesson_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .where(QuizAttempt.learner_id == learner.id)
-        .options(lesson_fields, course_fields)
-        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
-    ).all()
     return LearnerRecord(
         learner=learner,
         cohorts=cohorts,
         cohort_progress=grids.cohort_percentages(learner, [cohort.id for cohort, _count in cohorts]),
         courses=catalogue_entries(learner),
-        completions=list(completions),
-        attempts=list(attempts),
-        submissions=list(
-            db.session.execute(
-                select(Submission, Lesson, Course)
-                .join(Lesson, Lesson.id == Submission.lesson_id)
-                .join(Module, Module.id == Lesson.module_id)
-                .join(Course, Course.id == Module.course_id)
-                .where(Submission.learner_id == learner.id)
-                .options(lesson_fields, course_fields)
-                .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())
-            )
-        ),
+        completions=rows_with_lesson_and_course(Completion, learner, Completion.completed_at),
+        attempts=rows_with_lesson_and_course(QuizAttempt, learner, QuizAttempt.submitted_at),
+        submissions=rows_with_lesson_and_course(Submission, learner, Submission.last_submitted_at),
     )
