@@ -15,6 +15,9 @@ from lms.config import env, settings_from_environment
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers the routes on courses_bp
 from lms.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from lms.outcomes import bp as outcomes_bp
+from lms.outcomes import models as outcome_models  # noqa: F401 - every table known to migrations
+from lms.outcomes import views as outcome_views  # noqa: F401 - registers the routes on outcomes_bp
 from lms.progress import bp as progress_bp
 from lms.progress import views as progress_views  # noqa: F401 - registers the routes on progress_bp
 
@@ -69,3 +72,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(outcomes_bp)

@@ -6,7 +6,17 @@ anonymous), 403 refused, 404 hidden. Each area keeps its table in
 ``tests/permission_cases/``.
 """
 
-from tests.permission_cases import authoring, certificates, contact, core, learning, media, progress, submissions
+from tests.permission_cases import (
+    authoring,
+    certificates,
+    contact,
+    core,
+    learning,
+    media,
+    outcomes,
+    progress,
+    submissions,
+)
 from tests.permission_cases.common import ROLES, Case
 
 __all__ = ["MATRIX", "ROLES", "Case", "endpoints_missing_from_matrix"]
@@ -20,6 +30,7 @@ MATRIX: dict[str, list[Case]] = {
     **certificates.CASES,
     **submissions.CASES,
     **contact.CASES,
+    **outcomes.CASES,
 }
 
 
