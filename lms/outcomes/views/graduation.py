@@ -1,3 +1,81 @@
 """Graduation: who meets the rules, confirming and undoing."""
 
-from lms.outcomes import bp  # noqa: F401
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from lms.cohorts.models import Cohort
+from lms.cohorts.policies import can_manage_cohorts, can_view_cohort
+from lms.extensions import db
+from lms.outcomes import bp, graduation_services
+from lms.outcomes.graduation_forms import ConfirmGraduationForm, UndoGraduationForm
+from lms.outcomes.models import Graduation
+from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
+
+
+def load_cohort(cohort_id: int) -> Cohort:
+    """The cohort, or 404 for a missing one and for one this person does not work with."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    require(can_view_cohort(current_user, cohort), 404)
+    return cohort
+
+
+@bp.route("/cohorts/<int:cohort_id>/graduation")
+@roles_required(*STAFF_ROLES)
+def graduation(cohort_id: int):
+    cohort = load_cohort(cohort_id)
+    rows = graduation_services.graduation_status(cohort)
+    return render_template(
+        "outcomes/graduation/cohort.html",
+        cohort=cohort,
+        rows=rows,
+        form=ConfirmGraduationForm(),
+        # Mentors of the cohort see the table but cannot confirm.
+        can_confirm=can_manage_cohorts(current_user),
+        eligible=sum(1 for row in rows if row.meets_rules and not row.graduated),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/graduation/confirm", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def confirm_graduation(cohort_id: int):
+    cohort = load_cohort(cohort_id)
+    form = ConfirmGraduationForm()
+    back = url_for(".graduation", cohort_id=cohort.id)
+    if not form.validate_on_submit():
+        # The page has only checkboxes: saying what was wrong on it is enough.
+        flash(
+            " ".join(str(error) for error in form.learner_ids.errors)
+            or _("The form had expired. Please fill it in and send it again."),
+            "error",
+        )
+        return redirect(back)
+    confirmed, refused = graduation_services.confirm_graduations(cohort, form.learner_ids.data, current_user)
+    db.session.commit()
+    if confirmed:
+        flash(ngettext("%(num)d learner graduated.", "%(num)d learners graduated.", len(confirmed)))
+    if refused:
+        names = "、".join(learner.name for learner in refused)
+        flash(_("Not graduated, the rules are not met yet: %(names)s", names=names), "error")
+    if not confirmed and not refused:
+        flash(_("Nobody new to graduate: the learners chosen have graduated already or left the cohort."))
+    return redirect(back)
+
+
+@bp.route("/graduations/<int:graduation_id>/undo", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def undo_graduation(graduation_id: int):
+    graduation = db.get_or_404(Graduation, graduation_id)
+    require(can_manage_cohorts(current_user))
+    back = url_for(".graduation", cohort_id=graduation.cohort_id)
+    if graduation.undone_at is not None:
+        flash(_("This graduation has been undone already."))
+        return redirect(back)
+    form = UndoGraduationForm()
+    if form.validate_on_submit():
+        graduation_services.undo_graduation(graduation, current_user, form.reason.data)
+        db.session.commit()
+        flash(_("Graduation of %(name)s undone; the certificate is revoked.", name=graduation.learner.name))
+        return redirect(back)
+    return render_template("outcomes/graduation/undo.html", graduation=graduation, form=form)

@@ -1,3 +1,172 @@
-"""Consent and the baseline at intake."""
+"""Consent and the baseline at intake, and a learner's audit log."""
 
-from lms.outcomes import bp  # noqa: F401
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_currency
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.extensions import db
+from lms.outcomes import bp
+from lms.outcomes import intake_services as intake
+from lms.outcomes.audit import learner_audit
+from lms.outcomes.intake_forms import (
+    BUSINESS_STATUS_LABELS,
+    CHANNEL_LABELS,
+    GENDER_LABELS,
+    BaselineForm,
+    ConsentForm,
+)
+from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
+from lms.security import MANAGER_ROLES, require, roles_required, signed_in
+
+AUDIT_PER_PAGE = 50
+
+
+@bp.app_context_processor
+def intake_template_helpers():
+    # A function, not a value: only the pages that ask (the learner's home) pay for the query.
+    return {"needs_intake": intake.needs_baseline}
+
+
+def load_learner(learner_id: int) -> User:
+    learner = db.get_or_404(User, learner_id)
+    require(learner.role == Role.LEARNER, 404)
+    return learner
+
+
+def load_learner_for_intake(learner_id: int) -> User:
+    learner = load_learner(learner_id)
+    # Someone else's learner is hidden, as if they did not exist.
+    require(can_edit_intake(current_user, learner), 404)
+    return learner
+
+
+# The endpoint is named for the page; the function's own name keeps it apart from the services module.
+@bp.route("/learners/<int:learner_id>/intake", methods=["GET", "POST"], endpoint="intake")
+@signed_in
+def intake_page(learner_id: int):
+    learner = load_learner_for_intake(learner_id)
+    consent = intake.consent_of(learner)
+    on_behalf = current_user.id != learner.id
+    if consent is None:
+        # The consent comes first: without a decision there is no form to fill.
+        if request.method == "POST":
+            return redirect(url_for(".intake", learner_id=learner.id))
+        return render_template("outcomes/intake/consent.html", learner=learner, on_behalf=on_behalf, form=ConsentForm())
+    baseline = intake.baseline_of(learner)
+    form = BaselineForm(obj=baseline)
+    if request.method == "GET" and baseline is not None:
+        form.monthly_income.data = intake.fen_to_yuan_text(baseline.monthly_income_fen)
+    if form.validate_on_submit():
+        intake.save_baseline(learner, current_user, form.values())
+        db.session.commit()
+        flash(_("Thank you. The answers are saved."))
+        return redirect(url_for(".intake", learner_id=learner.id))
+    return render_template(
+        "outcomes/intake/baseline.html",
+        learner=learner,
+        on_behalf=on_behalf,
+        consent=consent,
+        baseline=baseline,
+        form=form,
+        consent_form=ConsentForm(),
+        can_read_audit=can_manage_outcomes(current_user),
+    )
+
+
+@bp.route("/learners/<int:learner_id>/consent", methods=["POST"])
+@signed_in
+def set_consent(learner_id: int):
+    learner = load_learner_for_intake(learner_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        intake.record_consent(learner, form.agreed, current_user)
+        db.session.commit()
+        if form.agreed:
+            flash(_("Thank you. Your figures may be used in reports, without your name."))
+        else:
+            flash(_("Understood. Your figures stay out of every report. Your learning is not affected."))
+    else:
+        flash(_("Please choose one of the two buttons."), "error")
+    return redirect(url_for(".intake", learner_id=learner.id))
+
+
+def learner_currency(learner: User) -> str:
+    """The currency of the learner's most recent program (CNY when they are in none)."""
+    currency = db.session.scalar(
+        select(Program.currency)
+        .join(Cohort, Cohort.program_id == Program.id)
+        .join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .where(Enrollment.learner_id == learner.id)
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+        .limit(1)
+    )
+    return currency or "CNY"
+
+
+AUDIT_FIELD_LABELS = {
+    "monthly_income_fen": _l("Monthly household income"),
+    "household_size": _l("Household size"),
+    "business_status": _l("Your business"),
+    "main_products": _l("Main products"),
+    "channels": _l("Where you sell"),
+    "gender": _l("Gender"),
+    "birth_year": _l("Year of birth"),
+    "granted": _l("Consent to reports"),
+}
+AUDIT_ENTITY_LABELS = {
+    "baseline": _l("Baseline"),
+    "consent": _l("Consent"),
+    "graduation": _l("Graduation"),
+    "support": _l("Support"),
+    "follow-up": _l("Follow-up"),
+}
+AUDIT_ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "undo": _l("undone"),
+}
+AUDIT_VALUE_LABELS = {
+    "business_status": BUSINESS_STATUS_LABELS,
+    "gender": GENDER_LABELS,
+}
+
+
+def audit_value(field: str, value, currency: str) -> str:
+    """How one old or new value of the audit log reads on the page."""
+    if value is None or value == "":
+        return "—"
+    if field.endswith("_fen") and isinstance(value, int):
+        return format_currency(Decimal(value) / 100, currency)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field == "channels" and isinstance(value, str):
+        return "、".join(str(CHANNEL_LABELS.get(code, code)) for code in value.split(",") if code)
+    labels = AUDIT_VALUE_LABELS.get(field)
+    if labels is not None:
+        return str(labels.get(value, value))
+    return str(value)
+
+
+@bp.route("/learners/<int:learner_id>/audit")
+@roles_required(*MANAGER_ROLES)
+def audit_log(learner_id: int):
+    learner = load_learner(learner_id)
+    page = db.paginate(learner_audit(learner), per_page=AUDIT_PER_PAGE, error_out=False)
+    currency = learner_currency(learner)
+    return render_template(
+        "outcomes/intake/audit_log.html",
+        learner=learner,
+        page=page,
+        audit_value=lambda field, value: audit_value(field, value, currency),
+        field_labels=AUDIT_FIELD_LABELS,
+        entity_labels=AUDIT_ENTITY_LABELS,
+        action_labels=AUDIT_ACTION_LABELS,
+    )

@@ -1,3 +1,102 @@
-"""Support given to graduates' businesses, and the audit log."""
+"""Support given to graduates' businesses: a learner's records, adding and deleting them, the program's totals."""
 
-from lms.outcomes import bp  # noqa: F401
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.auth.models import Role, User
+from lms.cohorts.policies import can_manage_cohorts, can_view_learner
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.outcomes import bp, support_services
+from lms.outcomes.models import SupportRecord
+from lms.outcomes.support_forms import KIND_LABELS, SupportForm
+from lms.progress.cohort_services import program_today
+from lms.security import MANAGER_ROLES, require, roles_required, signed_in
+
+RECENT_PER_PAGE = 25
+
+
+def load_learner(learner_id: int) -> User:
+    """The learner whose support is asked for; hidden (404) from anyone who may not see them."""
+    learner = db.get_or_404(User, learner_id)
+    require(learner.role == Role.LEARNER and can_view_learner(current_user, learner), 404)
+    return learner
+
+
+def support_page(learner: User, form: SupportForm | None):
+    return render_template(
+        "outcomes/support/learner.html",
+        learner=learner,
+        records=db.session.scalars(support_services.learner_support(learner)).all(),
+        total_fen=support_services.learner_support_total(learner),
+        currency=support_services.learner_currency(learner),
+        form=form,
+        delete_form=ActionForm(),
+        kind_labels=KIND_LABELS,
+        money=support_services.format_fen,
+    )
+
+
+@bp.route("/learners/<int:learner_id>/support")
+@signed_in
+def support(learner_id: int):
+    learner = load_learner(learner_id)
+    form = SupportForm(given_on=program_today()) if can_manage_cohorts(current_user) else None
+    return support_page(learner, form)
+
+
+@bp.route("/learners/<int:learner_id>/support", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def add_support(learner_id: int):
+    learner = load_learner(learner_id)
+    form = SupportForm()
+    if not form.validate_on_submit():
+        return support_page(learner, form)
+    support_services.add_support(learner, current_user, form.data)
+    db.session.commit()
+    flash(_("Support recorded."))
+    return redirect(url_for(".support", learner_id=learner.id))
+
+
+@bp.route("/support/<int:record_id>/delete", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def delete_support(record_id: int):
+    record = db.get_or_404(SupportRecord, record_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        learner_id = record.learner_id
+        support_services.delete_support(record, current_user)
+        db.session.commit()
+        flash(_("Support record deleted."))
+        return redirect(url_for(".support", learner_id=learner_id))
+    return render_template(
+        "outcomes/support/delete.html",
+        record=record,
+        form=form,
+        kind_labels=KIND_LABELS,
+        money=support_services.format_fen,
+        currency=support_services.learner_currency(record.learner),
+    )
+
+
+@bp.route("/support")
+@roles_required(*MANAGER_ROLES)
+def support_overview():
+    cohorts = support_services.overview_cohorts()
+    cohort_id = request.args.get("cohort", type=int)
+    if cohort_id not in {cohort.id for cohort in cohorts}:
+        cohort_id = None  # an unknown or garbled filter shows the whole program
+    page = db.paginate(support_services.recent_support(cohort_id), per_page=RECENT_PER_PAGE, error_out=False)
+    return render_template(
+        "outcomes/support/overview.html",
+        cohort_id=cohort_id,
+        cohorts=cohorts,
+        by_kind=support_services.totals_by_kind(cohort_id),
+        by_cohort=support_services.totals_by_cohort(cohort_id),
+        page=page,
+        learner_cohorts=support_services.cohorts_of_learners({record.learner_id for record in page.items}),
+        kind_labels=KIND_LABELS,
+        money=support_services.format_fen,
+        default_currency=support_services.DEFAULT_CURRENCY,
+    )

@@ -1,0 +1,144 @@
+"""Forms of the intake: the consent buttons and the short baseline form."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.forms import BaseForm
+from lms.outcomes.intake_services import yuan_to_fen
+from lms.outcomes.models import BusinessStatus
+from lms.timeutil import utcnow
+
+BUSINESS_STATUS_LABELS = {
+    BusinessStatus.NONE: _l("No business yet"),
+    BusinessStatus.IDEA: _l("An idea for a business"),
+    BusinessStatus.OFFLINE: _l("Selling offline"),
+    BusinessStatus.ONLINE: _l("Selling online"),
+}
+CHANNEL_LABELS = {
+    "kuaishou": _l("Kuaishou shop"),
+    "taobao": _l("Taobao"),
+    "tmall": _l("Tmall"),
+    "jd": _l("JD"),
+    "pinduoduo": _l("Pinduoduo"),
+    "youzan": _l("Youzan"),
+    "wechat": _l("WeChat"),
+    "offline": _l("Offline market"),
+    "other": _l("Other"),
+}
+GENDER_LABELS = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "unspecified": _l("Prefer not to say"),
+}
+EARLIEST_BIRTH_YEAR = 1930
+
+
+def choices_of(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in labels.items()]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a multiple choice; also reads a comma-separated column such as ``Baseline.channels``."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            value = [item for item in value.split(",") if item]
+        super().process_data(value)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed on a phone: one clear message for text, and no range message on top of it."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None  # left empty: InputRequired or Optional decides
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number, such as 4.")) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class ConsentForm(BaseForm):
+    # Two submit buttons carry the answer: name="granted", value "yes" or "no".
+    granted = RadioField(
+        choices=[SelectChoice("yes", _l("I agree")), SelectChoice("no", _l("I do not agree"))],
+        validators=[InputRequired()],
+    )
+
+    @property
+    def agreed(self) -> bool:
+        return self.granted.data == "yes"
+
+
+class BaselineForm(BaseForm):
+    monthly_income = StringField(
+        _l("Monthly household income (yuan)"),
+        validators=[InputRequired(message=_l("Enter the income in yuan, for example 3500 or 3500.50."))],
+        description=_l("All the money your household earns in a usual month, in yuan."),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    household_size = WholeNumberField(
+        _l("Household size"),
+        validators=[
+            InputRequired(message=_l("Enter how many people live in your household.")),
+            NumberRange(min=1, max=30, message=_l("Enter a number from 1 to 30.")),
+        ],
+        description=_l("How many people live in your household, you included."),
+        render_kw={"inputmode": "numeric", "min": 1, "max": 30},
+    )
+    business_status = RadioField(
+        _l("Your business"),
+        choices=choices_of(BUSINESS_STATUS_LABELS),
+        validators=[InputRequired(message=_l("Choose where your business stands."))],
+    )
+    main_products = TextAreaField(
+        _l("Main products"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For example: navel oranges, honey, dried mushrooms."),
+        render_kw={"rows": 2},
+    )
+    channels = MultiCheckboxField(_l("Where you sell"), choices=choices_of(CHANNEL_LABELS))
+    gender = RadioField(_l("Gender"), choices=choices_of(GENDER_LABELS), default="unspecified")
+    birth_year = WholeNumberField(
+        _l("Year of birth (optional)"),
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric"},
+    )
+
+    def validate_monthly_income(self, field):
+        try:
+            self.income_fen = yuan_to_fen(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l("Enter the income in yuan as a number that is not negative, for example 3500 or 3500.50.")
+            ) from None
+
+    def validate_birth_year(self, field):
+        this_year = utcnow().year
+        if field.data is not None and not EARLIEST_BIRTH_YEAR <= field.data <= this_year:
+            raise ValidationError(
+                _l("Enter a year from %(first)d to %(last)d.", first=EARLIEST_BIRTH_YEAR, last=this_year)
+            )
+
+    def values(self) -> dict:
+        """The clean values the service stores (income already in fen)."""
+        return {
+            "monthly_income_fen": self.income_fen,
+            "household_size": self.household_size.data,
+            "business_status": self.business_status.data,
+            "main_products": (self.main_products.data or "").strip(),
+            "channels": self.channels.data or [],
+            "gender": self.gender.data,
+            "birth_year": self.birth_year.data,
+        }
