@@ -54,3 +54,21 @@ def can_view_learner(user: User, learner: User) -> bool:
         .limit(1)
     )
     return shared is not None
+
+
+def mentors_learner_now(user: User, learner: User) -> bool:
+    """Is this person a mentor of a cohort the learner is active in now?"""
+    if user.role != Role.MENTOR:
+        return False
+    # Only ACTIVE enrolments count: a learner who moved on is no longer this mentor's to record.
+    shared = db.session.scalar(
+        select(Enrollment.id)
+        .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
+        .where(
+            Enrollment.learner_id == learner.id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            cohort_mentors.c.mentor_id == user.id,
+        )
+        .limit(1)
+    )
+    return shared is not None

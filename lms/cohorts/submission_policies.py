@@ -5,6 +5,7 @@ from sqlalchemy import select
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
 from lms.cohorts.models.submission import Submission
+from lms.cohorts.policies import mentors_learner_now
 from lms.courses.models import CohortCourse, Lesson, LessonKind
 from lms.extensions import db
 
@@ -65,21 +66,7 @@ def can_grant_extension(user: User, learner: User) -> bool:
     """Mentors of a cohort the learner is active in, leads and admins move a learner's due dates."""
     if learner.role != Role.LEARNER:
         return False
-    if is_manager(user):
-        return True
-    if user.role != Role.MENTOR:
-        return False
-    shared = db.session.scalar(
-        select(Enrollment.id)
-        .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
-        .where(
-            Enrollment.learner_id == learner.id,
-            Enrollment.status == EnrollmentStatus.ACTIVE,
-            cohort_mentors.c.mentor_id == user.id,
-        )
-        .limit(1)
-    )
-    return shared is not None
+    return is_manager(user) or mentors_learner_now(user, learner)
 
 
 def can_view_turnaround(user: User) -> bool:

@@ -35,7 +35,7 @@ def ffmpeg_or_skip() -> str:
     if found is None:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail("ffmpeg is required under CI (.ci/run installs it)")
-        pytest.skip("ffmpeg is not installed")
+        pytest.skip("ffmpeg is not installed here; under CI, which installs it, this fails instead")
     return found
 
 
