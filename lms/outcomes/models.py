@@ -1,13 +1,15 @@
 """What the program changed: consent, baselines at intake, graduation, support given, and the audit log."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
 from lms.cohorts.models import Cohort
+from lms.courses.models import MediaFile
 from lms.db_types import UTCDateTime
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -131,3 +133,103 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+SALES_CHANNELS = ("kuaishou", "taobao", "tmall", "jd", "pinduoduo", "youzan", "wechat", "offline", "other")
+QUANTITY_UNITS = ("kg", "jin", "piece", "box", "bottle")
+
+
+class FollowUpSource(StrEnum):
+    SELF = "self"  # the graduate filled it in
+    MENTOR = "mentor"  # a mentor or lead entered it on the graduate's behalf
+    IMPORT = "import"  # collected on paper or in a survey tool, imported from CSV
+
+
+class FollowUp(db.Model):
+    """What a graduate's business did in one follow-up wave. Money in fen; at most one per wave."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        UniqueConstraint("graduation_id", "wave_months", name="one_per_wave"),
+        CheckConstraint("wave_months >= 0", name="wave_not_negative"),
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+        CheckConstraint("monthly_income_fen >= 0", name="income_not_negative"),
+        CheckConstraint("revenue_fen >= 0", name="revenue_not_negative"),
+        CheckConstraint("households_benefiting >= 0", name="households_not_negative"),
+        CheckConstraint("people_employed >= 0", name="employed_not_negative"),
+        CheckConstraint("livestreams >= 0", name="livestreams_not_negative"),
+        CheckConstraint("source IN ('self', 'mentor', 'import')", name="source_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    graduation_id: Mapped[int] = mapped_column(ForeignKey("graduations.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Months after graduation this follow-up belongs to (0 = at graduation).
+    wave_months: Mapped[int]
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    monthly_income_fen: Mapped[int] = mapped_column(BigInteger)
+    revenue_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Sales channels used, comma-separated codes from SALES_CHANNELS.
+    channels: Mapped[str] = mapped_column(String(200), default="")
+    households_benefiting: Mapped[int] = mapped_column(default=0)
+    people_employed: Mapped[int] = mapped_column(default=0)
+    livestreams: Mapped[int] = mapped_column(default=0)
+    shop_link: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default=FollowUpSource.SELF)
+    # The person entering it confirmed a figure far from the baseline was right.
+    unusual_confirmed: Mapped[bool] = mapped_column(default=False)
+    # Set when a mentor checked the figures against evidence; otherwise they are self-reported.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    graduation: Mapped[Graduation] = relationship()
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    quantities: Mapped[list["FollowUpQuantity"]] = relationship(
+        back_populates="follow_up", cascade="all, delete-orphan", order_by="FollowUpQuantity.id"
+    )
+    evidence: Mapped[list["FollowUpEvidence"]] = relationship(
+        back_populates="follow_up", cascade="all, delete-orphan", order_by="FollowUpEvidence.id"
+    )
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class FollowUpQuantity(db.Model):
+    """One product's quantity sold in a follow-up's period."""
+
+    __tablename__ = "follow_up_quantities"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("unit IN ('kg', 'jin', 'piece', 'box', 'bottle')", name="unit_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"), index=True)
+    product: Mapped[str] = mapped_column(String(100))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    unit: Mapped[str] = mapped_column(String(16))
+
+    follow_up: Mapped[FollowUp] = relationship(back_populates="quantities")
+
+
+class FollowUpEvidence(db.Model):
+    """A photo or screenshot backing a follow-up's figures (an order list, a shop's sales page)."""
+
+    __tablename__ = "follow_up_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    follow_up: Mapped[FollowUp] = relationship(back_populates="evidence")
+    media: Mapped[MediaFile] = relationship()

@@ -35,9 +35,15 @@ class Program(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    # Follow-up waves, in months after graduation (0 = at graduation), comma-separated and ascending.
+    follow_up_months: Mapped[str] = mapped_column(String(50), default="0,3,6,12", server_default="0,3,6,12")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohorts: Mapped[list["Cohort"]] = relationship(back_populates="program", order_by="Cohort.name")
+
+    @property
+    def follow_up_waves(self) -> list[int]:
+        return sorted({int(part) for part in self.follow_up_months.split(",") if part.strip().isdigit()})
 
 
 class Cohort(db.Model):
