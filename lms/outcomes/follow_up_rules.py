@@ -3,7 +3,7 @@ filters the dashboard, its exports and the follow-up lists read from the query s
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Request
 from sqlalchemy import and_, or_
@@ -32,10 +32,13 @@ def wave_due_on(graduated_on: date, wave_months: int) -> date:
 
 def latest_graduation_date_due(today: date, wave_months: int) -> date:
     """Graduations on or before this date have the wave due by ``today``: the cut-off a SQL count compares with."""
+    # Due dates never decrease as graduation dates grow, so the due graduations are all those up to one day;
+    # add_months clamps month ends, so step from the first guess to the exact last day.
     cutoff = add_months(today, -wave_months)
-    # add_months clamps: make sure graduated_on + wave <= today holds for the cut-off itself.
+    while wave_due_on(cutoff + timedelta(days=1), wave_months) <= today:
+        cutoff += timedelta(days=1)
     while wave_due_on(cutoff, wave_months) > today:
-        cutoff = date.fromordinal(cutoff.toordinal() - 1)
+        cutoff -= timedelta(days=1)
     return cutoff
 
 
