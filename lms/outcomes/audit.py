@@ -63,3 +63,15 @@ def learner_audit(learner) -> Select:
         .options(joinedload(AuditEntry.actor))
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
+
+
+def program_audit(entity: str | None = None) -> Select:
+    """Select every audit entry (of one kind of record, when given), newest first, with actor and learner loaded."""
+    query = (
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.learner))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    return query

@@ -133,6 +133,7 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    learner: Mapped[User | None] = relationship(foreign_keys=[learner_id])
 
 
 SALES_CHANNELS = ("kuaishou", "taobao", "tmall", "jd", "pinduoduo", "youzan", "wechat", "offline", "other")

@@ -95,6 +95,10 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
     # ---- The audit log: leads and admins only ----
+    "outcomes.program_audit_log": [
+        Case(lambda w: "/audit", MANAGERS),
+        Case(lambda w: "/audit?entity=support&page=2", MANAGERS),
+    ],
     "outcomes.audit_log": [
         Case(lambda w: f"/learners/{w.learner_a.id}/audit", MANAGERS),
         Case(lambda w: "/learners/999999/audit", everyone(404, anonymous=302, learner=403, mentor=403)),
