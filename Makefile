@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations lint pytest benchmark extract-messages screenshots clean
+.PHONY: run test install install-dev install-node translations lint pytest benchmark extract-messages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
+# axe-core, which the browser tests inject to check each page's accessibility.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests skip their accessibility checks (install Node.js and npm)"; fi
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-node: node_modules/.installed
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d lms/translations
@@ -39,7 +45,7 @@ lint: install-dev
 benchmark: install-dev translations
 	$(BIN)/python -m benchmarks.pages
 
-pytest: install-dev translations
+pytest: install-dev install-node translations
 	$(BIN)/python -m tests.run
 
 test: lint pytest
@@ -50,8 +56,9 @@ extract-messages: install-dev
 		--project lms -o lms/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i lms/translations/messages.pot -d lms/translations
 
-screenshots: install-dev translations
-	LMS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m browser tests
+# Regenerate the README's screenshots: the browser journeys save them into docs/screenshots/.
+screenshots: install-dev install-node translations
+	LMS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m browser tests/browser
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from lms import demo
 from lms.auth import services as accounts
 from lms.auth.models import Role
+from lms.commands_follow_ups import notify_follow_ups
 from lms.commands_mail import send_mail
 from lms.commands_media import process_videos
 from lms.courses.video import process_video
@@ -60,3 +61,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(lms_cli)
     lms_cli.add_command(process_videos)
     lms_cli.add_command(send_mail)
+    lms_cli.add_command(notify_follow_ups)

@@ -11,6 +11,9 @@ from tests.permission_cases import (
     certificates,
     contact,
     core,
+    exports,
+    follow_ups,
+    impact,
     learning,
     media,
     outcomes,
@@ -31,6 +34,9 @@ MATRIX: dict[str, list[Case]] = {
     **submissions.CASES,
     **contact.CASES,
     **outcomes.CASES,
+    **exports.CASES,
+    **follow_ups.CASES,
+    **impact.CASES,
 }
 
 

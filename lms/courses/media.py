@@ -24,6 +24,8 @@ from lms.courses import policies
 from lms.courses.media_checks import CHUNK_BYTES, UploadRefused, detect_type
 from lms.courses.models import Course, Lesson, LessonResource, MediaFile, MediaKind, Module, VideoStatus
 from lms.extensions import db
+from lms.outcomes import policies as outcome_policies
+from lms.outcomes.models import FollowUp, FollowUpEvidence
 from lms.timeutil import utcnow
 
 CAPTIONS_MAX_MB = 2  # a few minutes of captions is a few kilobytes
@@ -297,5 +299,15 @@ def can_view_media(user: User, media_file: MediaFile) -> bool:
     )
     if submission is not None:
         return submission_policies.can_view_submission(user, submission)
+    # A follow-up's evidence: the graduate, the mentors of their cohort, leads.
+    evidence_learner = db.session.scalar(
+        select(User)
+        .join(FollowUp, FollowUp.learner_id == User.id)
+        .join(FollowUpEvidence, FollowUpEvidence.follow_up_id == FollowUp.id)
+        .where(FollowUpEvidence.media_id == media_file.id)
+        .limit(1)
+    )
+    if evidence_learner is not None:
+        return outcome_policies.can_view_follow_ups(user, evidence_learner)
     course = db.session.scalar(select(Course).where(Course.cover_id == media_file.id).limit(1))
     return course is not None and policies.can_view_course(user, course)

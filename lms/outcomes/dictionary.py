@@ -25,7 +25,10 @@ REPORT_METRICS: tuple[Metric, ...] = (
     Metric(
         "learners",
         _l("Learners enrolled"),
-        _l("People enrolled in the group's cohorts (active, completed or graduated)."),
+        _l(
+            "People enrolled in the group's cohorts: still active, graduated or withdrawn "
+            "(a learner moved to another cohort counts there)."
+        ),
         _l("people"),
         "PI4060",
     ),
@@ -40,6 +43,12 @@ REPORT_METRICS: tuple[Metric, ...] = (
         _l("Graduation rate"),
         _l("Graduates divided by learners enrolled."),
         _l("percent"),
+    ),
+    Metric(
+        "graduates_reported",
+        _l("Graduates reported on"),
+        _l("Graduates in the selection who consented to reporting: the people the outcome figures count."),
+        _l("people"),
     ),
     Metric(
         "poverty_county_graduates",
@@ -60,13 +69,13 @@ REPORT_METRICS: tuple[Metric, ...] = (
     Metric(
         "follow_ups_due",
         _l("Follow-ups due"),
-        _l("Follow-ups whose date has come, per wave: one per graduate and wave of the program's schedule."),
+        _l("Follow-ups whose date has come, per wave: one per consenting graduate and wave of the program's schedule."),
         _l("follow-ups"),
     ),
     Metric(
         "follow_ups_collected",
         _l("Follow-ups collected"),
-        _l("Follow-ups recorded, per wave."),
+        _l("Follow-ups recorded, per wave, for the graduates whose follow-up is due."),
         _l("follow-ups"),
     ),
     Metric(

@@ -80,7 +80,8 @@ class ReportFilters:
         channel = args.get("channel", "")
         return cls(
             cohort_id=cohort_id if cohort_id and 0 < cohort_id < 2**31 else None,
-            county=args.get("county", "")[:50].strip(),
+            # PostgreSQL refuses NUL characters in a parameter: a garbled URL must not reach it with one.
+            county=args.get("county", "").replace("\x00", "")[:50].strip(),
             poverty=poverty,
             gender=gender if gender in ("female", "male", "other", "unspecified") else "",
             channel=channel if channel in SALES_CHANNELS else "",

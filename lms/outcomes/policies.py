@@ -2,6 +2,7 @@
 
 from lms.auth.models import Role, User
 from lms.cohorts.policies import mentors_learner_now
+from lms.outcomes.models import FollowUp, FollowUpSource
 
 
 def can_manage_outcomes(user: User) -> bool:
@@ -19,3 +20,36 @@ def can_edit_intake(user: User, learner: User) -> bool:
 def can_view_outcomes(user: User, learner: User) -> bool:
     """The same people who may fill in the intake may read the learner's outcome records."""
     return can_edit_intake(user, learner)
+
+
+# ---- Follow-ups ----
+
+
+def can_view_follow_ups(user: User, learner: User) -> bool:
+    """The graduate themself, a mentor of a cohort they are active in, or a lead/admin."""
+    return can_view_outcomes(user, learner)
+
+
+def can_enter_follow_up(user: User, learner: User) -> bool:
+    """The graduate fills in their own; their mentors and leads may enter one on their behalf."""
+    return can_edit_intake(user, learner)
+
+
+def can_verify_follow_up(user: User, learner: User) -> bool:
+    """A mentor of the graduate's cohort or a lead/admin checks figures against evidence; never the graduate."""
+    if learner.role != Role.LEARNER or user.id == learner.id:
+        return False
+    return can_manage_outcomes(user) or mentors_learner_now(user, learner)
+
+
+def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
+    """Staff who may verify edit any; the graduate edits what they reported themself while it is not verified."""
+    learner = follow_up.learner
+    if can_verify_follow_up(user, learner):
+        return True
+    return user.id == learner.id and follow_up.source == FollowUpSource.SELF and follow_up.verified_at is None
+
+
+def can_delete_follow_up(user: User) -> bool:
+    """Only leads and admins delete a follow-up (the audit log keeps its values)."""
+    return can_manage_outcomes(user)

@@ -1,4 +1,9 @@
-"""Browser tests: gunicorn serves the test database, Debian's Chromium drives it through Playwright."""
+"""Browser tests: gunicorn serves the test database, Debian's Chromium drives it through Playwright.
+
+Every page a journey opens is checked with ``check_page(page)``: axe-core finds no serious or critical
+accessibility problem, and a learner's page stays within the page-weight budget. A page opened and left
+unchecked fails the test, as do console errors and failed requests.
+"""
 
 import http.client
 import os
@@ -8,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -16,6 +22,11 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, R
 from lms import PROJECT_ROOT
 
 BROWSER_TESTS = Path(__file__).resolve().parent
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+# HTML, CSS and JavaScript of one learner's page, compressed; pictures, video and fonts are not counted.
+PAGE_WEIGHT_BUDGET = 30 * 1024
+PAGE_WEIGHTS_FILE = PROJECT_ROOT / "test-artifacts" / "page-weights.txt"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,6 +39,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 SERVER_START_SECONDS = 20
+ACTION_TIMEOUT_MS = 15_000  # a click or fill that waits longer has gone wrong; fail without idling
 PHONE = (360, 640)
 LAPTOP = (1280, 800)
 
@@ -93,6 +105,10 @@ def live_server(app, tmp_path_factory):
         stop(process)
 
 
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
 def find_chromium() -> str | None:
     """$LMS_CHROMIUM when set, else Debian's /usr/bin/chromium, else ``chromium`` on the PATH."""
     wanted = os.environ.get("LMS_CHROMIUM")
@@ -104,7 +120,7 @@ def browser():
     """Headless Debian Chromium, launched once per session; skipped when missing (failed under CI)."""
     executable = find_chromium()
     if executable is None:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        if under_ci():
             pytest.fail("Chromium is required under CI: apt-get install chromium")
         pytest.skip("No Chromium found: apt-get install chromium to run the browser tests")
     with sync_playwright() as playwright:
@@ -113,17 +129,94 @@ def browser():
         chromium.close()
 
 
-class Pages:
-    """Opens pages in fresh browser contexts and records the errors seen in any of them."""
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The axe-core script from node_modules (``make install-node``); skipped when missing (failed under CI)."""
+    if not AXE_SCRIPT.is_file():
+        message = "axe-core is missing: run `make install-node` (npm ci) to check the pages' accessibility"
+        if under_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
-    def __init__(self, browser: Browser, base_url: str):
+
+# Runs in the page after axe.min.js: the serious and critical violations, in a few readable words each.
+RUN_AXE = """async (impacts) => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations
+    .filter((violation) => impacts.includes(violation.impact))
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.slice(0, 3).map((node) => node.target.join(" ")),
+      summary: violation.nodes.length ? violation.nodes[0].failureSummary : "",
+      count: violation.nodes.length,
+    }));
+}"""
+
+# The compressed (encoded) and uncompressed (decoded) sizes of the document and of the stylesheets and
+# scripts it links to; media is left out. A resource served from the memory cache may have no timing entry:
+# its size is then null, and the caller uses the size measured when it was last downloaded.
+MEASURE_WEIGHT = """() => {
+  const navigation = performance.getEntriesByType("navigation")[0];
+  const entries = new Map(performance.getEntriesByType("resource").map((entry) => [entry.name, entry]));
+  const linked = (selector, attribute) => [...document.querySelectorAll(selector)].map((node) => node[attribute]);
+  const resource = (kind) => (url) => {
+    const entry = entries.get(url);
+    return {kind, url, encoded: entry ? entry.encodedBodySize : null, decoded: entry ? entry.decodedBodySize : null};
+  };
+  return [
+    {kind: "document", url: location.href, encoded: navigation.encodedBodySize, decoded: navigation.decodedBodySize},
+    ...linked("link[rel~=stylesheet][href]", "href").map(resource("stylesheet")),
+    ...linked("script[src]", "src").map(resource("script")),
+  ];
+}"""
+
+
+@dataclass
+class PageWeight:
+    """What one learner's page cost to download: compressed bytes by kind, and the uncompressed total."""
+
+    test: str
+    path: str
+    document: int = 0
+    stylesheets: int = 0
+    scripts: int = 0
+    uncompressed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.document + self.stylesheets + self.scripts
+
+
+PAGE_WEIGHTS: list[PageWeight] = []
+
+
+@dataclass
+class PageRecord:
+    """What the recorder knows of one open page: the HTML documents it loaded and not yet checked."""
+
+    learner: bool
+    unchecked: list[str] = field(default_factory=list)
+
+
+class Pages:
+    """Opens pages in fresh browser contexts, records the errors seen in any of them and checks each page."""
+
+    def __init__(self, browser: Browser, base_url: str, axe_source: str, test_name: str):
         self.browser = browser
         self.base_url = base_url
+        self.axe_source = axe_source
+        self.test_name = test_name
         self.contexts = []
+        self.pages: dict[Page, PageRecord] = {}
         self.problems: list[str] = []
         self.expected: set[tuple[int, str]] = set()
+        self.known_sizes: dict[str, tuple[int, int]] = {}
 
-    def __call__(self, viewport: tuple[int, int] = PHONE, locale: str = "en-US") -> Page:
+    def __call__(self, viewport: tuple[int, int] = PHONE, locale: str = "en-US", learner: bool = False) -> Page:
+        """A page in a new context; ``learner`` pages are weighed against the page-weight budget."""
         width, height = viewport
         mobile = width < 600
         context = self.browser.new_context(
@@ -133,13 +226,19 @@ class Pages:
             has_touch=mobile,
             locale=locale,
         )
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         self.contexts.append(context)
         page = context.new_page()
+        self.pages[page] = PageRecord(learner)
+        CHECKERS[page] = self
         page.on("console", self.console)
         page.on("pageerror", self.page_error)
         page.on("requestfailed", self.request_failed)
         page.on("response", self.response)
         return page
+
+    def path(self, url: str) -> str:
+        return url.removeprefix(self.base_url).split("#")[0] or "/"
 
     def expect_status(self, status: int, path: str) -> None:
         """Responses with ``status`` for ``path`` are what the test expects: do not record them."""
@@ -158,29 +257,98 @@ class Pages:
         self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def response(self, response: Response) -> None:
-        path = response.url.removeprefix(self.base_url).split("?")[0]
+        path = self.path(response.url).split("?")[0]
         if response.status >= 400 and (response.status, path) not in self.expected:
             self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+        request = response.request
+        is_html = response.headers.get("content-type", "").startswith("text/html")
+        if request.is_navigation_request() and is_html and not 300 <= response.status < 400:
+            record = self.pages.get(response.frame.page)
+            if record is not None and response.frame == response.frame.page.main_frame:
+                record.unchecked.append(self.path(response.url))
+
+    def check(self, page: Page) -> None:
+        """Check the page on screen: axe-core's serious and critical violations, and a learner page's weight."""
+        page.wait_for_load_state("load")
+        path = self.path(page.url)
+        self.check_accessibility(page, path)
+        record = self.pages[page]
+        if record.learner:
+            self.weigh(page, path)
+        # Only the page on screen is seen: one loaded and left before its check stays listed.
+        if record.unchecked and record.unchecked[-1] == path:
+            record.unchecked.pop()
+
+    def check_accessibility(self, page: Page, path: str) -> None:
+        page.evaluate(self.axe_source)  # through DevTools: the page's Content-Security-Policy does not apply
+        for violation in page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS)):
+            targets = ", ".join(violation["targets"])
+            summary = " ".join(violation["summary"].split())[:300]
+            self.problems.append(
+                f"accessibility ({violation['impact']}) on {path}: {violation['id']}: {violation['help']}; "
+                f"{violation['count']} element(s), e.g. {targets}. {summary}"
+            )
+
+    def weigh(self, page: Page, path: str) -> None:
+        weight = PageWeight(self.test_name, path)
+        for part in page.evaluate(MEASURE_WEIGHT):
+            url, encoded, decoded = part["url"], part["encoded"], part["decoded"]
+            if encoded:
+                self.known_sizes[url] = (encoded, decoded)
+            elif part["kind"] != "document":
+                encoded, decoded = self.known_sizes.get(url, (None, None))
+            if encoded is None:
+                self.problems.append(f"page weight of {path}: could not measure {url}")
+                continue
+            weight.uncompressed += decoded
+            if part["kind"] == "document":
+                weight.document += encoded
+            elif part["kind"] == "stylesheet":
+                weight.stylesheets += encoded
+            else:
+                weight.scripts += encoded
+        PAGE_WEIGHTS.append(weight)
+        if weight.total > PAGE_WEIGHT_BUDGET:
+            self.problems.append(
+                f"page weight of {path}: {weight.total} bytes compressed (document {weight.document}, "
+                f"CSS {weight.stylesheets}, JavaScript {weight.scripts}), over the budget of {PAGE_WEIGHT_BUDGET}"
+            )
+
+    def unchecked(self) -> list[str]:
+        return [path for record in self.pages.values() for path in record.unchecked]
 
     def close(self) -> None:
+        for page in self.pages:
+            CHECKERS.pop(page, None)
         for context in self.contexts:
             context.close()
 
 
+CHECKERS: dict[Page, Pages] = {}
+
+
+def check_page(page: Page) -> None:
+    """Check the page on screen (accessibility, and weight for a learner); call it on every page a journey opens."""
+    CHECKERS[page].check(page)
+
+
 @pytest.fixture
-def new_page(browser, live_server):
-    """``new_page(viewport=(360, 640), locale="en-US")`` opens a page; any error it records fails the test."""
-    pages = Pages(browser, live_server)
+def new_page(browser, live_server, axe_source, request):
+    """``new_page(viewport=(360, 640), locale="en-US", learner=False)`` opens a page; any problem fails the test."""
+    pages = Pages(browser, live_server, axe_source, request.node.name)
     yield pages
+    unchecked = pages.unchecked()
     pages.close()
+    if unchecked:
+        pages.problems.append("pages opened but never checked with check_page(): " + ", ".join(unchecked))
     if pages.problems:
-        pytest.fail("the browser recorded errors:\n" + "\n".join(pages.problems), pytrace=False)
+        pytest.fail("the browser recorded problems:\n" + "\n".join(pages.problems), pytrace=False)
 
 
 @pytest.fixture
 def phone_page(new_page) -> Page:
-    """A 360x640 touch phone page in English."""
-    return new_page(PHONE)
+    """A 360x640 touch phone page in English, a learner's: weighed against the budget."""
+    return new_page(PHONE, learner=True)
 
 
 @pytest.fixture
@@ -189,15 +357,44 @@ def laptop_page(new_page) -> Page:
     return new_page(LAPTOP)
 
 
+def pytest_sessionfinish(session):
+    if not PAGE_WEIGHTS:
+        return
+    lines = [f"{'compressed':>10} {'document':>9} {'css':>6} {'js':>6} {'unzipped':>9}  page (test)"]
+    for weight in PAGE_WEIGHTS:
+        lines.append(
+            f"{weight.total:>10} {weight.document:>9} {weight.stylesheets:>6} {weight.scripts:>6} "
+            f"{weight.uncompressed:>9}  {weight.path} ({weight.test})"
+        )
+    PAGE_WEIGHTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    PAGE_WEIGHTS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not PAGE_WEIGHTS:
+        return
+    heaviest = max(PAGE_WEIGHTS, key=lambda weight: weight.total)
+    terminalreporter.write_line(
+        f"Page weight: {len(PAGE_WEIGHTS)} learner pages checked, the heaviest {heaviest.total} bytes compressed "
+        f"({heaviest.path}), budget {PAGE_WEIGHT_BUDGET}; every page in {PAGE_WEIGHTS_FILE.relative_to(PROJECT_ROOT)}"
+    )
+
+
 def save_screenshot(page: Page, name: str) -> Path:
     folder = PROJECT_ROOT / os.environ.get("LMS_SCREENSHOTS", "test-artifacts/screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    page.screenshot(path=path, full_page=True)
+    # The whole page, down to the end of its content: no empty screen below a short page.
+    width = page.viewport_size["width"]
+    height = page.evaluate(
+        "Math.min(document.documentElement.scrollHeight,"
+        " Math.ceil(document.querySelector('main').getBoundingClientRect().bottom + scrollY) + 24)"
+    )
+    page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
     return path
 
 
 @pytest.fixture
 def screenshot() -> Callable[[Page, str], Path]:
-    """``screenshot(page, name)`` saves a full-page PNG to $LMS_SCREENSHOTS (or test-artifacts/screenshots)."""
+    """``screenshot(page, name)`` saves a PNG of the page to $LMS_SCREENSHOTS (or test-artifacts/screenshots)."""
     return save_screenshot

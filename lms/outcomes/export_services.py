@@ -1,0 +1,369 @@
+"""The one-row-per-follow-up export: its columns, named once for the CSV and the data dictionary page, and the
+follow-ups of consenting graduates, read in one query whatever their number."""
+
+import csv
+import io
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import groupby
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Cohort, Program, cohort_mentors
+from lms.extensions import db
+from lms.outcomes.follow_up_rules import ReportFilters
+from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
+from lms.progress.cohort_services import program_zone, spreadsheet_safe
+
+# Rows fetched from the database at a time, and the size past which the file being built moves from memory to disk.
+EXPORT_BATCH = 1000
+SPOOL_BYTES = 8 * 1024 * 1024
+READ_CHUNK = 64 * 1024
+
+
+def fen_text(fen: int | None) -> str:
+    """Fen as an exact decimal of the main unit (350050 → "3500.50"); integer arithmetic, never a float."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def quantity_text(quantity: Decimal) -> str:
+    """A quantity without trailing zeros: 1000.00 → "1000", 12.50 → "12.5"."""
+    return format(Decimal(quantity).normalize(), "f")
+
+
+def whole_text(value: int | None) -> str:
+    return "" if value is None else str(int(value))
+
+
+def yes_no(value: bool | None) -> str:
+    return "yes" if value else "no"
+
+
+def day_text(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def local_day_text(value: datetime | None) -> str:
+    """A stored UTC time as the day it was in the program's time zone."""
+    return value.astimezone(program_zone()).date().isoformat() if value else ""
+
+
+def codes_text(value: str | None) -> str:
+    """Comma-separated stored codes as the import reads them back: separated by ";"."""
+    return spreadsheet_safe(";".join(code for code in (value or "").split(",") if code))
+
+
+def free_text(value: str | None) -> str:
+    """Text someone typed: a spreadsheet must show it, never run it as a formula."""
+    return spreadsheet_safe(value or "")
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One column of the follow-up export, as the CSV writes it and the data dictionary describes it."""
+
+    key: str
+    header: object  # lazy string: the CSV's header cell, in the reader's language
+    meaning: object
+    kind: object  # type and unit
+    cell: Callable[[object], str]
+    iris: str = ""  # IRIS+ metric code, where one matches
+
+
+MONEY = _l("decimal, in the program's currency (see currency), 2 decimals")
+WHOLE = _l("whole number")
+DAY = _l("date, YYYY-MM-DD")
+TEXT = _l("text")
+YES_NO = _l("yes or no")
+
+FOLLOW_UP_COLUMNS: tuple[ExportColumn, ...] = (
+    ExportColumn("follow_up_id", _l("Follow-up ID"), _l("Number of the follow-up record."), WHOLE, whole_text),
+    ExportColumn(
+        "learner_id",
+        _l("Learner ID"),
+        _l(
+            "Number of the graduate's account; the same in every row of one graduate. Count distinct values for "
+            "the number of client individuals."
+        ),
+        WHOLE,
+        whole_text,
+        "PI4060",
+    ),
+    ExportColumn("learner_name", _l("Learner name"), _l("The graduate's name."), TEXT, free_text),
+    ExportColumn("cohort", _l("Cohort"), _l("The cohort the learner graduated from."), TEXT, free_text),
+    ExportColumn("county", _l("County"), _l("The cohort's county."), TEXT, free_text),
+    ExportColumn(
+        "poverty_county",
+        _l("Poverty-stricken county"),
+        _l("Whether the cohort is in a national-level poverty-stricken county (a poor client household)."),
+        YES_NO,
+        yes_no,
+        "PI1726",
+    ),
+    ExportColumn(
+        "gender",
+        _l("Gender"),
+        _l("From the intake baseline: female, male, other or unspecified; empty without a baseline."),
+        _l("code"),
+        free_text,
+    ),
+    ExportColumn("birth_year", _l("Birth year"), _l("From the intake baseline."), _l("year"), whole_text),
+    ExportColumn(
+        "household_size",
+        _l("Household size"),
+        _l("People in the graduate's household, from the intake baseline."),
+        _l("people"),
+        whole_text,
+        "PI4548",
+    ),
+    ExportColumn(
+        "currency",
+        _l("Currency"),
+        _l("The currency of the program's money columns (CNY: yuan)."),
+        _l("ISO 4217 code"),
+        free_text,
+    ),
+    ExportColumn(
+        "baseline_monthly_income",
+        _l("Baseline monthly income"),
+        _l("Monthly household income at intake."),
+        MONEY,
+        fen_text,
+    ),
+    ExportColumn("graduated_on", _l("Graduated on"), _l("The date graduation was confirmed for."), DAY, day_text),
+    ExportColumn(
+        "wave_months",
+        _l("Wave (months)"),
+        _l("Months after graduation this follow-up belongs to (0 = at graduation)."),
+        _l("months"),
+        whole_text,
+    ),
+    ExportColumn("period_start", _l("Period start"), _l("First day of the period the figures cover."), DAY, day_text),
+    ExportColumn("period_end", _l("Period end"), _l("Last day of the period the figures cover."), DAY, day_text),
+    ExportColumn("monthly_income", _l("Monthly income"), _l("Monthly household income at the wave."), MONEY, fen_text),
+    ExportColumn(
+        "income_change",
+        _l("Income change"),
+        _l("Monthly income minus baseline monthly income; negative when it fell, empty without a baseline."),
+        MONEY,
+        fen_text,
+    ),
+    ExportColumn("revenue", _l("Revenue"), _l("Sales revenue in the period."), MONEY, fen_text),
+    ExportColumn(
+        "quantities",
+        _l("Quantities sold"),
+        _l(
+            'Quantities sold in the period, as "product quantity unit", several separated by "; ". Units: kg, jin '
+            "(500 g), piece, box, bottle."
+        ),
+        TEXT,
+        free_text,
+    ),
+    ExportColumn(
+        "channels",
+        _l("Sales channels"),
+        _l("Channels used, separated by ';': kuaishou, taobao, tmall, jd, pinduoduo, youzan, wechat, offline, other."),
+        _l("codes"),
+        codes_text,
+    ),
+    ExportColumn(
+        "households_benefiting",
+        _l("Households benefiting"),
+        _l("Households (suppliers, neighbours) the business helps."),
+        _l("households"),
+        whole_text,
+    ),
+    ExportColumn(
+        "people_employed",
+        _l("People employed"),
+        _l("People the graduate's business employs (jobs at the supported enterprise)."),
+        _l("people"),
+        whole_text,
+        "PI3687",
+    ),
+    ExportColumn("livestreams", _l("Livestreams"), _l("Livestreams held in the period."), WHOLE, whole_text),
+    ExportColumn("shop_link", _l("Shop link"), _l("Address of the graduate's online shop."), TEXT, free_text),
+    ExportColumn(
+        "verified",
+        _l("Verified"),
+        _l("yes: a mentor checked the figures against evidence; no: self-reported."),
+        YES_NO,
+        yes_no,
+    ),
+    ExportColumn("verified_on", _l("Verified on"), _l("The day the figures were verified."), DAY, local_day_text),
+    ExportColumn(
+        "source",
+        _l("Source"),
+        _l("Who entered it: self (the graduate), mentor (a mentor or lead), import (from a CSV file)."),
+        _l("code"),
+        free_text,
+    ),
+    ExportColumn("notes", _l("Notes"), _l("Notes entered with the follow-up."), TEXT, free_text),
+)
+
+COLUMNS_BY_KEY = {column.key: column for column in FOLLOW_UP_COLUMNS}
+
+
+# ---- Who sees which graduates ----
+
+
+def scope_conditions(user: User) -> list:
+    """Leads and admins export the whole program; a mentor, only graduates of the cohorts they mentor."""
+    if user.role in (Role.LEAD, Role.ADMIN):
+        return []
+    if user.role == Role.MENTOR:
+        mentored = select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
+        return [Graduation.cohort_id.in_(mentored)]
+    return [false()]
+
+
+def scoped_cohorts(user: User) -> list[Cohort]:
+    """The cohorts this person may narrow an export to, with their programs."""
+    query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
+    if user.role not in (Role.LEAD, Role.ADMIN):
+        query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
+            cohort_mentors.c.mentor_id == user.id
+        )
+    return list(db.session.scalars(query))
+
+
+def _graduates(query: Select, filters: ReportFilters, user: User) -> Select:
+    """Join a query on Graduation to its cohort and baseline, narrowed to current graduates of the selection."""
+    return (
+        query.join(Cohort, Cohort.id == Graduation.cohort_id)
+        .outerjoin(Baseline, Baseline.learner_id == Graduation.learner_id)
+        .where(Graduation.undone_at.is_(None), *filters.graduate_conditions(), *scope_conditions(user))
+    )
+
+
+def consented():
+    return and_(ReportingConsent.learner_id == Graduation.learner_id, ReportingConsent.granted.is_(True))
+
+
+def follow_up_rows(filters: ReportFilters, user: User) -> Select:
+    """Each exported follow-up's columns (labelled by column key), one row per quantity sold, grouped by follow-up."""
+    query = select(
+        FollowUp.id.label("follow_up_id"),
+        FollowUp.learner_id.label("learner_id"),
+        User.name.label("learner_name"),
+        Cohort.name.label("cohort"),
+        Cohort.county.label("county"),
+        Cohort.poverty_county.label("poverty_county"),
+        Baseline.gender.label("gender"),
+        Baseline.birth_year.label("birth_year"),
+        Baseline.household_size.label("household_size"),
+        Program.currency.label("currency"),
+        Baseline.monthly_income_fen.label("baseline_monthly_income"),
+        Graduation.graduated_on.label("graduated_on"),
+        FollowUp.wave_months.label("wave_months"),
+        FollowUp.period_start.label("period_start"),
+        FollowUp.period_end.label("period_end"),
+        FollowUp.monthly_income_fen.label("monthly_income"),
+        (FollowUp.monthly_income_fen - Baseline.monthly_income_fen).label("income_change"),
+        FollowUp.revenue_fen.label("revenue"),
+        FollowUp.channels.label("channels"),
+        FollowUp.households_benefiting.label("households_benefiting"),
+        FollowUp.people_employed.label("people_employed"),
+        FollowUp.livestreams.label("livestreams"),
+        FollowUp.shop_link.label("shop_link"),
+        FollowUp.verified_at.is_not(None).label("verified"),
+        FollowUp.verified_at.label("verified_on"),
+        FollowUp.source.label("source"),
+        FollowUp.notes.label("notes"),
+        FollowUpQuantity.product.label("product"),
+        FollowUpQuantity.quantity.label("quantity"),
+        FollowUpQuantity.unit.label("unit"),
+    ).select_from(FollowUp)
+    query = query.join(Graduation, Graduation.id == FollowUp.graduation_id)
+    query = _graduates(query, filters, user)
+    return (
+        query.join(ReportingConsent, consented())
+        .join(User, User.id == FollowUp.learner_id)
+        .join(Program, Program.id == Cohort.program_id)
+        .outerjoin(FollowUpQuantity, FollowUpQuantity.follow_up_id == FollowUp.id)
+        .where(*filters.follow_up_conditions())
+        # Integers only, so that both databases give the same order; a follow-up's quantities stay together.
+        .order_by(Graduation.cohort_id, FollowUp.learner_id, FollowUp.wave_months, FollowUp.id, FollowUpQuantity.id)
+    )
+
+
+def follow_up_records(filters: ReportFilters, user: User) -> Iterator[dict]:
+    """Each exported follow-up as {column key: stored value}, streamed from the database in batches."""
+    result = db.session.execute(follow_up_rows(filters, user).execution_options(yield_per=EXPORT_BATCH))
+    for _follow_up_id, rows in groupby(result, key=lambda row: row.follow_up_id):
+        rows = list(rows)
+        values = dict(rows[0]._mapping)
+        values["quantities"] = "; ".join(
+            f"{row.product} {quantity_text(row.quantity)} {row.unit}" for row in rows if row.product is not None
+        )
+        yield values
+
+
+def write_follow_ups(out, filters: ReportFilters, user: User) -> int:
+    """Write the header and one CSV line per follow-up to a text stream; returns the number of follow-ups."""
+    writer = csv.writer(out, dialect="excel")
+    writer.writerow([str(column.header) for column in FOLLOW_UP_COLUMNS])
+    count = 0
+    for values in follow_up_records(filters, user):
+        writer.writerow([column.cell(values[column.key]) for column in FOLLOW_UP_COLUMNS])
+        count += 1
+    return count
+
+
+def follow_ups_csv(filters: ReportFilters, user: User):
+    """The export as a file object positioned at its start: UTF-8 with a BOM, kept in memory while small."""
+    # Not a with-block: the response closes the file once it has been sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b")  # noqa: SIM115
+    # With a BOM ("utf-8-sig"), spreadsheet programs on Chinese Windows read the file as UTF-8.
+    text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
+    write_follow_ups(text, filters, user)
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    return spool
+
+
+def file_chunks(file) -> Iterator[bytes]:
+    """Read a file out in chunks, closing it at the end (the response streams it)."""
+    try:
+        while chunk := file.read(READ_CHUNK):
+            yield chunk
+    finally:
+        file.close()
+
+
+# ---- What the export page says about the selection ----
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    follow_ups: int
+    graduates: int
+    left_out_no_consent: int
+
+
+def export_summary(filters: ReportFilters, user: User) -> ExportSummary:
+    """How many follow-ups and graduates the export holds, and how many graduates are left out for no consent."""
+    kept = _graduates(
+        select(func.count(FollowUp.id), func.count(func.distinct(FollowUp.learner_id)))
+        .select_from(FollowUp)
+        .join(Graduation, Graduation.id == FollowUp.graduation_id),
+        filters,
+        user,
+    ).join(ReportingConsent, consented())
+    follow_ups, graduates = db.session.execute(kept.where(*filters.follow_up_conditions())).one()
+    no_consent = or_(ReportingConsent.id.is_(None), ReportingConsent.granted.is_(False))
+    left_out = _graduates(
+        select(func.count(func.distinct(Graduation.learner_id))).select_from(Graduation), filters, user
+    ).outerjoin(ReportingConsent, ReportingConsent.learner_id == Graduation.learner_id)
+    return ExportSummary(follow_ups, graduates, db.session.scalar(left_out.where(no_consent)) or 0)

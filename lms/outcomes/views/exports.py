@@ -1,0 +1,162 @@
+"""The follow-up export and its data dictionary, and importing follow-ups collected on paper or in a survey tool."""
+
+import csv
+import io
+
+from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.auth.models import Role
+from lms.cohorts import import_services as kept_files
+from lms.cohorts.models import Cohort
+from lms.cohorts.policies import can_view_cohort
+from lms.extensions import db
+from lms.outcomes import bp, export_services, import_parsing, import_services
+from lms.outcomes.dictionary import MIN_GROUP_SIZE, REPORT_METRICS
+from lms.outcomes.follow_up_rules import ReportFilters
+from lms.outcomes.import_forms import FollowUpImportConfirmForm, FollowUpImportForm
+from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
+from lms.outcomes.policies import can_manage_outcomes
+from lms.progress.cohort_services import program_today
+from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
+
+# Session key: the previewed import file waiting for confirmation (its random name only).
+PENDING_IMPORT = "follow_up_import"
+
+
+def export_filters() -> ReportFilters:
+    """The filters of the query string; a cohort this person does not work with is hidden (404)."""
+    filters = ReportFilters.from_request(request)
+    if filters.cohort_id is not None and current_user.role == Role.MENTOR:
+        cohort = db.session.get(Cohort, filters.cohort_id)
+        require(cohort is not None and can_view_cohort(current_user, cohort), 404)
+    return filters
+
+
+@bp.route("/follow-ups/export")
+@roles_required(*STAFF_ROLES)
+def follow_up_export_page():
+    filters = export_filters()
+    cohorts = export_services.scoped_cohorts(current_user)
+    return render_template(
+        "outcomes/exports/export.html",
+        filters=filters,
+        cohorts=cohorts,
+        counties=sorted({cohort.county for cohort in cohorts if cohort.county}),
+        summary=export_services.export_summary(filters, current_user),
+        gender_labels=GENDER_LABELS,
+        channel_labels=CHANNEL_LABELS,
+        can_import=can_manage_outcomes(current_user),
+    )
+
+
+@bp.route("/follow-ups/export.csv")
+@roles_required(*STAFF_ROLES)
+def follow_up_export():
+    filters = export_filters()
+    file = export_services.follow_ups_csv(filters, current_user)
+    filename = f"follow-ups-{program_today().isoformat()}.csv"
+    return Response(
+        export_services.file_chunks(file),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
+    )
+
+
+@bp.route("/outcomes/data-dictionary")
+@roles_required(*STAFF_ROLES)
+def data_dictionary():
+    return render_template(
+        "outcomes/exports/dictionary.html",
+        columns=export_services.FOLLOW_UP_COLUMNS,
+        metrics=REPORT_METRICS,
+        min_group_size=MIN_GROUP_SIZE,
+    )
+
+
+# ---- Import ----
+
+
+def pending_token() -> str | None:
+    token = session.get(PENDING_IMPORT)
+    return token if isinstance(token, str) else None
+
+
+def render_preview(preview, token: str | None):
+    return render_template(
+        "outcomes/exports/import_preview.html",
+        preview=preview,
+        confirm_form=FollowUpImportConfirmForm(token=token),
+        can_confirm=token is not None,
+    )
+
+
+def render_upload(form: FollowUpImportForm):
+    return render_template("outcomes/exports/import.html", form=form, columns=import_parsing.column_guide())
+
+
+@bp.route("/follow-ups/import", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def follow_up_import():
+    form = FollowUpImportForm()
+    if not form.validate_on_submit():
+        return render_upload(form)
+    data = form.file.data.stream.read(import_services.MAX_BYTES + 1)
+    try:
+        preview = import_services.preview_follow_up_import(data)
+    except import_services.FileRefusedError as refused:
+        form.file.errors.append(refused.message)
+        return render_upload(form)
+    kept_files.discard(pending_token())
+    session.pop(PENDING_IMPORT, None)
+    token = None
+    if preview.ok:
+        # The file stays on the server; the session only knows its random name.
+        token = kept_files.keep_upload(data)
+        session[PENDING_IMPORT] = token
+    return render_preview(preview, token)
+
+
+@bp.route("/follow-ups/import/confirm", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def confirm_follow_up_import():
+    form = FollowUpImportConfirmForm()
+    token = pending_token()
+    valid = form.validate_on_submit() and form.token.data == token
+    data = kept_files.load_upload(token) if valid else None
+    if data is None:
+        flash(_("This preview is no longer waiting to be confirmed. Please upload the file again."), "error")
+        return redirect(url_for(".follow_up_import"))
+    try:
+        count = import_services.confirm_follow_up_import(
+            data, current_user._get_current_object(), form.unusual_checked.data
+        )
+    except (import_services.ImportRefusedError, import_services.FileRefusedError) as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        preview = import_services.preview_follow_up_import(data)
+        if not preview.ok:
+            # This file can no longer be confirmed: forget it; the lead uploads a corrected one.
+            kept_files.discard(token)
+            session.pop(PENDING_IMPORT, None)
+            token = None
+        return render_preview(preview, token)
+    db.session.commit()
+    kept_files.discard(token)
+    session.pop(PENDING_IMPORT, None)
+    flash(import_services.imported_message(count))
+    return redirect(url_for(".follow_up_import"))
+
+
+@bp.route("/follow-ups/import/template.csv")
+@roles_required(*MANAGER_ROLES)
+def follow_up_import_template():
+    out = io.StringIO()
+    csv.writer(out, dialect="excel").writerow(import_parsing.template_header(str(get_locale()).startswith("zh")))
+    return Response(
+        out.getvalue().encode("utf-8-sig"),  # the BOM makes spreadsheet programs read the Chinese headers right
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="follow-ups-template.csv"'},
+    )

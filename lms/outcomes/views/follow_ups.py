@@ -1,0 +1,455 @@
+"""Follow-ups: the graduate's form, the due and overdue list for mentors and leads, verifying, the schedule."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.auth.models import Role, User
+from lms.cohorts.models import Program
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.outcomes import bp
+from lms.outcomes import follow_up_services as services
+from lms.outcomes.follow_up_forms import UNIT_LABELS, FollowUpForm, ScheduleForm
+from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, wave_due_on
+from lms.outcomes.follow_up_services import WaveState
+from lms.outcomes.intake_forms import CHANNEL_LABELS
+from lms.outcomes.models import FollowUp, FollowUpSource
+from lms.outcomes.policies import (
+    can_delete_follow_up,
+    can_edit_follow_up,
+    can_enter_follow_up,
+    can_manage_outcomes,
+    can_verify_follow_up,
+    can_view_follow_ups,
+)
+from lms.outcomes.support_services import format_fen, learner_currency
+from lms.outcomes.views.intake import AUDIT_ACTION_LABELS, AUDIT_FIELD_LABELS, audit_value
+from lms.progress.cohort_services import program_today
+from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required, signed_in
+
+PER_PAGE = 50
+STATE_LABELS = {
+    WaveState.UPCOMING: _l("Not due yet"),
+    WaveState.DUE: _l("Due now"),
+    WaveState.OVERDUE: _l("Overdue"),
+    WaveState.COLLECTED: _l("Filled in"),
+}
+LIST_STATE_LABELS = {
+    "open": _l("Due or overdue"),
+    "overdue": _l("Overdue"),
+    "due": _l("Due now"),
+    "collected": _l("Filled in"),
+    "all": _l("All"),
+}
+HISTORY_FIELD_LABELS = {
+    **AUDIT_FIELD_LABELS,
+    "wave_months": _l("Months after graduation"),
+    "period_start": _l("First day"),
+    "period_end": _l("Last day"),
+    "monthly_income_fen": _l("Monthly income"),
+    "revenue_fen": _l("Sales in the period"),
+    "channels": _l("Where sold"),
+    "households_benefiting": _l("Households that earn from the business"),
+    "people_employed": _l("People employed"),
+    "livestreams": _l("Livestreams"),
+    "shop_link": _l("Shop link"),
+    "notes": _l("Notes"),
+    "source": _l("Entered by"),
+    "unusual_confirmed": _l("Unusual figures confirmed"),
+    "verified_at": _l("Verified on"),
+    "verified_by_id": _l("Verified by"),
+    "quantities": _l("Quantities sold"),
+    "evidence": _l("Photos"),
+}
+
+
+def wave_label(months: int) -> str:
+    """How a wave is named on pages: at graduation, or N months after."""
+    if not months:
+        return _("At graduation")
+    return ngettext("%(num)d month after graduation", "%(num)d months after graduation", months)
+
+
+@bp.app_context_processor
+def follow_up_template_helpers():
+    # Functions, not values: only the pages that ask (the homes) pay for their queries.
+    return {
+        "follow_up_home": services.home_follow_ups,
+        "follow_up_counts": services.open_counts,
+        "wave_label": wave_label,
+    }
+
+
+def load_learner(learner_id: int) -> User:
+    """A learner whose follow-ups this person may see; anyone else's are hidden (404)."""
+    learner = db.get_or_404(User, learner_id)
+    require(learner.role == Role.LEARNER and can_view_follow_ups(current_user, learner), 404)
+    return learner
+
+
+def load_follow_up(follow_up_id: int) -> FollowUp:
+    follow_up = services.load_follow_up(follow_up_id)
+    require(follow_up is not None and can_view_follow_ups(current_user, follow_up.learner), 404)
+    return follow_up
+
+
+def money_of(learner: User):
+    currency = learner_currency(learner)
+    return lambda fen: "—" if fen is None else format_fen(fen, currency)
+
+
+# ---- The graduate's follow-ups ----
+
+
+@bp.route("/learners/<int:learner_id>/follow-ups")
+@signed_in
+def learner_follow_ups(learner_id: int):
+    learner = load_learner(learner_id)
+    graduations = services.active_graduations(learner)
+    waves = services.waves_of(graduations)
+    return render_template(
+        "outcomes/follow_ups/learner.html",
+        learner=learner,
+        own=current_user.id == learner.id,
+        graduations=graduations,
+        waves=waves,
+        baseline_fen=services.baseline_income(learner),
+        money=money_of(learner),
+        state_labels=STATE_LABELS,
+        can_enter=can_enter_follow_up(current_user, learner),
+    )
+
+
+def wave_choices(graduation, today, chosen: int | None) -> tuple[list[tuple[int, str]], int | None]:
+    """The waves that can be filled in now (due and not collected), and the one to preselect."""
+    open_waves = [wave for wave in services.waves_of([graduation], today) if wave.is_open and wave.scheduled]
+    choices = [(wave.months, wave_label(wave.months)) for wave in open_waves]
+    if chosen is not None and chosen in {months for months, _label in choices}:
+        return choices, chosen
+    return choices, choices[0][0] if choices else None
+
+
+def render_form(learner, graduation, form, *, unusual=False, refusal=None, existing=None, status=200):
+    return (
+        render_template(
+            "outcomes/follow_ups/form.html",
+            learner=learner,
+            graduation=graduation,
+            follow_up=None,
+            form=form,
+            own=current_user.id == learner.id,
+            unusual=unusual,
+            refusal=refusal,
+            existing=existing,
+        ),
+        status,
+    )
+
+
+def prepare_form(form: FollowUpForm, staff: bool, follow_up: FollowUp | None = None) -> FollowUpForm:
+    """Drop the fields this person or this moment does not use."""
+    if not staff:
+        del form.verified
+    if follow_up is None or not follow_up.evidence:
+        del form.remove_evidence
+    else:
+        form.remove_evidence.choices = [(item.id, item.media.original_name) for item in follow_up.evidence]
+    return form
+
+
+@bp.route("/learners/<int:learner_id>/follow-ups/new", methods=["GET", "POST"])
+@signed_in
+def new_follow_up(learner_id: int):
+    learner = load_learner(learner_id)
+    require(can_enter_follow_up(current_user, learner), 404)
+    graduation = services.latest_graduation(learner)
+    if graduation is None:
+        page = render_template("outcomes/follow_ups/not_graduated.html", learner=learner)
+        return page, 409 if request.method == "POST" else 200
+    today = program_today()
+    choices, chosen = wave_choices(graduation, today, request.args.get("wave", type=int))
+    staff = current_user.id != learner.id
+    form = prepare_form(FollowUpForm(), staff)
+    form.wave.choices = choices
+    if request.method == "GET":
+        if chosen is None:
+            return render_template(
+                "outcomes/follow_ups/nothing_due.html",
+                learner=learner,
+                own=not staff,
+                upcoming=[w for w in services.waves_of([graduation], today) if w.state == WaveState.UPCOMING],
+            )
+        form.wave.data = chosen
+        form.period_start.data, form.period_end.data = services.default_period(
+            wave_due_on(graduation.graduated_on, chosen), today
+        )
+        return render_form(learner, graduation, form)
+    if not form.validate_on_submit():
+        return render_form(learner, graduation, form)
+    try:
+        follow_up = services.record_follow_up(
+            learner,
+            current_user,
+            form.wave.data,
+            form.values(),
+            form.uploads(),
+            verify=staff and form.verified.data,
+            today=today,
+        )
+    except services.UnusualIncome:
+        db.session.rollback()
+        return render_form(learner, graduation, form, unusual=True)
+    except services.FollowUpRefused as refused:
+        db.session.rollback()
+        if refused.field and refused.field in form and refused.field != "wave":
+            form[refused.field].errors.append(refused.message)
+            return render_form(learner, graduation, form)
+        return render_form(learner, graduation, form, refusal=refused.message, existing=refused.existing, status=409)
+    db.session.commit()
+    flash(_("Thank you. The follow-up is saved.") if not staff else _("Follow-up saved."))
+    return redirect(url_for(".follow_up", follow_up_id=follow_up.id))
+
+
+# ---- One follow-up ----
+
+
+@bp.route("/follow-ups/<int:follow_up_id>")
+@signed_in
+def follow_up(follow_up_id: int):
+    follow_up = load_follow_up(follow_up_id)
+    learner = follow_up.learner
+    show_history = can_manage_outcomes(current_user)
+    history = db.session.scalars(services.follow_up_history(follow_up)).all() if show_history else []
+    currency = learner_currency(learner)
+    verifiers = {
+        value
+        for entry in history
+        for value in (entry.changes or {}).get("verified_by_id", ())
+        if isinstance(value, int) and 0 < value < 2**31
+    }
+    names = services.user_names(verifiers)
+    return render_template(
+        "outcomes/follow_ups/detail.html",
+        follow_up=follow_up,
+        learner=learner,
+        own=current_user.id == learner.id,
+        money=lambda fen: format_fen(fen, currency),
+        baseline_fen=services.baseline_income(learner),
+        channel_labels=CHANNEL_LABELS,
+        unit_labels=UNIT_LABELS,
+        can_edit=can_edit_follow_up(current_user, follow_up),
+        can_verify=can_verify_follow_up(current_user, learner),
+        can_delete=can_delete_follow_up(current_user),
+        action_form=ActionForm(),
+        history=history,
+        field_labels=HISTORY_FIELD_LABELS,
+        action_labels=AUDIT_ACTION_LABELS,
+        history_value=lambda field, value: history_value(field, value, currency, names),
+        in_history_order=in_history_order,
+        self_source=FollowUpSource.SELF,
+    )
+
+
+SOURCE_LABELS = {
+    FollowUpSource.SELF: _l("the graduate"),
+    FollowUpSource.MENTOR: _l("a mentor or lead"),
+    FollowUpSource.IMPORT: _l("an import"),
+}
+HISTORY_ORDER = {name: index for index, name in enumerate((*services.AUDITED_FIELDS, "quantities", "evidence"))}
+
+
+def history_value(field: str, value, currency: str, names: dict[int, str]) -> str:
+    """One old or new value of a follow-up's history, as it reads on the page."""
+    if value is None:
+        return "—"
+    if field == "verified_by_id":
+        return names.get(value, "—")
+    if field == "source":
+        return str(SOURCE_LABELS.get(value, value))
+    if field == "verified_at" and isinstance(value, str):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "short")
+        except ValueError:
+            return value
+    return audit_value(field, value, currency)
+
+
+def in_history_order(changes: dict) -> list:
+    """A history entry's changes in the order the form asks for them."""
+    return sorted((changes or {}).items(), key=lambda item: HISTORY_ORDER.get(item[0], len(HISTORY_ORDER)))
+
+
+def fill_from(form: FollowUpForm, follow_up: FollowUp) -> None:
+    form.period_start.data = follow_up.period_start
+    form.period_end.data = follow_up.period_end
+    form.monthly_income.data = Decimal(follow_up.monthly_income_fen) / 100
+    form.revenue.data = Decimal(follow_up.revenue_fen) / 100
+    for row, quantity in zip(form.products, follow_up.quantities, strict=False):
+        row.form.product.data = quantity.product
+        row.form.quantity.data = quantity.quantity
+        row.form.unit.data = quantity.unit
+    form.channels.data = [code for code in follow_up.channels.split(",") if code]
+    form.households_benefiting.data = follow_up.households_benefiting
+    form.people_employed.data = follow_up.people_employed
+    form.livestreams.data = follow_up.livestreams
+    form.shop_link.data = follow_up.shop_link
+    form.notes.data = follow_up.notes
+    if "verified" in form:
+        form.verified.data = follow_up.verified
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit_follow_up(follow_up_id: int):
+    follow_up = load_follow_up(follow_up_id)
+    learner = follow_up.learner
+    if not can_edit_follow_up(current_user, follow_up):
+        flash(_("This follow-up is verified by a mentor: ask them to change it."), "error")
+        return redirect(url_for(".follow_up", follow_up_id=follow_up.id))
+    staff = current_user.id != learner.id
+    form = prepare_form(FollowUpForm(), staff, follow_up)
+    del form.wave
+
+    def page(unusual=False):
+        return render_template(
+            "outcomes/follow_ups/form.html",
+            learner=learner,
+            graduation=follow_up.graduation,
+            follow_up=follow_up,
+            form=form,
+            own=not staff,
+            unusual=unusual,
+            refusal=None,
+            existing=None,
+        )
+
+    if request.method == "GET":
+        fill_from(form, follow_up)
+        return page()
+    if not form.validate_on_submit():
+        return page()
+    remove = form.remove_evidence.data if "remove_evidence" in form else []
+    try:
+        services.update_follow_up(
+            follow_up, current_user, form.values(), form.uploads(), remove, verify=staff and form.verified.data
+        )
+    except services.UnusualIncome:
+        db.session.rollback()
+        return page(unusual=True)
+    except services.FollowUpRefused as refused:
+        db.session.rollback()
+        target = refused.field if refused.field in form else "notes"
+        form[target].errors.append(refused.message)
+        return page()
+    db.session.commit()
+    flash(_("Follow-up saved."))
+    return redirect(url_for(".follow_up", follow_up_id=follow_up.id))
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/verify", methods=["POST"])
+@roles_required(*STAFF_ROLES)
+def verify_follow_up(follow_up_id: int):
+    follow_up = load_follow_up(follow_up_id)
+    require(can_verify_follow_up(current_user, follow_up.learner))
+    if ActionForm().validate_on_submit():
+        services.verify_follow_up(follow_up, current_user)
+        db.session.commit()
+        flash(_("Marked as verified: the figures were checked against evidence."))
+    else:
+        flash(_("The form had expired. Please try again."), "error")
+    return redirect(url_for(".follow_up", follow_up_id=follow_up.id))
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/delete", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def delete_follow_up(follow_up_id: int):
+    follow_up = load_follow_up(follow_up_id)
+    require(can_delete_follow_up(current_user))
+    form = ActionForm()
+    if form.validate_on_submit():
+        learner_id = follow_up.learner_id
+        services.delete_follow_up(follow_up, current_user)
+        db.session.commit()
+        flash(_("Follow-up deleted."))
+        return redirect(url_for(".learner_follow_ups", learner_id=learner_id))
+    return render_template(
+        "outcomes/follow_ups/delete.html", follow_up=follow_up, form=form, money=money_of(follow_up.learner)
+    )
+
+
+# ---- The list for mentors and leads ----
+
+
+@dataclass
+class ListPage:
+    """What the pagination macro needs, counted from the per-state totals (no extra count query)."""
+
+    page: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    has_prev = property(lambda self: self.page > 1)
+    has_next = property(lambda self: self.page < self.pages)
+    prev_num = property(lambda self: self.page - 1)
+    next_num = property(lambda self: self.page + 1)
+
+
+@bp.route("/follow-ups")
+@roles_required(*STAFF_ROLES)
+def follow_ups():
+    cohorts = services.list_cohorts(current_user)
+    cohort_id = request.args.get("cohort", type=int)
+    if cohort_id not in {cohort.id for cohort in cohorts}:
+        cohort_id = None  # an unknown, foreign or garbled filter shows everything this person may see
+    state = request.args.get("state", "open")
+    if state not in services.LIST_STATES:
+        state = "open"
+    rows = services.wave_rows(current_user, program_today(), cohort_id)
+    counts = services.state_counts(rows)
+    counts["open"] = counts.get(WaveState.DUE, 0) + counts.get(WaveState.OVERDUE, 0)
+    counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
+    paging = ListPage(min(max(request.args.get("page", 1, type=int), 1), 10**6), counts.get(state, 0), PER_PAGE)
+    programs = services.all_programs() if can_manage_outcomes(current_user) else []
+    return render_template(
+        "outcomes/follow_ups/list.html",
+        cohorts=cohorts,
+        cohort_id=cohort_id,
+        state=state,
+        counts=counts,
+        rows=services.list_page(rows, state, paging.page, PER_PAGE),
+        page=paging,
+        state_labels=STATE_LABELS,
+        list_state_labels=LIST_STATE_LABELS,
+        programs=programs,
+        money=format_fen,
+        overdue_days=OVERDUE_AFTER_DAYS,
+    )
+
+
+# ---- The program's schedule ----
+
+
+@bp.route("/programs/<int:program_id>/follow-up-schedule", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def follow_up_schedule(program_id: int):
+    program = db.get_or_404(Program, program_id)
+    require(can_manage_outcomes(current_user))
+    form = ScheduleForm(months=", ".join(str(months) for months in program.follow_up_waves))
+    if form.validate_on_submit():
+        services.set_follow_up_schedule(program, form.waves)
+        db.session.commit()
+        flash(_("Follow-up schedule of %(program)s saved.", program=program.name))
+        return redirect(url_for(".follow_ups"))
+    return render_template("outcomes/follow_ups/schedule.html", program=program, form=form)
