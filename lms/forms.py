@@ -1,6 +1,7 @@
 """Form pieces shared by every blueprint."""
 
 from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField
 
 
 def drop_nul(value):
@@ -13,6 +14,9 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
+            # Lists and sub-forms take no filters (WTForms refuses them): their own fields carry the NUL filter.
+            if unbound_field.field_class in (FieldList, FormField):
+                return unbound_field.bind(form=form, **options)
             filters = (*unbound_field.kwargs.get("filters", ()), drop_nul)
             return unbound_field.bind(form=form, filters=filters, **options)
 

@@ -103,12 +103,13 @@ def read_header(header: list[str]) -> list[str]:
     return columns
 
 
-def parse_rows(data: bytes) -> list[ImportRow]:
-    """Every learner row of the file with the problems visible in the row alone."""
-    if len(data) > MAX_BYTES:
-        raise FileRefusedError(_("The file is too large: at most %(max)d learners at once.", max=MAX_ROWS))
+def table_rows(text: str, read_header, column_names, empty_message: str, too_many_message: str, max_rows: int):
+    """Yield (line number, {column: cell}, has extra cells) for each non-blank row of a CSV text after its header.
+
+    Shared by the bulk imports: the file-level refusals are the same, only the columns and words differ.
+    """
     try:
-        lines = list(csv.reader(io.StringIO(decode(data), newline="")))
+        lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error:
         raise FileRefusedError(_("This is not a CSV file. In your spreadsheet, use Save as → CSV.")) from None
     lines = [line for line in lines if any(cell.strip() for cell in line)]
@@ -116,16 +117,28 @@ def parse_rows(data: bytes) -> list[ImportRow]:
         raise FileRefusedError(_("The file is empty."))
     columns = read_header(lines[0])
     if len(lines) == 1:
-        raise FileRefusedError(_("The file has a header but no learners."))
-    if len(lines) - 1 > MAX_ROWS:
-        raise FileRefusedError(_("The file is too large: at most %(max)d learners at once.", max=MAX_ROWS))
-    rows = []
+        raise FileRefusedError(empty_message)
+    if len(lines) - 1 > max_rows:
+        raise FileRefusedError(too_many_message)
     for number, cells in enumerate(lines[1:], start=2):
-        values = dict.fromkeys(COLUMNS, "")
+        values = dict.fromkeys(column_names, "")
         for column, cell in zip(columns, cells, strict=False):
-            values[column] = cell.replace("\x00", "").strip()
+            if column is not None:
+                values[column] = cell.replace("\x00", "").strip()
+        extra = len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :])
+        yield number, values, extra
+
+
+def parse_rows(data: bytes) -> list[ImportRow]:
+    """Every learner row of the file with the problems visible in the row alone."""
+    too_large = _("The file is too large: at most %(max)d learners at once.", max=MAX_ROWS)
+    if len(data) > MAX_BYTES:
+        raise FileRefusedError(too_large)
+    rows = []
+    no_rows = _("The file has a header but no learners.")
+    for number, values, extra in table_rows(decode(data), read_header, COLUMNS, no_rows, too_large, MAX_ROWS):
         row = ImportRow(line=number, values=values)
-        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+        if extra:
             row.problems.append(_("More cells than columns."))
         check_row(row)
         rows.append(row)

@@ -99,13 +99,6 @@ class QuantityRow(Form):
 
 
 class FollowUpForm(BaseForm):
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            # Lists and sub-forms take no filters: the rows' own fields carry the NUL filter.
-            if unbound_field.field_class in (FieldList, FormField):
-                return unbound_field.bind(form=form, **options)
-            return super().bind_field(form, unbound_field, options)
-
     wave = WaveField(_l("Which follow-up"), coerce=int, validate_choice=False)
     period_start = DateField(
         _l("First day"), validators=[InputRequired(message=_l("Enter the first day of the period."))]

@@ -1,6 +1,7 @@
 """Graduation: who meets the cohort's rules and what the others lack, confirming and undoing."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.exc import IntegrityError
@@ -124,7 +125,7 @@ def _program_certificate(learner_id: int, program_id: int) -> Certificate | None
     )
 
 
-def _graduate(row: GraduationRow, cohort: Cohort, confirmed_by: User, today) -> Graduation:
+def _graduate(row: GraduationRow, cohort: Cohort, confirmed_by: User, graduated_on: date) -> Graduation:
     graduation = row.graduation
     before = _graduation_fields(graduation) if graduation else {}
     if graduation is None:
@@ -132,7 +133,10 @@ def _graduate(row: GraduationRow, cohort: Cohort, confirmed_by: User, today) -> 
             # The unique (learner, cohort) constraint decides a race between two confirming leads.
             with db.session.begin_nested():
                 graduation = Graduation(
-                    learner_id=row.learner.id, cohort_id=cohort.id, graduated_on=today, confirmed_by_id=confirmed_by.id
+                    learner_id=row.learner.id,
+                    cohort_id=cohort.id,
+                    graduated_on=graduated_on,
+                    confirmed_by_id=confirmed_by.id,
                 )
                 db.session.add(graduation)
         except IntegrityError:
@@ -144,7 +148,7 @@ def _graduate(row: GraduationRow, cohort: Cohort, confirmed_by: User, today) -> 
             before = _graduation_fields(graduation)
     if before:
         # A graduation undone earlier is revived in its row, so the audit log keeps one history.
-        graduation.graduated_on = today
+        graduation.graduated_on = graduated_on
         graduation.confirmed_by_id = confirmed_by.id
         graduation.confirmed_at = utcnow()
         graduation.undone_at = None
@@ -164,10 +168,12 @@ def _graduate(row: GraduationRow, cohort: Cohort, confirmed_by: User, today) -> 
     return graduation
 
 
-def confirm_graduations(cohort: Cohort, learner_ids, confirmed_by: User) -> tuple[list[Graduation], list[User]]:
-    """Graduate the chosen learners who meet the rules; returns (graduations made, learners refused)."""
+def confirm_graduations(
+    cohort: Cohort, learner_ids, confirmed_by: User, graduated_on: date | None = None
+) -> tuple[list[Graduation], list[User]]:
+    """Graduate the chosen learners who meet the rules, on the day given (today by default); returns (made, refused)."""
     chosen = set(learner_ids)
-    today = program_today()
+    graduated_on = graduated_on or program_today()
     confirmed, refused = [], []
     for row in graduation_status(cohort):
         if row.learner.id not in chosen or row.graduated:
@@ -175,7 +181,7 @@ def confirm_graduations(cohort: Cohort, learner_ids, confirmed_by: User) -> tupl
         if not row.meets_rules:
             refused.append(row.learner)
             continue
-        confirmed.append(_graduate(row, cohort, confirmed_by, today))
+        confirmed.append(_graduate(row, cohort, confirmed_by, graduated_on))
     db.session.flush()
     return confirmed, refused
 

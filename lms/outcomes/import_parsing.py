@@ -4,8 +4,6 @@ Nothing here touches the database; lms.outcomes.import_services adds the checks 
 checks (spreadsheets, empty files, UTF-8 or GBK) are the bulk enrolment's.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import User
 from lms.auth.services import normalize_phone
-from lms.cohorts.import_parsing import FileRefusedError, decode
+from lms.cohorts.import_parsing import FileRefusedError, decode, table_rows
 from lms.outcomes.models import SALES_CHANNELS, Graduation
 from lms.outcomes.support_services import yuan_to_fen
 from lms.progress.cohort_services import program_today
@@ -207,27 +205,14 @@ def read_header(header: list[str]) -> list[str | None]:
 
 def parse_rows(data: bytes) -> list[FollowUpImportRow]:
     """Every follow-up row of the file with the problems visible in the row alone."""
+    too_large = _("The file is too large: at most %(max)d follow-ups at once.", max=MAX_ROWS)
     if len(data) > MAX_BYTES:
-        raise FileRefusedError(_("The file is too large: at most %(max)d follow-ups at once.", max=MAX_ROWS))
-    try:
-        lines = list(csv.reader(io.StringIO(read_text(data), newline="")))
-    except csv.Error:
-        raise FileRefusedError(_("This is not a CSV file. In your spreadsheet, use Save as → CSV.")) from None
-    lines = [line for line in lines if any(cell.strip() for cell in line)]
-    if not lines:
-        raise FileRefusedError(_("The file is empty."))
-    columns = read_header(lines[0])
-    if len(lines) == 1:
-        raise FileRefusedError(_("The file has a header but no follow-ups."))
-    if len(lines) - 1 > MAX_ROWS:
-        raise FileRefusedError(_("The file is too large: at most %(max)d follow-ups at once.", max=MAX_ROWS))
+        raise FileRefusedError(too_large)
     rows = []
-    for number, cells in enumerate(lines[1:], start=2):
-        values = dict.fromkeys(COLUMNS, "")
-        for column, cell in zip(columns, cells, strict=False):
-            values[column] = cell.replace("\x00", "").strip()
+    no_rows = _("The file has a header but no follow-ups.")
+    for number, values, extra in table_rows(read_text(data), read_header, COLUMNS, no_rows, too_large, MAX_ROWS):
         row = FollowUpImportRow(line=number, values=values)
-        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+        if extra:
             row.errors.append(_("More cells than columns."))
         check_row(row)
         rows.append(row)

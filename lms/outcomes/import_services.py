@@ -6,7 +6,6 @@ The previewed file is kept as the bulk enrolment keeps it: on the server, its ra
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,6 +19,7 @@ from lms.cohorts.models import Cohort
 from lms.extensions import db
 from lms.outcomes.audit import record_change
 from lms.outcomes.follow_up_rules import is_unusual_income, wave_due_on
+from lms.outcomes.follow_up_services import AUDITED_FIELDS, quantities_text
 from lms.outcomes.import_parsing import (
     MAX_BYTES,
     FileRefusedError,
@@ -153,34 +153,10 @@ def preview_follow_up_import(data: bytes) -> FollowUpImportPreview:
 # ---- Writing ----
 
 
-def quantities_text(quantities) -> str:
-    """Quantities as the export writes them: "product quantity unit; ..."."""
-    return "; ".join(
-        f"{product} {format(Decimal(quantity).normalize(), 'f')} {unit}" for product, quantity, unit in quantities
-    )
-
-
-AUDITED_FIELDS = (
-    "wave_months",
-    "period_start",
-    "period_end",
-    "monthly_income_fen",
-    "revenue_fen",
-    "channels",
-    "households_benefiting",
-    "people_employed",
-    "livestreams",
-    "shop_link",
-    "notes",
-    "source",
-    "verified_at",
-    "unusual_confirmed",
-)
-
-
-def audited_values(follow_up: FollowUp, quantities) -> dict:
+def audited_values(follow_up: FollowUp) -> dict:
+    """What the audit log keeps of a new follow-up: the fields the entry form audits, without touching the database."""
     values = {name: getattr(follow_up, name) for name in AUDITED_FIELDS}
-    values["quantities"] = quantities_text(quantities)
+    values["quantities"] = quantities_text(follow_up)
     return values
 
 
@@ -199,7 +175,7 @@ def confirm_follow_up_import(data: bytes, lead: User, unusual_checked: bool) -> 
     if preview.unusual_rows and not unusual_checked:
         raise ImportRefusedError(_("Nothing was imported: tick that you have checked the unusual figures."))
     now = utcnow()
-    made: list[tuple[FollowUp, FollowUpImportRow]] = []
+    made: list[FollowUp] = []
     try:
         for row in preview.rows:
             follow_up = FollowUp(
@@ -214,10 +190,10 @@ def confirm_follow_up_import(data: bytes, lead: User, unusual_checked: bool) -> 
                 quantities=[FollowUpQuantity(product=p, quantity=q, unit=u) for p, q, u in row.quantities],
             )
             db.session.add(follow_up)
-            made.append((follow_up, row))
+            made.append(follow_up)
         db.session.flush()
-        for follow_up, row in made:
-            after = audited_values(follow_up, row.quantities)
+        for follow_up in made:
+            after = audited_values(follow_up)
             record_change(lead, "follow-up", follow_up.id, follow_up.learner_id, "create", {}, after)
     except IntegrityError:
         # Someone recorded one of these follow-ups between the check and now: the caller rolls everything back.

@@ -30,7 +30,7 @@ def graduation(cohort_id: int):
         "outcomes/graduation/cohort.html",
         cohort=cohort,
         rows=rows,
-        form=ConfirmGraduationForm(),
+        form=ConfirmGraduationForm(cohort=cohort),
         # Mentors of the cohort see the table but cannot confirm.
         can_confirm=can_manage_cohorts(current_user),
         eligible=sum(1 for row in rows if row.meets_rules and not row.graduated),
@@ -41,17 +41,19 @@ def graduation(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def confirm_graduation(cohort_id: int):
     cohort = load_cohort(cohort_id)
-    form = ConfirmGraduationForm()
+    form = ConfirmGraduationForm(cohort=cohort)
     back = url_for(".graduation", cohort_id=cohort.id)
     if not form.validate_on_submit():
-        # The page has only checkboxes: saying what was wrong on it is enough.
+        # The page has only checkboxes and a date: saying what was wrong on it is enough.
+        errors = [*form.learner_ids.errors, *form.graduated_on.errors]
         flash(
-            " ".join(str(error) for error in form.learner_ids.errors)
-            or _("The form had expired. Please fill it in and send it again."),
+            " ".join(str(error) for error in errors) or _("The form had expired. Please fill it in and send it again."),
             "error",
         )
         return redirect(back)
-    confirmed, refused = graduation_services.confirm_graduations(cohort, form.learner_ids.data, current_user)
+    confirmed, refused = graduation_services.confirm_graduations(
+        cohort, form.learner_ids.data, current_user, form.graduated_on.data
+    )
     db.session.commit()
     if confirmed:
         flash(ngettext("%(num)d learner graduated.", "%(num)d learners graduated.", len(confirmed)))

@@ -14,7 +14,6 @@ from lms.cohorts.models import Cohort, Enrollment, Program
 from lms.extensions import db
 from lms.outcomes import bp
 from lms.outcomes import intake_services as intake
-from lms.outcomes.audit import learner_audit, program_audit
 from lms.outcomes.intake_forms import (
     BUSINESS_STATUS_LABELS,
     CHANNEL_LABELS,
@@ -23,7 +22,7 @@ from lms.outcomes.intake_forms import (
     ConsentForm,
 )
 from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
-from lms.security import MANAGER_ROLES, require, roles_required, signed_in
+from lms.security import require, signed_in
 
 AUDIT_PER_PAGE = 50
 
@@ -127,20 +126,6 @@ AUDIT_FIELD_LABELS = {
     "given_on": _l("Given on"),
     "value_fen": _l("Value"),
     "given_by": _l("Given by"),
-    # Follow-ups.
-    "wave_months": _l("Months after graduation"),
-    "period_start": _l("Period from"),
-    "period_end": _l("Period to"),
-    "revenue_fen": _l("Revenue in the period"),
-    "quantities": _l("Quantities sold"),
-    "households_benefiting": _l("Households benefiting"),
-    "people_employed": _l("People employed"),
-    "livestreams": _l("Livestreams held"),
-    "shop_link": _l("Shop link"),
-    "notes": _l("Notes"),
-    "source": _l("Entered by"),
-    "verified_at": _l("Verified"),
-    "unusual_confirmed": _l("Unusual figures confirmed"),
 }
 AUDIT_ENTITY_LABELS = {
     "baseline": _l("Baseline"),
@@ -175,40 +160,3 @@ def audit_value(field: str, value, currency: str) -> str:
     if labels is not None:
         return str(labels.get(value, value))
     return str(value)
-
-
-@bp.route("/audit")
-@roles_required(*MANAGER_ROLES)
-def program_audit_log():
-    """Every outcome change across the program, newest first, optionally one kind of record only."""
-    entity = request.args.get("entity", "")
-    if entity not in AUDIT_ENTITY_LABELS:
-        entity = ""  # an unknown filter shows everything
-    page = db.paginate(program_audit(entity or None), per_page=AUDIT_PER_PAGE, error_out=False)
-    currency = db.session.scalar(select(Program.currency).order_by(Program.id).limit(1)) or "CNY"
-    return render_template(
-        "outcomes/intake/program_audit_log.html",
-        page=page,
-        entity=entity,
-        audit_value=lambda field, value: audit_value(field, value, currency),
-        field_labels=AUDIT_FIELD_LABELS,
-        entity_labels=AUDIT_ENTITY_LABELS,
-        action_labels=AUDIT_ACTION_LABELS,
-    )
-
-
-@bp.route("/learners/<int:learner_id>/audit")
-@roles_required(*MANAGER_ROLES)
-def audit_log(learner_id: int):
-    learner = load_learner(learner_id)
-    page = db.paginate(learner_audit(learner), per_page=AUDIT_PER_PAGE, error_out=False)
-    currency = learner_currency(learner)
-    return render_template(
-        "outcomes/intake/audit_log.html",
-        learner=learner,
-        page=page,
-        audit_value=lambda field, value: audit_value(field, value, currency),
-        field_labels=AUDIT_FIELD_LABELS,
-        entity_labels=AUDIT_ENTITY_LABELS,
-        action_labels=AUDIT_ACTION_LABELS,
-    )
