@@ -44,6 +44,7 @@ lint: install-dev
 
 benchmark: install-dev translations
 	$(BIN)/python -m benchmarks.pages
+	$(BIN)/python -m benchmarks.impact
 
 pytest: install-dev install-node translations
 	$(BIN)/python -m tests.run

@@ -72,9 +72,15 @@ def page_urls(app, learner_login: str) -> dict[str, str]:
         }
 
 
-def measure(app, login: str, paths: list[str], requests: int) -> list[tuple[str, float, float, int, int]]:
+def measure(
+    app,
+    login: str,
+    paths: list[str],
+    requests: int,
+    password: str = "benchmark-pass",  # noqa: S107 - a throwaway database
+) -> list[tuple[str, float, float, int, int]]:
     client = app.test_client()
-    response = client.post("/login", data={"login": login, "password": "benchmark-pass"})
+    response = client.post("/login", data={"login": login, "password": password})
     assert response.status_code == 302, login
     rows = []
     for path in paths:

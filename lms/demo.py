@@ -17,8 +17,9 @@ from lms.cohorts.models import Cohort, Program
 from lms.courses import starter
 from lms.courses.models import CohortCourse, Course
 from lms.courses.starter.videos import add_demo_videos
+from lms.demo_progress import seed_progress
 from lms.extensions import db
-from lms.outcomes import follow_up_services
+from lms.outcomes import follow_up_waves as wave_services
 from lms.outcomes.follow_up_rules import add_months
 from lms.outcomes.models import (
     Baseline,
@@ -167,6 +168,8 @@ def seed(password: str | None = None, *, videos: bool = True) -> SeedResult:
     db.session.flush()
     seed_outcomes(cohorts_learners, mentors, lead)
     db.session.flush()
+    # The graduates did the course, and the others are at different points of it.
+    seed_progress(cohorts_learners, [[PRODUCTS[row[3]][0] for row in spec["learners"]] for spec in COHORTS])
     return result
 
 
@@ -261,7 +264,7 @@ def seed_outcomes(cohorts_learners: list[tuple[Cohort, list[User]]], mentors: li
                 seed_support(learner, rng, lead, graduated_on)
     db.session.flush()
     # The graduates whose latest wave is still open hear about it, as the daily command would tell them.
-    follow_up_services.notify_due_follow_ups(today)
+    wave_services.notify_due_follow_ups(today)
 
 
 def seed_baseline(learner: User, product: str, rng: random.Random, lead: User) -> Baseline:
@@ -335,7 +338,7 @@ def seed_follow_ups(
         }
         if months in done or skipped:
             continue
-        period_start, period_end = follow_up_services.default_period(add_months(graduation.graduated_on, months), today)
+        period_start, period_end = wave_services.default_period(add_months(graduation.graduated_on, months), today)
         follow_up = FollowUp(
             graduation_id=graduation.id,
             learner_id=graduation.learner_id,

@@ -11,7 +11,8 @@ from wtforms.widgets import TextInput
 
 from lms.cohorts.submission_forms import web_link
 from lms.forms import BaseForm, drop_nul
-from lms.outcomes.follow_up_services import MAX_EVIDENCE, MAX_PRODUCTS, FollowUpValues, parse_schedule
+from lms.outcomes.follow_up_services import MAX_EVIDENCE, MAX_PRODUCTS, FollowUpValues
+from lms.outcomes.follow_up_waves import parse_schedule
 from lms.outcomes.intake_forms import CHANNEL_LABELS, MultiCheckboxField, WholeNumberField, choices_of
 from lms.outcomes.models import QUANTITY_UNITS
 from lms.outcomes.support_forms import YuanField

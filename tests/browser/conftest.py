@@ -380,7 +380,7 @@ def pytest_terminal_summary(terminalreporter):
     )
 
 
-def save_screenshot(page: Page, name: str) -> Path:
+def save_screenshot(page: Page, name: str, max_height: int | None = None) -> Path:
     folder = PROJECT_ROOT / os.environ.get("LMS_SCREENSHOTS", "test-artifacts/screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -390,11 +390,14 @@ def save_screenshot(page: Page, name: str) -> Path:
         "Math.min(document.documentElement.scrollHeight,"
         " Math.ceil(document.querySelector('main').getBoundingClientRect().bottom + scrollY) + 24)"
     )
+    if max_height is not None:
+        height = min(height, max_height)  # a long page: its top is what a README reader needs to see
     page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
     return path
 
 
 @pytest.fixture
-def screenshot() -> Callable[[Page, str], Path]:
-    """``screenshot(page, name)`` saves a PNG of the page to $LMS_SCREENSHOTS (or test-artifacts/screenshots)."""
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, name, max_height=None)`` saves a PNG of the page (its top ``max_height`` pixels when
+    given) to $LMS_SCREENSHOTS (or test-artifacts/screenshots)."""
     return save_screenshot

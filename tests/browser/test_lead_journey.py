@@ -1,9 +1,15 @@
 """A program lead's journey on a laptop: a course of every lesson kind, a cohort in a poverty-stricken county,
-its mentor and learners (from a CSV file), a graduation and the support a graduate received.
+its mentor and learners (from a CSV file), a graduation and the support a graduate received; then the impact
+dashboard for one county, its report and the follow-up export, both downloaded and read.
 
+The program's earlier graduates and their follow-ups are the hand-computed ones of
+tests/outcomes/test_impact_figures.py, built with model rows before the first page opens.
 Each part of the journey is a function; the test calls them in order.
 """
 
+import csv
+import io
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,11 +21,19 @@ from sqlalchemy import select
 from lms.cohorts.models import Cohort, Enrollment
 from lms.courses.models import CohortCourse, Course, Lesson, Module
 from lms.extensions import db
-from lms.outcomes.models import Graduation, SupportRecord
+from lms.outcomes.models import Graduation, ReportingConsent, SupportRecord
 from lms.progress.cohort_services import program_today
 from lms.progress.services import record_completion
-from tests.browser.conftest import LAPTOP
-from tests.browser.steps import arrive, expect_message, main_nav, make_test_video, section, sign_in
+from tests.browser.conftest import LAPTOP, PHONE
+from tests.browser.steps import (
+    arrive,
+    assert_no_sideways_scroll,
+    expect_message,
+    main_nav,
+    make_test_video,
+    section,
+    sign_in,
+)
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,
@@ -29,9 +43,9 @@ from tests.factories import (
     LessonFactory,
     MentorFactory,
     ModuleFactory,
-    ProgramFactory,
     UserFactory,
 )
+from tests.outcomes.test_impact_figures import build_impact_world
 
 PROGRAM = "Hengfeng county incubator"
 LEAD_NAME, LEAD_EMAIL = "Zhou Lihua", "zhou.lihua@example.org"
@@ -51,6 +65,7 @@ CRITERION = "The tea fills the frame"
 VIDEO_READY_SECONDS = 60
 VIDEO_READY = "Ready. Learners get the small version by default"
 VIDEO_FAILED = "The video could not be converted"
+DASHBOARD_SCREENSHOT_HEIGHT = 1100  # the filters, the summary and the rates per cohort; the whole page is far longer
 
 CSV_HEADER = "姓名,手机号,县,乡镇,村,性别,出生年份"
 LEARNERS = [
@@ -61,6 +76,8 @@ LEARNERS = [
 BAD_LINE = "王秀兰,1391234,横峰,岑阳镇,西山村,女,1979"  # the mobile number lost its last digits
 SUPPORT_VALUE = "5000"
 SUPPORT_GIVER = "Kuaishou county program"
+IMPACT = f"Impact: {PROGRAM}"
+COUNTY = "横峰县"  # cohort A of the earlier graduates, and both cohorts of this journey
 
 
 @dataclass
@@ -69,12 +86,17 @@ class World:
 
 
 def make_world() -> World:
-    """Before the first page: the program, a mentor without a cohort, and a spring cohort ready to graduate."""
-    program = ProgramFactory(name=PROGRAM)
+    """Before the first page: the program with its earlier graduates, a mentor without a cohort, and a spring
+    cohort whose learner is ready to graduate and agreed at intake that her figures may be reported."""
+    program = build_impact_world(name=PROGRAM).program
     LeadFactory(name=LEAD_NAME, email=LEAD_EMAIL)
     MentorFactory(name=MENTOR_NAME)
     spring = CohortFactory(
-        program=program, name=SPRING, starts_on=program_today() - timedelta(days=90), rule_baseline=False
+        program=program,
+        name=SPRING,
+        county=COUNTY,
+        starts_on=program_today() - timedelta(days=90),
+        rule_baseline=False,
     )
     graduate = EnrollmentFactory(cohort=spring, learner=UserFactory(name=GRADUATE[0], phone=f"+86{GRADUATE[1]}"))
     lesson = LessonFactory(
@@ -84,6 +106,7 @@ def make_world() -> World:
     )
     CohortCourseFactory(cohort=spring, course=lesson.module.course, required=True)
     record_completion(graduate.learner, lesson)
+    db.session.add(ReportingConsent(learner_id=graduate.learner_id, granted=True))
     db.session.commit()  # ends the transaction: the server must not wait for this session's lock
     return World(graduate.learner_id)
 
@@ -306,6 +329,8 @@ def import_learners(page: Page, folder: Path, screenshot) -> None:
     for line in LEARNERS:
         expect(learners.get_by_role("row", name=line.split(",")[0])).to_be_visible()
     expect(section(page, "Mentors")).to_contain_text(MENTOR_NAME)
+    fits = learners.locator(".table-wrap").evaluate("wrap => wrap.scrollWidth <= wrap.clientWidth")
+    assert fits, "the learners table scrolls sideways on a laptop: its last column is cut off"
     screenshot(page, "lead-cohort.png")
 
 
@@ -348,7 +373,112 @@ def record_support_credit(page: Page) -> None:
     expect(page.get_by_role("row", name="Promotion traffic credits")).to_contain_text(SUPPORT_GIVER)
 
 
-def test_lead_builds_a_course_sets_up_a_cohort_graduates_a_learner_and_records_support(new_page, screenshot, tmp_path):
+# The impact dashboard and the files behind it
+
+
+def summary_figure(page: Page, term: str):
+    return page.locator(".impact-summary > div").filter(has=page.get_by_text(term, exact=True)).locator("dd")
+
+
+def cohort_cells(page: Page, cohort: str):
+    """The numbers of one cohort's row in the graduation rates (its header may carry a "not exported" mark)."""
+    rates = page.get_by_role("table", name="Graduation rate per cohort")
+    header = page.get_by_role("rowheader", name=re.compile(f"^{re.escape(cohort)}"))
+    return rates.get_by_role("row").filter(has=header).get_by_role("cell")
+
+
+def download(page: Page, link: str, folder: Path, prefix: str) -> list[dict[str, str]]:
+    """Click a download link; the file is UTF-8 with a BOM (for spreadsheets); returns its rows."""
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=link, exact=True).click()
+    file = download_info.value
+    assert file.suggested_filename.startswith(prefix)
+    assert file.suggested_filename.endswith(".csv")
+    saved = folder / file.suggested_filename
+    file.save_as(saved)
+    data = saved.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def read_impact_for_county(page: Page, screenshot) -> None:
+    open_from_nav(page, "Impact", IMPACT)
+    # The graduation, the learners and the support just recorded are in the program's figures.
+    expect(cohort_cells(page, SPRING)).to_have_text(["1", "1", "100.0%"])
+    expect(cohort_cells(page, AUTUMN)).to_have_text(["3", "0", "0.0%"])
+    expect(page.get_by_text("2 graduates are left out of every figure: no consent to reporting.")).to_be_visible()
+    expect(summary_figure(page, "Graduate revenue")).to_contain_text("CN¥80,500.00")
+    expect(summary_figure(page, "Value of support given")).to_have_text("CN¥15,000.00")
+
+    page.get_by_label("County", exact=True).select_option(COUNTY)
+    page.get_by_role("button", name="Show", exact=True).click()
+    arrive(page, IMPACT)
+    expect(page.get_by_label("County", exact=True)).to_have_value(COUNTY)
+    expect(summary_figure(page, "Graduates reported on")).to_have_text("6")
+    expect(summary_figure(page, "Graduate revenue")).to_contain_text("CN¥69,000.00")
+    expect(summary_figure(page, "Value of support given")).to_have_text("CN¥13,000.00")
+    expect(cohort_cells(page, "Cohort A")).to_have_text(["8", "6", "75.0%"])
+    expect(cohort_cells(page, "Cohort B")).to_have_count(0)
+    income = page.get_by_role("table", name="Change in monthly income per wave")
+    expect(income.get_by_role("row", name="At graduation 5 CN¥500.00 CN¥640.00 60.0%")).to_be_visible()
+    # 4 graduates: shown to the lead, marked as too few to export.
+    marked = "3 months fewer than 5 graduates: not exported 4 CN¥650.00 CN¥725.00 100.0%"
+    expect(income.get_by_role("row", name=marked)).to_be_visible()
+    screenshot(page, "lead-impact-dashboard.png", max_height=DASHBOARD_SCREENSHOT_HEIGHT)
+
+
+def download_impact_report(page: Page, folder: Path) -> None:
+    """The report for readers outside the program, with the county chosen: small groups' figures are withheld."""
+    rows = download(page, "Download the report (CSV)", folder, "impact-report-")
+    columns = ("Group", "Metric key", "Wave (months after graduation)", "Product or channel")
+    figures = {tuple(row[column] for column in columns): (row["Value"], row["n"]) for row in rows}
+    whole = "All graduates"
+    assert {row["Group"] for row in rows} == {whole, "Cohort A", SPRING, AUTUMN}
+    assert figures[(whole, "learners", "", "")] == ("12", "12")
+    assert figures[(whole, "graduates_reported", "", "")] == ("6", "6")
+    assert figures[(whole, "revenue_total", "", "")] == ("69000.00", "5")
+    assert figures[(whole, "revenue_total", "", "verified")] == ("30000.00", "5")
+    assert figures[(whole, "income_change_median", "0", "")] == ("500.00", "5")
+    hidden = ("fewer than 5", "fewer than 5")
+    assert figures[(whole, "income_change_median", "3", "")] == hidden  # 4 graduates
+    assert figures[(SPRING, "graduates", "", "")] == hidden  # one graduate: not for readers outside the program
+    assert next(row for row in rows if row["Metric key"] == "learners")["IRIS+ code"] == "PI4060"
+
+
+def download_follow_ups(page: Page, folder: Path) -> None:
+    """From the dashboard's data links, the follow-ups of the same county, one line each."""
+    section(page, "Data").get_by_role("link", name="Export follow-ups").click()
+    arrive(page, "Export follow-ups")
+    expect(page.get_by_label("County", exact=True)).to_have_value(COUNTY)
+    expect(page.get_by_text("9 follow-ups · 5 graduates")).to_be_visible()
+    rows = download(page, "Download CSV", folder, "follow-ups-")
+    assert list(rows[0])[:5] == ["Follow-up ID", "Learner ID", "Learner name", "Cohort", "County"]
+    assert len(rows) == 9
+    assert {row["County"] for row in rows} == {COUNTY}
+    graduate = sorted(
+        (row for row in rows if row["Learner name"] == "Learner a1"), key=lambda row: row["Wave (months)"]
+    )
+    assert [
+        (row["Wave (months)"], row["Monthly income"], row["Income change"], row["Revenue"]) for row in graduate
+    ] == [
+        ("0", "1500.00", "500.00", "10000.00"),
+        ("3", "2500.00", "1500.00", "15000.00"),
+    ]
+    assert [row["Verified"] for row in graduate] == ["yes", "yes"]
+
+
+def read_impact_on_a_phone(page: Page) -> None:
+    """The same page on her phone, from a link she kept: its tables scroll, the page does not."""
+    sign_in(page, LEAD_EMAIL, LEAD_NAME)
+    page.goto(f"/impact?county={COUNTY}")
+    arrive(page, IMPACT)
+    expect(page.get_by_role("img", name="Response rate per wave")).to_be_visible()
+    assert_no_sideways_scroll(page)
+
+
+def test_lead_builds_a_course_sets_up_a_cohort_graduates_a_learner_records_support_and_reads_the_impact(
+    new_page, screenshot, tmp_path
+):
     world = make_world()
     video_file = make_test_video(tmp_path)
     page = new_page(LAPTOP)
@@ -361,7 +491,10 @@ def test_lead_builds_a_course_sets_up_a_cohort_graduates_a_learner_and_records_s
     import_learners(page, tmp_path, screenshot)
     confirm_graduation(page, screenshot)
     record_support_credit(page)
-    # The impact dashboard, its county filter and the CSV export come here, once the dashboard exists.
+    read_impact_for_county(page, screenshot)
+    download_impact_report(page, tmp_path)
+    download_follow_ups(page, tmp_path)
+    read_impact_on_a_phone(new_page(PHONE))
 
     # What the database holds after the journey.
     course = db.session.scalars(select(Course).where(Course.title == COURSE)).one()
@@ -382,6 +515,8 @@ def test_lead_builds_a_course_sets_up_a_cohort_graduates_a_learner_and_records_s
     assert (offer.course_id, offer.required) == (course.id, True)
     enrolled = db.session.scalars(select(Enrollment).where(Enrollment.cohort_id == autumn.id)).all()
     assert len(enrolled) == 3
-    assert db.session.scalars(select(Graduation.learner_id)).all() == [world.graduate_id]
-    support = db.session.scalars(select(SupportRecord)).one()
+    spring = db.session.scalars(select(Cohort).where(Cohort.name == SPRING)).one()
+    graduated = db.session.scalars(select(Graduation.learner_id).where(Graduation.cohort_id == spring.id)).all()
+    assert graduated == [world.graduate_id]
+    support = db.session.scalars(select(SupportRecord).where(SupportRecord.learner_id == world.graduate_id)).one()
     assert (support.learner_id, support.kind, support.value_fen) == (world.graduate_id, "traffic_credit", 500_000)

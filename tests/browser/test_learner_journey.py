@@ -1,11 +1,17 @@
-"""A learner's whole journey on a 360 px phone, in Chinese: from the invite code to the certificate.
+"""A learner's whole journey on a 360 px phone, in Chinese: from the invite code to the certificate and her
+3-month follow-up.
 
 The mentor's reviews and the lead's graduation happen in the browser too, on laptop pages of their own.
 Each part of the journey is a function; the test calls them in order.
+
+Time is the one thing a browser cannot move forward. The cohort started half a year ago, and the lead, confirming
+the graduation after the fact as programs do, gives the day the course ended three months ago: the 3-month
+follow-up is due, and nothing is written to the database between the steps.
 """
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -17,7 +23,8 @@ from lms.courses import media
 from lms.courses.models import MediaKind, QuizAttempt
 from lms.courses.video import process_video
 from lms.extensions import db
-from lms.outcomes.models import Baseline, Graduation, ReportingConsent
+from lms.outcomes.follow_up_rules import add_months
+from lms.outcomes.models import Baseline, FollowUp, Graduation, ReportingConsent
 from lms.progress.cohort_services import program_today
 from lms.progress.models import Certificate, Completion
 from tests.browser.conftest import LAPTOP, PHONE
@@ -77,6 +84,7 @@ FIRST_TEXT = "我们的茶长在村子上面的山坡上。"
 SECOND_TEXT = "我们的茶长在海拔800米的云雾山上，每年四月手工采摘。"
 REVISION_FEEDBACK = "照片拍得不错。再告诉买家山有多高、什么时候采摘。"
 ACCEPT_FEEDBACK = "现在买家能想象出你家的茶山了，做得好！"
+PRODUCT = "高山绿茶"
 
 # What the learner reads, from the Chinese catalog.
 HELLO = f"你好，{NAME}"
@@ -84,18 +92,23 @@ REVISION_NOTICE = f"“{ASSIGNMENT}”需要修改：请阅读{MENTOR_NAME}的�
 ACCEPTED_NOTICE = f"“{ASSIGNMENT}”收到反馈：已通过。"
 THREAD = f"你的作业：{ASSIGNMENT}"
 TO_REVIEW = f"New submission to review: {NAME}, “{ASSIGNMENT}”."
+FOLLOW_UP_CARD = "告诉我们您的生意做得怎么样"
+AT_GRADUATION, THREE_MONTHS = "结业时", "结业后 3 个月"
 
 
 @dataclass
 class World:
     cohort_id: int
     lesson_ids: list[int]
+    graduated_on: date
 
 
 def make_world(video_file: Path) -> World:
     """Before the first page: a cohort with its invite code, mentor and lead, and a course of every lesson kind."""
+    today = program_today()
+    starts_on = add_months(today, -6)
     program = ProgramFactory(name=PROGRAM)
-    cohort = CohortFactory(program=program, name=COHORT, invite_code=INVITE_CODE, starts_on=program_today())
+    cohort = CohortFactory(program=program, name=COHORT, invite_code=INVITE_CODE, starts_on=starts_on)
     mentor = MentorFactory(name=MENTOR_NAME, email=MENTOR_EMAIL)
     cohort.mentors.append(mentor)
     LeadFactory(name=LEAD_NAME, email=LEAD_EMAIL)
@@ -107,8 +120,14 @@ def make_world(video_file: Path) -> World:
     question = QuestionFactory(lesson=quiz, kind="single", prompt=QUESTION)
     OptionFactory(question=question, text=WRONG, correct=False, feedback=WRONG_FEEDBACK, position=0)
     OptionFactory(question=question, text=RIGHT, correct=True, feedback=RIGHT_FEEDBACK, position=1)
+    due_in_a_week = (today - starts_on).days + 7
     assignment = LessonFactory(
-        module=module, kind="assignment", title=ASSIGNMENT, body=INSTRUCTIONS, accepts="text,photo", due_days=7
+        module=module,
+        kind="assignment",
+        title=ASSIGNMENT,
+        body=INSTRUCTIONS,
+        accepts="text,photo",
+        due_days=due_in_a_week,
     )
     RubricCriterionFactory(lesson=assignment, criterion=FRAME, points=4, position=0)
     RubricCriterionFactory(lesson=assignment, criterion=STORY, points=6, position=1)
@@ -116,7 +135,7 @@ def make_world(video_file: Path) -> World:
     media.attach_video(video, media.store_local_file(video_file, MediaKind.VIDEO, video_file.name, "video/mp4"))
     db.session.commit()  # ends the transaction: the server must not wait for this session's lock
     process_video(video.id)  # the small version and poster, as the server makes them after an upload
-    return World(cohort.id, [video.id, reading.id, quiz.id, assignment.id])
+    return World(cohort.id, [video.id, reading.id, quiz.id, assignment.id], add_months(today, -3))
 
 
 # The learner's steps, on the phone
@@ -306,6 +325,41 @@ def open_certificate_and_verify(page: Page, screenshot) -> None:
     assert_no_sideways_scroll(page)
 
 
+def fill_three_month_follow_up(page: Page, photo: Path, screenshot) -> None:
+    """The home card asks for the follow-ups due; she fills the 3-month one and sees it saved as hers."""
+    go_home(page)
+    card = section(page, FOLLOW_UP_CARD)
+    expect(card.get_by_role("link")).to_have_count(2)
+    expect(card.get_by_role("paragraph").filter(has_text=AT_GRADUATION)).to_contain_text("逾期")
+    card.get_by_role("link", name=f"填写回访：{THREE_MONTHS}").click()
+    arrive(page, "您的生意做得怎么样？")
+    # Both open waves can be chosen; the one she opened is chosen already.
+    expect(page.get_by_label("哪一期回访").locator("option:checked")).to_have_text(THREE_MONTHS)
+    page.get_by_label("现在家庭一个月的收入（元）", exact=True).fill("4200")
+    page.get_by_label("这段时间的销售额（元）", exact=True).fill("18600.50")
+    product = page.get_by_role("group", name="产品 1")
+    product.get_by_label("产品", exact=True).fill(PRODUCT)
+    product.get_by_label("销售数量", exact=True).fill("120")
+    product.get_by_label("单位", exact=True).select_option("kg")
+    channels = page.get_by_role("group", name="在哪里卖")
+    channels.get_by_label("快手小店", exact=True).check()
+    channels.get_by_label("微信", exact=True).check()
+    page.get_by_label("靠您的生意增收的农户", exact=True).fill("6")
+    page.get_by_label("这段时间的直播场次", exact=True).fill("12")
+    page.get_by_label("照片或截图（选填）", exact=True).set_input_files(photo)
+    assert_no_sideways_scroll(page)
+    screenshot(page, "follow-up-form-zh-360.png")
+    page.get_by_role("button", name="保存", exact=True).click()
+    arrive(page, THREE_MONTHS)
+    expect_message(page, "谢谢！回访已保存。")
+    expect(page.get_by_text("本人填报", exact=True)).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text=PRODUCT)).to_have_text(f"{PRODUCT}: 120 公斤")
+    expect(page.get_by_role("link", name="照片 1")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    go_home(page)
+    expect(section(page, FOLLOW_UP_CARD).get_by_role("link")).to_have_text([f"填写回访：{AT_GRADUATION}"])
+
+
 # The other people's steps, on laptops in English
 
 
@@ -328,7 +382,8 @@ def mentor_accepts(page: Page) -> None:
     send_review(page, "Accepted.")
 
 
-def lead_confirms_graduation(page: Page) -> None:
+def lead_confirms_graduation(page: Page, graduated_on: date) -> None:
+    """Confirmed after the fact: the lead gives the day the course ended."""
     sign_in(page, LEAD_EMAIL, LEAD_NAME)
     main_nav(page).get_by_role("link", name="Cohorts").click()
     arrive(page, "Cohorts")
@@ -338,13 +393,18 @@ def lead_confirms_graduation(page: Page) -> None:
     arrive(page, f"Graduation: {COHORT}")
     expect(page.get_by_role("row", name=NAME)).to_contain_text("Ready to graduate")
     page.get_by_label(NAME).check()
+    date_field = page.get_by_label("Graduation date")
+    expect(date_field).to_have_value(program_today().isoformat())
+    date_field.fill(graduated_on.isoformat())
     page.get_by_role("button", name="Confirm graduation").click()
     arrive(page, f"Graduation: {COHORT}")
     expect_message(page, "1 learner graduated.")
     expect(page.get_by_role("row", name=NAME)).to_contain_text("Graduated on")
 
 
-def test_learner_joins_learns_hands_in_work_graduates_and_verifies_her_certificate(new_page, screenshot, tmp_path):
+def test_learner_joins_learns_hands_in_work_graduates_verifies_her_certificate_and_reports_her_business(
+    new_page, screenshot, tmp_path
+):
     world = make_world(make_test_video(tmp_path))
     photo = make_png(tmp_path)
     phone = new_page(PHONE, locale="zh-CN", learner=True)
@@ -365,9 +425,9 @@ def test_learner_joins_learns_hands_in_work_graduates_and_verifies_her_certifica
     resubmit_after_revision(phone, screenshot)
     mentor_accepts(mentor)
     see_work_accepted_and_finish_course(phone)
-    lead_confirms_graduation(lead)
+    lead_confirms_graduation(lead, world.graduated_on)
     open_certificate_and_verify(phone, screenshot)
-    # The 3-month follow-up (fill_three_month_follow_up) comes here, once the follow-up form exists.
+    fill_three_month_follow_up(phone, make_png(tmp_path, "orders.png"), screenshot)
 
     assert dialogs == [], f"a script in the lesson text ran: {dialogs}"
 
@@ -386,6 +446,14 @@ def test_learner_joins_learns_hands_in_work_graduates_and_verifies_her_certifica
     submission = db.session.scalars(select(Submission).where(Submission.learner_id == learner.id)).one()
     assert submission.state == "accepted"
     graduation = db.session.scalars(select(Graduation).where(Graduation.learner_id == learner.id)).one()
-    assert graduation.cohort_id == world.cohort_id
+    assert (graduation.cohort_id, graduation.graduated_on) == (world.cohort_id, world.graduated_on)
     kinds = db.session.scalars(select(Certificate.kind).where(Certificate.learner_id == learner.id)).all()
     assert sorted(kinds) == ["course", "program"]
+    follow_up = db.session.scalars(select(FollowUp).where(FollowUp.learner_id == learner.id)).one()
+    assert (follow_up.graduation_id, follow_up.wave_months) == (graduation.id, 3)
+    assert (follow_up.source, follow_up.verified_at) == ("self", None)
+    assert (follow_up.monthly_income_fen, follow_up.revenue_fen) == (420_000, 1_860_050)
+    assert follow_up.channels == "kuaishou,wechat"
+    assert (follow_up.households_benefiting, follow_up.livestreams) == (6, 12)
+    assert [(row.product, int(row.quantity), row.unit) for row in follow_up.quantities] == [(PRODUCT, 120, "kg")]
+    assert len(follow_up.evidence) == 1

@@ -8,6 +8,7 @@ from lms.cohorts.models.contact import Notification, NotificationKind, OutboxEma
 from lms.cohorts.notification_services import notification_text
 from lms.extensions import db
 from lms.outcomes import follow_up_services as services
+from lms.outcomes import follow_up_waves as wave_services
 from lms.outcomes.models import Graduation
 from lms.timeutil import utcnow
 from tests.factories import EnrollmentFactory, UserFactory
@@ -26,7 +27,7 @@ def outbox_count() -> int:
 
 def test_a_wave_falling_due_is_announced_once_with_its_link(world):
     graduation = graduate(world, graduated_on=date(2026, 8, 29))  # the 3-month wave falls due today
-    assert services.notify_due_follow_ups(TODAY) == 1
+    assert wave_services.notify_due_follow_ups(TODAY) == 1
     db.session.commit()
     [notification] = notifications()
     assert notification.user_id == world.learner_a.id
@@ -35,16 +36,16 @@ def test_a_wave_falling_due_is_announced_once_with_its_link(world):
     assert notification.link == f"/learners/{world.learner_a.id}/follow-ups/new?wave=3"
     assert notification_text(notification) == ("Your 3-month follow-up is due: tell us how your business is doing.")
     # The next day's run, and the one after, add nothing.
-    assert services.notify_due_follow_ups(TODAY + timedelta(days=1)) == 0
-    assert services.notify_due_follow_ups(TODAY + timedelta(days=2)) == 0
+    assert wave_services.notify_due_follow_ups(TODAY + timedelta(days=1)) == 0
+    assert wave_services.notify_due_follow_ups(TODAY + timedelta(days=2)) == 0
     assert len(notifications()) == 1
 
 
 def test_each_wave_is_announced_when_it_falls_due(world):
     graduate(world, graduated_on=TODAY)
-    assert services.notify_due_follow_ups(TODAY) == 1  # at graduation
-    assert services.notify_due_follow_ups(TODAY + timedelta(days=60)) == 0
-    assert services.notify_due_follow_ups(date(2027, 2, 28)) == 1  # 3 months later
+    assert wave_services.notify_due_follow_ups(TODAY) == 1  # at graduation
+    assert wave_services.notify_due_follow_ups(TODAY + timedelta(days=60)) == 0
+    assert wave_services.notify_due_follow_ups(date(2027, 2, 28)) == 1  # 3 months later
     db.session.commit()
     assert [n.params["months"] for n in notifications()] == [0, 3]
     assert notification_text(notifications()[0]) == (
@@ -54,7 +55,7 @@ def test_each_wave_is_announced_when_it_falls_due(world):
 
 def test_a_backlog_announces_only_the_latest_wave(world):
     graduate(world, graduated_on=date(2025, 10, 15))
-    assert services.notify_due_follow_ups(TODAY) == 1
+    assert wave_services.notify_due_follow_ups(TODAY) == 1
     assert [n.params["months"] for n in notifications()] == [12]
 
 
@@ -66,7 +67,7 @@ def test_collected_waves_undone_graduations_and_inactive_accounts_are_not_announ
     sleeper = EnrollmentFactory(cohort=world.cohort_a, learner=UserFactory(active=False)).learner
     db.session.add(Graduation(learner_id=sleeper.id, cohort_id=world.cohort_a.id, graduated_on=date(2026, 8, 29)))
     db.session.commit()
-    assert services.notify_due_follow_ups(TODAY) == 0
+    assert wave_services.notify_due_follow_ups(TODAY) == 0
     assert notifications() == []
 
 
@@ -74,14 +75,14 @@ def test_a_graduate_with_an_email_gets_a_copy_in_the_outbox(world):
     world.learner_a.email = "chunmei@example.org"
     world.learner_a.locale = "zh_Hans"
     graduate(world, graduated_on=date(2026, 8, 29))
-    services.notify_due_follow_ups(TODAY)
+    wave_services.notify_due_follow_ups(TODAY)
     db.session.commit()
     email = db.session.scalar(select(OutboxEmail))
     assert email.to_address == "chunmei@example.org"
     assert f"/learners/{world.learner_a.id}/follow-ups/new?wave=3" in email.body
     # Without an email address only the in-app notification is made.
     graduate(world, learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 8, 29))
-    services.notify_due_follow_ups(TODAY)
+    wave_services.notify_due_follow_ups(TODAY)
     db.session.commit()
     assert (len(notifications()), outbox_count()) == (2, 1)
 

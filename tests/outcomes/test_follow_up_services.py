@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.outcomes import follow_up_services as services
+from lms.outcomes import follow_up_waves as wave_services
 from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, wave_due_on
-from lms.outcomes.follow_up_services import FollowUpRefused, FollowUpValues, UnusualIncome, WaveState
+from lms.outcomes.follow_up_services import FollowUpRefused, FollowUpValues, UnusualIncome
+from lms.outcomes.follow_up_waves import WaveState
 from lms.outcomes.models import AuditEntry, Baseline, FollowUp, FollowUpQuantity, Graduation
 from lms.timeutil import utcnow
 from tests.factories import EnrollmentFactory
@@ -62,7 +64,7 @@ def count(model) -> int:
     [("0, 3, 6, 12", [0, 3, 6, 12]), ("0，3，6", [0, 3, 6]), ("12", [12]), ("0,6,12,24,", [0, 6, 12, 24])],
 )
 def test_a_schedule_is_read_from_comma_separated_months(typed, months):
-    assert services.parse_schedule(typed) == months
+    assert wave_services.parse_schedule(typed) == months
 
 
 @pytest.mark.parametrize(
@@ -81,7 +83,7 @@ def test_a_schedule_is_read_from_comma_separated_months(typed, months):
 )
 def test_a_bad_schedule_is_refused_with_a_reason(typed, problem):
     with pytest.raises(ValueError, match=problem):
-        services.parse_schedule(typed)
+        wave_services.parse_schedule(typed)
 
 
 # ---- Waves: due, overdue, collected ----
@@ -89,7 +91,7 @@ def test_a_bad_schedule_is_refused_with_a_reason(typed, problem):
 
 def test_a_graduate_of_13_months_ago_has_all_four_default_waves_due(world):
     graduation = graduate(world, graduated_on=date(2025, 10, 15))
-    waves = services.waves_of([graduation], TODAY)
+    waves = wave_services.waves_of([graduation], TODAY)
     assert [(wave.months, wave.due_on, wave.state) for wave in waves] == [
         (0, date(2025, 10, 15), WaveState.OVERDUE),
         (3, date(2026, 1, 15), WaveState.OVERDUE),
@@ -100,11 +102,11 @@ def test_a_graduate_of_13_months_ago_has_all_four_default_waves_due(world):
 
 def test_a_wave_is_due_for_30_days_then_overdue():
     due_on = date(2026, 10, 1)
-    assert services.wave_state(due_on, due_on - timedelta(days=1), False) == WaveState.UPCOMING
-    assert services.wave_state(due_on, due_on, False) == WaveState.DUE
-    assert services.wave_state(due_on, due_on + timedelta(days=OVERDUE_AFTER_DAYS), False) == WaveState.DUE
-    assert services.wave_state(due_on, due_on + timedelta(days=OVERDUE_AFTER_DAYS + 1), False) == WaveState.OVERDUE
-    assert services.wave_state(due_on, due_on + timedelta(days=400), True) == WaveState.COLLECTED
+    assert wave_services.wave_state(due_on, due_on - timedelta(days=1), False) == WaveState.UPCOMING
+    assert wave_services.wave_state(due_on, due_on, False) == WaveState.DUE
+    assert wave_services.wave_state(due_on, due_on + timedelta(days=OVERDUE_AFTER_DAYS), False) == WaveState.DUE
+    assert wave_services.wave_state(due_on, due_on + timedelta(days=OVERDUE_AFTER_DAYS + 1), False) == WaveState.OVERDUE
+    assert wave_services.wave_state(due_on, due_on + timedelta(days=400), True) == WaveState.COLLECTED
 
 
 def test_the_sql_list_agrees_with_the_calendar_around_month_ends(world):
@@ -119,14 +121,14 @@ def test_the_sql_list_agrees_with_the_calendar_around_month_ends(world):
     db.session.commit()
     today = date(2026, 8, 31)
     expected = {}
-    for wave in services.waves_of(graduations, today):
+    for wave in wave_services.waves_of(graduations, today):
         if wave.state != WaveState.UPCOMING:
             expected[(wave.graduation.id, wave.months)] = wave.state.value
-    rows = services.wave_rows(world.lead, today)
-    listed = services.list_page(rows, "all", 1, 1000)
+    rows = wave_services.wave_rows(world.lead, today)
+    listed = wave_services.list_page(rows, "all", 1, 1000)
     assert {(row.graduation_id, row.wave_months): row.state for row in listed} == expected
     assert all(row.due_on == wave_due_on(row.graduated_on, row.wave_months) for row in listed)
-    due_dates = [row.due_on for row in services.list_page(rows, "open", 1, 1000)]
+    due_dates = [row.due_on for row in wave_services.list_page(rows, "open", 1, 1000)]
     assert due_dates == sorted(due_dates)  # the oldest first
 
 
@@ -135,21 +137,21 @@ def test_undone_graduations_and_other_programs_schedules_count_as_they_should(wo
     graduation.undone_at = utcnow()
     world.program.follow_up_months = "0,6"
     db.session.commit()
-    assert services.state_counts(services.wave_rows(world.lead, TODAY)) == {}
+    assert wave_services.state_counts(wave_services.wave_rows(world.lead, TODAY)) == {}
     graduation.undone_at = None
     db.session.commit()
-    rows = services.list_page(services.wave_rows(world.lead, TODAY), "all", 1, 50)
+    rows = wave_services.list_page(wave_services.wave_rows(world.lead, TODAY), "all", 1, 50)
     assert [row.wave_months for row in rows] == [0, 6]
 
 
 def test_a_mentor_lists_only_graduates_active_in_their_cohorts(world):
     graduate(world)
     graduate(world, learner=world.learner_b, cohort=world.cohort_b)
-    mentor_rows = services.list_page(services.wave_rows(world.mentor_a, TODAY), "all", 1, 50)
+    mentor_rows = wave_services.list_page(wave_services.wave_rows(world.mentor_a, TODAY), "all", 1, 50)
     assert {row.learner_id for row in mentor_rows} == {world.learner_a.id}
-    lead_rows = services.list_page(services.wave_rows(world.lead, TODAY), "all", 1, 50)
+    lead_rows = wave_services.list_page(wave_services.wave_rows(world.lead, TODAY), "all", 1, 50)
     assert {row.learner_id for row in lead_rows} == {world.learner_a.id, world.learner_b.id}
-    assert services.open_counts(world.mentor_a, TODAY) == {"due": 0, "overdue": 4}
+    assert wave_services.open_counts(world.mentor_a, TODAY) == {"due": 0, "overdue": 4}
 
 
 # ---- Recording and its refusals ----
@@ -357,5 +359,5 @@ def test_deleting_keeps_the_values_in_the_audit_log(world):
 
 
 def test_the_default_period_is_the_month_before_the_due_date():
-    assert services.default_period(date(2026, 10, 15), TODAY) == (date(2026, 9, 1), date(2026, 9, 30))
-    assert services.default_period(date(2026, 3, 1), TODAY) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert wave_services.default_period(date(2026, 10, 15), TODAY) == (date(2026, 9, 1), date(2026, 9, 30))
+    assert wave_services.default_period(date(2026, 3, 1), TODAY) == (date(2026, 2, 1), date(2026, 2, 28))

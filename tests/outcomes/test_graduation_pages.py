@@ -1,9 +1,13 @@
 """The graduation page: confirming many learners at once, undoing with a reason, who may do what."""
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.outcomes.models import AuditEntry, Graduation
+from lms.progress.cohort_services import program_today
 from lms.progress.models import Certificate
 from tests.factories import EnrollmentFactory, MentorFactory
 from tests.outcomes.test_graduation_rules import make_ready
@@ -28,10 +32,11 @@ def three_learners(world):
     return world.learner_a, ready, not_ready
 
 
-def confirm(client, cohort, learners):
+def confirm(client, cohort, learners, **fields):
     """Post the ticked learners, then open the page the lead is sent back to (with its messages)."""
     response = client.post(
-        f"/cohorts/{cohort.id}/graduation/confirm", data={"learner_ids": [str(learner.id) for learner in learners]}
+        f"/cohorts/{cohort.id}/graduation/confirm",
+        data={"learner_ids": [str(learner.id) for learner in learners], **fields},
     )
     assert response.status_code == 302
     return client.get(response.headers["Location"])
@@ -200,3 +205,82 @@ def test_learners_and_other_cohorts_mentors_are_kept_out(client, auth, world):
     auth.login(world.mentor_b)
     assert client.get(url).status_code == 404
     assert db.session.scalar(select(func.count(Graduation.id))) == 0
+
+
+def started_days_ago(cohort, days: int):
+    cohort.starts_on = program_today() - timedelta(days=days)
+    db.session.commit()
+    return cohort.starts_on
+
+
+def test_the_graduation_date_is_today_unless_the_lead_gives_another(client, auth, world):
+    started = started_days_ago(world.cohort_a, 200)
+    first, ready, _not_ready = three_learners(world)
+    auth.login(world.lead)
+    page = client.get(f"/cohorts/{world.cohort_a.id}/graduation").get_data(as_text=True)
+    today = program_today().isoformat()
+    assert "Graduation date" in page
+    date_input = page[page.index('<input aria-describedby="graduated_on-hint"') :].split(">")[0]
+    for attribute in (f'value="{today}"', f'max="{today}"', f'min="{started.isoformat()}"', 'type="date"'):
+        assert attribute in date_input
+
+    earlier = program_today() - timedelta(days=95)
+    page = confirm(client, world.cohort_a, [first], graduated_on=earlier.isoformat()).get_data(as_text=True)
+    assert "1 learner graduated." in page
+    confirm(client, world.cohort_a, [ready])  # an older page, without the field: today
+    dates = {g.learner_id: g.graduated_on for g in graduations_of(world.cohort_a)}
+    assert dates == {first.id: earlier, ready.id: program_today()}
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.learner_id == first.id))
+    assert entry.changes["graduated_on"][1] == earlier.isoformat()
+
+
+def test_an_undone_graduation_is_revived_on_the_date_given(client, auth, world):
+    started_days_ago(world.cohort_a, 200)
+    first, _ready, _not_ready = three_learners(world)
+    auth.login(world.lead)
+    confirm(client, world.cohort_a, [first])
+    graduation = graduations_of(world.cohort_a)[0]
+    client.post(f"/graduations/{graduation.id}/undo", data={"reason": "Wrong day."})
+    earlier = program_today() - timedelta(days=30)
+    confirm(client, world.cohort_a, [first], graduated_on=earlier.isoformat())
+    db.session.refresh(graduation)
+    assert (graduation.graduated_on, graduation.undone_at) == (earlier, None)
+
+
+@pytest.mark.parametrize(
+    ("days_from_today", "message"),
+    [
+        (1, "The date cannot be in the future."),
+        (-201, "The graduation date cannot be before the cohort started"),
+    ],
+)
+def test_a_graduation_date_outside_the_cohort_is_refused(client, auth, world, days_from_today, message):
+    started_days_ago(world.cohort_a, 200)
+    first, _ready, _not_ready = three_learners(world)
+    auth.login(world.lead)
+    day = program_today() + timedelta(days=days_from_today)
+    page = confirm(client, world.cohort_a, [first], graduated_on=day.isoformat()).get_data(as_text=True)
+    assert message in page
+    assert graduations_of(world.cohort_a) == []
+    assert certificate_of(first, world.program) is None
+
+
+@pytest.mark.parametrize("value", ["", "not a date", "2027-02-30", "9" * 40])
+def test_an_empty_or_garbled_graduation_date_is_refused(client, auth, world, value):
+    first, _ready, _not_ready = three_learners(world)
+    auth.login(world.lead)
+    page = confirm(client, world.cohort_a, [first], graduated_on=value).get_data(as_text=True)
+    assert "Enter the graduation date." in page
+    assert graduations_of(world.cohort_a) == []
+
+
+def test_a_cohort_without_a_start_date_takes_any_past_date(client, auth, world):
+    first, _ready, _not_ready = three_learners(world)
+    assert world.cohort_a.starts_on is None
+    auth.login(world.lead)
+    earlier = program_today() - timedelta(days=400)
+    assert 'min="' not in client.get(f"/cohorts/{world.cohort_a.id}/graduation").get_data(as_text=True)
+    assert "1 learner graduated." in confirm(
+        client, world.cohort_a, [first], graduated_on=earlier.isoformat()
+    ).get_data(as_text=True)
+    assert graduations_of(world.cohort_a)[0].graduated_on == earlier

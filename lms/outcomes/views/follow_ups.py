@@ -17,9 +17,10 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.outcomes import bp
 from lms.outcomes import follow_up_services as services
+from lms.outcomes import follow_up_waves as wave_services
 from lms.outcomes.follow_up_forms import UNIT_LABELS, FollowUpForm, ScheduleForm
 from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, wave_due_on
-from lms.outcomes.follow_up_services import WaveState
+from lms.outcomes.follow_up_waves import WaveState
 from lms.outcomes.intake_forms import CHANNEL_LABELS
 from lms.outcomes.models import FollowUp, FollowUpSource
 from lms.outcomes.policies import (
@@ -82,8 +83,8 @@ def wave_label(months: int) -> str:
 def follow_up_template_helpers():
     # Functions, not values: only the pages that ask (the homes) pay for their queries.
     return {
-        "follow_up_home": services.home_follow_ups,
-        "follow_up_counts": services.open_counts,
+        "follow_up_home": wave_services.home_follow_ups,
+        "follow_up_counts": wave_services.open_counts,
         "wave_label": wave_label,
     }
 
@@ -113,15 +114,15 @@ def money_of(learner: User):
 @signed_in
 def learner_follow_ups(learner_id: int):
     learner = load_learner(learner_id)
-    graduations = services.active_graduations(learner)
-    waves = services.waves_of(graduations)
+    graduations = wave_services.active_graduations(learner)
+    waves = wave_services.waves_of(graduations)
     return render_template(
         "outcomes/follow_ups/learner.html",
         learner=learner,
         own=current_user.id == learner.id,
         graduations=graduations,
         waves=waves,
-        baseline_fen=services.baseline_income(learner),
+        baseline_fen=wave_services.baseline_income(learner),
         money=money_of(learner),
         state_labels=STATE_LABELS,
         can_enter=can_enter_follow_up(current_user, learner),
@@ -130,7 +131,7 @@ def learner_follow_ups(learner_id: int):
 
 def wave_choices(graduation, today, chosen: int | None) -> tuple[list[tuple[int, str]], int | None]:
     """The waves that can be filled in now (due and not collected), and the one to preselect."""
-    open_waves = [wave for wave in services.waves_of([graduation], today) if wave.is_open and wave.scheduled]
+    open_waves = [wave for wave in wave_services.waves_of([graduation], today) if wave.is_open and wave.scheduled]
     choices = [(wave.months, wave_label(wave.months)) for wave in open_waves]
     if chosen is not None and chosen in {months for months, _label in choices}:
         return choices, chosen
@@ -170,7 +171,7 @@ def prepare_form(form: FollowUpForm, staff: bool, follow_up: FollowUp | None = N
 def new_follow_up(learner_id: int):
     learner = load_learner(learner_id)
     require(can_enter_follow_up(current_user, learner), 404)
-    graduation = services.latest_graduation(learner)
+    graduation = wave_services.latest_graduation(learner)
     if graduation is None:
         page = render_template("outcomes/follow_ups/not_graduated.html", learner=learner)
         return page, 409 if request.method == "POST" else 200
@@ -185,10 +186,10 @@ def new_follow_up(learner_id: int):
                 "outcomes/follow_ups/nothing_due.html",
                 learner=learner,
                 own=not staff,
-                upcoming=[w for w in services.waves_of([graduation], today) if w.state == WaveState.UPCOMING],
+                upcoming=[w for w in wave_services.waves_of([graduation], today) if w.state == WaveState.UPCOMING],
             )
         form.wave.data = chosen
-        form.period_start.data, form.period_end.data = services.default_period(
+        form.period_start.data, form.period_end.data = wave_services.default_period(
             wave_due_on(graduation.graduated_on, chosen), today
         )
         return render_form(learner, graduation, form)
@@ -242,7 +243,7 @@ def follow_up(follow_up_id: int):
         learner=learner,
         own=current_user.id == learner.id,
         money=lambda fen: format_fen(fen, currency),
-        baseline_fen=services.baseline_income(learner),
+        baseline_fen=wave_services.baseline_income(learner),
         channel_labels=CHANNEL_LABELS,
         unit_labels=UNIT_LABELS,
         can_edit=can_edit_follow_up(current_user, follow_up),
@@ -409,26 +410,26 @@ class ListPage:
 @bp.route("/follow-ups")
 @roles_required(*STAFF_ROLES)
 def follow_ups():
-    cohorts = services.list_cohorts(current_user)
+    cohorts = wave_services.list_cohorts(current_user)
     cohort_id = request.args.get("cohort", type=int)
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown, foreign or garbled filter shows everything this person may see
     state = request.args.get("state", "open")
-    if state not in services.LIST_STATES:
+    if state not in wave_services.LIST_STATES:
         state = "open"
-    rows = services.wave_rows(current_user, program_today(), cohort_id)
-    counts = services.state_counts(rows)
+    rows = wave_services.wave_rows(current_user, program_today(), cohort_id)
+    counts = wave_services.state_counts(rows)
     counts["open"] = counts.get(WaveState.DUE, 0) + counts.get(WaveState.OVERDUE, 0)
     counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
     paging = ListPage(min(max(request.args.get("page", 1, type=int), 1), 10**6), counts.get(state, 0), PER_PAGE)
-    programs = services.all_programs() if can_manage_outcomes(current_user) else []
+    programs = wave_services.all_programs() if can_manage_outcomes(current_user) else []
     return render_template(
         "outcomes/follow_ups/list.html",
         cohorts=cohorts,
         cohort_id=cohort_id,
         state=state,
         counts=counts,
-        rows=services.list_page(rows, state, paging.page, PER_PAGE),
+        rows=wave_services.list_page(rows, state, paging.page, PER_PAGE),
         page=paging,
         state_labels=STATE_LABELS,
         list_state_labels=LIST_STATE_LABELS,
@@ -448,7 +449,7 @@ def follow_up_schedule(program_id: int):
     require(can_manage_outcomes(current_user))
     form = ScheduleForm(months=", ".join(str(months) for months in program.follow_up_waves))
     if form.validate_on_submit():
-        services.set_follow_up_schedule(program, form.waves)
+        wave_services.set_follow_up_schedule(program, form.waves)
         db.session.commit()
         flash(_("Follow-up schedule of %(program)s saved.", program=program.name))
         return redirect(url_for(".follow_ups"))
