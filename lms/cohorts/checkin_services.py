@@ -15,6 +15,7 @@ from lms.cohorts.models.submission import Submission, SubmissionState
 from lms.cohorts.policies import can_view_cohort, is_mentor_of
 from lms.courses.models import QuizAttempt
 from lms.extensions import db
+from lms.progress.cohort_services import graduated
 from lms.progress.models import Completion
 from lms.timeutil import utcnow
 
@@ -138,7 +139,10 @@ class AtRisk:
 
 
 def at_risk_learners(cohorts: list[Cohort], days: int, limit: int = AT_RISK_SHOWN) -> tuple[list[AtRisk], int]:
-    """Active learners of these cohorts silent for ``days`` days: the longest silent ``limit``, and how many in all."""
+    """Active learners of these cohorts silent for ``days`` days: the longest silent ``limit``, and how many in all.
+
+    Graduates are left out: they met the cohort's rules, and their silence after it is no risk.
+    """
     if not cohorts:
         return [], 0
     ids = [cohort.id for cohort in cohorts]
@@ -151,6 +155,7 @@ def at_risk_learners(cohorts: list[Cohort], days: int, limit: int = AT_RISK_SHOW
         active,
         since < cutoff,
         or_(Cohort.starts_on.is_(None), Cohort.starts_on <= (program_today() - timedelta(days=days))),
+        ~graduated(Enrollment.learner_id, Enrollment.cohort_id),
     )
     base = (
         select(User, Cohort, last.c.last_activity)

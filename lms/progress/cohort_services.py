@@ -8,16 +8,22 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrollment
+from lms.cohorts.models.submission import Submission, SubmissionState
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module, QuizAttempt
 from lms.extensions import db
+from lms.outcomes.models import Graduation
 from lms.progress.models import Completion
 
 SORTS = ("name", "total", "activity")
 ORDERS = ("asc", "desc")
+# Handed in: the learner has nothing to do on it unless a mentor asks for a revision.
+WAITING_FOR_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+HANDED_IN = (*WAITING_FOR_REVIEW, SubmissionState.ACCEPTED)
 
 
 def percent(done: int, total: int) -> int:
@@ -134,32 +140,69 @@ def elapsed_days_sql(cohort_column, elapsed: dict[int, int]):
     return case(elapsed, value=cohort_column, else_=-(10**6))
 
 
-def open_assignments(cohort_ids, elapsed: dict[int, int], learner_id_column=Enrollment.learner_id):
-    """A select of (cohort_id, learner_id, lesson) for dated assignments of offered courses not yet complete."""
+def graduated(learner_column, cohort_column):
+    """True where the learner has graduated from the cohort (and the graduation was not undone)."""
+    return exists().where(
+        Graduation.learner_id == learner_column,
+        Graduation.cohort_id == cohort_column,
+        Graduation.undone_at.is_(None),
+    )
+
+
+def started_course(learner_column, course_column):
+    """True where the learner has finished any lesson of the course."""
+    # Aliases: the outer queries join Completion, Lesson and Module for the assignment itself.
+    done, lesson, module = aliased(Completion), aliased(Lesson), aliased(Module)
+    return (
+        select(done.id)
+        .join(lesson, lesson.id == done.lesson_id)
+        .join(module, module.id == lesson.module_id)
+        .where(done.learner_id == learner_column, module.course_id == course_column)
+        .exists()
+    )
+
+
+def open_assignments(cohort_ids, elapsed: dict[int, int], include_optional: bool = True):
+    """A select of (cohort_id, learner_id, lesson) for the dated assignments each learner still has to do.
+
+    Still to do: not complete and not handed in (waiting for review or accepted); a revision asked for is to do.
+    Required courses' assignments always count; an optional course's only once the learner has started that
+    course, and only with ``include_optional`` (the learner's own list, never the staff's "overdue").
+    Nothing is left to do in a cohort the learner has graduated from.
+    """
+    learner = Enrollment.learner_id
+    wanted = CohortCourse.required.is_(True)
+    if include_optional:
+        wanted = or_(wanted, started_course(learner, Course.id))
     return (
         select(Enrollment.cohort_id, Enrollment.learner_id, Lesson)
         .join(CohortCourse, CohortCourse.cohort_id == Enrollment.cohort_id)
         .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
         .join(Module, Module.course_id == Course.id)
         .join(Lesson, Lesson.module_id == Module.id)
-        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner_id_column))
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner))
+        # At most one submission per learner and lesson (a unique constraint): no duplicate rows.
+        .outerjoin(Submission, and_(Submission.lesson_id == Lesson.id, Submission.learner_id == learner))
         .where(
             Enrollment.cohort_id.in_(cohort_ids),
             Lesson.kind == LessonKind.ASSIGNMENT,
             Lesson.published.is_(True),
             Lesson.due_days.is_not(None),
             Completion.id.is_(None),
+            or_(Submission.id.is_(None), Submission.state.not_in(HANDED_IN)),
             Enrollment.cohort_id.in_(list(elapsed) or [0]),
+            wanted,
+            ~graduated(learner, Enrollment.cohort_id),
         )
     )
 
 
 def risk_query(cohorts: list[Cohort], days: int, today: date):
-    """A subquery of every enrolment of these cohorts with last activity, inactivity and overdue counts."""
+    """A subquery of the enrolments of these cohorts, graduates left out, with activity, inactivity and overdue."""
     ids = [cohort.id for cohort in cohorts]
     elapsed = days_since_start(cohorts, today)
     overdue = (
-        open_assignments(ids, elapsed)
+        open_assignments(ids, elapsed, include_optional=False)
         .where(Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, elapsed))
         .with_only_columns(Enrollment.cohort_id, Enrollment.learner_id, func.count(Lesson.id).label("overdue"))
         .group_by(Enrollment.cohort_id, Enrollment.learner_id)
@@ -187,7 +230,8 @@ def risk_query(cohorts: list[Cohort], days: int, today: date):
         .outerjoin(
             overdue, and_(overdue.c.cohort_id == Enrollment.cohort_id, overdue.c.learner_id == Enrollment.learner_id)
         )
-        .where(Enrollment.cohort_id.in_(ids))
+        # A graduate has met the cohort's rules: neither silence nor old due dates put them at risk.
+        .where(Enrollment.cohort_id.in_(ids), ~graduated(Enrollment.learner_id, Enrollment.cohort_id))
         .subquery()
     )
 
@@ -229,7 +273,7 @@ def learners_at_risk(cohort: Cohort, days: int, today: date | None = None) -> li
         for user, last_activity, inactive in db.session.execute(query)
     }
     elapsed = days_since_start([cohort], today)
-    overdue = open_assignments([cohort.id], elapsed).where(
+    overdue = open_assignments([cohort.id], elapsed, include_optional=False).where(
         Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, elapsed),
         Enrollment.learner_id.in_(list(found) or [0]),
     )
@@ -249,6 +293,7 @@ class GridColumn:
     course_title: str
     module_title: str
     total: int
+    required: bool = True  # an optional course's modules are shown, but not counted in the total
 
 
 @dataclass
@@ -256,8 +301,8 @@ class GridRow:
     learner: User
     last_activity: datetime | None
     cells: list[int]  # lessons done per column, in column order
-    done: int
-    total: int
+    done: int  # lessons done in the required courses
+    total: int  # lessons of the required courses
 
     @property
     def percent(self) -> int:
@@ -267,35 +312,46 @@ class GridRow:
 @dataclass
 class CohortGrid:
     cohort: Cohort
-    columns: list[GridColumn]
+    columns: list[GridColumn]  # the required courses' modules first, then the optional ones
     rows: list[GridRow]
     sort: str
     order: str
 
+    @property
+    def required_count(self) -> int:
+        return sum(1 for column in self.columns if column.required)
+
+    @property
+    def optional_count(self) -> int:
+        return len(self.columns) - self.required_count
+
 
 def grid_columns(cohort: Cohort) -> list[GridColumn]:
-    """The modules with published lessons of the cohort's published courses, in course and module order."""
+    """The modules with published lessons of the cohort's published courses: required courses first."""
     query = (
-        select(Module.id, Module.title, Course.id, Course.title, func.count(Lesson.id))
+        select(Module.id, Module.title, Course.id, Course.title, CohortCourse.required, func.count(Lesson.id))
         .select_from(CohortCourse)
         .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
         .join(Module, Module.course_id == Course.id)
         .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
         .where(CohortCourse.cohort_id == cohort.id)
-        .group_by(Module.id, Module.title, Module.position, Course.id, Course.title)
-        .order_by(Course.title, Course.id, Module.position, Module.id)
+        .group_by(Module.id, Module.title, Module.position, Course.id, Course.title, CohortCourse.required)
+        .order_by(CohortCourse.required.desc(), Course.title, Course.id, Module.position, Module.id)
     )
     columns, course_numbers, module_numbers = [], {}, {}
-    for module_id, module_title, course_id, course_title, total in db.session.execute(query):
+    for module_id, module_title, course_id, course_title, required, total in db.session.execute(query):
         course_number = course_numbers.setdefault(course_id, len(course_numbers) + 1)
         module_numbers[course_id] = module_numbers.get(course_id, 0) + 1
         label = f"{course_number}.{module_numbers[course_id]}"
-        columns.append(GridColumn(module_id, label, course_title, module_title, total))
+        columns.append(GridColumn(module_id, label, course_title, module_title, total, bool(required)))
     return columns
 
 
 def cohort_grid(cohort: Cohort, sort: str = "name", order: str = "asc") -> CohortGrid:
-    """Every learner of the cohort × every module, counted in SQL: three queries whatever the size."""
+    """Every learner of the cohort × every module, counted in SQL: three queries whatever the size.
+
+    The total is over the required courses, as on the learner's page and for graduation.
+    """
     sort = sort if sort in SORTS else "name"
     order = order if order in ORDERS else ("desc" if sort != "name" else "asc")
     columns = grid_columns(cohort)
@@ -319,11 +375,13 @@ def cohort_grid(cohort: Cohort, sort: str = "name", order: str = "asc") -> Cohor
             .group_by(Completion.learner_id, Lesson.module_id)
         )
         done = {(learner_id, module_id): count for learner_id, module_id, count in db.session.execute(cells)}
-    total = sum(column.total for column in columns)
+    required = [column.required for column in columns]
+    total = sum(column.total for column in columns if column.required)
     rows = []
     for learner, last_activity in learners:
         row_cells = [done.get((learner.id, column.module_id), 0) for column in columns]
-        rows.append(GridRow(learner, last_activity, row_cells, sum(row_cells), total))
+        required_done = sum(count for count, counted in zip(row_cells, required, strict=True) if counted)
+        rows.append(GridRow(learner, last_activity, row_cells, required_done, total))
     return CohortGrid(cohort, columns, sort_rows(rows, sort, order), sort, order)
 
 
@@ -345,12 +403,19 @@ def spreadsheet_safe(text: str) -> str:
 
 
 def grid_csv(grid: CohortGrid) -> str:
-    """The grid as CSV text: a header row, then one row per learner; times in the program's time zone."""
+    """The grid as CSV text: a header row, then one row per learner; times in the program's time zone.
+
+    "Total %" is over the required courses; optional courses' modules say so in their header.
+    """
     zone = program_zone()
     out = io.StringIO()
     writer = csv.writer(out)
     modules = [
-        spreadsheet_safe(f"{column.label} {column.course_title} / {column.module_title}") for column in grid.columns
+        spreadsheet_safe(
+            f"{column.label} {column.course_title} / {column.module_title}"
+            + ("" if column.required else " " + _("(optional course, not in the total)"))
+        )
+        for column in grid.columns
     ]
     header = [_("Name"), _("Mobile number"), _("Township"), _("Village"), *modules, _("Total %"), _("Last activity")]
     writer.writerow(header)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import and_, case, exists, func, or_, select, union_all
 from sqlalchemy.orm import load_only
 
 from lms.auth.models import User
@@ -29,6 +29,11 @@ class CourseCard:
     next_lesson: Lesson | None
     last_activity: datetime | None
 
+    @property
+    def waiting_for_review(self) -> bool:
+        """Unfinished, yet nothing to continue with: what is left waits for (or is locked behind) a review."""
+        return self.next_lesson is None and self.entry.lesson_count > 0 and not self.entry.finished
+
 
 @dataclass
 class DueAssignment:
@@ -50,24 +55,63 @@ class LearnerHome:
 
     @property
     def resume(self) -> CourseCard | None:
-        """The course to continue: the most recently active one that still has a lesson to do."""
-        return next((card for card in self.courses if card.next_lesson is not None), None)
+        """The course to continue: the most recently active one with a lesson to do now.
+
+        A course not started yet is offered only when no started course is waiting for a mentor's review:
+        where the learner left off is that review, not another course.
+        """
+        started = [card for card in self.courses if card.last_activity is not None]
+        found = next((card for card in started if card.next_lesson is not None), None)
+        if found is None and not any(card.waiting_for_review for card in started):
+            found = next((card for card in self.courses if card.next_lesson is not None), None)
+        return found
+
+    @property
+    def waiting_for_review(self) -> bool:
+        """Nothing to continue with because the learner's work is with a mentor."""
+        return self.resume is None and any(card.waiting_for_review for card in self.courses)
 
 
 def next_lessons(learner: User, course_ids: list[int]) -> dict[int, Lesson]:
-    """course id → the first published lesson, in course order, the learner has not finished (one query)."""
+    """course id → the first published lesson, in course order, the learner can do now (one query).
+
+    Lessons finished or handed in and waiting for review are skipped; in a sequential course, so is everything
+    after the first unfinished module, which stays locked until its work is accepted.
+    """
     if not course_ids:
         return {}
-    order = (Module.position, Module.id, Lesson.position, Lesson.id)
-    ranked = (
+    waiting = exists().where(
+        Submission.lesson_id == Lesson.id,
+        Submission.learner_id == learner.id,
+        Submission.state.in_(grids.WAITING_FOR_REVIEW),
+    )
+    unfinished = (
         select(
             Lesson.id.label("lesson_id"),
             Module.course_id.label("course_id"),
-            func.row_number().over(partition_by=Module.course_id, order_by=order).label("place"),
+            Module.position.label("module_position"),
+            Module.id.label("module_id"),
+            Lesson.position.label("position"),
+            case((waiting, 1), else_=0).label("waiting"),
+            case((Course.sequential.is_(True), 1), else_=0).label("sequential"),
+            func.dense_rank()
+            .over(partition_by=Module.course_id, order_by=(Module.position, Module.id))
+            .label("module_place"),
         )
         .join(Module, Module.id == Lesson.module_id)
+        .join(Course, Course.id == Module.course_id)
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
         .where(Module.course_id.in_(course_ids), Lesson.published.is_(True), Completion.id.is_(None))
+        .subquery()
+    )
+    order = (unfinished.c.module_position, unfinished.c.module_id, unfinished.c.position, unfinished.c.lesson_id)
+    ranked = (
+        select(
+            unfinished.c.lesson_id,
+            unfinished.c.course_id,
+            func.row_number().over(partition_by=unfinished.c.course_id, order_by=order).label("place"),
+        )
+        .where(unfinished.c.waiting == 0, or_(unfinished.c.sequential == 0, unfinished.c.module_place == 1))
         .subquery()
     )
     query = (
@@ -125,7 +169,10 @@ def latest_quiz_results(learner: User, limit: int = RECENT_QUIZZES) -> list[Quiz
 
 
 def assignments_due(learner: User, cohorts: list[Cohort], today: date, soon_days: int = SOON_DAYS):
-    """Unfinished dated assignments of the learner's cohorts, overdue or due within ``soon_days``, soonest first."""
+    """Assignments still to do in the learner's cohorts, overdue or due within ``soon_days``, soonest first.
+
+    Work handed in and waiting for review is not due; an optional course's work is listed once it is started.
+    """
     elapsed = grids.days_since_start(cohorts, today)
     horizon = {cohort_id: days + soon_days for cohort_id, days in elapsed.items()}
     query = (

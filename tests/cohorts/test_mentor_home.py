@@ -7,6 +7,7 @@ from lms.cohorts.models import EnrollmentStatus
 from lms.cohorts.models.submission import Submission, SubmissionState
 from lms.courses.models import QuizAttempt
 from lms.extensions import db
+from lms.outcomes.models import Graduation
 from lms.progress.models import Completion
 from lms.timeutil import utcnow
 from tests.factories import EnrollmentFactory, UserFactory
@@ -100,6 +101,28 @@ def test_learners_silent_too_long_are_listed_as_at_risk(client, auth, world):
     # The longest silent first, linked to their check-ins.
     assert at_risk.index("Never active") < at_risk.index("Old quiz only")
     assert f"/cohorts/{world.cohort_a.id}/learners/" in at_risk
+
+
+def test_graduates_are_not_listed_as_at_risk(client, auth, world):
+    graduate = learner_in(world.cohort_a, "Graduated and quiet")
+    undone = learner_in(world.cohort_a, "Graduation undone")
+    elsewhere = learner_in(world.cohort_a, "Graduated from cohort B")
+    day = program_today() - timedelta(days=20)
+    db.session.add_all(
+        [
+            Graduation(learner_id=graduate.id, cohort_id=world.cohort_a.id, graduated_on=day),
+            Graduation(learner_id=undone.id, cohort_id=world.cohort_a.id, graduated_on=day, undone_at=utcnow()),
+            Graduation(learner_id=elsewhere.id, cohort_id=world.cohort_b.id, graduated_on=day),
+        ]
+    )
+    db.session.commit()
+    auth.login(world.mentor_a)
+    page = client.get("/mentor").text
+    at_risk = page[page.index("Learners at risk") : page.index("Check-ins due")]
+    assert "Graduated and quiet" not in at_risk
+    assert "Graduation undone" in at_risk
+    assert "Graduated from cohort B" in at_risk
+    assert 'class="at-risk-count">2<' in at_risk
 
 
 def test_a_cohort_that_has_not_started_has_nobody_at_risk(client, auth, world):

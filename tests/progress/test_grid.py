@@ -28,10 +28,13 @@ def build(learner_count: int, module_count: int):
     course = CourseFactory(program=program)
     CohortCourseFactory(cohort=cohort, course=course)
     lessons = [LessonFactory(module=ModuleFactory(course=course)) for _ in range(module_count) for _ in range(3)]
+    # An optional course beside it: shown apart, outside the total.
+    optional = LessonFactory(module=ModuleFactory(course=CourseFactory(program=program)))
+    CohortCourseFactory(cohort=cohort, course=optional.module.course, required=False)
     learners = [EnrollmentFactory(cohort=cohort).learner for _ in range(learner_count)]
     db.session.commit()
     for index, learner in enumerate(learners):
-        for lesson in lessons[: index % len(lessons)]:
+        for lesson in lessons[: index % len(lessons)] + [optional] * (index % 2):
             record_completion(learner, lesson)
     db.session.commit()
     return cohort, mentor, learners
@@ -149,3 +152,64 @@ def test_grid_of_a_cohort_without_courses_or_learners(client, auth, world):
     assert "No learner has joined yet" in client.get(f"/cohorts/{empty.id}/progress").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(client.get(f"/cohorts/{empty.id}/progress.csv").get_data().decode("utf-8-sig"))))
     assert rows == [["Name", "Mobile number", "Township", "Village", "Total %", "Last activity"]]
+
+
+def grid_row(html: str, learner) -> str:
+    return html.split(f"/learners/{learner.id}")[1].split("</tr>")[0]
+
+
+def test_the_total_is_over_required_courses_as_on_the_learner_page(client, auth, world):
+    a = world.courses_a
+    # Named to sort first: the required course still comes first, the optional one apart after it.
+    optional = LessonFactory(module=ModuleFactory(course=CourseFactory(program=world.program, title="Aa extras")))
+    CohortCourseFactory(cohort=world.cohort_a, course=optional.module.course, required=False)
+    other = EnrollmentFactory(cohort=world.cohort_a, learner__name="Only optional").learner
+    record_completion(other, optional)
+    for lesson in (a.reading, a.video, a.quiz, a.assignment):
+        record_completion(world.learner_a, lesson)
+    db.session.commit()
+    auth.login(world.mentor_a)
+    html = client.get(f"/cohorts/{world.cohort_a.id}/progress?sort=total&order=desc").get_data(as_text=True)
+    assert "Required courses" in html
+    assert "Optional courses, not in the total" in html
+    assert html.index("Course A: first module") < html.index("Aa extras")
+    row = grid_row(html, world.learner_a)
+    assert "<td>✓</td>" in row  # course A, module 1.1
+    assert "100%" in row  # every required lesson, though the optional course is untouched
+    assert '<td class="optional optional-first"></td>' in row
+    row = grid_row(html, other)
+    assert '<td class="optional optional-first">✓</td>' in row
+    assert "<td>0%</td>" in row  # optional lessons alone count for nothing
+    assert html.index(f"/learners/{world.learner_a.id}") < html.index(f"/learners/{other.id}")
+    learner_page = client.get(f"/learners/{world.learner_a.id}").get_data(as_text=True)
+    assert "Required courses: 100% done" in learner_page
+
+    rows = list(csv.reader(io.StringIO(client.get(f"/cohorts/{world.cohort_a.id}/progress.csv").text)))
+    header = rows[0]
+    assert header[4].startswith("1.1 Course A")
+    assert header[5] == "2.1 Aa extras / " + optional.module.title + " (optional course, not in the total)"
+    assert header[-2:] == ["Total %", "Last activity"]
+    totals = {row[0]: row[-2] for row in rows[1:]}
+    assert totals == {world.learner_a.name: "100", "Only optional": "0"}
+
+
+def test_a_grid_of_required_courses_only_has_one_header_row(client, auth, world):
+    auth.login(world.mentor_a)
+    html = client.get(f"/cohorts/{world.cohort_a.id}/progress").get_data(as_text=True)
+    assert html.split("<thead>")[1].split("</thead>")[0].count("<tr>") == 1
+    assert "Optional courses" not in html
+
+
+def test_a_grid_of_optional_courses_only_totals_nothing(client, auth, world):
+    cohort = CohortFactory(program=world.program)
+    cohort.mentors.append(world.mentor_a)
+    learner = EnrollmentFactory(cohort=cohort).learner
+    lesson = LessonFactory(module=ModuleFactory(course=CourseFactory(program=world.program)))
+    CohortCourseFactory(cohort=cohort, course=lesson.module.course, required=False)
+    record_completion(learner, lesson)
+    db.session.commit()
+    auth.login(world.mentor_a)
+    html = client.get(f"/cohorts/{cohort.id}/progress").get_data(as_text=True)
+    assert "Required courses" not in html
+    row = " ".join(grid_row(html, learner).split())
+    assert '<td>0%</td> <td class="optional optional-first">✓</td>' in row
