@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select, union_all
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from lms.auth.models import Role, User
@@ -13,11 +13,8 @@ from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_ment
 from lms.cohorts.models.contact import CheckIn
 from lms.cohorts.models.submission import Submission, SubmissionState
 from lms.cohorts.policies import can_view_cohort, is_mentor_of
-from lms.courses.models import QuizAttempt
 from lms.extensions import db
-from lms.progress.cohort_services import graduated
-from lms.progress.models import Completion
-from lms.timeutil import utcnow
+from lms.progress.cohort_services import counted_enrolments, last_activity_by_learner, silent_since_enrolment
 
 AT_RISK_SHOWN = 20
 CHECK_INS_SHOWN = 50
@@ -115,22 +112,6 @@ def review_summary(cohorts: list[Cohort]) -> list[QueueSummary]:
     return [QueueSummary(cohort, *found.get(cohort.id, (0, None))) for cohort in cohorts]
 
 
-def last_activity(learner_ids):
-    """A subquery: learner_id → latest completion, quiz attempt or sign-in (``last_activity``)."""
-    events = union_all(
-        select(Completion.learner_id.label("learner_id"), Completion.completed_at.label("at")).where(
-            Completion.learner_id.in_(learner_ids)
-        ),
-        select(QuizAttempt.learner_id, QuizAttempt.submitted_at).where(QuizAttempt.learner_id.in_(learner_ids)),
-        select(User.id, User.last_login_at).where(User.id.in_(learner_ids), User.last_login_at.is_not(None)),
-    ).subquery()
-    return (
-        select(events.c.learner_id, func.max(events.c.at).label("last_activity"))
-        .group_by(events.c.learner_id)
-        .subquery()
-    )
-
-
 @dataclass(frozen=True)
 class AtRisk:
     learner: User
@@ -141,29 +122,20 @@ class AtRisk:
 def at_risk_learners(cohorts: list[Cohort], days: int, limit: int = AT_RISK_SHOWN) -> tuple[list[AtRisk], int]:
     """Active learners of these cohorts silent for ``days`` days: the longest silent ``limit``, and how many in all.
 
-    Graduates are left out: they met the cohort's rules, and their silence after it is no risk.
+    Silent by the rule of each cohort's at-risk page, about the same people: active enrolments, graduates left out.
     """
     if not cohorts:
         return [], 0
-    ids = [cohort.id for cohort in cohorts]
-    active = and_(Enrollment.cohort_id.in_(ids), Enrollment.status == EnrollmentStatus.ACTIVE)
-    last = last_activity(select(Enrollment.learner_id).where(active))
-    cutoff = utcnow() - timedelta(days=days)
+    counted = counted_enrolments([cohort.id for cohort in cohorts])
+    last = last_activity_by_learner(select(Enrollment.learner_id).where(counted))
     since = func.coalesce(last.c.last_activity, Enrollment.enrolled_at)
-    # The clock starts at enrolment, and not before the cohort itself starts.
-    silent = and_(
-        active,
-        since < cutoff,
-        or_(Cohort.starts_on.is_(None), Cohort.starts_on <= (program_today() - timedelta(days=days))),
-        ~graduated(Enrollment.learner_id, Enrollment.cohort_id),
-    )
     base = (
         select(User, Cohort, last.c.last_activity)
         .select_from(Enrollment)
         .join(User, User.id == Enrollment.learner_id)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .outerjoin(last, last.c.learner_id == Enrollment.learner_id)
-        .where(silent)
+        .where(counted, silent_since_enrolment(last, days, program_today()))
     )
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     rows = db.session.execute(base.order_by(since, User.name, User.id).limit(limit)).all()

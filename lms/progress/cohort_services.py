@@ -12,17 +12,18 @@ from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, se
 from sqlalchemy.orm import aliased
 
 from lms.auth.models import User
-from lms.cohorts.models import Cohort, Enrollment
-from lms.cohorts.models.submission import Submission, SubmissionState
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.cohorts.models.submission import Extension, Submission, SubmissionState
+from lms.cohorts.submission_services import assignment_due_on
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module, QuizAttempt
 from lms.extensions import db
 from lms.outcomes.models import Graduation
 from lms.progress.models import Completion
+from lms.progress.services import WAITING_FOR_REVIEW
 
 SORTS = ("name", "total", "activity")
 ORDERS = ("asc", "desc")
-# Handed in: the learner has nothing to do on it unless a mentor asks for a revision.
-WAITING_FOR_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+# Handed in: nothing to do unless a mentor asks for a revision.
 HANDED_IN = (*WAITING_FOR_REVIEW, SubmissionState.ACCEPTED)
 
 
@@ -149,6 +150,31 @@ def graduated(learner_column, cohort_column):
     )
 
 
+def counted_enrolments(cohort_ids):
+    """True for the enrolments at-risk lists and counts look at: active ones (not withdrawn or moved), not graduated.
+
+    A graduate has met the cohort's rules: neither silence nor old due dates put them at risk.
+    """
+    return and_(
+        Enrollment.cohort_id.in_(cohort_ids),
+        Enrollment.status == EnrollmentStatus.ACTIVE,
+        ~graduated(Enrollment.learner_id, Enrollment.cohort_id),
+    )
+
+
+def silent_since_enrolment(last, days: int, today: date):
+    """True where an enrolment (with its Cohort joined) shows no activity in ``last`` for ``days`` days before today.
+
+    The clock starts at enrolment, and not before the cohort itself starts.
+    """
+    cutoff_day = today - timedelta(days=days)
+    cutoff = datetime.combine(cutoff_day, time(), program_zone())
+    return and_(
+        func.coalesce(last.c.last_activity, Enrollment.enrolled_at) < cutoff,
+        or_(Cohort.starts_on.is_(None), Cohort.starts_on <= cutoff_day),
+    )
+
+
 def started_course(learner_column, course_column):
     """True where the learner has finished any lesson of the course."""
     # Aliases: the outer queries join Completion, Lesson and Module for the assignment itself.
@@ -162,67 +188,75 @@ def started_course(learner_column, course_column):
     )
 
 
-def open_assignments(cohort_ids, elapsed: dict[int, int], include_optional: bool = True):
-    """A select of (cohort_id, learner_id, lesson) for the dated assignments each learner still has to do.
+def open_assignments(cohorts: list[Cohort], include_optional: bool = True):
+    """A select of (cohort_id, learner_id, lesson, extension) for the dated assignments active learners still owe.
 
+    Dated: by the cohort's start plus the lesson's days, or by an extension a mentor granted the learner (None
+    when there is none; ``assignment_due_on`` gives the date in force).
     Still to do: not complete and not handed in (waiting for review or accepted); a revision asked for is to do.
     Required courses' assignments always count; an optional course's only once the learner has started that
     course, and only with ``include_optional`` (the learner's own list, never the staff's "overdue").
-    Nothing is left to do in a cohort the learner has graduated from.
+    Nothing is left to do in a cohort the learner has graduated from, moved from or withdrawn from.
     """
     learner = Enrollment.learner_id
     wanted = CohortCourse.required.is_(True)
     if include_optional:
         wanted = or_(wanted, started_course(learner, Course.id))
+    dated_cohorts = [cohort.id for cohort in cohorts if cohort.starts_on] or [0]
     return (
-        select(Enrollment.cohort_id, Enrollment.learner_id, Lesson)
+        select(Enrollment.cohort_id, Enrollment.learner_id, Lesson, Extension)
         .join(CohortCourse, CohortCourse.cohort_id == Enrollment.cohort_id)
         .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
         .join(Module, Module.course_id == Course.id)
         .join(Lesson, Lesson.module_id == Module.id)
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner))
-        # At most one submission per learner and lesson (a unique constraint): no duplicate rows.
+        # At most one submission and one extension per learner and lesson (unique constraints): no duplicate rows.
         .outerjoin(Submission, and_(Submission.lesson_id == Lesson.id, Submission.learner_id == learner))
+        .outerjoin(Extension, and_(Extension.lesson_id == Lesson.id, Extension.learner_id == learner))
         .where(
-            Enrollment.cohort_id.in_(cohort_ids),
+            counted_enrolments([cohort.id for cohort in cohorts]),
             Lesson.kind == LessonKind.ASSIGNMENT,
             Lesson.published.is_(True),
-            Lesson.due_days.is_not(None),
             Completion.id.is_(None),
             or_(Submission.id.is_(None), Submission.state.not_in(HANDED_IN)),
-            Enrollment.cohort_id.in_(list(elapsed) or [0]),
+            or_(
+                Extension.id.is_not(None),
+                and_(Lesson.due_days.is_not(None), Enrollment.cohort_id.in_(dated_cohorts)),
+            ),
             wanted,
-            ~graduated(learner, Enrollment.cohort_id),
         )
     )
 
 
+def due_before(cohorts: list[Cohort], day: date):
+    """True where an ``open_assignments`` row is due before ``day``: by its extension, else by the cohort's dates."""
+    return or_(
+        Extension.due_on < day,
+        and_(
+            Extension.id.is_(None),
+            Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, days_since_start(cohorts, day)),
+        ),
+    )
+
+
 def risk_query(cohorts: list[Cohort], days: int, today: date):
-    """A subquery of the enrolments of these cohorts, graduates left out, with activity, inactivity and overdue."""
+    """A subquery of the active, not graduated enrolments of these cohorts, with activity, inactivity and overdue."""
     ids = [cohort.id for cohort in cohorts]
-    elapsed = days_since_start(cohorts, today)
     overdue = (
-        open_assignments(ids, elapsed, include_optional=False)
-        .where(Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, elapsed))
+        open_assignments(cohorts, include_optional=False)
+        .where(due_before(cohorts, today))
         .with_only_columns(Enrollment.cohort_id, Enrollment.learner_id, func.count(Lesson.id).label("overdue"))
         .group_by(Enrollment.cohort_id, Enrollment.learner_id)
         .subquery()
     )
-    learner_ids = select(Enrollment.learner_id).where(Enrollment.cohort_id.in_(ids))
-    last = last_activity_by_learner(learner_ids)
-    cutoff_day = today - timedelta(days=days)
-    cutoff = datetime.combine(cutoff_day, time(), program_zone())
-    # The clock starts at enrolment, and not before the cohort itself starts.
-    inactive = and_(
-        func.coalesce(last.c.last_activity, Enrollment.enrolled_at) < cutoff,
-        or_(Cohort.starts_on.is_(None), Cohort.starts_on <= cutoff_day),
-    )
+    counted = counted_enrolments(ids)
+    last = last_activity_by_learner(select(Enrollment.learner_id).where(counted))
     return (
         select(
             Enrollment.cohort_id,
             Enrollment.learner_id,
             last.c.last_activity,
-            case((inactive, 1), else_=0).label("inactive"),
+            case((silent_since_enrolment(last, days, today), 1), else_=0).label("inactive"),
             func.coalesce(overdue.c.overdue, 0).label("overdue"),
         )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
@@ -230,8 +264,7 @@ def risk_query(cohorts: list[Cohort], days: int, today: date):
         .outerjoin(
             overdue, and_(overdue.c.cohort_id == Enrollment.cohort_id, overdue.c.learner_id == Enrollment.learner_id)
         )
-        # A graduate has met the cohort's rules: neither silence nor old due dates put them at risk.
-        .where(Enrollment.cohort_id.in_(ids), ~graduated(Enrollment.learner_id, Enrollment.cohort_id))
+        .where(counted)
         .subquery()
     )
 
@@ -272,13 +305,13 @@ def learners_at_risk(cohort: Cohort, days: int, today: date | None = None) -> li
         user.id: LearnerAtRisk(user, last_activity, bool(inactive))
         for user, last_activity, inactive in db.session.execute(query)
     }
-    elapsed = days_since_start([cohort], today)
-    overdue = open_assignments([cohort.id], elapsed, include_optional=False).where(
-        Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, elapsed),
-        Enrollment.learner_id.in_(list(found) or [0]),
+    overdue = open_assignments([cohort], include_optional=False).where(
+        due_before([cohort], today), Enrollment.learner_id.in_(list(found) or [0])
     )
-    for _cohort_id, learner_id, lesson in db.session.execute(overdue.order_by(Lesson.due_days, Lesson.id)):
-        found[learner_id].overdue.append((lesson, cohort.starts_on + timedelta(days=lesson.due_days)))
+    for _cohort_id, learner_id, lesson, extension in db.session.execute(overdue):
+        found[learner_id].overdue.append((lesson, assignment_due_on(lesson, cohort, extension)))
+    for row in found.values():
+        row.overdue.sort(key=lambda item: (item[1], item[0].id))  # by the date in force, extensions included
     oldest = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
     return sorted(found.values(), key=lambda row: (row.last_activity or oldest, row.learner.name))
 

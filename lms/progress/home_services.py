@@ -3,17 +3,19 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select, union_all
+from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import load_only
 
 from lms.auth.models import User
 from lms.cohorts import services as cohort_services
 from lms.cohorts.models import Cohort, Enrollment
 from lms.cohorts.models.submission import Review, Submission
+from lms.cohorts.submission_services import assignment_due_on
 from lms.courses.models import Course, Lesson, Module, QuizAttempt
 from lms.courses.services.learning import CatalogueEntry, catalogue_entries
 from lms.extensions import db
 from lms.progress import cohort_services as grids
+from lms.progress import services as progress
 from lms.progress.models import Certificate, Completion
 
 SOON_DAYS = 7
@@ -75,49 +77,14 @@ class LearnerHome:
 def next_lessons(learner: User, course_ids: list[int]) -> dict[int, Lesson]:
     """course id → the first published lesson, in course order, the learner can do now (one query).
 
-    Lessons finished or handed in and waiting for review are skipped; in a sequential course, so is everything
-    after the first unfinished module, which stays locked until its work is accepted.
+    The rule is ``progress.next_lesson_choice``, which the course page's "Continue" follows too.
     """
     if not course_ids:
         return {}
-    waiting = exists().where(
-        Submission.lesson_id == Lesson.id,
-        Submission.learner_id == learner.id,
-        Submission.state.in_(grids.WAITING_FOR_REVIEW),
-    )
-    unfinished = (
-        select(
-            Lesson.id.label("lesson_id"),
-            Module.course_id.label("course_id"),
-            Module.position.label("module_position"),
-            Module.id.label("module_id"),
-            Lesson.position.label("position"),
-            case((waiting, 1), else_=0).label("waiting"),
-            case((Course.sequential.is_(True), 1), else_=0).label("sequential"),
-            func.dense_rank()
-            .over(partition_by=Module.course_id, order_by=(Module.position, Module.id))
-            .label("module_place"),
-        )
-        .join(Module, Module.id == Lesson.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
-        .where(Module.course_id.in_(course_ids), Lesson.published.is_(True), Completion.id.is_(None))
-        .subquery()
-    )
-    order = (unfinished.c.module_position, unfinished.c.module_id, unfinished.c.position, unfinished.c.lesson_id)
-    ranked = (
-        select(
-            unfinished.c.lesson_id,
-            unfinished.c.course_id,
-            func.row_number().over(partition_by=unfinished.c.course_id, order_by=order).label("place"),
-        )
-        .where(unfinished.c.waiting == 0, or_(unfinished.c.sequential == 0, unfinished.c.module_place == 1))
-        .subquery()
-    )
+    choice = progress.next_lesson_choice(learner, course_ids)
     query = (
-        select(ranked.c.course_id, Lesson)
-        .join(ranked, ranked.c.lesson_id == Lesson.id)
-        .where(ranked.c.place == 1)
+        select(choice.c.course_id, Lesson)
+        .join(choice, choice.c.lesson_id == Lesson.id)
         .options(load_only(*LESSON_COLUMNS))
     )
     return dict(db.session.execute(query).all())
@@ -171,23 +138,19 @@ def latest_quiz_results(learner: User, limit: int = RECENT_QUIZZES) -> list[Quiz
 def assignments_due(learner: User, cohorts: list[Cohort], today: date, soon_days: int = SOON_DAYS):
     """Assignments still to do in the learner's cohorts, overdue or due within ``soon_days``, soonest first.
 
-    Work handed in and waiting for review is not due; an optional course's work is listed once it is started.
+    The date is the learner's own: an extension a mentor granted, else the cohort's. Work handed in and waiting
+    for review is not due; an optional course's work is listed once it is started.
     """
-    elapsed = grids.days_since_start(cohorts, today)
-    horizon = {cohort_id: days + soon_days for cohort_id, days in elapsed.items()}
     query = (
-        grids.open_assignments([cohort.id for cohort in cohorts], elapsed)
+        grids.open_assignments(cohorts)
         .add_columns(Course.title)
-        .where(
-            Enrollment.learner_id == learner.id,
-            Lesson.due_days <= grids.elapsed_days_sql(Enrollment.cohort_id, horizon),
-        )
+        .where(Enrollment.learner_id == learner.id, grids.due_before(cohorts, today + timedelta(days=soon_days + 1)))
         .options(load_only(*LESSON_COLUMNS))
     )
-    starts = {cohort.id: cohort.starts_on for cohort in cohorts}
+    by_id = {cohort.id: cohort for cohort in cohorts}
     due: dict[int, DueAssignment] = {}
-    for cohort_id, _learner_id, lesson, course_title in db.session.execute(query):
-        due_on = starts[cohort_id] + timedelta(days=lesson.due_days)
+    for cohort_id, _learner_id, lesson, extension, course_title in db.session.execute(query):
+        due_on = assignment_due_on(lesson, by_id[cohort_id], extension)
         if lesson.id not in due or due_on < due[lesson.id].due_on:  # in two cohorts: the earlier date counts
             due[lesson.id] = DueAssignment(lesson, course_title, due_on, due_on < today)
     return sorted(due.values(), key=lambda item: (item.due_on, item.lesson.title))

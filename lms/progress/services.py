@@ -1,11 +1,12 @@
-"""Completions: which lessons each learner has finished, recorded once and counted in SQL."""
+"""Completions: which lessons each learner has finished, recorded once and counted in SQL; where to continue."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.auth.models import User
+from lms.cohorts.models.submission import Submission, SubmissionState
 from lms.courses.models import Course, Lesson, Module
 from lms.extensions import db
 from lms.progress.models import Completion
@@ -13,6 +14,8 @@ from lms.progress.signals import lesson_completed
 from lms.timeutil import utcnow
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Handed in: the learner has nothing to do on it unless a mentor asks for a revision.
+WAITING_FOR_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
 
 
 def record_completion(learner: User, lesson: Lesson) -> bool:
@@ -58,3 +61,51 @@ def course_progress(learner: User, course_ids: Iterable[int]) -> dict[int, tuple
     progress = dict.fromkeys(ids, (0, 0))
     progress.update({course_id: (done, total) for course_id, done, total in db.session.execute(query)})
     return progress
+
+
+def waiting_for_review(learner_id, lesson_id):
+    """True where the learner's work for the lesson is handed in and waits for a mentor."""
+    return exists().where(
+        Submission.lesson_id == lesson_id,
+        Submission.learner_id == learner_id,
+        Submission.state.in_(WAITING_FOR_REVIEW),
+    )
+
+
+def next_lesson_choice(learner: User, course_ids: list[int]):
+    """A subquery of (course_id, lesson_id): per course, the first published lesson the learner can do now.
+
+    Lessons finished or handed in and waiting for review are skipped; in a sequential course, so is everything
+    after the first unfinished module, which stays locked until its work is accepted. The learner's home and
+    the course page both continue from here.
+    """
+    unfinished = (
+        select(
+            Lesson.id.label("lesson_id"),
+            Module.course_id.label("course_id"),
+            Module.position.label("module_position"),
+            Module.id.label("module_id"),
+            Lesson.position.label("position"),
+            case((waiting_for_review(learner.id, Lesson.id), 1), else_=0).label("waiting"),
+            case((Course.sequential.is_(True), 1), else_=0).label("sequential"),
+            func.dense_rank()
+            .over(partition_by=Module.course_id, order_by=(Module.position, Module.id))
+            .label("module_place"),
+        )
+        .join(Module, Module.id == Lesson.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
+        .where(Module.course_id.in_(course_ids), Lesson.published.is_(True), Completion.id.is_(None))
+        .subquery()
+    )
+    order = (unfinished.c.module_position, unfinished.c.module_id, unfinished.c.position, unfinished.c.lesson_id)
+    ranked = (
+        select(
+            unfinished.c.lesson_id,
+            unfinished.c.course_id,
+            func.row_number().over(partition_by=unfinished.c.course_id, order_by=order).label("place"),
+        )
+        .where(unfinished.c.waiting == 0, or_(unfinished.c.sequential == 0, unfinished.c.module_place == 1))
+        .subquery()
+    )
+    return select(ranked.c.course_id, ranked.c.lesson_id).where(ranked.c.place == 1).subquery()

@@ -1,13 +1,15 @@
 """What a learner sees of courses: the catalogue, a course's outline, sequencing, due dates."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, null, select
 from sqlalchemy.orm import load_only
 
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrollment
+from lms.cohorts.models.submission import Extension
+from lms.cohorts.submission_services import assignment_due_on
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module, Question, QuizAttempt
 from lms.courses.policies import can_manage_courses, offered_course_ids
 from lms.courses.services import quizzes
@@ -43,6 +45,8 @@ class CourseOutline:
     modules: list[OutlineModule]
     done: set[int] = field(default_factory=set)
     for_learner: bool = False
+    waiting: set[int] = field(default_factory=set)  # lessons whose work waits for a mentor's review
+    next_id: int | None = None  # where the learner continues: the rule the learner's home follows
 
     @property
     def lessons(self) -> list[Lesson]:
@@ -58,11 +62,16 @@ class CourseOutline:
 
     @property
     def next_lesson(self) -> Lesson | None:
-        """Where to continue: the first lesson not yet finished (the first lesson for non-learners)."""
+        """Where to continue: the first lesson the learner can do now (the first lesson for non-learners)."""
         lessons = self.lessons
         if not self.for_learner:
             return lessons[0] if lessons else None
-        return next((lesson for lesson in lessons if lesson.id not in self.done), None)
+        return next((lesson for lesson in lessons if lesson.id == self.next_id), None)
+
+    @property
+    def waiting_for_review(self) -> bool:
+        """Unfinished, yet nothing to do now: what is left waits for (or is locked behind) a mentor's review."""
+        return self.for_learner and self.next_id is None and self.done_count < self.published_count
 
     def module_of(self, lesson: Lesson) -> OutlineModule | None:
         return next((item for item in self.modules if item.module.id == lesson.module_id), None)
@@ -118,7 +127,7 @@ def catalogue_entries(viewer: User) -> list[CatalogueEntry]:
 
 
 def course_outline(course: Course, viewer: User) -> CourseOutline:
-    """The modules and visible lessons of a course, with the viewer's completions and sequential locks."""
+    """A course's modules and visible lessons, with the viewer's completions, locks, work waiting and next lesson."""
     modules = db.session.scalars(
         select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
     ).all()
@@ -143,12 +152,26 @@ def course_outline(course: Course, viewer: User) -> CourseOutline:
     managing = can_manage_courses(viewer)
     if not managing:
         lessons_query = lessons_query.where(Lesson.published.is_(True))
-    by_module: dict[int, list[Lesson]] = {}
-    for lesson in db.session.scalars(lessons_query):
-        by_module.setdefault(lesson.module_id, []).append(lesson)
     for_learner = viewer.role == Role.LEARNER
+    if for_learner:
+        # Where to continue and what waits for review come with the lessons, in the same query.
+        choice = progress.next_lesson_choice(viewer, [course.id])
+        lessons_query = lessons_query.outerjoin(choice, choice.c.lesson_id == Lesson.id).add_columns(
+            choice.c.lesson_id, progress.waiting_for_review(viewer.id, Lesson.id)
+        )
+    else:
+        lessons_query = lessons_query.add_columns(null(), false())
+    by_module: dict[int, list[Lesson]] = {}
+    next_id, waiting = None, set()
+    for lesson, chosen, waits in db.session.execute(lessons_query):
+        by_module.setdefault(lesson.module_id, []).append(lesson)
+        next_id = chosen or next_id
+        if waits:
+            waiting.add(lesson.id)
     done = progress.completed_lesson_ids(viewer, course) if for_learner else set()
-    outline = CourseOutline(course=course, modules=[], done=done, for_learner=for_learner)
+    outline = CourseOutline(
+        course=course, modules=[], done=done, for_learner=for_learner, waiting=waiting, next_id=next_id
+    )
     for module in modules:
         lessons = by_module.get(module.id, [])
         if not lessons and not managing:
@@ -162,15 +185,21 @@ def course_outline(course: Course, viewer: User) -> CourseOutline:
     return outline
 
 
-def cohort_start_for(learner: User, course: Course) -> date | None:
-    """The start date of the learner's cohort that takes this course (the earliest, if several)."""
-    query = (
-        select(func.min(Cohort.starts_on))
+def learner_due_on(learner: User, lesson: Lesson) -> date | None:
+    """The learner's due date for an assignment (one query): a mentor's extension, else the cohort's date.
+
+    The cohort is the learner's earliest to start among those taking the course; the rule is ``assignment_due_on``.
+    """
+    row = db.session.execute(
+        select(Cohort, Extension)
         .join(Enrollment, Enrollment.cohort_id == Cohort.id)
         .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
-        .where(Enrollment.learner_id == learner.id, CohortCourse.course_id == course.id)
-    )
-    return db.session.scalar(query)
+        .outerjoin(Extension, and_(Extension.lesson_id == lesson.id, Extension.learner_id == learner.id))
+        .where(Enrollment.learner_id == learner.id, CohortCourse.course_id == lesson.module.course_id)
+        .order_by(Cohort.starts_on.is_(None), Cohort.starts_on, Cohort.id)  # the earliest start, undated last
+        .limit(1)
+    ).first()
+    return assignment_due_on(lesson, *row) if row else None
 
 
 @dataclass
@@ -194,7 +223,6 @@ def lesson_page(lesson: Lesson, viewer: User) -> LessonPage:
         page.questions = quizzes.quiz_questions(lesson)
         if viewer.role == Role.LEARNER:
             page.attempts = quizzes.learner_attempts(lesson, viewer)
-    elif lesson.kind == LessonKind.ASSIGNMENT and lesson.due_days is not None and viewer.role == Role.LEARNER:
-        starts_on = cohort_start_for(viewer, lesson.module.course)
-        page.due_on = starts_on + timedelta(days=lesson.due_days) if starts_on else None
+    elif lesson.kind == LessonKind.ASSIGNMENT and viewer.role == Role.LEARNER:
+        page.due_on = learner_due_on(viewer, lesson)
     return page
