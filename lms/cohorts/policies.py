@@ -1,6 +1,6 @@
 """Who may see and change what in a cohort."""
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
@@ -56,19 +56,22 @@ def can_view_learner(user: User, learner: User) -> bool:
     return shared is not None
 
 
+def active_enrolment_with_mentor(mentor_id, learner_id) -> Select:
+    """Select an ACTIVE enrolment of ``learner_id`` (a value or a column) in a cohort ``mentor_id`` mentors."""
+    # Only ACTIVE enrolments count: a learner who moved on is no longer this mentor's to record.
+    return (
+        select(Enrollment.id)
+        .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
+        .where(
+            Enrollment.learner_id == learner_id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+            cohort_mentors.c.mentor_id == mentor_id,
+        )
+    )
+
+
 def mentors_learner_now(user: User, learner: User) -> bool:
     """Is this person a mentor of a cohort the learner is active in now?"""
     if user.role != Role.MENTOR:
         return False
-    # Only ACTIVE enrolments count: a learner who moved on is no longer this mentor's to record.
-    shared = db.session.scalar(
-        select(Enrollment.id)
-        .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
-        .where(
-            Enrollment.learner_id == learner.id,
-            Enrollment.status == EnrollmentStatus.ACTIVE,
-            cohort_mentors.c.mentor_id == user.id,
-        )
-        .limit(1)
-    )
-    return shared is not None
+    return db.session.scalar(active_enrolment_with_mentor(user.id, learner.id).limit(1)) is not None

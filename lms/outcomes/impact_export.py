@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from lms.outcomes.dictionary import METRICS_BY_KEY, MIN_GROUP_SIZE, Metric
-from lms.outcomes.impact_services import ENROLMENT_DIMENSIONS, TOTAL, Group, ImpactReport, withheld
+from lms.outcomes.impact_selection import ENROLMENT_DIMENSIONS, TOTAL
+from lms.outcomes.impact_services import Group, ImpactReport, withheld
 from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
 from lms.outcomes.support_services import FEN_PER_YUAN
 

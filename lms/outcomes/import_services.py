@@ -20,13 +20,8 @@ from lms.extensions import db
 from lms.outcomes.audit import record_change
 from lms.outcomes.follow_up_rules import is_unusual_income, wave_due_on
 from lms.outcomes.follow_up_services import AUDITED_FIELDS, quantities_text
-from lms.outcomes.import_parsing import (
-    MAX_BYTES,
-    FileRefusedError,
-    FollowUpImportPreview,
-    FollowUpImportRow,
-    parse_rows,
-)
+from lms.outcomes.import_parsing import MAX_BYTES, FileRefusedError, FollowUpImportPreview, parse_rows
+from lms.outcomes.import_rows import FollowUpImportRow
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, FollowUpSource, Graduation, ReportingConsent
 from lms.outcomes.support_services import format_fen
 from lms.progress.cohort_services import program_today

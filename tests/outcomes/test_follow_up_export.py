@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 
 from lms.extensions import db
-from lms.outcomes import export_services
+from lms.outcomes import export_columns, export_services
 from lms.outcomes.dictionary import REPORT_METRICS
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
 from lms.progress.cohort_services import program_today
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
 
-HEADERS = [str(column.header) for column in export_services.FOLLOW_UP_COLUMNS]
+HEADERS = [str(column.header) for column in export_columns.FOLLOW_UP_COLUMNS]
 
 
 def graduate(
@@ -81,7 +81,7 @@ def export(client, **args) -> tuple[list[str], list[dict]]:
 
 
 def cell(column_key: str) -> str:
-    return str(export_services.COLUMNS_BY_KEY[column_key].header)
+    return str(export_columns.COLUMNS_BY_KEY[column_key].header)
 
 
 def ids(rows) -> list[int]:
@@ -139,7 +139,7 @@ def test_money_is_written_as_exact_decimals_from_fen(client, auth, world):
 
 @pytest.mark.parametrize(("fen", "text"), [(0, "0.00"), (1, "0.01"), (-1, "-0.01"), (10**15 + 7, "10000000000000.07")])
 def test_fen_text_never_goes_through_a_float(fen, text):
-    assert export_services.fen_text(fen) == text
+    assert export_columns.fen_text(fen) == text
 
 
 def test_quantities_channels_and_verification_are_written_as_documented(client, auth, world):
@@ -288,7 +288,7 @@ def test_learners_may_not_export_nor_read_the_dictionary(client, auth, world, sp
 def test_the_dictionary_names_every_export_column_and_report_metric(client, auth, world):
     auth.login(world.mentor_a)
     page = client.get("/outcomes/data-dictionary").get_data(as_text=True)
-    for column in export_services.FOLLOW_UP_COLUMNS:
+    for column in export_columns.FOLLOW_UP_COLUMNS:
         entry = page.split(f'<div id="column-{column.key}">', 1)[1].split("</div>", 1)[0]
         assert f"<dt>{column.header} <code>{column.key}</code></dt>" in entry
         assert f"<dd>{column.meaning}</dd>" in entry
@@ -308,8 +308,8 @@ def test_the_export_header_is_the_dictionary_column_list(client, auth, world):
     auth.login(world.lead)
     header, rows = export(client)
     assert header == HEADERS
-    assert len(rows[0]) == len(export_services.FOLLOW_UP_COLUMNS)
-    iris = {column.key: column.iris for column in export_services.FOLLOW_UP_COLUMNS if column.iris}
+    assert len(rows[0]) == len(export_columns.FOLLOW_UP_COLUMNS)
+    iris = {column.key: column.iris for column in export_columns.FOLLOW_UP_COLUMNS if column.iris}
     assert iris == {
         "learner_id": "PI4060",
         "poverty_county": "PI1726",

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.outcomes import follow_up_lists as list_services
 from lms.outcomes import follow_up_services as services
 from lms.outcomes import follow_up_waves as wave_services
 from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, wave_due_on
@@ -124,11 +125,11 @@ def test_the_sql_list_agrees_with_the_calendar_around_month_ends(world):
     for wave in wave_services.waves_of(graduations, today):
         if wave.state != WaveState.UPCOMING:
             expected[(wave.graduation.id, wave.months)] = wave.state.value
-    rows = wave_services.wave_rows(world.lead, today)
-    listed = wave_services.list_page(rows, "all", 1, 1000)
+    rows = list_services.wave_rows(world.lead, today)
+    listed = list_services.list_page(rows, "all", 1, 1000)
     assert {(row.graduation_id, row.wave_months): row.state for row in listed} == expected
     assert all(row.due_on == wave_due_on(row.graduated_on, row.wave_months) for row in listed)
-    due_dates = [row.due_on for row in wave_services.list_page(rows, "open", 1, 1000)]
+    due_dates = [row.due_on for row in list_services.list_page(rows, "open", 1, 1000)]
     assert due_dates == sorted(due_dates)  # the oldest first
 
 
@@ -137,21 +138,21 @@ def test_undone_graduations_and_other_programs_schedules_count_as_they_should(wo
     graduation.undone_at = utcnow()
     world.program.follow_up_months = "0,6"
     db.session.commit()
-    assert wave_services.state_counts(wave_services.wave_rows(world.lead, TODAY)) == {}
+    assert list_services.state_counts(list_services.wave_rows(world.lead, TODAY)) == {}
     graduation.undone_at = None
     db.session.commit()
-    rows = wave_services.list_page(wave_services.wave_rows(world.lead, TODAY), "all", 1, 50)
+    rows = list_services.list_page(list_services.wave_rows(world.lead, TODAY), "all", 1, 50)
     assert [row.wave_months for row in rows] == [0, 6]
 
 
 def test_a_mentor_lists_only_graduates_active_in_their_cohorts(world):
     graduate(world)
     graduate(world, learner=world.learner_b, cohort=world.cohort_b)
-    mentor_rows = wave_services.list_page(wave_services.wave_rows(world.mentor_a, TODAY), "all", 1, 50)
+    mentor_rows = list_services.list_page(list_services.wave_rows(world.mentor_a, TODAY), "all", 1, 50)
     assert {row.learner_id for row in mentor_rows} == {world.learner_a.id}
-    lead_rows = wave_services.list_page(wave_services.wave_rows(world.lead, TODAY), "all", 1, 50)
+    lead_rows = list_services.list_page(list_services.wave_rows(world.lead, TODAY), "all", 1, 50)
     assert {row.learner_id for row in lead_rows} == {world.learner_a.id, world.learner_b.id}
-    assert wave_services.open_counts(world.mentor_a, TODAY) == {"due": 0, "overdue": 4}
+    assert list_services.open_counts(world.mentor_a, TODAY) == {"due": 0, "overdue": 4}
 
 
 # ---- Recording and its refusals ----

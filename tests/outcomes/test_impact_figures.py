@@ -36,7 +36,7 @@ from lms.cohorts.models import Enrollment, EnrollmentStatus
 from lms.extensions import db
 from lms.outcomes import impact_services
 from lms.outcomes.follow_up_rules import ReportFilters
-from lms.outcomes.impact_services import Selection
+from lms.outcomes.impact_selection import Selection
 from lms.outcomes.models import (
     Baseline,
     FollowUp,

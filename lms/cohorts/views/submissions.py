@@ -1,8 +1,5 @@
 """Submitting assignments, the review queue, reviews, revisions, extensions."""
 
-import math
-from dataclasses import dataclass
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -18,6 +15,7 @@ from lms.cohorts.models.submission import ReviewDecision, Submission
 from lms.cohorts.submission_forms import DATABASE_INT, ExtensionForm, review_form, submission_form
 from lms.courses.models import Lesson, Module
 from lms.extensions import db
+from lms.paging import CountedPage
 from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 
 QUEUE_PAGE_SIZE = 50
@@ -108,31 +106,13 @@ def as_list(data) -> list:
     return list(data) if isinstance(data, list) else [data]
 
 
-@dataclass
-class QueuePage:
-    """What the pagination macro needs, counted from the per-cohort totals (no extra count query)."""
-
-    page: int
-    total: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(math.ceil(self.total / self.per_page), 1)
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
-
-
 @bp.route("/reviews")
 @roles_required(*STAFF_ROLES)
 def review_queue():
     cohort_id = id_arg("cohort")
     counts = queue.pending_counts(current_user)
     total = sum(count for key, _name, count in counts if cohort_id is None or key == cohort_id)
-    paging = QueuePage(
+    paging = CountedPage(
         page=min(max(request.args.get("page", 1, type=int), 1), 10**6), total=total, per_page=QUEUE_PAGE_SIZE
     )
     rows = db.session.execute(

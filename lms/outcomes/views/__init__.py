@@ -1,5 +1,5 @@
 """The outcomes blueprint's routes."""
 
-from lms.outcomes.views import audit, exports, follow_ups, graduation, impact, intake, support
+from lms.outcomes.views import audit, exports, follow_up_lists, follow_ups, graduation, impact, intake, support
 
-__all__ = ["audit", "exports", "follow_ups", "graduation", "impact", "intake", "support"]
+__all__ = ["audit", "exports", "follow_up_lists", "follow_ups", "graduation", "impact", "intake", "support"]

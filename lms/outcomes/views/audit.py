@@ -8,7 +8,7 @@ from lms.extensions import db
 from lms.outcomes import bp
 from lms.outcomes import follow_up_services as services
 from lms.outcomes.audit import learner_audit, program_audit
-from lms.outcomes.views.follow_ups import HISTORY_FIELD_LABELS, history_value
+from lms.outcomes.views.follow_up_common import HISTORY_FIELD_LABELS, history_value
 from lms.outcomes.views.intake import (
     AUDIT_ACTION_LABELS,
     AUDIT_ENTITY_LABELS,

@@ -13,7 +13,7 @@ from lms.cohorts import import_services as kept_files
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_view_cohort
 from lms.extensions import db
-from lms.outcomes import bp, export_services, import_parsing, import_services
+from lms.outcomes import bp, export_columns, export_services, import_parsing, import_services
 from lms.outcomes.dictionary import MIN_GROUP_SIZE, REPORT_METRICS
 from lms.outcomes.follow_up_rules import ReportFilters
 from lms.outcomes.import_forms import FollowUpImportConfirmForm, FollowUpImportForm
@@ -70,7 +70,7 @@ def follow_up_export():
 def data_dictionary():
     return render_template(
         "outcomes/exports/dictionary.html",
-        columns=export_services.FOLLOW_UP_COLUMNS,
+        columns=export_columns.FOLLOW_UP_COLUMNS,
         metrics=REPORT_METRICS,
         min_group_size=MIN_GROUP_SIZE,
     )

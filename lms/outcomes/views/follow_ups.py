@@ -1,25 +1,20 @@
-"""Follow-ups: the graduate's form, the due and overdue list for mentors and leads, verifying, the schedule."""
+"""The graduate's follow-ups: their waves, the form to fill one in or change it, one follow-up with its history,
+verifying and deleting."""
 
-import math
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.auth.models import Role, User
-from lms.cohorts.models import Program
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.outcomes import bp
 from lms.outcomes import follow_up_services as services
 from lms.outcomes import follow_up_waves as wave_services
-from lms.outcomes.follow_up_forms import UNIT_LABELS, FollowUpForm, ScheduleForm
-from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, wave_due_on
+from lms.outcomes.follow_up_forms import UNIT_LABELS, FollowUpForm
+from lms.outcomes.follow_up_rules import wave_due_on
 from lms.outcomes.follow_up_waves import WaveState
 from lms.outcomes.intake_forms import CHANNEL_LABELS
 from lms.outcomes.models import FollowUp, FollowUpSource
@@ -32,61 +27,16 @@ from lms.outcomes.policies import (
     can_view_follow_ups,
 )
 from lms.outcomes.support_services import format_fen, learner_currency
-from lms.outcomes.views.intake import AUDIT_ACTION_LABELS, AUDIT_FIELD_LABELS, audit_value
+from lms.outcomes.views.follow_up_common import (
+    HISTORY_FIELD_LABELS,
+    STATE_LABELS,
+    history_value,
+    in_history_order,
+    wave_label,
+)
+from lms.outcomes.views.intake import AUDIT_ACTION_LABELS
 from lms.progress.cohort_services import program_today
 from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required, signed_in
-
-PER_PAGE = 50
-STATE_LABELS = {
-    WaveState.UPCOMING: _l("Not due yet"),
-    WaveState.DUE: _l("Due now"),
-    WaveState.OVERDUE: _l("Overdue"),
-    WaveState.COLLECTED: _l("Filled in"),
-}
-LIST_STATE_LABELS = {
-    "open": _l("Due or overdue"),
-    "overdue": _l("Overdue"),
-    "due": _l("Due now"),
-    "collected": _l("Filled in"),
-    "all": _l("All"),
-}
-HISTORY_FIELD_LABELS = {
-    **AUDIT_FIELD_LABELS,
-    "wave_months": _l("Months after graduation"),
-    "period_start": _l("First day"),
-    "period_end": _l("Last day"),
-    "monthly_income_fen": _l("Monthly income"),
-    "revenue_fen": _l("Sales in the period"),
-    "channels": _l("Where sold"),
-    "households_benefiting": _l("Households that earn from the business"),
-    "people_employed": _l("People employed"),
-    "livestreams": _l("Livestreams"),
-    "shop_link": _l("Shop link"),
-    "notes": _l("Notes"),
-    "source": _l("Entered by"),
-    "unusual_confirmed": _l("Unusual figures confirmed"),
-    "verified_at": _l("Verified on"),
-    "verified_by_id": _l("Verified by"),
-    "quantities": _l("Quantities sold"),
-    "evidence": _l("Photos"),
-}
-
-
-def wave_label(months: int) -> str:
-    """How a wave is named on pages: at graduation, or N months after."""
-    if not months:
-        return _("At graduation")
-    return ngettext("%(num)d month after graduation", "%(num)d months after graduation", months)
-
-
-@bp.app_context_processor
-def follow_up_template_helpers():
-    # Functions, not values: only the pages that ask (the homes) pay for their queries.
-    return {
-        "follow_up_home": wave_services.home_follow_ups,
-        "follow_up_counts": wave_services.open_counts,
-        "wave_label": wave_label,
-    }
 
 
 def load_learner(learner_id: int) -> User:
@@ -259,35 +209,6 @@ def follow_up(follow_up_id: int):
     )
 
 
-SOURCE_LABELS = {
-    FollowUpSource.SELF: _l("the graduate"),
-    FollowUpSource.MENTOR: _l("a mentor or lead"),
-    FollowUpSource.IMPORT: _l("an import"),
-}
-HISTORY_ORDER = {name: index for index, name in enumerate((*services.AUDITED_FIELDS, "quantities", "evidence"))}
-
-
-def history_value(field: str, value, currency: str, names: dict[int, str]) -> str:
-    """One old or new value of a follow-up's history, as it reads on the page."""
-    if value is None:
-        return "—"
-    if field == "verified_by_id":
-        return names.get(value, "—")
-    if field == "source":
-        return str(SOURCE_LABELS.get(value, value))
-    if field == "verified_at" and isinstance(value, str):
-        try:
-            return format_datetime(datetime.fromisoformat(value), "short")
-        except ValueError:
-            return value
-    return audit_value(field, value, currency)
-
-
-def in_history_order(changes: dict) -> list:
-    """A history entry's changes in the order the form asks for them."""
-    return sorted((changes or {}).items(), key=lambda item: HISTORY_ORDER.get(item[0], len(HISTORY_ORDER)))
-
-
 def fill_from(form: FollowUpForm, follow_up: FollowUp) -> None:
     form.period_start.data = follow_up.period_start
     form.period_end.data = follow_up.period_end
@@ -384,73 +305,3 @@ def delete_follow_up(follow_up_id: int):
     return render_template(
         "outcomes/follow_ups/delete.html", follow_up=follow_up, form=form, money=money_of(follow_up.learner)
     )
-
-
-# ---- The list for mentors and leads ----
-
-
-@dataclass
-class ListPage:
-    """What the pagination macro needs, counted from the per-state totals (no extra count query)."""
-
-    page: int
-    total: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(math.ceil(self.total / self.per_page), 1)
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
-
-
-@bp.route("/follow-ups")
-@roles_required(*STAFF_ROLES)
-def follow_ups():
-    cohorts = wave_services.list_cohorts(current_user)
-    cohort_id = request.args.get("cohort", type=int)
-    if cohort_id not in {cohort.id for cohort in cohorts}:
-        cohort_id = None  # an unknown, foreign or garbled filter shows everything this person may see
-    state = request.args.get("state", "open")
-    if state not in wave_services.LIST_STATES:
-        state = "open"
-    rows = wave_services.wave_rows(current_user, program_today(), cohort_id)
-    counts = wave_services.state_counts(rows)
-    counts["open"] = counts.get(WaveState.DUE, 0) + counts.get(WaveState.OVERDUE, 0)
-    counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
-    paging = ListPage(min(max(request.args.get("page", 1, type=int), 1), 10**6), counts.get(state, 0), PER_PAGE)
-    programs = wave_services.all_programs() if can_manage_outcomes(current_user) else []
-    return render_template(
-        "outcomes/follow_ups/list.html",
-        cohorts=cohorts,
-        cohort_id=cohort_id,
-        state=state,
-        counts=counts,
-        rows=wave_services.list_page(rows, state, paging.page, PER_PAGE),
-        page=paging,
-        state_labels=STATE_LABELS,
-        list_state_labels=LIST_STATE_LABELS,
-        programs=programs,
-        money=format_fen,
-        overdue_days=OVERDUE_AFTER_DAYS,
-    )
-
-
-# ---- The program's schedule ----
-
-
-@bp.route("/programs/<int:program_id>/follow-up-schedule", methods=["GET", "POST"])
-@roles_required(*MANAGER_ROLES)
-def follow_up_schedule(program_id: int):
-    program = db.get_or_404(Program, program_id)
-    require(can_manage_outcomes(current_user))
-    form = ScheduleForm(months=", ".join(str(months) for months in program.follow_up_waves))
-    if form.validate_on_submit():
-        wave_services.set_follow_up_schedule(program, form.waves)
-        db.session.commit()
-        flash(_("Follow-up schedule of %(program)s saved.", program=program.name))
-        return redirect(url_for(".follow_ups"))
-    return render_template("outcomes/follow_ups/schedule.html", program=program, form=form)

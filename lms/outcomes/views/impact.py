@@ -7,11 +7,11 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from lms.cohorts.models import Program
-from lms.outcomes import bp, impact_export, impact_services
+from lms.outcomes import bp, impact_export, impact_selection, impact_services
 from lms.outcomes.charts import Bar, bar_chart
 from lms.outcomes.dictionary import MIN_GROUP_SIZE
 from lms.outcomes.follow_up_rules import ReportFilters
-from lms.outcomes.impact_services import DIMENSIONS, Selection
+from lms.outcomes.impact_selection import DIMENSIONS, Selection
 from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
 from lms.outcomes.support_services import format_fen
 from lms.progress.cohort_services import program_today
@@ -32,7 +32,7 @@ def load_selection(programs: list[Program]) -> Selection | None:
     )
     if filters.cohort_id and program_of_cohort.get(filters.cohort_id) is not program:
         filters = replace(filters, cohort_id=None)
-    if filters.county not in impact_services.counties_of(program):
+    if filters.county not in impact_selection.counties_of(program):
         filters = replace(filters, county="")  # unknown (or garbled, say with a NUL) counties are ignored too
     breakdown = request.args.get("by", "cohort")
     return Selection(program, filters, breakdown if breakdown in DIMENSIONS else "cohort", program_today())
@@ -138,7 +138,7 @@ def charts_for(report, formats: Formats, label) -> dict:
 @bp.route("/impact")
 @roles_required(*MANAGER_ROLES)
 def impact():
-    programs = impact_services.programs()
+    programs = impact_selection.programs()
     selection = load_selection(programs)
     if selection is None:
         return render_template("outcomes/impact/dashboard.html", selection=None, programs=programs)
@@ -152,7 +152,7 @@ def impact():
         "outcomes/impact/dashboard.html",
         selection=selection,
         programs=programs,
-        counties=impact_services.counties_of(selection.program),
+        counties=impact_selection.counties_of(selection.program),
         report=report,
         charts=charts_for(report, formats, label),
         formats=formats,
@@ -172,7 +172,7 @@ def impact():
 @bp.route("/impact/report.csv")
 @roles_required(*MANAGER_ROLES)
 def impact_report_csv():
-    selection = load_selection(impact_services.programs())
+    selection = load_selection(impact_selection.programs())
     if selection is None:
         text = impact_export.report_header_csv()
         filename = "impact-report.csv"

@@ -1,0 +1,103 @@
+"""The impact queries for the graduation rate (learners enrolled and graduated) and the follow-ups' response rate."""
+
+from datetime import date
+
+from sqlalchemy import and_, case, func, literal, select, union_all
+
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.extensions import db
+from lms.outcomes.follow_up_rules import latest_graduation_date_due
+from lms.outcomes.impact_selection import (
+    ENROLMENT_DIMENSIONS,
+    TOTAL,
+    Selection,
+    gender_of_baseline,
+    graduate_rows,
+    group_keys,
+)
+from lms.outcomes.models import Baseline, FollowUp, Graduation
+
+
+def enrolment_rows(selection: Selection):
+    """Learners enrolled and graduated per group (not narrowed by graduation dates, channel or verification)."""
+    filters = selection.filters
+    keys = group_keys(Enrollment.cohort_id)
+    graduated = case((Graduation.id.is_not(None), 1), else_=0)
+    conditions = [
+        Cohort.program_id == selection.program.id,
+        Enrollment.status != EnrollmentStatus.MOVED,
+    ]
+    if filters.cohort_id:
+        conditions.append(Enrollment.cohort_id == filters.cohort_id)
+    if filters.county:
+        conditions.append(Cohort.county == filters.county)
+    if filters.poverty is not None:
+        conditions.append(Cohort.poverty_county.is_(filters.poverty))
+    if filters.gender:
+        conditions.append(gender_of_baseline() == filters.gender)
+    parts = []
+    for dimension in selection.dimensions:
+        if dimension not in (TOTAL, *ENROLMENT_DIMENSIONS):
+            continue
+        key = keys[dimension]
+        query = (
+            select(literal(dimension), key, func.count(), func.sum(graduated))
+            .select_from(Enrollment)
+            .join(Cohort, Cohort.id == Enrollment.cohort_id)
+            .outerjoin(Baseline, Baseline.learner_id == Enrollment.learner_id)
+            .outerjoin(
+                Graduation,
+                and_(
+                    Graduation.learner_id == Enrollment.learner_id,
+                    Graduation.cohort_id == Enrollment.cohort_id,
+                    Graduation.undone_at.is_(None),
+                ),
+            )
+            .where(*conditions)
+        )
+        parts.append(query if dimension == TOTAL else query.group_by(key))
+    return db.session.execute(union_all(*parts)).all()
+
+
+def due_cutoff(today: date, wave: int) -> date:
+    """The last graduation date whose ``wave`` is due today; a wave set absurdly far off is due for nobody."""
+    try:
+        return latest_graduation_date_due(today, wave)
+    except (ValueError, OverflowError):
+        return date.min
+
+
+def response_rows(selection: Selection, waves: list[int]):
+    """Per group and wave: follow-ups due, collected among those due, and verified (not narrowed by follow-ups)."""
+    if not waves:
+        return []
+    dimensions = tuple(dimension for dimension in selection.dimensions if dimension != "channel")
+    graduates = graduate_rows(selection, dimensions, narrow=False)
+    per_graduation = (
+        select(
+            FollowUp.graduation_id,
+            *(func.sum(case((FollowUp.wave_months == wave, 1), else_=0)).label(f"collected_{wave}") for wave in waves),
+            *(
+                func.sum(
+                    case((and_(FollowUp.wave_months == wave, FollowUp.verified_at.is_not(None)), 1), else_=0)
+                ).label(f"verified_{wave}")
+                for wave in waves
+            ),
+        )
+        .group_by(FollowUp.graduation_id)
+        .subquery("collected")
+    )
+    columns = []
+    for wave in waves:
+        due = graduates.c.graduated_on <= due_cutoff(selection.today, wave)
+        columns += [
+            func.sum(case((due, 1), else_=0)),
+            func.sum(case((due, func.coalesce(per_graduation.c[f"collected_{wave}"], 0)), else_=0)),
+            func.sum(case((due, func.coalesce(per_graduation.c[f"verified_{wave}"], 0)), else_=0)),
+        ]
+    return db.session.execute(
+        select(graduates.c.dimension, graduates.c.group_key, *columns)
+        .outerjoin(per_graduation, per_graduation.c.graduation_id == graduates.c.graduation_id)
+        .where(graduates.c.consented == 1)
+        .group_by(graduates.c.dimension, graduates.c.group_key)
+    ).all()

@@ -1,0 +1,156 @@
+"""What the impact dashboard shows (a program, filters, a breakdown), and the SQL building blocks its queries share:
+the graduates of the selection, one row per group they fall in."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import String, case, cast, exists, func, literal, literal_column, or_, select, union_all
+from sqlalchemy.orm import joinedload
+
+from lms.cohorts.models import Cohort, Program
+from lms.extensions import db
+from lms.outcomes.follow_up_rules import ReportFilters
+from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation, ReportingConsent
+
+TOTAL = ""  # the dimension, and the group, of the whole selection
+DIMENSIONS = ("cohort", "county", "poverty", "gender", "channel")
+# Channels are known only from follow-ups: enrolled learners and follow-ups due have none.
+ENROLMENT_DIMENSIONS = ("cohort", "county", "poverty", "gender")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the dashboard shows: one program (its currency and waves), the filters and the breakdown."""
+
+    program: Program
+    filters: ReportFilters
+    breakdown: str
+    today: date
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The whole selection, by cohort (the graduation-rate chart), and the breakdown asked for."""
+        return tuple(dict.fromkeys((TOTAL, "cohort", self.breakdown)))
+
+
+# ---- Choosing the program and the cohorts of the filter ----
+
+
+def programs() -> list[Program]:
+    """Every program, newest first, with its cohorts (for the filter form): one query."""
+    return list(
+        db.session.scalars(select(Program).options(joinedload(Program.cohorts)).order_by(Program.id.desc())).unique()
+    )
+
+
+def counties_of(program: Program) -> list[str]:
+    return sorted({cohort.county for cohort in program.cohorts if cohort.county})
+
+
+# ---- Building blocks of the queries ----
+
+
+def names_channel(stored, code):
+    """True where the comma-separated ``stored`` codes include ``code`` (a whole code, not part of another)."""
+    return (literal(",") + stored + literal(",")).like(literal("%,") + code + literal(",%"))
+
+
+def channel_codes():
+    """The channel catalogue as a one-column table, so follow-ups can be counted once per channel they name."""
+    return union_all(*(select(cast(literal(code), String).label("code")) for code in SALES_CHANNELS)).subquery(
+        "channel_codes"
+    )
+
+
+def text_constant(value: str):
+    """A constant string written into the SQL (only ever one of ours, never typed by anyone)."""
+    return literal_column(f"'{value}'", String)
+
+
+def gender_of_baseline():
+    # Without a baseline, a learner's gender is as unknown as "prefer not to say": one group, one filter value.
+    return func.coalesce(Baseline.gender, text_constant("unspecified"))
+
+
+def group_keys(cohort_id) -> dict:
+    """Each dimension's group, as text; the query must join Cohort and (outer) Baseline."""
+    return {
+        TOTAL: literal(TOTAL),
+        "cohort": cast(cohort_id, String),
+        "county": Cohort.county,
+        # Constants written into the SQL: PostgreSQL must see the same expression in SELECT and GROUP BY.
+        "poverty": case((Cohort.poverty_county.is_(True), text_constant("yes")), else_=text_constant("no")),
+        "gender": gender_of_baseline(),
+    }
+
+
+def graduate_conditions(filters: ReportFilters) -> list:
+    """The filters' conditions on graduates, a learner without a baseline counting as gender "unspecified"."""
+    conditions = replace(filters, gender="").graduate_conditions()
+    if filters.gender:
+        conditions.append(gender_of_baseline() == filters.gender)
+    return conditions
+
+
+def narrowed_by_follow_ups(filters: ReportFilters) -> bool:
+    return bool(filters.channel or filters.verified_only)
+
+
+def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: bool = True):
+    """One row per graduation in the selection and group it falls in: (dimension, group_key, graduation, ...)."""
+    filters = selection.filters
+    keys = group_keys(Graduation.cohort_id)
+
+    def part(dimension: str, key):
+        query = (
+            select(
+                literal(dimension).label("dimension"),
+                key.label("group_key"),
+                Graduation.id.label("graduation_id"),
+                Graduation.learner_id,
+                Graduation.graduated_on,
+                case((ReportingConsent.granted.is_(True), 1), else_=0).label("consented"),
+                case((Cohort.poverty_county.is_(True), 1), else_=0).label("poverty"),
+                Baseline.household_size,
+                Baseline.monthly_income_fen.label("baseline_income_fen"),
+            )
+            .select_from(Graduation)
+            .join(Cohort, Cohort.id == Graduation.cohort_id)
+            .outerjoin(Baseline, Baseline.learner_id == Graduation.learner_id)
+            .outerjoin(ReportingConsent, ReportingConsent.learner_id == Graduation.learner_id)
+            .where(
+                Cohort.program_id == selection.program.id,
+                Graduation.undone_at.is_(None),
+                *graduate_conditions(filters),
+            )
+        )
+        if narrow and narrowed_by_follow_ups(filters):
+            query = query.where(
+                exists().where(FollowUp.graduation_id == Graduation.id, *filters.follow_up_conditions())
+            )
+        return query
+
+    parts = []
+    for dimension in dimensions:
+        if dimension == "channel":
+            codes = channel_codes()
+            used = (
+                select(FollowUp.graduation_id, codes.c.code)
+                .join(codes, names_channel(FollowUp.channels, codes.c.code))
+                .where(*filters.follow_up_conditions())
+                .distinct()
+                .subquery("channels_used")
+            )
+            parts.append(part(dimension, used.c.code).join(used, used.c.graduation_id == Graduation.id))
+        else:
+            parts.append(part(dimension, keys[dimension]))
+    return union_all(*parts).subquery("graduates")
+
+
+def matching_follow_ups(selection: Selection, graduates) -> list:
+    """Conditions on FollowUp joined to ``graduates``: the filters, and in a channel group its channel."""
+    conditions = [graduates.c.consented == 1, *selection.filters.follow_up_conditions()]
+    if "channel" in selection.dimensions:
+        in_group_channel = names_channel(FollowUp.channels, graduates.c.group_key)
+        conditions.append(or_(graduates.c.dimension != "channel", in_group_channel))
+    return conditions

@@ -1,0 +1,79 @@
+"""The follow-up waves mentors and leads look after (due, overdue or filled in), and a program's schedule of waves."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.cohorts.models import Program
+from lms.extensions import db
+from lms.outcomes import bp
+from lms.outcomes import follow_up_lists as list_services
+from lms.outcomes import follow_up_waves as wave_services
+from lms.outcomes.follow_up_forms import ScheduleForm
+from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS
+from lms.outcomes.follow_up_waves import WaveState
+from lms.outcomes.policies import can_manage_outcomes
+from lms.outcomes.support_services import format_fen
+from lms.outcomes.views.follow_up_common import STATE_LABELS
+from lms.paging import CountedPage
+from lms.progress.cohort_services import program_today
+from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
+
+PER_PAGE = 50
+LIST_STATE_LABELS = {
+    "open": _l("Due or overdue"),
+    "overdue": _l("Overdue"),
+    "due": _l("Due now"),
+    "collected": _l("Filled in"),
+    "all": _l("All"),
+}
+
+
+@bp.route("/follow-ups")
+@roles_required(*STAFF_ROLES)
+def follow_ups():
+    cohorts = list_services.list_cohorts(current_user)
+    cohort_id = request.args.get("cohort", type=int)
+    if cohort_id not in {cohort.id for cohort in cohorts}:
+        cohort_id = None  # an unknown, foreign or garbled filter shows everything this person may see
+    state = request.args.get("state", "open")
+    if state not in list_services.LIST_STATES:
+        state = "open"
+    rows = list_services.wave_rows(current_user, program_today(), cohort_id)
+    counts = list_services.state_counts(rows)
+    counts["open"] = counts.get(WaveState.DUE, 0) + counts.get(WaveState.OVERDUE, 0)
+    counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
+    paging = CountedPage(min(max(request.args.get("page", 1, type=int), 1), 10**6), counts.get(state, 0), PER_PAGE)
+    programs = wave_services.all_programs() if can_manage_outcomes(current_user) else []
+    return render_template(
+        "outcomes/follow_ups/list.html",
+        cohorts=cohorts,
+        cohort_id=cohort_id,
+        state=state,
+        counts=counts,
+        rows=list_services.list_page(rows, state, paging.page, PER_PAGE),
+        page=paging,
+        state_labels=STATE_LABELS,
+        list_state_labels=LIST_STATE_LABELS,
+        programs=programs,
+        money=format_fen,
+        overdue_days=OVERDUE_AFTER_DAYS,
+    )
+
+
+# ---- The program's schedule ----
+
+
+@bp.route("/programs/<int:program_id>/follow-up-schedule", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def follow_up_schedule(program_id: int):
+    program = db.get_or_404(Program, program_id)
+    require(can_manage_outcomes(current_user))
+    form = ScheduleForm(months=", ".join(str(months) for months in program.follow_up_waves))
+    if form.validate_on_submit():
+        wave_services.set_follow_up_schedule(program, form.waves)
+        db.session.commit()
+        flash(_("Follow-up schedule of %(program)s saved.", program=program.name))
+        return redirect(url_for(".follow_ups"))
+    return render_template("outcomes/follow_ups/schedule.html", program=program, form=form)
