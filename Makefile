@@ -41,6 +41,7 @@ run: install translations
 lint: install-dev
 	$(BIN)/ruff check lms tests migrations benchmarks wsgi.py
 	$(BIN)/ruff format --check lms tests benchmarks wsgi.py
+	$(BIN)/lint-imports
 
 benchmark: install-dev translations
 	$(BIN)/python -m benchmarks.pages

@@ -1,3 +1,3 @@
-from lms import create_app
+from lms.app import create_app
 
 app = create_app()

@@ -20,12 +20,13 @@ import flask_migrate
 from sqlalchemy import insert, select, text
 
 from benchmarks.pages import measure
-from lms import create_app
-from lms.auth.models import Role, User
-from lms.auth.services import hash_password
+from lms.accounts.models import User
+from lms.accounts.services import hash_password
+from lms.app import create_app
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, Program
-from lms.extensions import db
-from lms.outcomes.follow_up_rules import add_months
+from lms.core.calendar import add_months
+from lms.core.extensions import db
+from lms.core.roles import Role
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
 
 PASSWORD = "benchmark-pass"  # noqa: S105 - a throwaway database

@@ -20,12 +20,12 @@ from pathlib import Path
 import flask_migrate
 from sqlalchemy import event, select
 
-from lms import create_app
-from lms.auth.models import User
+from lms.accounts.models import User
+from lms.app import create_app
 from lms.cohorts.models import Cohort
+from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module
-from lms.extensions import db
-from lms.progress.services import record_completion
+from lms.learning.services.completions import record_completion
 
 PAGES = {
     "learner": ["/", "/courses", "{course}", "{reading}", "{video}", "{quiz}"],

@@ -5,7 +5,7 @@ from flask import current_app
 
 from alembic import context
 
-from lms.db_types import UTCDateTime
+from lms.core.db_types import UTCDateTime
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-from lms import create_app
-from lms.extensions import db, limiter
+from lms.app import create_app
+from lms.core.extensions import db, limiter
 from tests import factories
 
 TEST_PASSWORD = factories.TEST_PASSWORD

@@ -6,10 +6,11 @@ import factory
 from argon2 import PasswordHasher
 from factory.alchemy import SQLAlchemyModelFactory
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.core.extensions import db
+from lms.core.roles import Role
 from lms.courses.models import CohortCourse, Course, Lesson, Module, Option, Question, RubricCriterion
-from lms.extensions import db
 
 TEST_PASSWORD = "correct horse battery"
 # One cheap hash for every factory-made account keeps the suite fast.

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.core.extensions import db
+from lms.core.roles import Role
 from lms.courses.models import CohortCourse, Course, Lesson
-from lms.extensions import db
 
 
 def counts() -> dict[str, int]:

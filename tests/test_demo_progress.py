@@ -4,11 +4,16 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from lms.auth.models import Role, User
-from lms.cohorts.checkin_services import at_risk_learners
+from lms.accounts.models import User
+from lms.certificates.models import Certificate, CertificateKind
 from lms.cohorts.models import Cohort, Enrollment
-from lms.cohorts.models.contact import Notification
-from lms.cohorts.models.submission import (
+from lms.core.calendar import program_today, program_zone, utcnow
+from lms.core.extensions import db
+from lms.core.roles import Role
+from lms.courses.models import Lesson
+from lms.learning.models import QuizAnswer, QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import (
     Review,
     ReviewDecision,
     ReviewScore,
@@ -16,14 +21,12 @@ from lms.cohorts.models.submission import (
     SubmissionState,
     SubmissionVersion,
 )
-from lms.cohorts.review_queue_services import pending_submissions
-from lms.courses.models import Lesson, QuizAnswer, QuizAttempt
-from lms.extensions import db
+from lms.learning.services.review_queue import pending_submissions
+from lms.notifications.models import Notification
 from lms.outcomes.graduation_services import graduation_status
 from lms.outcomes.models import Graduation
-from lms.progress.cohort_services import learners_at_risk, program_today, program_zone
-from lms.progress.models import Certificate, CertificateKind, Completion
-from lms.timeutil import utcnow
+from lms.progress.cohort_services import learners_at_risk
+from lms.progress.mentor_home import at_risk_learners
 from tests.conftest import delete_all_rows
 
 PASSWORD = "demo-pass-2027"

@@ -6,8 +6,8 @@ import re
 import flask_migrate
 from sqlalchemy import text
 
-from lms import create_app
-from lms.extensions import db
+from lms.app import create_app
+from lms.core.extensions import db
 
 
 def separate_database_url(app, tmp_path) -> str:

@@ -3,8 +3,8 @@
 import pytest
 from flask import Flask
 
-from lms import create_app
-from lms.security import check_declarations, signed_in
+from lms.app import create_app
+from lms.core.security import check_declarations, signed_in
 from tests.permissions import MATRIX, ROLES, endpoints_missing_from_matrix
 
 CASES = [

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from lms.extensions import db
+from lms.core.extensions import db
 
 
 def test_upgrading_an_empty_database_gives_the_models_schema(app):

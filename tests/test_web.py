@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms.extensions import db
-from lms.web import CONTENT_SECURITY_POLICY
+from lms.core.extensions import db
+from lms.core.web import CONTENT_SECURITY_POLICY
 from tests.factories import LeadFactory, UserFactory
 
 

@@ -1,4 +1,4 @@
-"""Cohorts: the people side of a program: enrolment, mentors, submissions and reviews, contact."""
+"""Cohorts and mentors: programs, cohorts, enrolment, invites, imports, mentors and their check-ins."""
 
 from flask import Blueprint
 

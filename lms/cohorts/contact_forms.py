@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from lms.cohorts.checkin_services import program_today
-from lms.cohorts.models.contact import CheckInChannel
-from lms.forms import BaseForm
+from lms.cohorts.models import CheckInChannel
+from lms.core.calendar import program_today
+from lms.core.forms import BaseForm
 
 CHANNEL_LABELS = {
     CheckInChannel.VISIT: _l("Visit"),

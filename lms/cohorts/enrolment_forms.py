@@ -1,22 +1,17 @@
 """Forms for invite settings, moving and withdrawing learners, pairing them with a mentor, importing."""
 
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts.forms import MAX_COUNT
 from lms.cohorts.models import Cohort
-from lms.forms import BaseForm
-
-
-def program_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+from lms.core.calendar import program_zone
+from lms.core.forms import BaseForm
 
 
 class InviteSettingsForm(BaseForm):

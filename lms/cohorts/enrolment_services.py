@@ -3,11 +3,11 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
 
 
 class EnrolmentRefusedError(Exception):

@@ -5,11 +5,11 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
-from lms.auth.forms import AccountFieldsMixin, new_password_fields, phone_number
+from lms.accounts.forms import AccountFieldsMixin, new_password_fields, phone_number
 from lms.cohorts import invite_services, services
 from lms.cohorts.models import Cohort, Program
-from lms.extensions import db
-from lms.forms import BaseForm
+from lms.core.extensions import db
+from lms.core.forms import BaseForm
 
 # Large enough for any cohort, small enough for a 32-bit integer column.
 MAX_COUNT = 1_000_000

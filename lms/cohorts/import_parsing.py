@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from lms.auth.services import normalize_email, normalize_phone
-from lms.timeutil import utcnow
+from lms.accounts.services import normalize_email, normalize_phone
+from lms.core.calendar import utcnow
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024

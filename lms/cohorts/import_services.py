@@ -14,12 +14,13 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms.auth import services as accounts
-from lms.auth.models import Role, User
+from lms.accounts import services as accounts
+from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.import_parsing import FileRefusedError, ImportRow, check_duplicates, parse_rows, same_county
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.core.roles import Role
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 UPLOAD_LIFETIME_SECONDS = 24 * 60 * 60

@@ -5,13 +5,14 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from lms.auth import services as accounts
-from lms.auth.models import Role, User
+from lms.accounts import services as accounts
+from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.cohorts.signals import invite_accepted
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.core.roles import Role
 
 
 class InviteRefusedError(Exception):

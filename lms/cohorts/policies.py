@@ -2,9 +2,10 @@
 
 from sqlalchemy import Select, select
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.core.roles import Role
 
 
 def is_mentor_of(user: User, cohort: Cohort) -> bool:

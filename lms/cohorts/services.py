@@ -3,11 +3,12 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
+from lms.cohorts import signals
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, Program, cohort_mentors, new_invite_code
-from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.core.roles import Role
 
 # The cohort columns the cohort form edits; the program is chosen once, when the cohort is made.
 COHORT_TEXT_FIELDS = ("name", "province", "city", "county", "township")
@@ -87,32 +88,14 @@ def update_cohort(cohort: Cohort, data: dict) -> Cohort:
     return cohort
 
 
-def business_plan_choices(cohort: Cohort) -> list[Lesson]:
-    """The assignment lessons of the courses offered to this cohort, in course order."""
-    return list(
-        db.session.scalars(
-            select(Lesson)
-            .join(Lesson.module)
-            .join(Module.course)
-            .join(CohortCourse, CohortCourse.course_id == Course.id)
-            .where(CohortCourse.cohort_id == cohort.id, Lesson.kind == LessonKind.ASSIGNMENT)
-            .options(contains_eager(Lesson.module).contains_eager(Module.course))
-            .order_by(Course.title, Module.position, Module.id, Lesson.position, Lesson.id)
-        )
-    )
+def business_plan_choices(cohort: Cohort) -> list:
+    """The assignment lessons a cohort's business-plan rule may name (those of the courses offered to it)."""
+    return [lesson for _receiver, lessons in signals.business_plan_choices.send(cohort) for lesson in lessons]
 
 
-def offered_courses(cohort: Cohort) -> list[CohortCourse]:
-    """The courses offered to this cohort, with whether each is required, by title."""
-    return list(
-        db.session.scalars(
-            select(CohortCourse)
-            .join(CohortCourse.course)
-            .options(contains_eager(CohortCourse.course))
-            .where(CohortCourse.cohort_id == cohort.id)
-            .order_by(Course.title)
-        )
-    )
+def offered_courses(cohort: Cohort) -> list:
+    """The courses offered to this cohort, with whether each is required."""
+    return [offer for _receiver, offers in signals.offered_courses.send(cohort) for offer in offers]
 
 
 def unused_invite_code() -> str:
@@ -188,4 +171,16 @@ def cohort_learners(cohort: Cohort):
         .options(contains_eager(Enrollment.learner), joinedload(Enrollment.mentor))
         .where(Enrollment.cohort_id == cohort.id)
         .order_by(User.name, User.id)
+    )
+
+
+def cohort_mentors_of(cohort_id: int) -> list[User]:
+    """The mentors assigned to a cohort, in the order they were created."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(cohort_mentors, cohort_mentors.c.mentor_id == User.id)
+            .where(cohort_mentors.c.cohort_id == cohort_id)
+            .order_by(User.id)
+        )
     )

@@ -18,14 +18,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.cohorts.models import Program
+from lms.core.extensions import db
+from lms.core.forms import BaseForm, MultiCheckboxField
+from lms.core.i18n import LANGUAGES
 from lms.courses.models import Question, QuestionKind
 from lms.courses.services.authoring_quiz import MAX_POINTS, fits_column, question_problems
-from lms.extensions import db
-from lms.forms import BaseForm
-from lms.i18n import LANGUAGES
 
 LESSON_KIND_LABELS = {
     "video": _l("Video"),
@@ -52,18 +51,6 @@ OPTION_ROWS = 6
 
 def choices_of(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes for a multiple choice; also reads a comma-separated column such as ``Lesson.accepts``."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def process_data(self, value):
-        if isinstance(value, str):
-            value = [item for item in value.split(",") if item]
-        super().process_data(value)
 
 
 def title_field(label):

@@ -9,7 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from lms.forms import BaseForm
+from lms.core.forms import BaseForm
 
 
 class VideoUploadForm(BaseForm):

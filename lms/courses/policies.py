@@ -2,10 +2,11 @@
 
 from sqlalchemy import select
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts.models import Enrollment, EnrollmentStatus, cohort_mentors
+from lms.core.extensions import db
+from lms.core.roles import Role
 from lms.courses.models import CohortCourse, Course, Lesson
-from lms.extensions import db
 
 
 def can_manage_courses(user: User) -> bool:

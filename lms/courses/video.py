@@ -13,9 +13,10 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from lms.courses import media
-from lms.courses.models import Lesson, MediaKind, VideoStatus
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.courses.models import Lesson
+from lms.media import storage
+from lms.media.models import MediaKind, VideoStatus
 
 # Short side 360 px, whether the phone filmed upright or sideways; never enlarged; even sizes for H.264.
 SCALE_360P = "scale=w='if(gt(iw,ih),-2,2*trunc(min(360,iw)/2))':h='if(gt(iw,ih),2*trunc(min(360,ih)/2),-2)',setsar=1"
@@ -100,32 +101,32 @@ def process_video(lesson_id: int) -> str | None:
             lesson.video_status = VideoStatus.ORIGINAL_ONLY
             db.session.commit()
             return lesson.video_status
-        video_id, source = lesson.video_id, media.media_path(lesson.video)
+        video_id, source = lesson.video_id, storage.media_path(lesson.video)
         stem = Path(lesson.video.original_name).stem or "video"
         db.session.commit()  # hold no transaction open while ffmpeg works, which may take minutes
-        rendition_file, poster_file = media.new_incoming_path(".mp4"), media.new_incoming_path(".jpg")
+        rendition_file, poster_file = storage.new_incoming_path(".mp4"), storage.new_incoming_path(".jpg")
         try:
             duration = probe_duration(ffmpeg, source)
             make_poster(ffmpeg, source, poster_file, duration)
             make_rendition(ffmpeg, source, rendition_file)
         except ConversionFailed as error:
             current_app.logger.warning("video of lesson %s could not be converted: %s", lesson_id, error)
-            media.discard_file(rendition_file)
-            media.discard_file(poster_file)
+            storage.discard_file(rendition_file)
+            storage.discard_file(poster_file)
             return mark_failed(lesson_id, video_id)
         try:
             lesson = waiting_lesson(lesson_id, video_id)
             if lesson is None:
                 return None
-            lesson.rendition = media.keep_file(rendition_file, MediaKind.RENDITION, "video/mp4", f"{stem}-360p.mp4")
-            lesson.poster = media.keep_file(poster_file, MediaKind.POSTER, "image/jpeg", f"{stem}.jpg")
+            lesson.rendition = storage.keep_file(rendition_file, MediaKind.RENDITION, "video/mp4", f"{stem}-360p.mp4")
+            lesson.poster = storage.keep_file(poster_file, MediaKind.POSTER, "image/jpeg", f"{stem}.jpg")
             lesson.duration_seconds = round(duration) if duration is not None else None
             lesson.video_status = VideoStatus.READY
             db.session.commit()
             return lesson.video_status
         finally:
-            media.discard_file(rendition_file)
-            media.discard_file(poster_file)
+            storage.discard_file(rendition_file)
+            storage.discard_file(poster_file)
 
 
 def mark_failed(lesson_id: int, video_id: int) -> str | None:
@@ -158,7 +159,7 @@ def start_video_processing(lesson_id: int) -> threading.Thread:
 
 def request_video_processing(lesson: Lesson) -> bool:
     """Mark a lesson's video to be converted (again); False when there is no video or no ffmpeg."""
-    if lesson.video is None or not media.ffmpeg_available():
+    if lesson.video is None or not storage.ffmpeg_available():
         return False
     lesson.video_status = VideoStatus.PROCESSING
     db.session.flush()

@@ -7,7 +7,7 @@ from enum import Enum
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from lms.extensions import db
+from lms.core.extensions import db
 from lms.outcomes.models import AuditEntry
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from lms.progress.cohort_services import program_zone, spreadsheet_safe
+from lms.core.calendar import program_zone
+from lms.core.spreadsheets import spreadsheet_safe
 
 
 def fen_text(fen: int | None) -> str:

@@ -11,9 +11,10 @@ from itertools import groupby
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program, cohort_mentors
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.core.roles import Role
 from lms.outcomes.export_columns import FOLLOW_UP_COLUMNS, quantity_text
 from lms.outcomes.follow_up_rules import ReportFilters
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
@@ -21,7 +22,6 @@ from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation
 # Rows fetched from the database at a time, and the size past which the file being built moves from memory to disk.
 EXPORT_BATCH = 1000
 SPOOL_BYTES = 8 * 1024 * 1024
-READ_CHUNK = 64 * 1024
 
 
 # ---- Who sees which graduates ----
@@ -131,25 +131,15 @@ def write_follow_ups(out, filters: ReportFilters, user: User) -> int:
 
 
 def follow_ups_csv(filters: ReportFilters, user: User):
-    """The export as a file object positioned at its start: UTF-8 with a BOM, kept in memory while small."""
+    """The export as a file object positioned at its start: UTF-8, kept in memory while small."""
     # Not a with-block: the response closes the file once it has been sent.
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b")  # noqa: SIM115
-    # With a BOM ("utf-8-sig"), spreadsheet programs on Chinese Windows read the file as UTF-8.
-    text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")  # send_csv puts the BOM in front
     write_follow_ups(text, filters, user)
     text.flush()
     text.detach()
     spool.seek(0)
     return spool
-
-
-def file_chunks(file) -> Iterator[bytes]:
-    """Read a file out in chunks, closing it at the end (the response streams it)."""
-    try:
-        while chunk := file.read(READ_CHUNK):
-            yield chunk
-    finally:
-        file.close()
 
 
 # ---- What the export page says about the selection ----

@@ -9,15 +9,14 @@ from wtforms import BooleanField, DateField, Field, FieldList, Form, FormField, 
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from lms.cohorts.submission_forms import web_link
-from lms.forms import BaseForm, drop_nul
+from lms.core.calendar import program_today
+from lms.core.forms import BaseForm, MultiCheckboxField, drop_nul, web_link
+from lms.core.money import yuan_to_fen
 from lms.outcomes.follow_up_services import MAX_EVIDENCE, MAX_PRODUCTS, FollowUpValues
 from lms.outcomes.follow_up_waves import parse_schedule
-from lms.outcomes.intake_forms import CHANNEL_LABELS, MultiCheckboxField, WholeNumberField, choices_of
+from lms.outcomes.intake_forms import CHANNEL_LABELS, WholeNumberField, choices_of
 from lms.outcomes.models import QUANTITY_UNITS
 from lms.outcomes.support_forms import YuanField
-from lms.outcomes.support_services import yuan_to_fen
-from lms.progress.cohort_services import program_today
 
 # How a unit reads after a number ("310 boxes"), and in the form's choice, where a jin is explained.
 UNIT_LABELS = {

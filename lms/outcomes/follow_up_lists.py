@@ -7,15 +7,15 @@ from datetime import date, timedelta
 from sqlalchemy import Integer, and_, case, exists, extract, func, literal, select, true, union_all
 from sqlalchemy.orm import joinedload
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program, cohort_mentors
 from lms.cohorts.policies import active_enrolment_with_mentor
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
 from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
 from lms.outcomes.follow_up_waves import WaveState
 from lms.outcomes.models import FollowUp, Graduation
 from lms.outcomes.policies import can_manage_outcomes
-from lms.progress.cohort_services import program_today
 
 LIST_STATES = ("open", "due", "overdue", "collected", "all")
 

@@ -1,7 +1,6 @@
 """Rules shared by every way a follow-up arrives or is counted: the wave calendar, the plausibility check, and the
 filters the dashboard, its exports and the follow-up lists read from the query string."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -9,6 +8,8 @@ from flask import Request
 from sqlalchemy import and_, or_
 
 from lms.cohorts.models import Cohort
+from lms.core.calendar import add_months
+from lms.core.web import MAX_ID
 from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation
 
 # Income this many times the baseline (or more) is unusual: the person entering it is asked to confirm.
@@ -17,13 +18,6 @@ UNUSUAL_INCOME_FACTOR = 10
 UNUSUAL_INCOME_FROM_ZERO_FEN = 2_000_000
 # Days after its due date before a follow-up counts as overdue.
 OVERDUE_AFTER_DAYS = 30
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def wave_due_on(graduated_on: date, wave_months: int) -> date:
@@ -79,7 +73,7 @@ class ReportFilters:
         gender = args.get("gender", "")
         channel = args.get("channel", "")
         return cls(
-            cohort_id=cohort_id if cohort_id and 0 < cohort_id < 2**31 else None,
+            cohort_id=cohort_id if cohort_id and 0 < cohort_id <= MAX_ID else None,
             # PostgreSQL refuses NUL characters in a parameter: a garbled URL must not reach it with one.
             county=args.get("county", "").replace("\x00", "")[:50].strip(),
             poverty=poverty,

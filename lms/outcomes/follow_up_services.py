@@ -10,16 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort
-from lms.courses import media
-from lms.courses.models import MediaKind
-from lms.extensions import db
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
+from lms.media import storage
+from lms.media.models import MediaKind
 from lms.outcomes.audit import record_change
-from lms.outcomes.follow_up_rules import (
-    is_unusual_income,
-    wave_due_on,
-)
+from lms.outcomes.follow_up_rules import is_unusual_income, wave_due_on
 from lms.outcomes.follow_up_waves import baseline_income, latest_graduation
 from lms.outcomes.models import (
     QUANTITY_UNITS,
@@ -31,8 +29,6 @@ from lms.outcomes.models import (
     FollowUpSource,
     Graduation,
 )
-from lms.progress.cohort_services import program_today
-from lms.timeutil import utcnow
 
 MAX_EVIDENCE = 3
 MAX_PRODUCTS = 3
@@ -137,8 +133,8 @@ def store_evidence(uploads: list[FileStorage], actor: User) -> list:
     stored = []
     for upload in uploads:
         try:
-            stored.append(media.store_upload(upload, MediaKind.IMAGE, actor))
-        except media.UploadRefused as refused:
+            stored.append(storage.store_upload(upload, MediaKind.IMAGE, actor))
+        except storage.UploadRefused as refused:
             raise FollowUpRefused(refused.message, "evidence") from refused
     return stored
 
@@ -264,7 +260,7 @@ def update_follow_up(
     follow_up.evidence.extend(FollowUpEvidence(media=media_file) for media_file in stored)
     db.session.flush()
     for item in removing:
-        media.delete_media(item.media)
+        storage.delete_media(item.media)
     if actor.id != learner.id:
         if not verify:
             follow_up.verified_at = None
@@ -297,7 +293,7 @@ def delete_follow_up(follow_up: FollowUp, actor: User) -> None:
     db.session.delete(follow_up)
     db.session.flush()
     for media_file in files:
-        media.delete_media(media_file)
+        storage.delete_media(media_file)
 
 
 def load_follow_up(follow_up_id: int) -> FollowUp | None:

@@ -9,22 +9,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, exists, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program
-from lms.cohorts.models.contact import Notification, NotificationKind
-from lms.cohorts.notification_services import link_to, notify
-from lms.extensions import db
-from lms.outcomes.follow_up_rules import (
-    OVERDUE_AFTER_DAYS,
-    latest_graduation_date_due,
-    wave_due_on,
-)
-from lms.outcomes.models import (
-    Baseline,
-    FollowUp,
-    Graduation,
-)
-from lms.progress.cohort_services import program_today
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.roles import Role
+from lms.notifications.models import Notification, NotificationKind
+from lms.notifications.services import link_to, notify, register_wording
+from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
+from lms.outcomes.models import Baseline, FollowUp, Graduation
+
+
+def follow_up_due_wording(params: dict):
+    """The follow-up at graduation itself (months = 0) reads better without a number."""
+    if not params.get("months"):
+        return _l("Your graduation follow-up is due: tell us how your business is doing.")
+    return _l("Your %(months)s-month follow-up is due: tell us how your business is doing.")
+
+
+register_wording(NotificationKind.FOLLOW_UP_DUE, wording=follow_up_due_wording)
 
 MAX_WAVE_MONTHS = 60
 MAX_WAVES = 12

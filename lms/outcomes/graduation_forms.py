@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.cohorts.models import Cohort
-from lms.forms import BaseForm
-from lms.progress.cohort_services import program_today
+from lms.core.calendar import program_today
+from lms.core.forms import BaseForm
 
 
 class ConfirmGraduationForm(BaseForm):

@@ -6,17 +6,17 @@ from datetime import date
 from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
-from lms.auth.models import User
+from lms.accounts.models import User
+from lms.certificates.models import Certificate, CertificateKind
+from lms.certificates.services import issue_program_certificate, revoke_certificate
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
-from lms.cohorts.models.submission import Submission, SubmissionState
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
-from lms.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Submission, SubmissionState
 from lms.outcomes.audit import record_change
 from lms.outcomes.models import Baseline, Graduation
-from lms.progress.certificate_services import issue_program_certificate, revoke_certificate
-from lms.progress.cohort_services import program_today
-from lms.progress.models import Certificate, CertificateKind, Completion
-from lms.timeutil import utcnow
 
 
 @dataclass

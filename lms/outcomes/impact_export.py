@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from lms.core.money import FEN_PER_YUAN
+from lms.core.spreadsheets import spreadsheet_safe
 from lms.outcomes.dictionary import METRICS_BY_KEY, MIN_GROUP_SIZE, Metric
 from lms.outcomes.impact_selection import ENROLMENT_DIMENSIONS, TOTAL
 from lms.outcomes.impact_services import Group, ImpactReport, withheld
 from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
-from lms.outcomes.support_services import FEN_PER_YUAN
 
 # ---- Labels and the aggregate export ----
 
@@ -144,11 +145,6 @@ def report_lines(report: ImpactReport) -> Iterator[ReportLine]:
             ratio = group.revenue_per_support_yuan.quantize(CENT, ROUND_HALF_UP)
             yield ReportLine("revenue_per_support_yuan", group, ratio, reported)
         yield ReportLine("excluded_no_consent", group, group.excluded, group.graduates)
-
-
-def spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def header() -> list[str]:

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, literal, select, union_all
 
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
-from lms.extensions import db
+from lms.core.extensions import db
 from lms.outcomes.follow_up_rules import latest_graduation_date_due
 from lms.outcomes.impact_selection import (
     ENROLMENT_DIMENSIONS,

@@ -8,7 +8,7 @@ from sqlalchemy import String, case, cast, exists, func, literal, literal_column
 from sqlalchemy.orm import joinedload
 
 from lms.cohorts.models import Cohort, Program
-from lms.extensions import db
+from lms.core.extensions import db
 from lms.outcomes.follow_up_rules import ReportFilters
 from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation, ReportingConsent
 

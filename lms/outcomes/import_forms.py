@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
-from lms.forms import BaseForm
+from lms.core.forms import BaseForm
 
 
 class FollowUpImportForm(BaseForm):

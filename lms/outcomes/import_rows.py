@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.auth.models import User
-from lms.auth.services import normalize_phone
+from lms.accounts.models import User
+from lms.accounts.services import normalize_phone
+from lms.core.calendar import program_today
+from lms.core.money import yuan_to_fen
 from lms.outcomes.models import SALES_CHANNELS, Graduation
-from lms.outcomes.support_services import yuan_to_fen
-from lms.progress.cohort_services import program_today
 
 COLUMN_LABELS = {
     "phone": _l("Mobile number"),

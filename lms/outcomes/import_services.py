@@ -13,19 +13,20 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
+from lms.cohorts.import_parsing import FileRefusedError
 from lms.cohorts.import_services import ImportRefusedError, chunks
 from lms.cohorts.models import Cohort
-from lms.extensions import db
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
+from lms.core.money import format_fen
+from lms.core.roles import Role
 from lms.outcomes.audit import record_change
 from lms.outcomes.follow_up_rules import is_unusual_income, wave_due_on
 from lms.outcomes.follow_up_services import AUDITED_FIELDS, quantities_text
-from lms.outcomes.import_parsing import MAX_BYTES, FileRefusedError, FollowUpImportPreview, parse_rows
+from lms.outcomes.import_parsing import MAX_BYTES, FollowUpImportPreview, parse_rows
 from lms.outcomes.import_rows import FollowUpImportRow
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, FollowUpSource, Graduation, ReportingConsent
-from lms.outcomes.support_services import format_fen
-from lms.progress.cohort_services import program_today
-from lms.timeutil import utcnow
 
 __all__ = [
     "MAX_BYTES",

@@ -1,14 +1,13 @@
 """Forms of the intake: the consent buttons and the short baseline form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.forms import BaseForm
-from lms.outcomes.intake_services import yuan_to_fen
+from lms.core.calendar import utcnow
+from lms.core.forms import BaseForm, MultiCheckboxField
+from lms.core.money import yuan_to_fen
 from lms.outcomes.models import BusinessStatus
-from lms.timeutil import utcnow
 
 BUSINESS_STATUS_LABELS = {
     BusinessStatus.NONE: _l("No business yet"),
@@ -38,18 +37,6 @@ EARLIEST_BIRTH_YEAR = 1930
 
 def choices_of(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in labels.items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes for a multiple choice; also reads a comma-separated column such as ``Baseline.channels``."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def process_data(self, value):
-        if isinstance(value, str):
-            value = [item for item in value.split(",") if item]
-        super().process_data(value)
 
 
 class WholeNumberField(IntegerField):

@@ -1,15 +1,13 @@
 """Consent and the baseline at intake: money parsed exactly, every change audited."""
 
-import re
-from decimal import Decimal
-
 from sqlalchemy import select
 
-from lms.auth.models import Role, User
-from lms.extensions import db
+from lms.accounts.models import User
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.core.roles import Role
 from lms.outcomes.audit import record_change
 from lms.outcomes.models import Baseline, ReportingConsent
-from lms.timeutil import utcnow
 
 CHANNEL_CODES = ("kuaishou", "taobao", "tmall", "jd", "pinduoduo", "youzan", "wechat", "offline", "other")
 BASELINE_FIELDS = (
@@ -21,24 +19,6 @@ BASELINE_FIELDS = (
     "gender",
     "birth_year",
 )
-# Plain digits with at most two decimals: no exponents ("1e3"), signs, NaN or thousands separators,
-# so what the learner typed is exactly what is stored. Nine digits of yuan fit a BigInteger of fen easily.
-YUAN_PATTERN = re.compile(r"\d{1,9}(\.\d{1,2})?")
-
-
-def yuan_to_fen(text: str) -> int:
-    """Parse an amount in yuan such as "3500.5" into whole fen (350050); ValueError if it is not one."""
-    cleaned = (text or "").strip()
-    if not YUAN_PATTERN.fullmatch(cleaned):
-        raise ValueError(cleaned)
-    return int(Decimal(cleaned) * 100)
-
-
-def fen_to_yuan_text(fen: int | None) -> str:
-    """Show fen as the yuan text a form field holds ("3500.50"), exactly, without floats."""
-    if fen is None:
-        return ""
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def consent_of(learner: User) -> ReportingConsent | None:

@@ -7,12 +7,12 @@ from enum import StrEnum
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort
-from lms.courses.models import MediaFile
-from lms.db_types import UTCDateTime
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.db_types import UTCDateTime
+from lms.core.extensions import db
+from lms.media.models import MediaFile
 
 
 class ReportingConsent(db.Model):

@@ -1,8 +1,14 @@
 """Who may fill in, see and manage a learner's outcome records."""
 
-from lms.auth.models import Role, User
+from sqlalchemy import select
+
+from lms.accounts.models import User
 from lms.cohorts.policies import mentors_learner_now
-from lms.outcomes.models import FollowUp, FollowUpSource
+from lms.core.extensions import db
+from lms.core.roles import Role
+from lms.media.access import register_access_rule
+from lms.media.models import MediaFile
+from lms.outcomes.models import FollowUp, FollowUpEvidence, FollowUpSource
 
 
 def can_manage_outcomes(user: User) -> bool:
@@ -53,3 +59,20 @@ def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
 def can_delete_follow_up(user: User) -> bool:
     """Only leads and admins delete a follow-up (the audit log keeps its values)."""
     return can_manage_outcomes(user)
+
+
+def can_view_evidence_file(user: User, media_file: MediaFile) -> bool | None:
+    """A follow-up's evidence photo: the graduate, the mentors of her cohort, leads."""
+    learner = db.session.scalar(
+        select(User)
+        .join(FollowUp, FollowUp.learner_id == User.id)
+        .join(FollowUpEvidence, FollowUpEvidence.follow_up_id == FollowUp.id)
+        .where(FollowUpEvidence.media_id == media_file.id)
+        .limit(1)
+    )
+    if learner is None:
+        return None
+    return can_view_follow_ups(user, learner)
+
+
+register_access_rule(can_view_evidence_file)

@@ -8,9 +8,9 @@ from wtforms import DateField, Field, SelectChoice, SelectField, StringField, Te
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from lms.forms import BaseForm
+from lms.core.calendar import program_today
+from lms.core.forms import BaseForm
 from lms.outcomes.models import SupportKind
-from lms.progress.cohort_services import program_today
 
 KIND_LABELS = {
     SupportKind.TRAFFIC_CREDIT: _l("Promotion traffic credits"),

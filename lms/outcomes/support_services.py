@@ -1,51 +1,19 @@
 """Support given to graduates' businesses: recording, deleting, and the program's totals in SQL."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
-from flask_babel import format_currency
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from lms.auth.models import User
-from lms.cohorts.models import Cohort, Enrollment, Program
-from lms.extensions import db
+from lms.accounts.models import User
+from lms.cohorts.enrolments import current_enrolments
+from lms.cohorts.models import Cohort, Program
+from lms.core.extensions import db
+from lms.core.money import DEFAULT_CURRENCY, yuan_to_fen
 from lms.outcomes.audit import record_change
 from lms.outcomes.models import SupportRecord
 
-DEFAULT_CURRENCY = "CNY"
-FEN_PER_YUAN = 100
 AUDITED_FIELDS = ("kind", "given_on", "value_fen", "given_by", "notes")
-
-
-def yuan_to_fen(yuan: Decimal) -> int:
-    """Exact yuan (at most 2 decimal places) as integer fen; never through a float."""
-    fen = yuan * FEN_PER_YUAN
-    if fen != fen.to_integral_value():
-        raise ValueError("more than two decimal places")
-    return int(fen)
-
-
-def format_fen(fen: int, currency: str) -> str:
-    """An amount in fen shown as yuan in the page's locale, e.g. ¥3,500.50."""
-    return format_currency(Decimal(fen) / FEN_PER_YUAN, currency)
-
-
-def current_enrollments() -> Select:
-    """Each learner's latest enrolment (ids grow with time): the cohort their support counts under."""
-    latest = select(func.max(Enrollment.id).label("id")).group_by(Enrollment.learner_id).subquery()
-    return select(Enrollment.learner_id, Enrollment.cohort_id).join(latest, latest.c.id == Enrollment.id)
-
-
-def learner_currency(learner: User) -> str:
-    """The currency of the program the learner's latest cohort belongs to (CNY when in none)."""
-    current = current_enrollments().where(Enrollment.learner_id == learner.id).subquery()
-    currency = db.session.scalar(
-        select(Program.currency)
-        .join(Cohort, Cohort.program_id == Program.id)
-        .join(current, current.c.cohort_id == Cohort.id)
-    )
-    return currency or DEFAULT_CURRENCY
 
 
 def learner_support(learner: User) -> Select:
@@ -114,7 +82,7 @@ class CohortTotal:
 
 def counted_support(cohort_id: int | None = None):
     """Support records with the cohort and currency each counts under, optionally of one cohort."""
-    current = current_enrollments().subquery()
+    current = current_enrolments().subquery()
     query = (
         select(
             SupportRecord.id.label("record_id"),
@@ -169,7 +137,7 @@ def recent_support(cohort_id: int | None = None) -> Select:
         .order_by(SupportRecord.created_at.desc(), SupportRecord.id.desc())
     )
     if cohort_id is not None:
-        current = current_enrollments().subquery()
+        current = current_enrolments().subquery()
         query = query.join(current, current.c.learner_id == SupportRecord.learner_id).where(
             current.c.cohort_id == cohort_id
         )
@@ -180,7 +148,7 @@ def cohorts_of_learners(learner_ids: set[int]) -> dict[int, tuple[str, str]]:
     """Each learner's current cohort name and program currency, for a page of records, in one query."""
     if not learner_ids:
         return {}
-    current = current_enrollments().where(Enrollment.learner_id.in_(learner_ids)).subquery()
+    current = current_enrolments(learner_ids).subquery()
     rows = db.session.execute(
         select(current.c.learner_id, Cohort.name, Program.currency)
         .join(Cohort, Cohort.id == current.c.cohort_id)

@@ -6,20 +6,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
-from lms.cohorts.models.submission import Extension, Submission, SubmissionState
-from lms.cohorts.submission_services import assignment_due_on
-from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module, QuizAttempt
-from lms.extensions import db
+from lms.core.calendar import program_today, program_zone
+from lms.core.extensions import db
+from lms.core.spreadsheets import spreadsheet_safe
+from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Extension, Submission, SubmissionState
+from lms.learning.services.completions import WAITING_FOR_REVIEW
+from lms.learning.services.submissions import assignment_due_on
 from lms.outcomes.models import Graduation
-from lms.progress.models import Completion
-from lms.progress.services import WAITING_FOR_REVIEW
 
 SORTS = ("name", "total", "activity")
 ORDERS = ("asc", "desc")
@@ -35,15 +37,6 @@ def percent(done: int, total: int) -> int:
 def _percent_sql(done, total):
     # Rounded down on both databases, and 0 when there is nothing to do (no division by zero).
     return cast(case((total > 0, (done * 100) // total), else_=0), Integer)
-
-
-def program_today() -> date:
-    """Today's date in the program's time zone, where due dates and "days without activity" are counted."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def program_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 # ---- Percentages: module, course, cohort ----
@@ -428,11 +421,6 @@ def sort_rows(rows: list[GridRow], sort: str, order: str) -> list[GridRow]:
     active = [row for row in by_name if row.last_activity is not None]
     never = [row for row in by_name if row.last_activity is None]
     return sorted(active, key=lambda row: row.last_activity, reverse=order == "desc") + never
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (a name typed as "=1+2" stays text)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def grid_csv(grid: CohortGrid) -> str:

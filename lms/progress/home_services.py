@@ -6,17 +6,19 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import load_only
 
-from lms.auth.models import User
+from lms.accounts.models import User
+from lms.certificates.models import Certificate
 from lms.cohorts import services as cohort_services
 from lms.cohorts.models import Cohort, Enrollment
-from lms.cohorts.models.submission import Review, Submission
-from lms.cohorts.submission_services import assignment_due_on
-from lms.courses.models import Course, Lesson, Module, QuizAttempt
-from lms.courses.services.learning import CatalogueEntry, catalogue_entries
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.courses.models import Course, Lesson, Module
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Review, Submission
+from lms.learning.services import completions as progress
+from lms.learning.services.lessons import CatalogueEntry, catalogue_entries
+from lms.learning.services.submissions import assignment_due_on
 from lms.progress import cohort_services as grids
-from lms.progress import services as progress
-from lms.progress.models import Certificate, Completion
 
 SOON_DAYS = 7
 RECENT_QUIZZES = 5

@@ -1,8 +1,9 @@
 """Who may see whose progress."""
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts import policies as cohort_policies
 from lms.cohorts.models import Cohort
+from lms.core.roles import Role
 
 
 def can_view_cohort_progress(user: User, cohort: Cohort) -> bool:

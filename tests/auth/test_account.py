@@ -2,8 +2,9 @@
 
 from sqlalchemy import func, select
 
-from lms.auth.models import Role, User
-from lms.extensions import db
+from lms.accounts.models import User
+from lms.core.extensions import db
+from lms.core.roles import Role
 from tests.conftest import TEST_PASSWORD
 from tests.factories import AdminFactory, LeadFactory, MentorFactory, UserFactory
 

@@ -4,8 +4,8 @@ import re
 
 from sqlalchemy import select
 
-from lms.auth.models import User
-from lms.extensions import db
+from lms.accounts.models import User
+from lms.core.extensions import db
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 from tests.factories import LeadFactory, UserFactory
 

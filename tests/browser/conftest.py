@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Response, sync_playwright
 
-from lms import PROJECT_ROOT
+from lms.app import PROJECT_ROOT
 
 BROWSER_TESTS = Path(__file__).resolve().parent
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"

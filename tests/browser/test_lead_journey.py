@@ -19,11 +19,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from lms.cohorts.models import Cohort, Enrollment
+from lms.core.calendar import program_today
+from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, Module
-from lms.extensions import db
+from lms.learning.services.completions import record_completion
 from lms.outcomes.models import Graduation, ReportingConsent, SupportRecord
-from lms.progress.cohort_services import program_today
-from lms.progress.services import record_completion
 from tests.browser.conftest import LAPTOP, PHONE
 from tests.browser.steps import (
     arrive,

@@ -17,16 +17,18 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from lms.auth.models import User
-from lms.cohorts.models.submission import Submission
-from lms.courses import media
-from lms.courses.models import MediaKind, QuizAttempt
+from lms.accounts.models import User
+from lms.certificates.models import Certificate
+from lms.core.calendar import add_months, program_today
+from lms.core.extensions import db
+from lms.courses import files
 from lms.courses.video import process_video
-from lms.extensions import db
-from lms.outcomes.follow_up_rules import add_months
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Submission
+from lms.media import storage
+from lms.media.models import MediaKind
 from lms.outcomes.models import Baseline, FollowUp, Graduation, ReportingConsent
-from lms.progress.cohort_services import program_today
-from lms.progress.models import Certificate, Completion
 from tests.browser.conftest import LAPTOP, PHONE
 from tests.browser.steps import (
     NOTIFICATIONS_ZH,
@@ -132,7 +134,7 @@ def make_world(video_file: Path) -> World:
     RubricCriterionFactory(lesson=assignment, criterion=FRAME, points=4, position=0)
     RubricCriterionFactory(lesson=assignment, criterion=STORY, points=6, position=1)
     CohortCourseFactory(cohort=cohort, course=course, required=True)
-    media.attach_video(video, media.store_local_file(video_file, MediaKind.VIDEO, video_file.name, "video/mp4"))
+    files.attach_video(video, storage.store_local_file(video_file, MediaKind.VIDEO, video_file.name, "video/mp4"))
     db.session.commit()  # ends the transaction: the server must not wait for this session's lock
     process_video(video.id)  # the small version and poster, as the server makes them after an upload
     return World(cohort.id, [video.id, reading.id, quiz.id, assignment.id], add_months(today, -3))

@@ -14,13 +14,13 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from lms.auth.models import User
-from lms.cohorts.models.contact import CheckIn, Notification
-from lms.cohorts.models.submission import Review, Submission, SubmissionVersion
-from lms.extensions import db
-from lms.progress.cohort_services import program_today
-from lms.progress.services import record_completion
-from lms.timeutil import utcnow
+from lms.accounts.models import User
+from lms.cohorts.models import CheckIn
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
+from lms.learning.models.submission import Review, Submission, SubmissionVersion
+from lms.learning.services.completions import record_completion
+from lms.notifications.models import Notification
 from tests.browser.conftest import LAPTOP, PHONE
 from tests.browser.steps import (
     SIGN_IN_ZH,

@@ -2,7 +2,7 @@
 
 import re
 
-from lms import PROJECT_ROOT
+from lms.app import PROJECT_ROOT
 from tests.browser.conftest import BROWSER_TESTS
 
 

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from lms.cohorts.checkin_services import learner_check_ins, log_check_in, program_today
-from lms.cohorts.models import EnrollmentStatus
-from lms.cohorts.models.contact import CheckIn
-from lms.extensions import db
+from lms.cohorts.checkin_services import learner_check_ins, log_check_in
+from lms.cohorts.models import CheckIn, EnrollmentStatus
+from lms.core.calendar import program_today
+from lms.core.extensions import db
 
 
 def url(world) -> str:
@@ -115,11 +115,11 @@ def test_learner_check_ins_is_a_select_for_the_learner_page(world, count_queries
         )
     log_check_in(world.cohort_b, world.learner_b, world.mentor_b, {"happened_on": date(2026, 3, 9), "channel": "call"})
     db.session.commit()
-    learner, mentor_name = world.learner_a, world.mentor_a.name
+    learner, mentor, mentor_name = world.learner_a, world.mentor_a, world.mentor_a.name
     db.session.expire_all()
-    learner.id  # noqa: B018 - loaded before counting
+    learner.id, mentor.id  # noqa: B018 - loaded before counting
     with count_queries() as queries:
-        found = db.session.scalars(learner_check_ins(learner)).all()
+        found = db.session.scalars(learner_check_ins(learner, mentor)).all()
         names = [(check_in.mentor.name, check_in.cohort.name) for check_in in found]
     assert [check_in.happened_on.day for check_in in found] == [3, 2, 1]
     assert names == [(mentor_name, "Cohort A")] * 3

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from lms.cohorts.models import Cohort, Program
-from lms.extensions import db
+from lms.core.extensions import db
 from tests.factories import CohortFactory, EnrollmentFactory, MentorFactory, ProgramFactory
 
 

@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from lms.cohorts import policies, services
 from lms.cohorts.models import Enrollment, EnrollmentStatus
+from lms.core.extensions import db
 from lms.courses.policies import can_view_course
-from lms.extensions import db
-from lms.progress.models import Completion
+from lms.learning.models.completion import Completion
 from tests.factories import CohortFactory, EnrollmentFactory, MentorFactory
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
-from lms.auth.models import PasswordSetupCode, User
+from lms.accounts.models import PasswordSetupCode, User
 from lms.cohorts.models import Enrollment, EnrollmentStatus
-from lms.extensions import db
+from lms.core.extensions import db
 from tests.factories import UserFactory
 
 HEADER_EN = "name,phone,email,county,township,village,gender,birth_year\n"

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts import invite_services
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.cohorts.signals import invite_accepted
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
 
 

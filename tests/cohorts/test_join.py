@@ -2,9 +2,10 @@
 
 from sqlalchemy import func, select
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts.models import Enrollment
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.core.roles import Role
 from tests.factories import CohortFactory, UserFactory
 
 GOOD = {

@@ -10,10 +10,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from lms.cohorts import mail
-from lms.cohorts.models.contact import OutboxEmail
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.notifications import mail
+from lms.notifications.models import OutboxEmail
 
 CHINESE_SUBJECT = "反馈：您的茶叶视频已通过"
 
@@ -156,7 +156,7 @@ def test_a_subject_cannot_carry_extra_headers():
 def test_the_loop_runs_again_until_its_runs_are_done(app, monkeypatch, smtp_server):
     controller, _inbox = smtp_server
     use_server(monkeypatch, app, controller.port)
-    monkeypatch.setattr("lms.commands_mail.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("lms.app.commands.mail.time.sleep", lambda seconds: None)
     output = send_mail(app, "--loop", "5", "--runs", "3")
     assert output.count("email(s) sent") == 3
 
@@ -168,7 +168,7 @@ def test_the_loop_stops_cleanly_on_ctrl_c(app, monkeypatch, smtp_server):
     def interrupted(seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("lms.commands_mail.time.sleep", interrupted)
+    monkeypatch.setattr("lms.app.commands.mail.time.sleep", interrupted)
     assert "Stopped." in send_mail(app, "--loop", "60")
 
 

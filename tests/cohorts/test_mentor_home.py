@@ -2,14 +2,14 @@
 
 from datetime import timedelta
 
-from lms.cohorts.checkin_services import log_check_in, program_today
+from lms.cohorts.checkin_services import log_check_in
 from lms.cohorts.models import EnrollmentStatus
-from lms.cohorts.models.submission import Submission, SubmissionState
-from lms.courses.models import QuizAttempt
-from lms.extensions import db
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Submission, SubmissionState
 from lms.outcomes.models import Graduation
-from lms.progress.models import Completion
-from lms.timeutil import utcnow
 from tests.factories import EnrollmentFactory, UserFactory
 
 

@@ -6,11 +6,12 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms.cohorts import signals
-from lms.cohorts.models.contact import Notification, NotificationKind, OutboxEmail
-from lms.cohorts.models.submission import Review, ReviewDecision, Submission, SubmissionVersion
-from lms.cohorts.notification_services import notification_text, notify
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.learning import signals as learning_signals
+from lms.learning.models.submission import Review, ReviewDecision, Submission, SubmissionVersion
+from lms.notifications.models import Notification, NotificationKind, OutboxEmail
+from lms.notifications.services import notification_text, notify
 from tests.factories import MentorFactory, UserFactory
 
 
@@ -88,13 +89,13 @@ def test_a_submission_goes_to_the_paired_mentor_or_else_to_every_mentor_of_the_c
     world.cohort_a.mentors.append(second)
     db.session.commit()
     submission, version = make_submission(world)
-    signals.submission_submitted.send(world.learner_a, submission=submission, version=version)
+    learning_signals.submission_submitted.send(world.learner_a, submission=submission, version=version)
     assert [len(notifications_of(m)) for m in (world.mentor_a, second, world.mentor_b)] == [1, 1, 0]
     assert "New submission to review" in notification_text(notifications_of(second)[0])
 
     world.cohort_a.enrollments[0].mentor_id = second.id
     db.session.commit()
-    signals.submission_submitted.send(world.learner_a, submission=submission, version=version)
+    learning_signals.submission_submitted.send(world.learner_a, submission=submission, version=version)
     assert [len(notifications_of(m)) for m in (world.mentor_a, second)] == [1, 2]
 
 
@@ -103,7 +104,7 @@ def test_a_review_tells_the_learner_and_emails_only_those_with_an_address(world)
     review = Review(submission=submission, version=version, mentor_id=world.mentor_a.id, decision="revision_requested")
     db.session.add(review)
     db.session.commit()
-    signals.submission_reviewed.send(world.mentor_a, submission=submission, review=review)
+    learning_signals.submission_reviewed.send(world.mentor_a, submission=submission, review=review)
     db.session.commit()
     [notification] = notifications_of(world.learner_a)
     assert notification.kind == NotificationKind.REVISION_REQUESTED
@@ -113,7 +114,7 @@ def test_a_review_tells_the_learner_and_emails_only_those_with_an_address(world)
     world.learner_a.email = "jiang@example.org"
     review.decision = ReviewDecision.ACCEPTED
     db.session.commit()
-    signals.submission_reviewed.send(world.mentor_a, submission=submission, review=review)
+    learning_signals.submission_reviewed.send(world.mentor_a, submission=submission, review=review)
     db.session.commit()
     assert notifications_of(world.learner_a)[-1].kind == NotificationKind.FEEDBACK_RECEIVED
     [email] = emails_to("jiang@example.org")

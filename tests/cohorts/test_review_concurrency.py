@@ -6,10 +6,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from lms.cohorts import review_services
-from lms.cohorts.models.submission import Review, Submission, SubmissionState
-from lms.extensions import db
-from lms.progress.models import Completion
+from lms.core.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Review, Submission, SubmissionState
+from lms.learning.services import reviews as review_services
 from tests.cohorts.test_submission_pages import (
     hand_in,
     post_review,

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lms.cohorts import review_queue_services
-from lms.cohorts.models.submission import Extension, Review, Submission, SubmissionState, SubmissionVersion
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.learning.models.submission import Extension, Review, Submission, SubmissionState, SubmissionVersion
+from lms.learning.services import review_queue as review_queue_services
 from tests.factories import EnrollmentFactory, LessonFactory, MentorFactory
 
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from lms.cohorts.models import Cohort
-from lms.extensions import db
+from lms.core.extensions import db
 from tests.factories import CohortCourseFactory, CourseFactory, LessonFactory, ModuleFactory
 
 FULL = {

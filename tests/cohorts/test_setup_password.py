@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lms.auth import services as accounts
-from lms.auth.models import PasswordSetupCode, User
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.accounts import services as accounts
+from lms.accounts.models import PasswordSetupCode, User
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
 
 PHONE = "+8613700000001"
 

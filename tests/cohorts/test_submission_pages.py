@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lms.cohorts.models.submission import Review, Submission, SubmissionState, SubmissionVersion
-from lms.cohorts.signals import submission_reviewed, submission_submitted
-from lms.courses.models import MediaFile
-from lms.extensions import db
-from lms.progress.models import Completion
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Review, Submission, SubmissionState, SubmissionVersion
+from lms.learning.signals import submission_reviewed, submission_submitted
+from lms.media.models import MediaFile
 from tests.courses.test_media_samples import png_bytes
 from tests.factories import LessonFactory, MentorFactory, RubricCriterionFactory
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
+from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, Module, Option, Question, RubricCriterion
-from lms.extensions import db
 from tests.courses.test_authoring_services import record_attempt
 from tests.factories import CohortFactory, LessonFactory
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lms.courses.models import CohortCourse, Course, Lesson, Module, Question, QuizAttempt
-from lms.extensions import db
-from lms.progress.models import Completion
+from lms.core.extensions import db
+from lms.courses.models import CohortCourse, Course, Lesson, Module, Question
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory
 
 

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from lms.cohorts.models.submission import Submission, SubmissionState
-from lms.courses.services.learning import course_outline
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.learning.models.submission import Submission, SubmissionState
+from lms.learning.services.completions import record_completion
+from lms.learning.services.lessons import course_outline
 from lms.progress import home_services
-from lms.progress.services import record_completion
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,

@@ -4,10 +4,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from lms.courses.models import LessonResource, MediaFile
-from lms.extensions import db
-from lms.progress.models import Completion
-from lms.progress.services import record_completion
+from lms.core.extensions import db
+from lms.courses.models import LessonResource
+from lms.learning.models.completion import Completion
+from lms.learning.services.completions import record_completion
+from lms.media.models import MediaFile
 from tests.factories import CohortCourseFactory, CourseFactory, LessonFactory, ModuleFactory
 
 

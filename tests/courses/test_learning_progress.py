@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from lms.extensions import db
-from lms.progress.models import Completion
-from lms.progress.services import completed_lesson_ids, course_progress, record_completion
+from lms.core.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.services.completions import completed_lesson_ids, course_progress, record_completion
 from tests.factories import LessonFactory, UserFactory
 
 

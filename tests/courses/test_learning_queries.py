@@ -3,9 +3,10 @@
 import itertools
 from decimal import Decimal
 
-from lms.courses.models import LessonResource, MediaFile
-from lms.extensions import db
-from lms.progress.services import record_completion
+from lms.core.extensions import db
+from lms.courses.models import LessonResource
+from lms.learning.services.completions import record_completion
+from lms.media.models import MediaFile
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,

@@ -2,10 +2,11 @@
 
 from sqlalchemy import func, select
 
-from lms.courses import media
-from lms.courses.models import LessonResource, MediaFile, MediaKind
+from lms.core.extensions import db
+from lms.courses.models import LessonResource
 from lms.courses.services import authoring
-from lms.extensions import db
+from lms.media import storage
+from lms.media.models import MediaFile, MediaKind
 from tests.factories import LessonFactory
 
 
@@ -13,10 +14,10 @@ def test_deleting_a_lesson_deletes_its_files(tmp_path):
     lesson = LessonFactory(published=False)
     source = tmp_path / "price-list.txt"
     source.write_text("Tea, 1 jin: 160 yuan\n", encoding="utf-8")
-    stored = media.store_local_file(source, MediaKind.RESOURCE, "price-list.txt", "text/plain")
+    stored = storage.store_local_file(source, MediaKind.RESOURCE, "price-list.txt", "text/plain")
     lesson.resources.append(authoring_resource(lesson, stored))
     db.session.commit()
-    path = media.media_path(stored)
+    path = storage.media_path(stored)
     assert path.exists()
     authoring.delete_lesson(lesson)
     db.session.commit()
@@ -28,9 +29,9 @@ def test_deleting_a_module_deletes_the_files_of_its_lessons(tmp_path):
     lesson = LessonFactory(published=False)
     source = tmp_path / "captions.vtt"
     source.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n", encoding="utf-8")
-    lesson.captions = media.store_local_file(source, MediaKind.CAPTIONS, "captions.vtt", "text/vtt")
+    lesson.captions = storage.store_local_file(source, MediaKind.CAPTIONS, "captions.vtt", "text/vtt")
     db.session.commit()
-    path = media.media_path(lesson.captions)
+    path = storage.media_path(lesson.captions)
     authoring.delete_module(lesson.module)
     db.session.commit()
     assert not path.exists()

@@ -5,9 +5,11 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from lms.courses import media, video
-from lms.courses.models import Lesson, LessonResource, MediaFile, VideoStatus
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.courses import video
+from lms.courses.models import Lesson, LessonResource
+from lms.media import storage
+from lms.media.models import MediaFile, VideoStatus
 from tests.courses.test_media_samples import WEBVTT, png_bytes, sample_video_files
 from tests.factories import LessonFactory
 
@@ -137,7 +139,7 @@ def test_captions_are_uploaded_replaced_and_removed(client, lead, world):
     url = f"/manage/lessons/{lesson.id}/captions"
     assert post_file(client, url, "captions", WEBVTT, "zh.vtt").status_code == 302
     first = reloaded(lesson.id).captions
-    first_path = media.media_path(first)
+    first_path = storage.media_path(first)
     assert first.content_type == "text/vtt"
     assert post_file(client, url, "captions", WEBVTT + b"\n", "zh-2.vtt").status_code == 302
     assert reloaded(lesson.id).captions.original_name == "zh-2.vtt"
@@ -166,7 +168,7 @@ def test_resources_are_added_downloaded_and_removed(client, lead, world):
     download.close()
     refused = post_file(client, url, "file", b"MZ\x90\x00binary", "setup.pdf", title="Installer")
     assert "cannot be added" in refused.text
-    path = media.media_path(resource.media)
+    path = storage.media_path(resource.media)
     assert client.post(f"/manage/lessons/{lesson.id}/resources/{resource.id}/remove").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(LessonResource)) == 0
     assert media_count() == 0
@@ -209,7 +211,7 @@ def test_a_course_cover_is_uploaded_and_replaced(client, lead, world):
     assert "No cover picture yet." in client.get(url).text
     assert post_file(client, url, "cover", png_bytes(), "封面.png").status_code == 302
     db.session.expire_all()
-    first_path = media.media_path(course.cover)
+    first_path = storage.media_path(course.cover)
     assert course.cover.content_type == "image/png"
     refused = post_file(client, url, "cover", b"<svg onload=alert(1)/>", "cover.png")
     assert "not a JPEG, PNG or WebP picture" in refused.text

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from lms.courses import media
-from lms.courses.models import MediaFile, MediaKind
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.media import storage
+from lms.media.models import MediaFile, MediaKind
 
 
 @pytest.fixture(autouse=True)
@@ -104,26 +104,26 @@ def media_count() -> int:
 
 
 def incoming_files() -> list[Path]:
-    incoming = media.upload_root() / "incoming"
+    incoming = storage.upload_root() / "incoming"
     return list(incoming.iterdir()) if incoming.exists() else []
 
 
 def test_a_text_file_named_mp4_is_refused_as_not_a_video():
-    with pytest.raises(media.UploadRefused, match="not an MP4 or WebM video"):
-        media.store_upload(upload(b"just some words\n", "clip.mp4", "video/mp4"), MediaKind.VIDEO)
+    with pytest.raises(storage.UploadRefused, match="not an MP4 or WebM video"):
+        storage.store_upload(upload(b"just some words\n", "clip.mp4", "video/mp4"), MediaKind.VIDEO)
     assert media_count() == 0
     assert incoming_files() == []
 
 
 def test_a_real_mp4_is_kept_under_a_random_name(sample_videos):
     data = sample_videos["small"].read_bytes()
-    stored = media.store_upload(upload(data, "我的茶叶.mp4", "text/plain"), MediaKind.VIDEO)
+    stored = storage.store_upload(upload(data, "我的茶叶.mp4", "text/plain"), MediaKind.VIDEO)
     db.session.commit()
     assert re.fullmatch(r"video/\d{4}/[0-9a-f]{32}\.mp4", stored.path)
     assert stored.content_type == "video/mp4"  # from the content, not what the browser said
     assert stored.original_name == "我的茶叶.mp4"
     assert stored.size_bytes == len(data)
-    assert media.media_path(stored).read_bytes() == data
+    assert storage.media_path(stored).read_bytes() == data
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_a_real_mp4_is_kept_under_a_random_name(sample_videos):
     ],
 )
 def test_accepted_kinds_are_recognised_by_content(kind, data, filename, content_type, extension):
-    stored = media.store_upload(upload(data, filename), kind)
+    stored = storage.store_upload(upload(data, filename), kind)
     assert stored.content_type == content_type
     assert stored.path.startswith(f"{kind}/")
     assert stored.path.endswith(f".{extension}")
@@ -178,48 +178,48 @@ def test_accepted_kinds_are_recognised_by_content(kind, data, filename, content_
     ],
 )
 def test_impostors_are_refused_with_a_clear_message(kind, data, filename, message):
-    with pytest.raises(media.UploadRefused, match=message):
-        media.store_upload(upload(data, filename), kind)
+    with pytest.raises(storage.UploadRefused, match=message):
+        storage.store_upload(upload(data, filename), kind)
     assert media_count() == 0
     assert incoming_files() == []
 
 
 def test_an_empty_file_is_refused():
-    with pytest.raises(media.UploadRefused, match="empty"):
-        media.store_upload(upload(b"", "clip.mp4"), MediaKind.VIDEO)
+    with pytest.raises(storage.UploadRefused, match="empty"):
+        storage.store_upload(upload(b"", "clip.mp4"), MediaKind.VIDEO)
 
 
 def test_each_kind_has_its_size_limit(app, monkeypatch):
     monkeypatch.setitem(app.config, "LMS_IMAGE_MAX_MB", 1)
     too_big = png_bytes() + b"\x00" * (1024 * 1024)
-    with pytest.raises(media.UploadRefused, match="larger than 1 MB"):
-        media.store_upload(upload(too_big, "cover.png"), MediaKind.IMAGE)
+    with pytest.raises(storage.UploadRefused, match="larger than 1 MB"):
+        storage.store_upload(upload(too_big, "cover.png"), MediaKind.IMAGE)
     assert incoming_files() == []
-    assert media.store_upload(upload(png_bytes(), "cover.png"), MediaKind.IMAGE).size_bytes < 1024
+    assert storage.store_upload(upload(png_bytes(), "cover.png"), MediaKind.IMAGE).size_bytes < 1024
 
 
 def test_the_uploaded_name_is_only_kept_to_show():
-    stored = media.store_upload(upload(png_bytes(), "..\\..\\etc/../pass\x00wd\x07.png"), MediaKind.IMAGE)
+    stored = storage.store_upload(upload(png_bytes(), "..\\..\\etc/../pass\x00wd\x07.png"), MediaKind.IMAGE)
     assert stored.original_name == "passwd.png"
     assert "passwd" not in stored.path
 
 
 def test_files_of_a_rolled_back_upload_are_removed():
-    stored = media.store_upload(upload(png_bytes(), "cover.png"), MediaKind.IMAGE)
-    path = media.media_path(stored)
+    stored = storage.store_upload(upload(png_bytes(), "cover.png"), MediaKind.IMAGE)
+    path = storage.media_path(stored)
     assert path.exists()
     db.session.rollback()
     assert not path.exists()
 
 
 def test_a_deleted_file_stays_until_the_deletion_is_committed():
-    stored = media.store_upload(upload(png_bytes(), "cover.png"), MediaKind.IMAGE)
+    stored = storage.store_upload(upload(png_bytes(), "cover.png"), MediaKind.IMAGE)
     db.session.commit()
-    path = media.media_path(stored)
-    media.delete_media(stored)
+    path = storage.media_path(stored)
+    storage.delete_media(stored)
     db.session.rollback()
     assert path.exists()
-    media.delete_media(db.session.get(MediaFile, stored.id))
+    storage.delete_media(db.session.get(MediaFile, stored.id))
     db.session.commit()
     assert not path.exists()
     assert media_count() == 0
@@ -228,9 +228,9 @@ def test_a_deleted_file_stays_until_the_deletion_is_committed():
 def test_a_local_file_is_stored_as_given(tmp_path):
     source = tmp_path / "demo.mp4"
     source.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100)
-    stored = media.store_local_file(source, MediaKind.VIDEO, "拍摄演示.mp4", "video/mp4")
+    stored = storage.store_local_file(source, MediaKind.VIDEO, "拍摄演示.mp4", "video/mp4")
     db.session.commit()
     assert stored.original_name == "拍摄演示.mp4"
     assert stored.path.endswith(".mp4")
-    assert media.media_path(stored).read_bytes() == source.read_bytes()
+    assert storage.media_path(stored).read_bytes() == source.read_bytes()
     assert source.exists()

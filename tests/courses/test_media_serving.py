@@ -2,9 +2,10 @@
 
 import pytest
 
-from lms.courses import media
-from lms.courses.models import LessonResource, MediaKind, VideoStatus
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.courses.models import LessonResource
+from lms.media import storage
+from lms.media.models import MediaKind, VideoStatus
 from tests.courses.test_media_samples import png_bytes
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory
 
@@ -14,7 +15,7 @@ VIDEO_BYTES = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 40
 def stored(tmp_path, data: bytes, kind: str, content_type: str, name: str):
     source = tmp_path / f"source-{len(list(tmp_path.iterdir()))}"
     source.write_bytes(data)
-    return media.store_local_file(source, kind, name, content_type)
+    return storage.store_local_file(source, kind, name, content_type)
 
 
 @pytest.fixture
@@ -124,7 +125,7 @@ def test_a_file_of_no_lesson_or_course_is_only_for_managers(client, auth, world,
 
 
 def test_a_file_missing_on_disk_is_not_found_rather_than_an_error(client, auth, world, files):
-    media.media_path(world.courses_a.video.video).unlink()
+    storage.media_path(world.courses_a.video.video).unlink()
     auth.login(world.lead)
     assert fetch(client, files["video_a"])[0].status_code == 404
 

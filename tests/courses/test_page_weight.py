@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from lms.courses.models import LessonResource, MediaFile
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.courses.models import LessonResource
+from lms.media.models import MediaFile
 from tests.factories import OptionFactory, QuestionFactory, RubricCriterionFactory
 
 BUDGET_BYTES = 30 * 1024

@@ -5,17 +5,17 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lms.courses.models import QuizAnswer, QuizAttempt
-from lms.courses.services import quizzes
-from lms.courses.services.quizzes import (
+from lms.core.extensions import db
+from lms.learning.models import QuizAnswer, QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.services import quizzes
+from lms.learning.services.quizzes import (
     AttemptAlreadyRecordedError,
     AttemptsUsedUpError,
     InvalidAnswerError,
     grade_attempt,
     parse_number,
 )
-from lms.extensions import db
-from lms.progress.models import Completion
 from tests.factories import LessonFactory, OptionFactory, QuestionFactory, UserFactory
 
 

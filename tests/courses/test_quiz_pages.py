@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lms.courses.models import QuizAttempt
-from lms.extensions import db
-from lms.progress.models import Completion
+from lms.core.extensions import db
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
 from tests.factories import EnrollmentFactory, LessonFactory, ModuleFactory, OptionFactory, QuestionFactory
 
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module, Question
 from lms.courses.starter import LANGUAGES, import_course, starter_path, video_captions, webvtt
-from lms.extensions import db
 from tests.factories import ProgramFactory
 
 

@@ -5,11 +5,11 @@ import shutil
 
 import pytest
 
-from lms.courses.models import VideoStatus
+from lms.core.extensions import db
 from lms.courses.starter import import_course, starter_path
 from lms.courses.starter.videos import add_demo_videos
 from lms.courses.video import process_video
-from lms.extensions import db
+from lms.media.models import VideoStatus
 from tests.factories import ProgramFactory
 
 needs_ffmpeg = pytest.mark.skipif(

@@ -7,9 +7,11 @@ import subprocess
 import pytest
 from sqlalchemy import func, select
 
-from lms.courses import media, video
-from lms.courses.models import Lesson, MediaFile, MediaKind, VideoStatus
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.courses import files, video
+from lms.courses.models import Lesson
+from lms.media import storage
+from lms.media.models import MediaFile, MediaKind, VideoStatus
 from tests.courses.test_media_samples import ffmpeg_or_skip, incoming_files, sample_video_files, upload
 from tests.factories import LessonFactory
 
@@ -32,7 +34,7 @@ def video_lesson():
 
 def uploaded(lesson, path) -> Lesson:
     """The lesson with ``path`` uploaded as its video, committed, as the upload page leaves it."""
-    media.upload_lesson_video(lesson, upload(path.read_bytes(), path.name))
+    files.upload_lesson_video(lesson, upload(path.read_bytes(), path.name))
     db.session.commit()
     return lesson
 
@@ -55,7 +57,7 @@ def stream_sizes(path) -> tuple[int, int]:
 
 
 def all_stored_files() -> set:
-    return {path for path in media.upload_root().rglob("*") if path.is_file()}
+    return {path for path in storage.upload_root().rglob("*") if path.is_file()}
 
 
 def kinds_stored() -> list[str]:
@@ -71,10 +73,10 @@ def test_a_large_video_gets_a_smaller_360p_rendition_and_a_poster(sample_videos,
     assert lesson.duration_seconds == 2
     assert lesson.rendition.content_type == "video/mp4"
     assert lesson.rendition.size_bytes < lesson.video.size_bytes / 4
-    assert media.media_path(lesson.rendition).stat().st_size == lesson.rendition.size_bytes
-    assert stream_sizes(media.media_path(lesson.rendition)) == (640, 360)
+    assert storage.media_path(lesson.rendition).stat().st_size == lesson.rendition.size_bytes
+    assert stream_sizes(storage.media_path(lesson.rendition)) == (640, 360)
     assert lesson.poster.content_type == "image/jpeg"
-    assert media.media_path(lesson.poster).read_bytes().startswith(b"\xff\xd8\xff")
+    assert storage.media_path(lesson.poster).read_bytes().startswith(b"\xff\xd8\xff")
     assert lesson.rendition.original_name == "large-360p.mp4"
     assert incoming_files() == []
 
@@ -82,13 +84,13 @@ def test_a_large_video_gets_a_smaller_360p_rendition_and_a_poster(sample_videos,
 def test_an_upright_phone_video_keeps_its_short_side_at_360(sample_videos, video_lesson):
     lesson = uploaded(video_lesson, sample_videos["portrait"])
     assert video.process_video(lesson.id) == VideoStatus.READY
-    assert stream_sizes(media.media_path(reloaded(lesson.id).rendition)) == (360, 640)
+    assert stream_sizes(storage.media_path(reloaded(lesson.id).rendition)) == (360, 640)
 
 
 def test_a_corrupt_video_fails_and_leaves_nothing_half_made(video_lesson):
     ffmpeg_or_skip()
     garbage = b"\x00\x00\x00\x18ftypisom" + b"\x13\x37 this is not a movie " * 500
-    media.upload_lesson_video(video_lesson, upload(garbage, "broken.mp4"))
+    files.upload_lesson_video(video_lesson, upload(garbage, "broken.mp4"))
     db.session.commit()
     files_before = all_stored_files()
     assert video.process_video(video_lesson.id) == VideoStatus.FAILED
@@ -116,9 +118,9 @@ def test_replacing_a_video_deletes_the_old_files_once_committed(sample_videos, v
     lesson = uploaded(video_lesson, sample_videos["small"])
     video.process_video(lesson.id)
     lesson = reloaded(lesson.id)
-    old_paths = [media.media_path(file) for file in (lesson.video, lesson.rendition, lesson.poster)]
+    old_paths = [storage.media_path(file) for file in (lesson.video, lesson.rendition, lesson.poster)]
     assert all(path.exists() for path in old_paths)
-    media.upload_lesson_video(lesson, upload(sample_videos["large"].read_bytes(), "again.mp4"))
+    files.upload_lesson_video(lesson, upload(sample_videos["large"].read_bytes(), "again.mp4"))
     assert all(path.exists() for path in old_paths)  # until the commit, a rollback could still need them
     db.session.commit()
     assert not any(path.exists() for path in old_paths)
@@ -136,7 +138,7 @@ def test_a_video_replaced_during_conversion_keeps_only_the_new_one(app, monkeypa
         make_rendition(*args)
         with app.app_context():  # the lead uploads another video while ffmpeg works
             busy = db.session.get(Lesson, lesson.id)
-            media.upload_lesson_video(busy, upload(sample_videos["small"].read_bytes(), "newer.mp4"))
+            files.upload_lesson_video(busy, upload(sample_videos["small"].read_bytes(), "newer.mp4"))
             db.session.commit()
 
     monkeypatch.setattr(video, "make_rendition", replaced_meanwhile)
@@ -157,7 +159,7 @@ def test_the_background_runner_converts_after_the_request(app, sample_videos, vi
 def test_process_videos_command_converts_the_lessons_left_waiting(app, sample_videos):
     waiting = [uploaded(LessonFactory(kind="video"), sample_videos["small"]) for _ in range(2)]
     broken = LessonFactory(kind="video")
-    media.upload_lesson_video(broken, upload(b"\x00\x00\x00\x18ftypisom" + b"junk" * 300, "broken.mp4"))
+    files.upload_lesson_video(broken, upload(b"\x00\x00\x00\x18ftypisom" + b"junk" * 300, "broken.mp4"))
     broken.video_status = VideoStatus.FAILED
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["lms", "process-videos"])
@@ -176,12 +178,12 @@ def test_deleting_a_lesson_can_take_all_its_files_along(sample_videos, video_les
     lesson = uploaded(video_lesson, sample_videos["small"])
     video.process_video(lesson.id)
     lesson = reloaded(lesson.id)
-    media.upload_captions(lesson, upload(b"WEBVTT\n", "zh.vtt"))
-    media.add_resource(lesson, "Checklist", upload(b"%PDF-1.4 list", "list.pdf"))
+    files.upload_captions(lesson, upload(b"WEBVTT\n", "zh.vtt"))
+    files.add_resource(lesson, "Checklist", upload(b"%PDF-1.4 list", "list.pdf"))
     db.session.commit()
-    paths = [media.media_path(file) for file in db.session.scalars(select(MediaFile))]
+    paths = [storage.media_path(file) for file in db.session.scalars(select(MediaFile))]
     assert len(paths) == 5
-    media.delete_lesson_files(lesson)
+    files.delete_lesson_files(lesson)
     db.session.delete(lesson)
     db.session.commit()
     assert kinds_stored() == []

@@ -2,11 +2,11 @@
 
 from sqlalchemy import func, select
 
-from lms.auth.models import User
-from lms.cohorts.models.contact import Notification
-from lms.extensions import db
+from lms.accounts.models import User
+from lms.certificates.models import Certificate
+from lms.core.extensions import db
+from lms.notifications.models import Notification
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent, SupportRecord
-from lms.progress.models import Certificate
 
 MODELS = (Graduation, Baseline, ReportingConsent, FollowUp, FollowUpQuantity, SupportRecord, Notification, Certificate)
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
 from lms.outcomes import export_columns, export_services
 from lms.outcomes.dictionary import REPORT_METRICS
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
-from lms.progress.cohort_services import program_today
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
 
 HEADERS = [str(column.header) for column in export_columns.FOLLOW_UP_COLUMNS]

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
 from lms.outcomes import import_parsing, import_services
 from lms.outcomes.follow_up_rules import wave_due_on
 from lms.outcomes.models import AuditEntry, Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
-from lms.progress.cohort_services import program_today
 from tests.factories import EnrollmentFactory, MentorFactory
 
 HEADER = "phone,wave,period_start,period_end,monthly_income,revenue,product,quantity,unit,channels,verified,notes\n"

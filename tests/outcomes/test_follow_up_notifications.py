@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from lms.cohorts.models.contact import Notification, NotificationKind, OutboxEmail
-from lms.cohorts.notification_services import notification_text
-from lms.extensions import db
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.notifications.models import Notification, NotificationKind, OutboxEmail
+from lms.notifications.services import notification_text
 from lms.outcomes import follow_up_services as services
 from lms.outcomes import follow_up_waves as wave_services
 from lms.outcomes.models import Graduation
-from lms.timeutil import utcnow
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.outcomes.test_follow_up_services import graduate, values
 

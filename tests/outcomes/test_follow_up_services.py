@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lms.extensions import db
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
 from lms.outcomes import follow_up_lists as list_services
 from lms.outcomes import follow_up_services as services
 from lms.outcomes import follow_up_waves as wave_services
@@ -14,7 +15,6 @@ from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, wave_due_on
 from lms.outcomes.follow_up_services import FollowUpRefused, FollowUpValues, UnusualIncome
 from lms.outcomes.follow_up_waves import WaveState
 from lms.outcomes.models import AuditEntry, Baseline, FollowUp, FollowUpQuantity, Graduation
-from lms.timeutil import utcnow
 from tests.factories import EnrollmentFactory
 
 TODAY = date(2026, 11, 29)

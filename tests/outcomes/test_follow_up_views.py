@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lms.courses.models import MediaFile
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.media.models import MediaFile
 from lms.outcomes import follow_up_services as services
 from lms.outcomes.models import AuditEntry, FollowUp, FollowUpEvidence
-from lms.progress.cohort_services import program_today
 from tests.outcomes.test_follow_up_services import graduate, values
 
 FORM = {

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lms.extensions import db
+from lms.certificates.models import Certificate
+from lms.core.calendar import program_today
+from lms.core.extensions import db
 from lms.outcomes.models import AuditEntry, Graduation
-from lms.progress.cohort_services import program_today
-from lms.progress.models import Certificate
 from tests.factories import EnrollmentFactory, MentorFactory
 from tests.outcomes.test_graduation_rules import make_ready
 

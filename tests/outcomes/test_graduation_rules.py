@@ -5,12 +5,12 @@ from datetime import date
 from sqlalchemy import update
 
 from lms.cohorts.models import EnrollmentStatus
-from lms.cohorts.models.submission import Submission, SubmissionState
+from lms.core.extensions import db
 from lms.courses.models import CohortCourse
-from lms.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Submission, SubmissionState
 from lms.outcomes.graduation_services import graduation_status
 from lms.outcomes.models import Baseline, Graduation
-from lms.progress.models import Completion
 from tests.factories import EnrollmentFactory, LessonFactory, make_course
 
 

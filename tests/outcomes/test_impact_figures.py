@@ -33,20 +33,12 @@ import pytest
 from sqlalchemy import select
 
 from lms.cohorts.models import Enrollment, EnrollmentStatus
-from lms.extensions import db
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
 from lms.outcomes import impact_services
 from lms.outcomes.follow_up_rules import ReportFilters
 from lms.outcomes.impact_selection import Selection
-from lms.outcomes.models import (
-    Baseline,
-    FollowUp,
-    FollowUpQuantity,
-    Graduation,
-    ReportingConsent,
-    SupportRecord,
-)
-from lms.progress.cohort_services import program_today
-from lms.timeutil import utcnow
+from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent, SupportRecord
 from tests.factories import CohortFactory, ProgramFactory, UserFactory
 
 YUAN = 100  # fen

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from lms.extensions import db
+from lms.core.extensions import db
 from lms.outcomes.models import SALES_CHANNELS
 from tests.factories import AdminFactory, EnrollmentFactory, LeadFactory, MentorFactory, ProgramFactory
 from tests.outcomes.test_impact_figures import COHORTS, PEOPLE, Person, Wave, build_impact_world

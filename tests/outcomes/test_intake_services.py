@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.core.money import fen_to_yuan_text, yuan_to_fen
 from lms.outcomes import intake_services as intake
 from lms.outcomes.audit import changed_fields, learner_audit, record_change
 from lms.outcomes.models import AuditEntry, Baseline, ReportingConsent
@@ -25,18 +26,18 @@ VALUES = {
     ("text", "fen"), [("3500.5", 350050), ("3500.50", 350050), ("0", 0), (" 12 ", 1200), ("0.01", 1)]
 )
 def test_yuan_text_becomes_exact_fen(text, fen):
-    assert intake.yuan_to_fen(text) == fen
+    assert yuan_to_fen(text) == fen
 
 
 @pytest.mark.parametrize("text", ["1e3", "-1", "", "abc", "1.234", "NaN", "Infinity", "+5", "1,000", "9" * 40])
 def test_anything_but_plain_yuan_is_refused(text):
     with pytest.raises(ValueError, match=r".*"):
-        intake.yuan_to_fen(text)
+        yuan_to_fen(text)
 
 
 def test_fen_shows_back_as_the_yuan_text_typed():
-    assert intake.fen_to_yuan_text(350050) == "3500.50"
-    assert intake.fen_to_yuan_text(5) == "0.05"
+    assert fen_to_yuan_text(350050) == "3500.50"
+    assert fen_to_yuan_text(5) == "0.05"
 
 
 def test_consent_is_recorded_then_withdrawn_with_audit(world):

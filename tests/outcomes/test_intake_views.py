@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from lms.extensions import db
+from lms.core.extensions import db
 from lms.outcomes import intake_services as intake
 from lms.outcomes.models import AuditEntry, Baseline, ReportingConsent
 

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from lms.extensions import db
+from lms.core.extensions import db
 from lms.outcomes import intake_services as intake
 from lms.outcomes import support_services
 

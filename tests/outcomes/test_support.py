@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.cohorts.models import Enrollment, EnrollmentStatus
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.money import yuan_to_fen
 from lms.outcomes import support_services
 from lms.outcomes.models import AuditEntry, SupportRecord
-from lms.progress.cohort_services import program_today
 from tests.factories import CohortFactory, EnrollmentFactory, ProgramFactory, UserFactory
 
 VALID = {"kind": "traffic_credit", "given_on": "2026-03-01", "value_yuan": "5000", "given_by": "Kuaishou"}
@@ -93,9 +94,9 @@ def test_a_date_in_the_future_or_a_missing_giver_is_refused(client, auth, world)
 
 
 def test_yuan_to_fen_refuses_fractions_of_a_fen():
-    assert support_services.yuan_to_fen(Decimal("500000000")) == 50_000_000_000
+    assert yuan_to_fen(Decimal("500000000")) == 50_000_000_000
     with pytest.raises(ValueError, match="decimal"):
-        support_services.yuan_to_fen(Decimal("0.001"))
+        yuan_to_fen(Decimal("0.001"))
 
 
 # ---- The learner's list ----

@@ -4,8 +4,8 @@ The world has no certificates: each case issues the one it needs (program
 certificates, which need no finished course) when its URL is built.
 """
 
-from lms.extensions import db
-from lms.progress.certificate_services import issue_program_certificate, revoke_certificate
+from lms.certificates.services import issue_program_certificate, revoke_certificate
+from lms.core.extensions import db
 from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
 
 UNKNOWN_CODE = "AAAAAAAAAAAAAAAAAAAA"

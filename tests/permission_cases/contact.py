@@ -1,7 +1,7 @@
 """Notifications, the email outbox, the mentor's home, check-ins."""
 
-from lms.cohorts.models.contact import Notification, NotificationKind
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.notifications.models import Notification, NotificationKind
 from tests.permission_cases.common import SIGNED_IN, STAFF, Case, everyone
 
 

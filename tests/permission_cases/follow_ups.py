@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from lms.extensions import db
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
 from lms.outcomes.models import FollowUp, Graduation
-from lms.timeutil import utcnow
 from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, SIGNED_IN, STAFF, Case, everyone
 
 GRADUATED_ON = date(2025, 10, 15)  # long enough ago for every default wave to be due

@@ -1,8 +1,9 @@
 """Uploads and media files: files follow their lesson or course; uploading is for leads and admins."""
 
-from lms.courses import media
-from lms.courses.models import LessonResource, MediaKind, VideoStatus
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.courses.models import LessonResource
+from lms.media import storage
+from lms.media.models import MediaKind, VideoStatus
 from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
 
 PDF = b"%PDF-1.4 price list"
@@ -10,10 +11,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def stored(data: bytes, kind: str, content_type: str):
-    source = media.new_incoming_path(".sample")
+    source = storage.new_incoming_path(".sample")
     source.write_bytes(data)
     try:
-        return media.store_local_file(source, kind, f"sample.{kind}", content_type)
+        return storage.store_local_file(source, kind, f"sample.{kind}", content_type)
     finally:
         source.unlink()
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from lms.extensions import db
+from lms.core.extensions import db
 from lms.outcomes.models import Graduation, SupportRecord
 from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
 

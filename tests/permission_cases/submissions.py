@@ -7,8 +7,8 @@ reviewing for mentors of the submission's cohort, leads and admins.
 
 from sqlalchemy import select
 
-from lms.cohorts.models.submission import Submission, SubmissionVersion
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.learning.models.submission import Submission, SubmissionVersion
 from tests.permission_cases.common import MANAGERS, STAFF, Case, everyone
 
 LEARNER_PAGE = everyone(403, anonymous=302, learner=200)

@@ -4,13 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lms.courses.models import QuizAttempt
-from lms.extensions import db
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.services.completions import record_completion
 from lms.progress import cohort_services
-from lms.progress.cohort_services import program_today
-from lms.progress.models import Completion
-from lms.progress.services import record_completion
-from lms.timeutil import utcnow
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,

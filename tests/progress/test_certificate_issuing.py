@@ -4,13 +4,13 @@ import threading
 
 from sqlalchemy import delete, func, select
 
-from lms.auth.models import User
+from lms.accounts.models import User
+from lms.certificates import services
+from lms.certificates.models import Certificate
 from lms.cohorts.models import Program
+from lms.core.extensions import db
 from lms.courses.models import Course, Lesson
-from lms.extensions import db
-from lms.progress import certificate_services as services
-from lms.progress.models import Certificate
-from lms.progress.services import record_completion
+from lms.learning.services.completions import record_completion
 from tests.factories import LeadFactory, LessonFactory
 
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from lms.extensions import db
-from lms.progress import certificate_services as services
-from lms.progress.models import Certificate
-from lms.progress.services import record_completion
+from lms.certificates import services
+from lms.certificates.models import Certificate
+from lms.core.extensions import db
+from lms.learning.services.completions import record_completion
 from tests.factories import CohortFactory, EnrollmentFactory, MentorFactory, UserFactory
 
 

@@ -5,10 +5,10 @@ import threading
 from flask import Flask
 from sqlalchemy import func, select
 
-from lms.extensions import db
-from lms.progress.models import Completion
-from lms.progress.services import record_completion
-from lms.progress.signals import lesson_completed
+from lms.core.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.services.completions import record_completion
+from lms.learning.signals import lesson_completed
 
 PARALLEL = 8
 

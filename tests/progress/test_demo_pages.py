@@ -2,15 +2,16 @@
 
 from sqlalchemy import select
 
-from lms.auth.models import Role, User
-from lms.cohorts.checkin_services import at_risk_learners
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort
-from lms.cohorts.models.submission import Submission, SubmissionState
+from lms.core.extensions import db
+from lms.core.roles import Role
 from lms.courses.models import CohortCourse, Lesson, Module
-from lms.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Submission, SubmissionState
 from lms.outcomes.models import Graduation
 from lms.progress import cohort_services, home_services
-from lms.progress.models import Completion
+from lms.progress.mentor_home import at_risk_learners
 
 PASSWORD = "demo-pass-2028"
 WAITING = [SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW]

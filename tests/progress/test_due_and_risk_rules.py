@@ -4,15 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from lms.cohorts.checkin_services import at_risk_learners
-from lms.cohorts.models.submission import Submission, SubmissionState
-from lms.courses.services.learning import course_outline
-from lms.extensions import db
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
+from lms.learning.models.submission import Submission, SubmissionState
+from lms.learning.services.completions import record_completion
+from lms.learning.services.lessons import course_outline
 from lms.outcomes.models import Graduation
 from lms.progress import cohort_services, home_services
-from lms.progress.cohort_services import program_today
-from lms.progress.services import record_completion
-from lms.timeutil import utcnow
+from lms.progress.mentor_home import at_risk_learners
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,

@@ -5,14 +5,13 @@ from datetime import datetime, time, timedelta
 import pytest
 from flask_babel import format_date
 
-from lms.cohorts.checkin_services import at_risk_learners
-from lms.cohorts.extension_services import grant_extension
 from lms.cohorts.models import EnrollmentStatus
-from lms.extensions import db
+from lms.core.calendar import program_today, program_zone, utcnow
+from lms.core.extensions import db
+from lms.learning.services.completions import record_completion
+from lms.learning.services.extensions import grant_extension
 from lms.progress import cohort_services, home_services
-from lms.progress.cohort_services import program_today, program_zone
-from lms.progress.services import record_completion
-from lms.timeutil import utcnow
+from lms.progress.mentor_home import at_risk_learners
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,

@@ -4,9 +4,9 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from lms.extensions import db
-from lms.progress.models import Completion
-from lms.progress.services import record_completion
+from lms.core.extensions import db
+from lms.learning.models.completion import Completion
+from lms.learning.services.completions import record_completion
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,

@@ -5,12 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from lms.courses.models import QuizAttempt
-from lms.extensions import db
-from lms.progress.cohort_services import program_today
-from lms.progress.models import Certificate
-from lms.progress.services import record_completion
-from lms.timeutil import utcnow
+from lms.certificates.models import Certificate
+from lms.core.calendar import program_today, utcnow
+from lms.core.extensions import db
+from lms.learning.models import QuizAttempt
+from lms.learning.services.completions import record_completion
 from tests.courses.test_page_weight import BUDGET_BYTES, page_weight
 from tests.factories import (
     CohortCourseFactory,

@@ -1,10 +1,10 @@
 """A learner walks through the whole starter course: resume point and percentages are right at every step."""
 
-from lms.courses.services.learning import course_outline
+from lms.core.extensions import db
 from lms.courses.starter import import_course, starter_path
-from lms.extensions import db
+from lms.learning.services.completions import record_completion
+from lms.learning.services.lessons import course_outline
 from lms.progress import cohort_services, home_services
-from lms.progress.services import record_completion
 from tests.factories import (
     CohortCourseFactory,
     CohortFactory,

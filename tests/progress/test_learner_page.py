@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from lms.courses.models import QuizAttempt
-from lms.extensions import db
-from lms.progress.models import Completion
-from lms.progress.services import record_completion
+from lms.core.extensions import db
+from lms.learning.models import QuizAttempt
+from lms.learning.models.completion import Completion
+from lms.learning.services.completions import record_completion
 from tests.factories import CohortCourseFactory, EnrollmentFactory, LessonFactory, ModuleFactory
 
 

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from lms.cohorts.models.contact import CheckIn
-from lms.cohorts.models.submission import Review, Submission, SubmissionVersion
-from lms.extensions import db
+from lms.cohorts.models import CheckIn
+from lms.core.extensions import db
+from lms.learning.models.submission import Review, Submission, SubmissionVersion
 
 
 def reviewed_submission(world, decision="revision_requested") -> Submission:

@@ -1,5 +1,6 @@
-"""Programs, cohorts and enrolments; submissions and reviews; notifications, email and check-ins."""
+"""Programs, cohorts and enrolments; mentors' check-ins."""
 
+from lms.cohorts.models.checkin import CheckIn, CheckInChannel
 from lms.cohorts.models.cohort import (
     INVITE_ALPHABET,
     INVITE_CODE_LENGTH,
@@ -14,6 +15,8 @@ from lms.cohorts.models.cohort import (
 __all__ = [
     "INVITE_ALPHABET",
     "INVITE_CODE_LENGTH",
+    "CheckIn",
+    "CheckInChannel",
     "Cohort",
     "Enrollment",
     "EnrollmentStatus",

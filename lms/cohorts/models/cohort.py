@@ -7,10 +7,10 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.auth.models import User
-from lms.db_types import UTCDateTime
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.accounts.models import User
+from lms.core.calendar import utcnow
+from lms.core.db_types import UTCDateTime
+from lms.core.extensions import db
 
 # No 0/O or 1/I/L: codes are read aloud and typed on phones.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -78,6 +78,8 @@ class Cohort(db.Model):
     program: Mapped[Program] = relationship(back_populates="cohorts")
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="cohort")
     mentors: Mapped[list[User]] = relationship(secondary=cohort_mentors, order_by=User.name)
+    # Named by string: lessons live in the courses area, above this one.
+    rule_business_plan_lesson = relationship("Lesson", viewonly=True)
 
     @property
     def region(self) -> str:

@@ -1,5 +1,6 @@
-"""The cohorts blueprint's routes."""
+"""The cohorts blueprint's own routes (submissions and the mentor's home add theirs from higher areas)."""
 
-from lms.cohorts.views import contact, setup, submissions
+from lms.cohorts import notices  # noqa: F401 - connects its receivers
+from lms.cohorts.views import contact, setup, setup_import, setup_learners
 
-__all__ = ["contact", "setup", "submissions"]
+__all__ = ["contact", "setup", "setup_import", "setup_learners"]

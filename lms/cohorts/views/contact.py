@@ -5,15 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from lms.auth.models import Role, User
-from lms.cohorts import bp, checkin_services, mail
-from lms.cohorts import notification_services as notifications
+from lms.accounts.models import User
+from lms.cohorts import bp, checkin_services
 from lms.cohorts.contact_forms import CHANNEL_LABELS, CheckInForm
 from lms.cohorts.models import Cohort, EnrollmentStatus
-from lms.cohorts.models.contact import Notification
-from lms.extensions import db
-from lms.forms import ActionForm
-from lms.security import STAFF_ROLES, require, roles_required, safe_next_url, signed_in
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.roles import Role
+from lms.core.security import STAFF_ROLES, require, roles_required, safe_next_url, signed_in
+from lms.notifications import mail
+from lms.notifications import services as notifications
+from lms.notifications.models import Notification
 
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -90,19 +93,6 @@ def outbox():
 # ---- The mentor's home ----
 
 
-@bp.route("/mentor")
-@roles_required(*STAFF_ROLES)
-def mentor_home():
-    home = checkin_services.mentor_home(current_user, current_app.config.get("LMS_AT_RISK_DAYS", 7))
-    return render_template(
-        "cohorts/contact/mentor_home.html",
-        home=home,
-        has_review_queue="cohorts.review_queue" in current_app.view_functions,
-        has_learner_page="progress.learner_page" in current_app.view_functions,
-        channel_labels=CHANNEL_LABELS,
-    )
-
-
 # ---- Check-ins ----
 
 
@@ -115,7 +105,7 @@ def check_ins(cohort_id: int, learner_id: int):
     enrollment = checkin_services.enrollment_of(cohort, learner)
     require(enrollment is not None, 404)
     can_log = checkin_services.can_log_check_in(current_user, cohort) and enrollment.status == EnrollmentStatus.ACTIVE
-    form = CheckInForm(happened_on=checkin_services.program_today())
+    form = CheckInForm(happened_on=program_today())
     if request.method == "POST":
         require(can_log)
         if form.validate_on_submit():
@@ -130,7 +120,6 @@ def check_ins(cohort_id: int, learner_id: int):
         enrollment=enrollment,
         form=form,
         can_log=can_log,
-        check_ins=db.session.scalars(checkin_services.learner_check_ins(learner)).unique().all(),
+        check_ins=db.session.scalars(checkin_services.learner_check_ins(learner, current_user)).unique().all(),
         channel_labels=CHANNEL_LABELS,
-        has_learner_page="progress.learner_page" in current_app.view_functions,
     )

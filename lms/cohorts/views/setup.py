@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
 from lms.cohorts import bp, invite_services, policies, services
 from lms.cohorts.enrolment_forms import InviteSettingsForm, PairForm
 from lms.cohorts.forms import AssignMentorForm, CohortForm, JoinAnotherCohortForm, JoinForm, ProgramForm
 from lms.cohorts.models import Cohort, EnrollmentStatus, Program
-from lms.courses.models import Lesson
-from lms.extensions import db
-from lms.forms import ActionForm
-from lms.i18n import select_locale
-from lms.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles_required
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.i18n import select_locale
+from lms.core.roles import Role
+from lms.core.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles_required
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -108,9 +108,7 @@ def detail(cohort_id: int):
         active=active,
         left=[enrollment for enrollment in enrollments if enrollment.status != EnrollmentStatus.ACTIVE],
         offered=services.offered_courses(cohort),
-        business_plan=(
-            db.session.get(Lesson, cohort.rule_business_plan_lesson_id) if cohort.rule_business_plan_lesson_id else None
-        ),
+        business_plan=cohort.rule_business_plan_lesson,
         invite_problem=invite_services.invite_problem(cohort) if can_manage else None,
         can_manage=can_manage,
         mentor_form=AssignMentorForm(cohort),
@@ -183,9 +181,3 @@ def unassign_mentor(cohort_id: int, mentor_id: int):
         db.session.commit()
         flash(_("%(name)s no longer mentors this cohort.", name=mentor.name))
     return redirect(url_for(".detail", cohort_id=cohort.id))
-
-
-# Moving, withdrawing and pairing learners, and bulk import, are in modules of their own.
-from lms.cohorts.views import setup_import, setup_learners  # noqa: E402
-
-__all__ = ["setup_import", "setup_learners"]

@@ -1,9 +1,6 @@
 """Bulk enrolment: upload a CSV file, see every row's problems, confirm, and hand out the setup codes."""
 
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,9 +9,10 @@ from lms.cohorts import bp, import_services
 from lms.cohorts.enrolment_forms import ImportConfirmForm, ImportUploadForm
 from lms.cohorts.import_parsing import MAX_BYTES
 from lms.cohorts.models import Cohort
-from lms.extensions import db
-from lms.forms import ActionForm
-from lms.security import MANAGER_ROLES, roles_required
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.security import MANAGER_ROLES, roles_required
+from lms.core.spreadsheets import csv_text, send_csv, spreadsheet_safe
 
 # Session keys: the preview waiting for confirmation, and the import whose codes are shown.
 PENDING = "cohort_import"
@@ -99,11 +97,6 @@ def import_result(cohort_id: int):
     return render_template("cohorts/import_result.html", cohort=cohort, codes=codes, action_form=ActionForm())
 
 
-def spreadsheet_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 @bp.route("/cohorts/<int:cohort_id>/import/result.csv")
 @roles_required(*MANAGER_ROLES)
 def import_result_csv(cohort_id: int):
@@ -112,17 +105,9 @@ def import_result_csv(cohort_id: int):
     if codes is None:
         flash(_("The setup codes are no longer shown. Give a learner a new code from the cohort page."), "error")
         return redirect(url_for(".import_result", cohort_id=cohort.id))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Name"), _("Mobile number"), _("Setup code")])
-    for row in codes:
-        writer.writerow([spreadsheet_safe(row["name"]), row["phone"], row["code"]])
-    # With a BOM, spreadsheets on Chinese Windows read the file as UTF-8.
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="cohort-{cohort.id}-setup-codes.csv"'},
-    )
+    header = [_("Name"), _("Mobile number"), _("Setup code")]
+    rows = [[spreadsheet_safe(row["name"]), row["phone"], row["code"]] for row in codes]
+    return send_csv(csv_text([header, *rows]), f"cohort-{cohort.id}-setup-codes.csv")
 
 
 @bp.route("/cohorts/<int:cohort_id>/import/result/forget", methods=["POST"])

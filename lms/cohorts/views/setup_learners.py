@@ -4,14 +4,15 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.auth import services as accounts
-from lms.auth.models import Role, User
+from lms.accounts import services as accounts
+from lms.accounts.models import User
 from lms.cohorts import bp, enrolment_services
 from lms.cohorts.enrolment_forms import MoveForm, PairForm
 from lms.cohorts.models import Cohort, Enrollment
-from lms.extensions import db
-from lms.forms import ActionForm
-from lms.security import MANAGER_ROLES, require, roles_required
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.roles import Role
+from lms.core.security import MANAGER_ROLES, require, roles_required
 
 
 def load_enrollment(cohort_id: int, learner_id: int) -> Enrollment:

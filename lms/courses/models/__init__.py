@@ -1,25 +1,7 @@
-"""Course content: courses, modules, lessons, quizzes, assignments and their files."""
+"""Course content: courses, modules, lessons, quiz questions, rubrics and which cohorts take which course."""
 
-from lms.courses.models.content import (
-    LESSON_KINDS,
-    CohortCourse,
-    Course,
-    Lesson,
-    LessonKind,
-    LessonResource,
-    Module,
-)
-from lms.courses.models.media import MediaFile, MediaKind, VideoStatus
-from lms.courses.models.quiz import (
-    QUESTION_KINDS,
-    Option,
-    Question,
-    QuestionKind,
-    QuizAnswer,
-    QuizAttempt,
-    RubricCriterion,
-    quiz_answer_options,
-)
+from lms.courses.models.content import LESSON_KINDS, CohortCourse, Course, Lesson, LessonKind, LessonResource, Module
+from lms.courses.models.quiz import QUESTION_KINDS, Option, Question, QuestionKind, RubricCriterion
 
 __all__ = [
     "LESSON_KINDS",
@@ -29,15 +11,9 @@ __all__ = [
     "Lesson",
     "LessonKind",
     "LessonResource",
-    "MediaFile",
-    "MediaKind",
     "Module",
     "Option",
     "Question",
     "QuestionKind",
-    "QuizAnswer",
-    "QuizAttempt",
     "RubricCriterion",
-    "VideoStatus",
-    "quiz_answer_options",
 ]

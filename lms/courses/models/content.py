@@ -8,10 +8,10 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from lms.cohorts.models import Cohort, Program
-from lms.courses.models.media import MediaFile, VideoStatus
-from lms.db_types import UTCDateTime
-from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.core.calendar import utcnow
+from lms.core.db_types import UTCDateTime
+from lms.core.extensions import db
+from lms.media.models import MediaFile, VideoStatus
 
 if TYPE_CHECKING:
     from lms.courses.models.quiz import Question, RubricCriterion

@@ -1,17 +1,13 @@
 """Quiz questions, options and attempts; assignment rubrics."""
 
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.auth.models import User
+from lms.core.extensions import db
 from lms.courses.models.content import Lesson
-from lms.db_types import UTCDateTime
-from lms.extensions import db
-from lms.timeutil import utcnow
 
 
 class QuestionKind(StrEnum):
@@ -62,56 +58,6 @@ class Option(db.Model):
     feedback: Mapped[str] = mapped_column(Text, default="")
 
     question: Mapped[Question] = relationship(back_populates="options")
-
-
-class QuizAttempt(db.Model):
-    """One submitted try at a quiz; every attempt is kept."""
-
-    __tablename__ = "quiz_attempts"
-    __table_args__ = (
-        UniqueConstraint("lesson_id", "learner_id", "number"),
-        CheckConstraint("score_points >= 0 AND score_points <= max_points", name="score_in_range"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    score_points: Mapped[int]
-    max_points: Mapped[int]
-    score_percent: Mapped[int]
-    passed: Mapped[bool]
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    lesson: Mapped[Lesson] = relationship()
-    learner: Mapped[User] = relationship()
-    answers: Mapped[list["QuizAnswer"]] = relationship(
-        back_populates="attempt", order_by="QuizAnswer.id", cascade="all, delete-orphan"
-    )
-
-
-quiz_answer_options = Table(
-    "quiz_answer_options",
-    db.metadata,
-    Column("answer_id", ForeignKey("quiz_answers.id", ondelete="CASCADE"), primary_key=True),
-    Column("option_id", ForeignKey("options.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class QuizAnswer(db.Model):
-    __tablename__ = "quiz_answers"
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
-    numeric_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
-    correct: Mapped[bool]
-    points_awarded: Mapped[int]
-
-    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
-    question: Mapped[Question] = relationship()
-    selected: Mapped[list[Option]] = relationship(secondary=quiz_answer_options, order_by=Option.position)
 
 
 class RubricCriterion(db.Model):

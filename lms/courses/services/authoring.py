@@ -5,14 +5,14 @@ submissions, which point at lesson and question ids, survive every edit.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 
 from lms.cohorts.models import Program
-from lms.courses import media
-from lms.courses.models import LESSON_KINDS, CohortCourse, Course, Lesson, Module, QuizAttempt
+from lms.core.extensions import db
+from lms.courses import files
+from lms.courses.models import LESSON_KINDS, CohortCourse, Course, Lesson, Module
 from lms.courses.models.content import SUBMISSION_KINDS
-from lms.extensions import db
-from lms.progress.models import Completion
+from lms.courses.records import record_queries
 
 LANGUAGES = ("zh_Hans", "en")
 LESSON_FIELDS = {
@@ -163,11 +163,11 @@ def move_module(module: Module, direction: int) -> bool:
 
 def delete_module(module: Module) -> None:
     """Delete a module and its lessons, unless learners have progress on any of them."""
-    if lessons_with_progress([lesson.id for lesson in module.lessons]):
+    if record_queries().lessons_with_progress([lesson.id for lesson in module.lessons]):
         raise ContentInUseError(_l("Learners have progress in this module's lessons. Unpublish those lessons instead."))
     course = module.course
     for lesson in module.lessons:
-        media.delete_lesson_files(lesson)
+        files.delete_lesson_files(lesson)
     db.session.delete(module)
     db.session.flush()
     db.session.expire(course, ["modules"])
@@ -245,42 +245,12 @@ def set_lesson_published(lesson: Lesson, published: bool) -> Lesson:
     return lesson
 
 
-def lesson_progress(lesson: Lesson) -> tuple[int, int]:
-    """How many completions and quiz attempts learners have recorded on a lesson."""
-    completions = select(func.count(Completion.id)).where(Completion.lesson_id == lesson.id).scalar_subquery()
-    attempts = select(func.count(QuizAttempt.id)).where(QuizAttempt.lesson_id == lesson.id).scalar_subquery()
-    return tuple(db.session.execute(select(completions, attempts)).one())
-
-
-def lessons_with_progress(lesson_ids: list[int]) -> set[int]:
-    """The ids among ``lesson_ids`` that have a completion or a quiz attempt."""
-    if not lesson_ids:
-        return set()
-    used = union_all(
-        select(Completion.lesson_id).where(Completion.lesson_id.in_(lesson_ids)),
-        select(QuizAttempt.lesson_id).where(QuizAttempt.lesson_id.in_(lesson_ids)),
-    ).subquery()
-    return set(db.session.scalars(select(used.c.lesson_id).distinct()))
-
-
 def delete_lesson(lesson: Lesson) -> None:
     """Delete a lesson nobody has progress on; raise ContentInUseError otherwise."""
-    if any(lesson_progress(lesson)):
+    if any(record_queries().lesson_progress(lesson)):
         raise ContentInUseError(_l("Learners have finished or attempted this lesson. Unpublish it instead."))
     module = lesson.module
-    media.delete_lesson_files(lesson)
+    files.delete_lesson_files(lesson)
     db.session.delete(lesson)
     db.session.flush()
     db.session.expire(module, ["lessons"])
-
-
-def completion_counts(course: Course) -> dict[int, int]:
-    """Lesson id → number of learners who finished it, for one course's lessons."""
-    rows = db.session.execute(
-        select(Completion.lesson_id, func.count(Completion.id))
-        .join(Lesson, Lesson.id == Completion.lesson_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Module.course_id == course.id)
-        .group_by(Completion.lesson_id)
-    )
-    return dict(rows.all())

@@ -2,11 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
+from lms.cohorts import signals as cohort_signals
 from lms.cohorts.models import Cohort
-from lms.courses.models import CohortCourse, Course
+from lms.core.extensions import db
+from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.courses.services.authoring import AuthoringError
-from lms.extensions import db
 
 
 def program_cohorts(course: Course) -> list[Cohort]:
@@ -40,3 +42,36 @@ def offer_course(course: Course, offers: dict[int, bool]) -> dict[int, bool]:
             db.session.add(CohortCourse(cohort_id=cohort_id, course_id=course.id, required=bool(required)))
     db.session.flush()
     return course_offers(course)
+
+
+def offered_assignments(cohort: Cohort) -> list[Lesson]:
+    """The assignment lessons of the courses offered to this cohort, in course order."""
+    return list(
+        db.session.scalars(
+            select(Lesson)
+            .join(Lesson.module)
+            .join(Module.course)
+            .join(CohortCourse, CohortCourse.course_id == Course.id)
+            .where(CohortCourse.cohort_id == cohort.id, Lesson.kind == LessonKind.ASSIGNMENT)
+            .options(contains_eager(Lesson.module).contains_eager(Module.course))
+            .order_by(Course.title, Module.position, Module.id, Lesson.position, Lesson.id)
+        )
+    )
+
+
+def offered_courses(cohort: Cohort) -> list[CohortCourse]:
+    """The courses offered to this cohort, with whether each is required, by title."""
+    return list(
+        db.session.scalars(
+            select(CohortCourse)
+            .join(CohortCourse.course)
+            .options(contains_eager(CohortCourse.course))
+            .where(CohortCourse.cohort_id == cohort.id)
+            .order_by(Course.title)
+        )
+    )
+
+
+# The cohorts area asks for these through its signals: the cohort page and its graduation rules.
+cohort_signals.business_plan_choices.connect(offered_assignments)
+cohort_signals.offered_courses.connect(offered_courses)

@@ -6,20 +6,11 @@ Questions and options are changed in place: learners' past answers point at thei
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from lms.courses.models import (
-    QUESTION_KINDS,
-    Lesson,
-    Option,
-    Question,
-    QuestionKind,
-    QuizAnswer,
-    RubricCriterion,
-    quiz_answer_options,
-)
+from lms.core.extensions import db
+from lms.courses.models import QUESTION_KINDS, Lesson, Option, Question, QuestionKind, RubricCriterion
+from lms.courses.records import record_queries
 from lms.courses.services.authoring import AuthoringError, ContentInUseError, clean, move_in_order, next_position
-from lms.extensions import db
 
 MAX_POINTS = 1000
 # Numeric(14, 4) columns: ten digits before the point, four after.
@@ -90,22 +81,11 @@ def question_problems(kind: str, data: dict) -> list:
     return problems
 
 
-def chosen_option_ids(option_ids: list[int]) -> set[int]:
-    """The ids among ``option_ids`` that a learner picked in some attempt."""
-    if not option_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(quiz_answer_options.c.option_id).where(quiz_answer_options.c.option_id.in_(option_ids)).distinct()
-        )
-    )
-
-
 def sync_options(question: Question, rows: list[dict]) -> None:
     """Row i edits the question's option i in place; blank rows remove, extra rows add."""
     existing = list(question.options)
     removed = [option for index, option in enumerate(existing) if index >= len(rows) or is_blank(rows[index])]
-    chosen = chosen_option_ids([option.id for option in removed if option.id is not None])
+    chosen = record_queries().chosen_option_ids([option.id for option in removed if option.id is not None])
     if chosen:
         texts = "; ".join(option.text for option in removed if option.id in chosen)
         raise InvalidQuestionError(
@@ -159,14 +139,9 @@ def save_question(lesson: Lesson, data: dict, question: Question | None = None) 
     return question
 
 
-def question_answer_count(question: Question) -> int:
-    """How many answers learners have given to a question, over all their attempts."""
-    return db.session.scalar(select(func.count(QuizAnswer.id)).where(QuizAnswer.question_id == question.id))
-
-
 def delete_question(question: Question) -> None:
     """Delete a question no learner has answered yet; raise ContentInUseError otherwise."""
-    if question_answer_count(question):
+    if record_queries().question_answer_count(question):
         raise ContentInUseError(
             _l("Learners have answered this question, so it stays. Edit it, or give it 0 points, instead.")
         )

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lms.cohorts.models import Program
+from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module, Option, Question, RubricCriterion
-from lms.extensions import db
 
 STARTER_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("zh_Hans", "en")

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from flask import current_app
 
-from lms.courses import media
-from lms.courses.models import Course, Lesson, LessonKind, MediaKind
+from lms.courses import files
+from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.starter import video_captions, webvtt
+from lms.media import storage
+from lms.media.models import MediaKind
 
 CLIP_SIZE = "640x360"
 CLIP_RATE = 10
@@ -44,12 +46,12 @@ def add_demo_videos(course: Course, course_file: Path) -> list[Lesson]:
                     continue
                 clip = Path(folder) / f"lesson-{lesson.id}.mp4"
                 make_demo_clip(ffmpeg, lesson.duration_seconds or 30, clip)
-                stored = media.store_local_file(clip, MediaKind.VIDEO, f"{lesson.title}.mp4", "video/mp4")
-                media.attach_video(lesson, stored)
+                stored = storage.store_local_file(clip, MediaKind.VIDEO, f"{lesson.title}.mp4", "video/mp4")
+                files.attach_video(lesson, stored)
                 cues = captions.get(lesson.title)
                 if cues:
                     vtt = Path(folder) / f"lesson-{lesson.id}.vtt"
                     vtt.write_text(webvtt(cues), encoding="utf-8")
-                    lesson.captions = media.store_local_file(vtt, MediaKind.CAPTIONS, vtt.name, "text/vtt")
+                    lesson.captions = storage.store_local_file(vtt, MediaKind.CAPTIONS, vtt.name, "text/vtt")
                 changed.append(lesson)
     return changed

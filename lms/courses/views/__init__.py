@@ -1,5 +1,5 @@
-"""The courses blueprint's routes, one module per audience."""
+"""The courses blueprint's own routes (the learner's lesson pages add theirs from the learning area)."""
 
-from lms.courses.views import authoring, authoring_quiz, learning, media
+from lms.courses.views import authoring, authoring_quiz, media
 
-__all__ = ["authoring", "authoring_quiz", "learning", "media"]
+__all__ = ["authoring", "authoring_quiz", "media"]

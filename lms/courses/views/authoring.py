@@ -6,16 +6,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.cohorts.models import Program
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.security import MANAGER_ROLES, roles_required, safe_next_url
 from lms.courses import bp
-from lms.courses.forms import (
-    LESSON_FORMS,
-    CourseForm,
-    CriterionForm,
-    ModuleForm,
-    NewLessonForm,
-    OfferForm,
-)
+from lms.courses.forms import LESSON_FORMS, CourseForm, CriterionForm, ModuleForm, NewLessonForm, OfferForm
 from lms.courses.models import Course, Lesson, Module, Question
+from lms.courses.records import record_queries
 from lms.courses.services import authoring as services
 from lms.courses.services import authoring_offers as offer_services
 from lms.courses.services.authoring import AuthoringError
@@ -29,9 +26,6 @@ from lms.courses.views.authoring_common import (
     to_lesson,
     to_outline,
 )
-from lms.extensions import db
-from lms.forms import ActionForm
-from lms.security import MANAGER_ROLES, roles_required, safe_next_url
 
 
 @bp.route("/manage/courses")
@@ -105,7 +99,7 @@ def manage_course(course_id: int):
     return render_template(
         "courses/manage/outline.html",
         course=course,
-        completions=services.completion_counts(course),
+        completions=record_queries().completion_counts(course),
         cohorts=cohorts,
         offer_form=offer_form,
         action_form=ActionForm(),
@@ -176,7 +170,7 @@ def manage_delete_module(module_id: int):
         return deleted(lambda: services.delete_module(module), to_outline(module.course_id), done)
     lesson_count = len(module.lessons)
     blocked = detail = None
-    if services.lessons_with_progress([lesson.id for lesson in module.lessons]):
+    if record_queries().lessons_with_progress([lesson.id for lesson in module.lessons]):
         blocked = _("Learners have progress in this module's lessons. Unpublish those lessons instead.")
     if lesson_count:
         detail = ngettext(
@@ -261,7 +255,7 @@ def manage_delete_lesson(lesson_id: int):
     back = to_outline(lesson.module.course_id, f"module-{lesson.module_id}")
     if request.method == "POST":
         return deleted(lambda: services.delete_lesson(lesson), back, _("Lesson deleted."))
-    completions, attempts = services.lesson_progress(lesson)
+    completions, attempts = record_queries().lesson_progress(lesson)
     reasons = []
     if completions:
         reasons.append(

@@ -2,17 +2,12 @@
 
 from flask import flash, redirect, render_template, url_for
 
-from lms.courses.forms import (
-    LESSON_KIND_LABELS,
-    QUESTION_KIND_LABELS,
-    SUBMISSION_KIND_LABELS,
-    ConfirmDeleteForm,
-)
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.security import require
+from lms.courses.forms import LESSON_KIND_LABELS, QUESTION_KIND_LABELS, SUBMISSION_KIND_LABELS, ConfirmDeleteForm
 from lms.courses.models import Lesson
 from lms.courses.services.authoring import AuthoringError
-from lms.extensions import db
-from lms.forms import ActionForm
-from lms.security import require
 
 DIRECTIONS = {"up": -1, "down": 1}
 LABELS = {

@@ -3,12 +3,12 @@
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 
+from lms.core.extensions import db
+from lms.core.security import MANAGER_ROLES, require, roles_required
 from lms.courses import bp
-from lms.courses.forms import (
-    CriterionForm,
-    question_form,
-)
+from lms.courses.forms import CriterionForm, question_form
 from lms.courses.models import QUESTION_KINDS, Question, RubricCriterion
+from lms.courses.records import record_queries
 from lms.courses.services import authoring_quiz as quiz_services
 from lms.courses.services.authoring import AuthoringError
 from lms.courses.views.authoring_common import (
@@ -23,8 +23,6 @@ from lms.courses.views.authoring_common import (
     refused,
     to_lesson,
 )
-from lms.extensions import db
-from lms.security import MANAGER_ROLES, require, roles_required
 
 
 @bp.route("/manage/lessons/<int:lesson_id>/questions/new", methods=["GET", "POST"])
@@ -75,7 +73,7 @@ def manage_delete_question(lesson_id: int, question_id: int):
         back = to_lesson(lesson.id, "questions")
         return deleted(lambda: quiz_services.delete_question(question), back, _("Question deleted."))
     blocked = None
-    if quiz_services.question_answer_count(question):
+    if record_queries().question_answer_count(question):
         blocked = _("Learners have answered this question, so it stays. Edit it, or give it 0 points, instead.")
     return confirm_delete(
         _("Delete this question?"),

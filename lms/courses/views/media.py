@@ -6,13 +6,16 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from werkzeug.wsgi import FileWrapper
 
-from lms.courses import bp, media, policies, video
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.security import MANAGER_ROLES, require, roles_required, signed_in
+from lms.courses import bp, files, policies, video
 from lms.courses.media_forms import CaptionsForm, CoverForm, ResourceForm, VideoUploadForm
-from lms.courses.models import Course, Lesson, LessonKind, MediaFile, MediaKind, VideoStatus
+from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
-from lms.extensions import db
-from lms.forms import ActionForm
-from lms.security import MANAGER_ROLES, require, roles_required, signed_in
+from lms.media import storage
+from lms.media.access import can_view_file
+from lms.media.models import MediaFile, MediaKind, VideoStatus
 
 # Stored names are random and files never change in place, so a phone may keep them a year.
 ONE_YEAR = 365 * 24 * 60 * 60
@@ -29,8 +32,8 @@ class ClosingFileWrapper(FileWrapper):
 @signed_in
 def media_file(media_id: int):
     stored = db.get_or_404(MediaFile, media_id)
-    require(media.can_view_media(current_user, stored), 404)
-    path = media.media_path(stored)
+    require(can_view_file(current_user, stored), 404)
+    path = storage.media_path(stored)
     require(path.is_file(), 404)
     # gunicorn brings its own wrapper (sendfile); this one serves the development server and tests.
     request.environ.setdefault("wsgi.file_wrapper", ClosingFileWrapper)
@@ -62,7 +65,7 @@ def load_lesson(lesson_id: int) -> Lesson:
 
 
 def files_page(lesson: Lesson, video_form=None, captions_form=None, resource_form=None):
-    limits = media.size_limits_mb()
+    limits = storage.size_limits_mb()
     video_form = video_form or VideoUploadForm(formdata=None)
     captions_form = captions_form or CaptionsForm(formdata=None)
     resource_form = resource_form or ResourceForm(formdata=None)
@@ -80,7 +83,7 @@ def files_page(lesson: Lesson, video_form=None, captions_form=None, resource_for
         captions_form=captions_form,
         resource_form=resource_form,
         action_form=ActionForm(),
-        ffmpeg_installed=media.ffmpeg_available(),
+        ffmpeg_installed=storage.ffmpeg_available(),
     )
 
 
@@ -102,8 +105,8 @@ def upload_video(lesson_id: int):
     form = VideoUploadForm()
     if form.validate_on_submit():
         try:
-            media.upload_lesson_video(lesson, form.video.data, current_user)
-        except media.UploadRefused as refused:
+            files.upload_lesson_video(lesson, form.video.data, current_user)
+        except storage.UploadRefused as refused:
             form.video.errors.append(refused.message)
         else:
             converting = lesson.video_status == VideoStatus.PROCESSING
@@ -136,8 +139,8 @@ def upload_captions(lesson_id: int):
     form = CaptionsForm()
     if form.validate_on_submit():
         try:
-            media.upload_captions(lesson, form.captions.data, current_user)
-        except media.UploadRefused as refused:
+            files.upload_captions(lesson, form.captions.data, current_user)
+        except storage.UploadRefused as refused:
             form.captions.errors.append(refused.message)
         else:
             db.session.commit()
@@ -151,7 +154,7 @@ def upload_captions(lesson_id: int):
 def remove_captions(lesson_id: int):
     lesson = load_lesson(lesson_id)
     if ActionForm().validate_on_submit() and lesson.captions is not None:
-        media.remove_captions(lesson)
+        files.remove_captions(lesson)
         db.session.commit()
         flash(_("Captions removed."))
     return back_to_files(lesson_id)
@@ -164,8 +167,8 @@ def add_resource(lesson_id: int):
     form = ResourceForm()
     if form.validate_on_submit():
         try:
-            title = media.add_resource(lesson, form.title.data, form.file.data, current_user).title
-        except media.UploadRefused as refused:
+            title = files.add_resource(lesson, form.title.data, form.file.data, current_user).title
+        except storage.UploadRefused as refused:
             form.file.errors.append(refused.message)
         else:
             db.session.commit()
@@ -182,7 +185,7 @@ def remove_resource(lesson_id: int, resource_id: int):
     require(resource is not None, 404)
     if ActionForm().validate_on_submit():
         title = resource.title
-        media.remove_resource(resource)
+        files.remove_resource(resource)
         db.session.commit()
         flash(_("“%(title)s” removed.", title=title))
     return back_to_files(lesson_id)
@@ -201,8 +204,8 @@ def manage_course_cover(course_id: int):
     form = CoverForm()
     if form.validate_on_submit():
         try:
-            media.upload_course_cover(course, form.cover.data, current_user)
-        except media.UploadRefused as refused:
+            files.upload_course_cover(course, form.cover.data, current_user)
+        except storage.UploadRefused as refused:
             form.cover.errors.append(refused.message)
         else:
             db.session.commit()
@@ -210,7 +213,7 @@ def manage_course_cover(course_id: int):
             return redirect(url_for(".manage_course_cover", course_id=course_id))
     form.cover.description = _(
         "A JPEG, PNG or WebP picture, up to %(limit)d MB. A small picture loads faster on phones.",
-        limit=media.size_limits_mb()[MediaKind.IMAGE],
+        limit=storage.size_limits_mb()[MediaKind.IMAGE],
     )
     return render_template("courses/manage/cover.html", course=course, form=form, action_form=ActionForm())
 
@@ -220,7 +223,7 @@ def manage_course_cover(course_id: int):
 def remove_course_cover(course_id: int):
     course = load_course(course_id)
     if ActionForm().validate_on_submit() and course.cover is not None:
-        media.remove_course_cover(course)
+        files.remove_course_cover(course)
         db.session.commit()
         flash(_("Cover picture removed."))
     return redirect(url_for(".manage_course_cover", course_id=course_id))

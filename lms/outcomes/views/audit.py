@@ -3,8 +3,11 @@
 from flask import render_template, request
 from sqlalchemy import select
 
+from lms.cohorts.enrolments import learner_currency
 from lms.cohorts.models import Program
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.core.security import MANAGER_ROLES, roles_required
+from lms.core.web import MAX_ID
 from lms.outcomes import bp
 from lms.outcomes import follow_up_services as services
 from lms.outcomes.audit import learner_audit, program_audit
@@ -14,10 +17,8 @@ from lms.outcomes.views.intake import (
     AUDIT_ENTITY_LABELS,
     AUDIT_FIELD_LABELS,
     AUDIT_PER_PAGE,
-    learner_currency,
     load_learner,
 )
-from lms.security import MANAGER_ROLES, roles_required
 
 
 def field_label(entity: str, field: str) -> str:
@@ -32,7 +33,7 @@ def audit_page(template: str, page, currency: str, **context):
         value
         for entry in page.items
         for value in (entry.changes or {}).get("verified_by_id", ())
-        if isinstance(value, int) and 0 < value < 2**31
+        if isinstance(value, int) and 0 < value <= MAX_ID
     }
     names = services.user_names(mentioned)
     return render_template(

@@ -1,26 +1,24 @@
 """The follow-up export and its data dictionary, and importing follow-ups collected on paper or in a survey tool."""
 
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.auth.models import Role
 from lms.cohorts import import_services as kept_files
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_view_cohort
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.roles import Role
+from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
+from lms.core.spreadsheets import csv_text, send_csv
 from lms.outcomes import bp, export_columns, export_services, import_parsing, import_services
 from lms.outcomes.dictionary import MIN_GROUP_SIZE, REPORT_METRICS
 from lms.outcomes.follow_up_rules import ReportFilters
 from lms.outcomes.import_forms import FollowUpImportConfirmForm, FollowUpImportForm
 from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
 from lms.outcomes.policies import can_manage_outcomes
-from lms.progress.cohort_services import program_today
-from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 
 # Session key: the previewed import file waiting for confirmation (its random name only).
 PENDING_IMPORT = "follow_up_import"
@@ -58,11 +56,7 @@ def follow_up_export():
     filters = export_filters()
     file = export_services.follow_ups_csv(filters, current_user)
     filename = f"follow-ups-{program_today().isoformat()}.csv"
-    return Response(
-        export_services.file_chunks(file),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
-    )
+    return send_csv(file, filename)
 
 
 @bp.route("/outcomes/data-dictionary")
@@ -153,10 +147,5 @@ def confirm_follow_up_import():
 @bp.route("/follow-ups/import/template.csv")
 @roles_required(*MANAGER_ROLES)
 def follow_up_import_template():
-    out = io.StringIO()
-    csv.writer(out, dialect="excel").writerow(import_parsing.template_header(str(get_locale()).startswith("zh")))
-    return Response(
-        out.getvalue().encode("utf-8-sig"),  # the BOM makes spreadsheet programs read the Chinese headers right
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="follow-ups-template.csv"'},
-    )
+    header = import_parsing.template_header(str(get_locale()).startswith("zh"))
+    return send_csv(csv_text([header]), "follow-ups-template.csv")

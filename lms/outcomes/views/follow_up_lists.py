@@ -6,7 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.cohorts.models import Program
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.money import format_fen
+from lms.core.paging import CountedPage
+from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 from lms.outcomes import bp
 from lms.outcomes import follow_up_lists as list_services
 from lms.outcomes import follow_up_waves as wave_services
@@ -14,11 +18,7 @@ from lms.outcomes.follow_up_forms import ScheduleForm
 from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS
 from lms.outcomes.follow_up_waves import WaveState
 from lms.outcomes.policies import can_manage_outcomes
-from lms.outcomes.support_services import format_fen
 from lms.outcomes.views.follow_up_common import STATE_LABELS
-from lms.paging import CountedPage
-from lms.progress.cohort_services import program_today
-from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 
 PER_PAGE = 50
 LIST_STATE_LABELS = {

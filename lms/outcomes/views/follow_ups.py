@@ -7,9 +7,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.auth.models import Role, User
-from lms.extensions import db
-from lms.forms import ActionForm
+from lms.accounts.models import User
+from lms.cohorts.enrolments import learner_currency
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.money import format_fen
+from lms.core.roles import Role
+from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required, signed_in
+from lms.core.web import MAX_ID
 from lms.outcomes import bp
 from lms.outcomes import follow_up_services as services
 from lms.outcomes import follow_up_waves as wave_services
@@ -26,7 +32,6 @@ from lms.outcomes.policies import (
     can_verify_follow_up,
     can_view_follow_ups,
 )
-from lms.outcomes.support_services import format_fen, learner_currency
 from lms.outcomes.views.follow_up_common import (
     HISTORY_FIELD_LABELS,
     STATE_LABELS,
@@ -35,8 +40,6 @@ from lms.outcomes.views.follow_up_common import (
     wave_label,
 )
 from lms.outcomes.views.intake import AUDIT_ACTION_LABELS
-from lms.progress.cohort_services import program_today
-from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required, signed_in
 
 
 def load_learner(learner_id: int) -> User:
@@ -184,7 +187,7 @@ def follow_up(follow_up_id: int):
         value
         for entry in history
         for value in (entry.changes or {}).get("verified_by_id", ())
-        if isinstance(value, int) and 0 < value < 2**31
+        if isinstance(value, int) and 0 < value <= MAX_ID
     }
     names = services.user_names(verifiers)
     return render_template(

@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_manage_cohorts, can_view_cohort
-from lms.extensions import db
+from lms.core.extensions import db
+from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 from lms.outcomes import bp, graduation_services
 from lms.outcomes.graduation_forms import ConfirmGraduationForm, UndoGraduationForm
 from lms.outcomes.models import Graduation
-from lms.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 
 
 def load_cohort(cohort_id: int) -> Cohort:

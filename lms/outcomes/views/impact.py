@@ -2,20 +2,21 @@
 
 from dataclasses import replace
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from lms.cohorts.models import Program
+from lms.core.calendar import program_today
+from lms.core.money import format_fen
+from lms.core.security import MANAGER_ROLES, roles_required
+from lms.core.spreadsheets import send_csv
 from lms.outcomes import bp, impact_export, impact_selection, impact_services
 from lms.outcomes.charts import Bar, bar_chart
 from lms.outcomes.dictionary import MIN_GROUP_SIZE
 from lms.outcomes.follow_up_rules import ReportFilters
 from lms.outcomes.impact_selection import DIMENSIONS, Selection
 from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
-from lms.outcomes.support_services import format_fen
-from lms.progress.cohort_services import program_today
-from lms.security import MANAGER_ROLES, roles_required
 
 
 def load_selection(programs: list[Program]) -> Selection | None:
@@ -179,8 +180,4 @@ def impact_report_csv():
     else:
         text = impact_export.report_csv(impact_services.impact_report(selection))
         filename = f"impact-report-{selection.program.id}-{selection.today.isoformat()}.csv"
-    return Response(
-        text.encode("utf-8-sig"),  # the BOM makes spreadsheet programs read the Chinese text right
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return send_csv(text, filename)

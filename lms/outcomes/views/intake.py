@@ -7,22 +7,16 @@ from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
-from lms.auth.models import Role, User
-from lms.cohorts.models import Cohort, Enrollment, Program
-from lms.extensions import db
+from lms.accounts.models import User
+from lms.core.extensions import db
+from lms.core.money import fen_to_yuan_text
+from lms.core.roles import Role
+from lms.core.security import require, signed_in
 from lms.outcomes import bp
 from lms.outcomes import intake_services as intake
-from lms.outcomes.intake_forms import (
-    BUSINESS_STATUS_LABELS,
-    CHANNEL_LABELS,
-    GENDER_LABELS,
-    BaselineForm,
-    ConsentForm,
-)
+from lms.outcomes.intake_forms import BUSINESS_STATUS_LABELS, CHANNEL_LABELS, GENDER_LABELS, BaselineForm, ConsentForm
 from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
-from lms.security import require, signed_in
 
 AUDIT_PER_PAGE = 50
 
@@ -61,7 +55,7 @@ def intake_page(learner_id: int):
     baseline = intake.baseline_of(learner)
     form = BaselineForm(obj=baseline)
     if request.method == "GET" and baseline is not None:
-        form.monthly_income.data = intake.fen_to_yuan_text(baseline.monthly_income_fen)
+        form.monthly_income.data = fen_to_yuan_text(baseline.monthly_income_fen)
     if form.validate_on_submit():
         intake.save_baseline(learner, current_user, form.values())
         db.session.commit()
@@ -94,19 +88,6 @@ def set_consent(learner_id: int):
     else:
         flash(_("Please choose one of the two buttons."), "error")
     return redirect(url_for(".intake", learner_id=learner.id))
-
-
-def learner_currency(learner: User) -> str:
-    """The currency of the learner's most recent program (CNY when they are in none)."""
-    currency = db.session.scalar(
-        select(Program.currency)
-        .join(Cohort, Cohort.program_id == Program.id)
-        .join(Enrollment, Enrollment.cohort_id == Cohort.id)
-        .where(Enrollment.learner_id == learner.id)
-        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
-        .limit(1)
-    )
-    return currency or "CNY"
 
 
 AUDIT_FIELD_LABELS = {

@@ -4,15 +4,18 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.auth.models import Role, User
+from lms.accounts.models import User
+from lms.cohorts.enrolments import learner_currency
 from lms.cohorts.policies import can_manage_cohorts, can_view_learner
-from lms.extensions import db
-from lms.forms import ActionForm
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.money import DEFAULT_CURRENCY, format_fen
+from lms.core.roles import Role
+from lms.core.security import MANAGER_ROLES, require, roles_required, signed_in
 from lms.outcomes import bp, support_services
 from lms.outcomes.models import SupportRecord
 from lms.outcomes.support_forms import KIND_LABELS, SupportForm
-from lms.progress.cohort_services import program_today
-from lms.security import MANAGER_ROLES, require, roles_required, signed_in
 
 RECENT_PER_PAGE = 25
 
@@ -30,11 +33,11 @@ def support_page(learner: User, form: SupportForm | None):
         learner=learner,
         records=db.session.scalars(support_services.learner_support(learner)).all(),
         total_fen=support_services.learner_support_total(learner),
-        currency=support_services.learner_currency(learner),
+        currency=learner_currency(learner),
         form=form,
         delete_form=ActionForm(),
         kind_labels=KIND_LABELS,
-        money=support_services.format_fen,
+        money=format_fen,
     )
 
 
@@ -75,8 +78,8 @@ def delete_support(record_id: int):
         record=record,
         form=form,
         kind_labels=KIND_LABELS,
-        money=support_services.format_fen,
-        currency=support_services.learner_currency(record.learner),
+        money=format_fen,
+        currency=learner_currency(record.learner),
     )
 
 
@@ -97,6 +100,6 @@ def support_overview():
         page=page,
         learner_cohorts=support_services.cohorts_of_learners({record.learner_id for record in page.items}),
         kind_labels=KIND_LABELS,
-        money=support_services.format_fen,
-        default_currency=support_services.DEFAULT_CURRENCY,
+        money=format_fen,
+        default_currency=DEFAULT_CURRENCY,
     )

@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from lms.certificates import services
+from lms.certificates.forms import RevokeForm, VerifyForm
+from lms.certificates.models import Certificate
 from lms.cohorts.policies import can_manage_cohorts, can_view_learner
-from lms.extensions import db, limiter
+from lms.core.extensions import db, limiter
+from lms.core.security import MANAGER_ROLES, public, require, roles_required, signed_in
 from lms.progress import bp
-from lms.progress import certificate_services as services
-from lms.progress.certificate_forms import RevokeForm, VerifyForm
-from lms.progress.models import Certificate
-from lms.security import MANAGER_ROLES, public, require, roles_required, signed_in
 
 # Enough for anyone checking certificates by hand; far too few to find a code by guessing
 # (codes carry about 100 bits). Override with the LMS_VERIFY_LIMIT setting.

@@ -1,14 +1,16 @@
 """Cohort progress for mentors and leads: the grid, learners at risk, one learner's page."""
 
-from flask import Response, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
-from lms.auth.models import User
+from lms.accounts.models import User
 from lms.cohorts.checkin_services import learner_check_ins
 from lms.cohorts.models import Cohort
-from lms.extensions import db
+from lms.core.calendar import program_today
+from lms.core.extensions import db
+from lms.core.security import STAFF_ROLES, require, roles_required, signed_in
+from lms.core.spreadsheets import send_csv
 from lms.progress import bp, cohort_services, home_services, policies
-from lms.security import STAFF_ROLES, require, roles_required, signed_in
 
 
 def load_cohort(cohort_id: int) -> Cohort:
@@ -34,12 +36,8 @@ def cohort_grid(cohort_id: int):
 def cohort_grid_csv(cohort_id: int):
     cohort = load_cohort(cohort_id)
     text = cohort_services.grid_csv(grid_for(cohort))
-    filename = f"cohort-{cohort.id}-progress-{cohort_services.program_today().isoformat()}.csv"
-    return Response(
-        text.encode("utf-8-sig"),  # the BOM makes spreadsheet programs read the Chinese names right
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    filename = f"cohort-{cohort.id}-progress-{program_today().isoformat()}.csv"
+    return send_csv(text, filename)
 
 
 @bp.route("/cohorts/<int:cohort_id>/at-risk")
@@ -58,7 +56,7 @@ def learner_page(learner_id: int):
     require(policies.can_view_learner_progress(current_user, learner), 404)
     can_contact = policies.can_contact_learner(current_user)
     # Check-in notes are the staff's working notes: shown to mentors and leads, not to the learner.
-    check_ins = db.session.scalars(learner_check_ins(learner)).all() if can_contact else []
+    check_ins = db.session.scalars(learner_check_ins(learner, current_user)).all() if can_contact else []
     return render_template(
         "progress/cohort/learner.html",
         record=home_services.learner_record(learner),

@@ -3,9 +3,9 @@
 from flask import current_app, render_template
 from flask_login import current_user
 
-from lms.auth.models import Role
+from lms.core.roles import Role
+from lms.core.security import signed_in
 from lms.progress import bp, home_services
-from lms.security import signed_in
 
 
 @bp.route("/")

@@ -1,0 +1,109 @@
+"""Forms for signing in, joining, passwords and staff accounts."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from lms.accounts import services
+from lms.core.forms import BaseForm
+from lms.core.roles import Role
+
+PASSWORD_MIN = 8
+ROLE_LABELS = {
+    Role.LEARNER: _l("Learner"),
+    Role.MENTOR: _l("Mentor"),
+    Role.LEAD: _l("Program lead"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+def phone_number(form, field):
+    if field.data and services.normalize_phone(field.data) is None:
+        raise ValidationError(_l("Enter a mobile number, for example 138 1234 5678."))
+
+
+def new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(),
+            Length(min=PASSWORD_MIN, max=128, message=_l("Use %(min)d to %(max)d characters.")),
+        ],
+        description=_l("At least %(min)d characters.", min=PASSWORD_MIN),
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+    )
+    return password, confirm
+
+
+class LoginForm(BaseForm):
+    login = StringField(
+        _l("Mobile number or email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me signed in on this phone"))
+
+
+class AccountFieldsMixin:
+    """Checks shared by forms that make a new account: a way to sign in, not taken yet."""
+
+    def validate_email(self, field):
+        if field.data and services.login_taken(field.data, None)["email"]:
+            raise ValidationError(_l("An account with this email already exists. Please sign in."))
+
+    def validate_phone(self, field):
+        if field.data and services.login_taken(None, field.data)["phone"]:
+            raise ValidationError(_l("An account with this mobile number already exists. Please sign in."))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.phone.errors.append(_l("Enter a mobile number or an email address."))
+            return False
+        return valid
+
+
+class ChangePasswordForm(BaseForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = new_password_fields()
+
+
+class NewAccountForm(AccountFieldsMixin, BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    phone = TelField(_l("Mobile number"), validators=[Optional(), Length(max=30), phone_number])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254), Email()])
+    password, confirm = new_password_fields()
+
+    def __init__(self, roles, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+
+
+class SetupPasswordForm(BaseForm):
+    """A learner added by their program lead chooses a password with the one-time code they were given."""
+
+    phone = TelField(
+        _l("Mobile number"),
+        validators=[DataRequired(), Length(max=30), phone_number],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    code = StringField(
+        _l("Setup code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The code your program lead gave you, for example ABCD-EFGH."),
+        render_kw={"autocapitalize": "characters", "autocomplete": "one-time-code"},
+    )
+    password, confirm = new_password_fields()

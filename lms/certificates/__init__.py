@@ -1,0 +1,1 @@
+"""Course and program certificates, and their public verification."""

@@ -1,0 +1,118 @@
+"""A course's files: lesson videos, captions and downloads, course covers; and who may see them."""
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import FileStorage
+
+from lms.accounts.models import User
+from lms.core.extensions import db
+from lms.courses import policies
+from lms.courses.models import Course, Lesson, LessonResource, Module
+from lms.media.access import register_access_rule
+from lms.media.models import MediaFile, MediaKind, VideoStatus
+from lms.media.storage import delete_media, ffmpeg_available, store_upload
+
+
+def attach_video(lesson: Lesson, media_file: MediaFile) -> Lesson:
+    """Make ``media_file`` the lesson's video; the old video, its rendition and poster are deleted."""
+    replaced = [lesson.video, lesson.rendition, lesson.poster]
+    lesson.video = media_file
+    lesson.rendition = None
+    lesson.poster = None
+    lesson.duration_seconds = None
+    lesson.video_status = VideoStatus.PROCESSING if ffmpeg_available() else VideoStatus.ORIGINAL_ONLY
+    db.session.flush()
+    for old in replaced:
+        if old is not None and old is not media_file:
+            delete_media(old)
+    return lesson
+
+
+def upload_lesson_video(lesson: Lesson, upload: FileStorage, uploaded_by=None) -> Lesson:
+    """Check and keep an uploaded video and make it the lesson's video."""
+    return attach_video(lesson, store_upload(upload, MediaKind.VIDEO, uploaded_by))
+
+
+def replace_media(owner: Lesson | Course, attribute: str, media_file: MediaFile | None):
+    """Put ``media_file`` (or nothing) in one of a lesson's or course's file slots; the old file is deleted."""
+    old = getattr(owner, attribute)
+    setattr(owner, attribute, media_file)
+    db.session.flush()
+    if old is not media_file:
+        delete_media(old)
+    return owner
+
+
+def upload_captions(lesson: Lesson, upload: FileStorage, uploaded_by=None) -> Lesson:
+    """Check and keep a WebVTT file as the lesson's captions, replacing any earlier one."""
+    return replace_media(lesson, "captions", store_upload(upload, MediaKind.CAPTIONS, uploaded_by))
+
+
+def remove_captions(lesson: Lesson) -> Lesson:
+    """Take the captions off a lesson and delete their file."""
+    return replace_media(lesson, "captions", None)
+
+
+def upload_course_cover(course: Course, upload: FileStorage, uploaded_by=None) -> Course:
+    """Check and keep a picture as the course cover, replacing any earlier one."""
+    return replace_media(course, "cover", store_upload(upload, MediaKind.IMAGE, uploaded_by))
+
+
+def remove_course_cover(course: Course) -> Course:
+    """Take the cover picture off a course and delete its file."""
+    return replace_media(course, "cover", None)
+
+
+def add_resource(lesson: Lesson, title: str, upload: FileStorage, uploaded_by=None) -> LessonResource:
+    """Check and keep a downloadable file for a lesson."""
+    resource = LessonResource(media=store_upload(upload, MediaKind.RESOURCE, uploaded_by), title=title.strip()[:200])
+    lesson.resources.append(resource)
+    db.session.flush()
+    return resource
+
+
+def remove_resource(resource: LessonResource) -> None:
+    """Delete a lesson's downloadable file."""
+    media_file = resource.media
+    resource.lesson.resources.remove(resource)  # delete-orphan: the row goes with the flush
+    db.session.flush()
+    delete_media(media_file)
+
+
+def delete_lesson_files(lesson: Lesson) -> None:
+    """Delete every file of a lesson (call before deleting the lesson itself)."""
+    files = [lesson.video, lesson.rendition, lesson.poster, lesson.captions]
+    files += [resource.media for resource in lesson.resources]
+    lesson.resources.clear()
+    lesson.video = lesson.rendition = lesson.poster = lesson.captions = None
+    lesson.video_status = VideoStatus.NONE
+    db.session.flush()
+    for media_file in files:
+        delete_media(media_file)
+
+
+def can_view_course_file(user: User, media_file: MediaFile) -> bool | None:
+    """A lesson's or course's file is seen by whoever may see its lesson or course; None when it is not one."""
+    lesson = db.session.scalar(
+        select(Lesson)
+        .options(joinedload(Lesson.module).joinedload(Module.course))
+        .where(
+            or_(
+                Lesson.video_id == media_file.id,
+                Lesson.rendition_id == media_file.id,
+                Lesson.poster_id == media_file.id,
+                Lesson.captions_id == media_file.id,
+                Lesson.id.in_(select(LessonResource.lesson_id).where(LessonResource.media_id == media_file.id)),
+            )
+        )
+        .limit(1)
+    )
+    if lesson is not None:
+        return policies.can_view_lesson(user, lesson)
+    course = db.session.scalar(select(Course).where(Course.cover_id == media_file.id).limit(1))
+    if course is not None:
+        return policies.can_view_course(user, course)
+    return None
+
+
+register_access_rule(can_view_course_file)

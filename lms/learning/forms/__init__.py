@@ -1,0 +1,1 @@
+"""Forms a learner or mentor sends: quiz answers, submissions, reviews, extensions."""

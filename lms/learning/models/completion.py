@@ -1,0 +1,27 @@
+"""What each learner has finished, and the certificates it earned."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.core.calendar import utcnow
+from lms.core.db_types import UTCDateTime
+from lms.core.extensions import db
+from lms.courses.models import Lesson
+
+
+class Completion(db.Model):
+    """A lesson a learner has finished; recorded once, never undone by later visits."""
+
+    __tablename__ = "completions"
+    __table_args__ = (UniqueConstraint("learner_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    learner: Mapped[User] = relationship()
+    lesson: Mapped[Lesson] = relationship()

@@ -1,0 +1,94 @@
+"""Who may hand in, see and review submissions, and grant extensions."""
+
+from sqlalchemy import select
+
+from lms.accounts.models import User
+from lms.cohorts.enrolments import active_enrolments
+from lms.cohorts.models import Cohort, cohort_mentors
+from lms.cohorts.policies import mentors_learner_now
+from lms.core.extensions import db
+from lms.core.roles import Role
+from lms.courses.models import CohortCourse, Lesson, LessonKind
+from lms.learning.models import SubmissionFile, SubmissionVersion
+from lms.learning.models.submission import Submission
+from lms.media.access import register_access_rule
+from lms.media.models import MediaFile
+
+
+def is_manager(user: User) -> bool:
+    """Leads and admins see every submission."""
+    return user.role in (Role.LEAD, Role.ADMIN)
+
+
+def mentors_cohort(user: User, cohort_id: int) -> bool:
+    """Is this person a mentor assigned to the cohort with this id?"""
+    if user.role != Role.MENTOR:
+        return False
+    found = db.session.scalar(
+        select(cohort_mentors.c.mentor_id).where(
+            cohort_mentors.c.cohort_id == cohort_id, cohort_mentors.c.mentor_id == user.id
+        )
+    )
+    return found is not None
+
+
+def submitting_cohort(learner: User, lesson: Lesson) -> Cohort | None:
+    """The cohort a learner works on this lesson in (its due dates, its mentors): her latest active cohort taking
+    the lesson's course, or None."""
+    if learner.role != Role.LEARNER:
+        return None
+    active = active_enrolments(learner.id).subquery()
+    return db.session.scalar(
+        select(Cohort)
+        .join(active, active.c.cohort_id == Cohort.id)
+        .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
+        .where(CohortCourse.course_id == lesson.module.course_id)
+        .order_by(active.c.enrolled_at.desc(), active.c.id.desc())
+        .limit(1)
+    )
+
+
+def is_open_assignment(lesson: Lesson) -> bool:
+    """A published assignment of a published course: something learners can hand in."""
+    return lesson.kind == LessonKind.ASSIGNMENT and lesson.published and lesson.module.course.published
+
+
+def can_view_submission(user: User, submission: Submission) -> bool:
+    """The learner who made it, mentors of its cohort, leads and admins."""
+    if user.id == submission.learner_id:
+        return True
+    return is_manager(user) or mentors_cohort(user, submission.cohort_id)
+
+
+def can_review_submission(user: User, submission: Submission) -> bool:
+    """Mentors of the submission's cohort, leads and admins decide on it."""
+    return is_manager(user) or mentors_cohort(user, submission.cohort_id)
+
+
+def can_grant_extension(user: User, learner: User) -> bool:
+    """Mentors of a cohort the learner is active in, leads and admins move a learner's due dates."""
+    if learner.role != Role.LEARNER:
+        return False
+    return is_manager(user) or mentors_learner_now(user, learner)
+
+
+def can_view_turnaround(user: User) -> bool:
+    """Review turnaround per mentor and cohort is for leads and admins."""
+    return is_manager(user)
+
+
+def can_view_submission_file(user: User, media_file: MediaFile) -> bool | None:
+    """A file handed in with a submission: its learner and the mentors of the submission's cohort."""
+    submission = db.session.scalar(
+        select(Submission)
+        .join(SubmissionVersion, SubmissionVersion.submission_id == Submission.id)
+        .join(SubmissionFile, SubmissionFile.version_id == SubmissionVersion.id)
+        .where(SubmissionFile.media_id == media_file.id)
+        .limit(1)
+    )
+    if submission is None:
+        return None
+    return can_view_submission(user, submission)
+
+
+register_access_rule(can_view_submission_file)

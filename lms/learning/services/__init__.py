@@ -1,0 +1,1 @@
+"""The rules of the learner's journey, one module per concern."""

@@ -1,0 +1,111 @@
+"""Completions: which lessons each learner has finished, recorded once and counted in SQL; where to continue."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.accounts.models import User
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.courses.models import Course, Lesson, Module
+from lms.learning.models.completion import Completion
+from lms.learning.models.submission import Submission, SubmissionState
+from lms.learning.signals import lesson_completed
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Handed in: the learner has nothing to do on it unless a mentor asks for a revision.
+WAITING_FOR_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+
+
+def record_completion(learner: User, lesson: Lesson) -> bool:
+    """Mark a lesson finished for a learner; True when this call recorded it, False if it already was."""
+    # One INSERT ... ON CONFLICT DO NOTHING: a double click or two open tabs can neither
+    # make a second row nor fail on the unique constraint, however they interleave.
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    statement = (
+        insert(Completion)
+        .values(learner_id=learner.id, lesson_id=lesson.id, completed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["learner_id", "lesson_id"])
+        .returning(Completion.id)  # a row back only when this statement inserted it (rowcount is unreliable)
+    )
+    recorded = db.session.execute(statement).first() is not None
+    if recorded:
+        lesson_completed.send(learner, lesson=lesson)
+    return recorded
+
+
+def completed_lesson_ids(learner: User, course: Course) -> set[int]:
+    """The ids of the lessons of ``course`` this learner has finished (drafts included)."""
+    query = (
+        select(Completion.lesson_id)
+        .join(Lesson, Lesson.id == Completion.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Completion.learner_id == learner.id, Module.course_id == course.id)
+    )
+    return set(db.session.scalars(query))
+
+
+def course_progress(learner: User, course_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """course id → (published lessons finished, published lessons) for one learner, in one query."""
+    ids = list(course_ids)
+    if not ids:
+        return {}
+    query = (
+        select(Module.course_id, func.count(Completion.id), func.count(Lesson.id))
+        .join(Lesson, Lesson.module_id == Module.id)
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
+        .where(Module.course_id.in_(ids), Lesson.published.is_(True))
+        .group_by(Module.course_id)
+    )
+    progress = dict.fromkeys(ids, (0, 0))
+    progress.update({course_id: (done, total) for course_id, done, total in db.session.execute(query)})
+    return progress
+
+
+def waiting_for_review(learner_id, lesson_id):
+    """True where the learner's work for the lesson is handed in and waits for a mentor."""
+    return exists().where(
+        Submission.lesson_id == lesson_id,
+        Submission.learner_id == learner_id,
+        Submission.state.in_(WAITING_FOR_REVIEW),
+    )
+
+
+def next_lesson_choice(learner: User, course_ids: list[int]):
+    """A subquery of (course_id, lesson_id): per course, the first published lesson the learner can do now.
+
+    Lessons finished or handed in and waiting for review are skipped; in a sequential course, so is everything
+    after the first unfinished module, which stays locked until its work is accepted (``sequential_locks``, the
+    same rule for the outline). The learner's home and the course page both continue from here.
+    """
+    unfinished = (
+        select(
+            Lesson.id.label("lesson_id"),
+            Module.course_id.label("course_id"),
+            Module.position.label("module_position"),
+            Module.id.label("module_id"),
+            Lesson.position.label("position"),
+            case((waiting_for_review(learner.id, Lesson.id), 1), else_=0).label("waiting"),
+            case((Course.sequential.is_(True), 1), else_=0).label("sequential"),
+            func.dense_rank()
+            .over(partition_by=Module.course_id, order_by=(Module.position, Module.id))
+            .label("module_place"),
+        )
+        .join(Module, Module.id == Lesson.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
+        .where(Module.course_id.in_(course_ids), Lesson.published.is_(True), Completion.id.is_(None))
+        .subquery()
+    )
+    order = (unfinished.c.module_position, unfinished.c.module_id, unfinished.c.position, unfinished.c.lesson_id)
+    ranked = (
+        select(
+            unfinished.c.lesson_id,
+            unfinished.c.course_id,
+            func.row_number().over(partition_by=unfinished.c.course_id, order_by=order).label("place"),
+        )
+        .where(unfinished.c.waiting == 0, or_(unfinished.c.sequential == 0, unfinished.c.module_place == 1))
+        .subquery()
+    )
+    return select(ranked.c.course_id, ranked.c.lesson_id).where(ranked.c.place == 1).subquery()

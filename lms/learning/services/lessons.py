@@ -1,0 +1,225 @@
+"""What a learner sees of courses: the catalogue, a course's outline, sequencing, due dates."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import false, func, null, select
+from sqlalchemy.orm import load_only
+
+from lms.accounts.models import User
+from lms.core.extensions import db
+from lms.core.roles import Role
+from lms.courses.models import Course, Lesson, LessonKind, Module, Question
+from lms.courses.policies import can_manage_courses, offered_course_ids
+from lms.learning.models import QuizAttempt
+from lms.learning.policies import submitting_cohort
+from lms.learning.services import completions as progress
+from lms.learning.services import quizzes
+from lms.learning.services.submissions import learner_due_on
+
+
+@dataclass
+class CatalogueEntry:
+    course: Course
+    lesson_count: int
+    minutes: int
+    done: int | None = None  # None: the viewer is not a learner, so has no progress
+
+    @property
+    def finished(self) -> bool:
+        return self.done is not None and self.lesson_count > 0 and self.done >= self.lesson_count
+
+
+@dataclass
+class OutlineModule:
+    module: Module
+    lessons: list[Lesson]
+    complete: bool
+    locked: bool = False
+
+
+@dataclass
+class CourseOutline:
+    """A course's modules and the lessons this viewer may see, in order, with the viewer's progress."""
+
+    course: Course
+    modules: list[OutlineModule]
+    done: set[int] = field(default_factory=set)
+    for_learner: bool = False
+    waiting: set[int] = field(default_factory=set)  # lessons whose work waits for a mentor's review
+    next_id: int | None = None  # where the learner continues: the rule the learner's home follows
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        return [lesson for item in self.modules for lesson in item.lessons]
+
+    @property
+    def published_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.published)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.published and lesson.id in self.done)
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        """Where to continue: the first lesson the learner can do now (the first lesson for non-learners)."""
+        lessons = self.lessons
+        if not self.for_learner:
+            return lessons[0] if lessons else None
+        return next((lesson for lesson in lessons if lesson.id == self.next_id), None)
+
+    @property
+    def waiting_for_review(self) -> bool:
+        """Unfinished, yet nothing to do now: what is left waits for (or is locked behind) a mentor's review."""
+        return self.for_learner and self.next_id is None and self.done_count < self.published_count
+
+    def module_of(self, lesson: Lesson) -> OutlineModule | None:
+        return next((item for item in self.modules if item.module.id == lesson.module_id), None)
+
+    def blocking_module(self, lesson: Lesson) -> Module | None:
+        """The first unfinished module that keeps ``lesson`` locked, or None when the lesson is open."""
+        item = self.module_of(lesson)
+        if item is None or not item.locked:
+            return None
+        return next(each.module for each in self.modules if not each.complete)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        """The lessons before and after ``lesson``, across modules."""
+        ids = [each.id for each in self.lessons]
+        if lesson.id not in ids:
+            return None, None
+        index = ids.index(lesson.id)
+        lessons = self.lessons
+        return (lessons[index - 1] if index > 0 else None, lessons[index + 1] if index + 1 < len(lessons) else None)
+
+
+def catalogue_entries(viewer: User) -> list[CatalogueEntry]:
+    """Published courses the viewer may take or follow, with lesson counts, minutes and the learner's progress."""
+    stats = (
+        select(
+            Module.course_id,
+            func.count(Lesson.id).label("lessons"),
+            func.coalesce(func.sum(Lesson.minutes), 0).label("minutes"),
+        )
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Lesson.published.is_(True))
+        .group_by(Module.course_id)
+        .subquery()
+    )
+    query = (
+        select(Course, func.coalesce(stats.c.lessons, 0), func.coalesce(stats.c.minutes, 0))
+        .outerjoin(stats, stats.c.course_id == Course.id)
+        .where(Course.published.is_(True))
+        .order_by(Course.title, Course.id)
+    )
+    if not can_manage_courses(viewer):
+        query = query.where(Course.id.in_(offered_course_ids(viewer)))
+    entries = [
+        # The author's estimate when given, else the sum of the lessons' minutes.
+        CatalogueEntry(course, lesson_count, course.estimated_minutes or minutes)
+        for course, lesson_count, minutes in db.session.execute(query)
+    ]
+    if viewer.role == Role.LEARNER and entries:
+        done = progress.course_progress(viewer, [entry.course.id for entry in entries])
+        for entry in entries:
+            entry.done = done[entry.course.id][0]
+    return entries
+
+
+def course_outline(course: Course, viewer: User) -> CourseOutline:
+    """A course's modules and visible lessons, with the viewer's completions, locks, work waiting and next lesson."""
+    modules = db.session.scalars(
+        select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
+    ).all()
+    # Only what the outline shows: bodies and transcripts stay in the database.
+    lessons_query = (
+        select(Lesson)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Module.course_id == course.id)
+        .options(
+            load_only(
+                Lesson.id,
+                Lesson.module_id,
+                Lesson.position,
+                Lesson.kind,
+                Lesson.title,
+                Lesson.minutes,
+                Lesson.published,
+            )
+        )
+        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
+    )
+    managing = can_manage_courses(viewer)
+    if not managing:
+        lessons_query = lessons_query.where(Lesson.published.is_(True))
+    for_learner = viewer.role == Role.LEARNER
+    if for_learner:
+        # Where to continue and what waits for review come with the lessons, in the same query.
+        choice = progress.next_lesson_choice(viewer, [course.id])
+        lessons_query = lessons_query.outerjoin(choice, choice.c.lesson_id == Lesson.id).add_columns(
+            choice.c.lesson_id, progress.waiting_for_review(viewer.id, Lesson.id)
+        )
+    else:
+        lessons_query = lessons_query.add_columns(null(), false())
+    by_module: dict[int, list[Lesson]] = {}
+    next_id, waiting = None, set()
+    for lesson, chosen, waits in db.session.execute(lessons_query):
+        by_module.setdefault(lesson.module_id, []).append(lesson)
+        next_id = chosen or next_id
+        if waits:
+            waiting.add(lesson.id)
+    done = progress.completed_lesson_ids(viewer, course) if for_learner else set()
+    outline = CourseOutline(
+        course=course, modules=[], done=done, for_learner=for_learner, waiting=waiting, next_id=next_id
+    )
+    for module in modules:
+        lessons = by_module.get(module.id, [])
+        if not lessons and not managing:
+            continue  # a module with nothing published yet says nothing to a learner
+        complete = all(lesson.id in done for lesson in lessons if lesson.published)
+        outline.modules.append(OutlineModule(module=module, lessons=lessons, complete=complete))
+    if course.sequential and for_learner:  # staff browse freely
+        locks = sequential_locks([item.complete for item in outline.modules])
+        for item, locked in zip(outline.modules, locks, strict=True):
+            item.locked = locked
+    return outline
+
+
+def sequential_locks(complete: list[bool]) -> list[bool]:
+    """The lock rule of a sequential course: a module opens once every module before it is complete.
+
+    ``next_lesson_choice`` applies the same rule in SQL (nothing after the first unfinished module).
+    """
+    locks, blocked = [], False
+    for done in complete:
+        locks.append(blocked)
+        blocked = blocked or not done
+    return locks
+
+
+@dataclass
+class LessonPage:
+    """Everything a lesson page shows besides the lesson itself."""
+
+    outline: CourseOutline
+    previous: Lesson | None
+    next: Lesson | None
+    questions: list[Question] = field(default_factory=list)
+    attempts: list[QuizAttempt] = field(default_factory=list)
+    due_on: date | None = None
+
+
+def lesson_page(lesson: Lesson, viewer: User) -> LessonPage:
+    """The outline around a lesson, its neighbours, and what its kind needs (questions, due date)."""
+    outline = course_outline(lesson.module.course, viewer)
+    previous, following = outline.neighbours(lesson)
+    page = LessonPage(outline=outline, previous=previous, next=following)
+    if lesson.kind == LessonKind.QUIZ:
+        page.questions = quizzes.quiz_questions(lesson)
+        if viewer.role == Role.LEARNER:
+            page.attempts = quizzes.learner_attempts(lesson, viewer)
+    elif lesson.kind == LessonKind.ASSIGNMENT and viewer.role == Role.LEARNER:
+        cohort = submitting_cohort(viewer, lesson)
+        page.due_on = learner_due_on(lesson, viewer, cohort) if cohort else None
+    return page

@@ -1,0 +1,217 @@
+"""Quizzes: grading an attempt on the server, keeping every attempt, and reviewing one."""
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from lms.accounts.models import User
+from lms.core.extensions import db
+from lms.courses.models import Lesson, Question, QuestionKind
+from lms.learning.models import QuizAnswer, QuizAttempt
+from lms.learning.services.completions import record_completion
+
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE)
+# Numeric(14, 4) columns: four decimals kept, and fewer than ten digits before the point.
+DECIMAL_PLACES = Decimal("0.0001")
+LARGEST_NUMBER = Decimal(10) ** 10
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+class QuizRefusedError(Exception):
+    """An attempt that was not recorded; ``message`` tells the learner why."""
+
+    def __init__(self, message, question_id: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.question_id = question_id
+
+
+class InvalidAnswerError(QuizRefusedError):
+    """The posted answers cannot be graded: not a number, or an option of another question."""
+
+
+class AttemptsUsedUpError(QuizRefusedError):
+    """The learner has used every attempt the quiz allows."""
+
+
+class AttemptAlreadyRecordedError(QuizRefusedError):
+    """The same attempt arrived twice (a double click, a second tab, the back button)."""
+
+
+def quiz_questions(lesson: Lesson) -> list[Question]:
+    """A quiz's questions in order, with their options, in two queries."""
+    query = (
+        select(Question)
+        .where(Question.lesson_id == lesson.id)
+        .options(selectinload(Question.options))
+        .order_by(Question.position, Question.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def attempts_used(lesson: Lesson, learner: User) -> int:
+    """How many attempts this learner has made at this quiz."""
+    query = select(func.count(QuizAttempt.id)).where(
+        QuizAttempt.lesson_id == lesson.id, QuizAttempt.learner_id == learner.id
+    )
+    return db.session.scalar(query) or 0
+
+
+def attempts_left(lesson: Lesson, used: int) -> int | None:
+    """Attempts still allowed, or None when the quiz allows any number."""
+    if not lesson.attempts_allowed:
+        return None
+    return max(lesson.attempts_allowed - used, 0)
+
+
+def learner_attempts(lesson: Lesson, learner: User) -> list[QuizAttempt]:
+    """The learner's attempts at this quiz, newest first."""
+    query = (
+        select(QuizAttempt)
+        .where(QuizAttempt.lesson_id == lesson.id, QuizAttempt.learner_id == learner.id)
+        .order_by(QuizAttempt.number.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def parse_number(raw: str) -> Decimal:
+    """A typed number as Decimal: "12.5", "12,5", " 12.50 ", "1,200" and full-width digits all read."""
+    # NFKC turns full-width digits and punctuation from a Chinese keyboard into ASCII.
+    text = unicodedata.normalize("NFKC", raw).replace("。", ".").replace(" ", "").strip()
+    if THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    elif text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise InvalidAnswerError(
+            _l("“%(value)s” is not a number. Type digits only, such as 12.5.", value=raw.strip()[:30])
+        )
+    value = Decimal(text)
+    if abs(value) >= LARGEST_NUMBER:
+        raise InvalidAnswerError(_l("This number is too large for this question."))
+    return value.quantize(DECIMAL_PLACES, rounding=ROUND_HALF_EVEN)
+
+
+def _grade_choice(question: Question, values: Sequence[str]) -> tuple[bool, list]:
+    options = {option.id: option for option in question.options}
+    selected_ids: set[int] = set()
+    for value in values:
+        option_id = int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+        if option_id not in options:
+            raise InvalidAnswerError(
+                _l("An answer was sent that is not one of this question's choices. Please answer again."),
+                question.id,
+            )
+        selected_ids.add(option_id)
+    if question.kind != QuestionKind.MULTIPLE and len(selected_ids) > 1:
+        raise InvalidAnswerError(_l("Choose only one answer for this question."), question.id)
+    correct_ids = {option.id for option in question.options if option.correct}
+    selected = [option for option in question.options if option.id in selected_ids]
+    return selected_ids == correct_ids, selected
+
+
+def _grade_numeric(question: Question, values: Sequence[str]) -> tuple[bool, Decimal | None]:
+    if len(values) > 1:
+        raise InvalidAnswerError(_l("Type one number for this question."), question.id)
+    if not values:
+        return False, None
+    try:
+        value = parse_number(values[0])
+    except InvalidAnswerError as refusal:
+        raise InvalidAnswerError(refusal.message, question.id) from None
+    if question.answer is None:
+        return False, value
+    return abs(value - Decimal(question.answer)) <= Decimal(question.tolerance or 0), value
+
+
+def grade_attempt(
+    lesson: Lesson, learner: User, answers: Mapping[int, Sequence[str]], *, number: int | None = None
+) -> QuizAttempt:
+    """Grade and keep one attempt; passing records the lesson as done.
+
+    ``answers`` maps question id → the posted values (option ids, or the typed number).
+    ``number`` is the attempt number the form was made for: a form sent again is refused
+    as already recorded instead of using up another attempt. Nothing is written when a
+    ``QuizRefusedError`` is raised; after ``AttemptAlreadyRecordedError`` the session must be rolled back.
+    """
+    questions = quiz_questions(lesson)
+    if not questions:
+        raise InvalidAnswerError(_l("This quiz has no questions yet."))
+    used = attempts_used(lesson, learner)
+    if number is not None and number <= used:
+        raise AttemptAlreadyRecordedError(_l("This attempt was already recorded."))
+    if attempts_left(lesson, used) == 0:
+        if lesson.attempts_allowed == 1:
+            raise AttemptsUsedUpError(_l("You have used your only attempt at this quiz."))
+        raise AttemptsUsedUpError(
+            _l("You have used all %(count)d attempts at this quiz.", count=lesson.attempts_allowed)
+        )
+    by_id = {question.id: question for question in questions}
+    if any(question_id not in by_id for question_id in answers):
+        raise InvalidAnswerError(_l("An answer was sent for a question that is not in this quiz. Please answer again."))
+
+    attempt = QuizAttempt(lesson_id=lesson.id, learner_id=learner.id, number=used + 1)
+    score = 0
+    for question in questions:
+        values = [value.strip() for value in answers.get(question.id, ()) if value and value.strip()]
+        answer = QuizAnswer(question=question, correct=False, points_awarded=0)
+        if question.kind in CHOICE_KINDS:
+            answer.correct, answer.selected = _grade_choice(question, values)
+        else:
+            answer.correct, answer.numeric_value = _grade_numeric(question, values)
+        answer.points_awarded = question.points if answer.correct else 0
+        score += answer.points_awarded
+        attempt.answers.append(answer)
+
+    attempt.max_points = sum(question.points for question in questions)
+    attempt.score_points = score
+    # Rounded down: 69.9 % does not pass a 70 % mark. A quiz worth no points is passed by taking it.
+    attempt.score_percent = score * 100 // attempt.max_points if attempt.max_points else 100
+    attempt.passed = attempt.score_percent >= lesson.pass_mark
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # Two submissions raced past the count: the unique (lesson, learner, number) stopped the second.
+        raise AttemptAlreadyRecordedError(_l("This attempt was already recorded.")) from error
+    if attempt.passed:
+        record_completion(learner, lesson)
+    return attempt
+
+
+@dataclass
+class AttemptReview:
+    """One attempt with its questions and answers, for the result page."""
+
+    attempt: QuizAttempt
+    questions: list[Question]
+    answers: dict[int, QuizAnswer]
+    attempts: list[QuizAttempt]
+    attempts_left: int | None
+
+    @property
+    def reveal_answers(self) -> bool:
+        """Show the right answers once they can no longer be copied into another attempt."""
+        return any(attempt.passed for attempt in self.attempts) or self.attempts_left == 0
+
+
+def attempt_review(lesson: Lesson, learner: User, number: int) -> AttemptReview | None:
+    """The learner's attempt ``number`` at this quiz with everything its result page shows, or None."""
+    attempts = learner_attempts(lesson, learner)
+    attempt = next((each for each in attempts if each.number == number), None)
+    if attempt is None:
+        return None
+    questions = quiz_questions(lesson)
+    answers_query = (
+        select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id).options(selectinload(QuizAnswer.selected))
+    )
+    answers = {answer.question_id: answer for answer in db.session.scalars(answers_query)}
+    return AttemptReview(attempt, questions, answers, attempts, attempts_left(lesson, len(attempts)))

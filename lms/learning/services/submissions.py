@@ -1,0 +1,218 @@
+"""Handing in assignments: due dates, versions and files, and the learner's thread."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from lms.accounts.models import User
+from lms.cohorts.models import Cohort
+from lms.core.calendar import end_of_day, utcnow
+from lms.core.extensions import db
+from lms.courses.models import Lesson
+from lms.learning.models.submission import (
+    Extension,
+    Review,
+    Submission,
+    SubmissionFile,
+    SubmissionState,
+    SubmissionVersion,
+)
+from lms.learning.signals import submission_submitted
+from lms.media import storage
+from lms.media.models import MediaKind
+
+# What each accepted kind is stored as: photos are pictures, a file is a downloadable resource.
+UPLOAD_KINDS = {"photo": MediaKind.IMAGE, "video": MediaKind.VIDEO, "file": MediaKind.RESOURCE}
+CHANGEABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.REVISION_REQUESTED)
+REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+
+
+class SubmissionRefused(Exception):  # noqa: N818 - read as "the submission was refused"
+    """The learner may not hand in now; ``message`` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class FileRefused(SubmissionRefused):
+    """An uploaded file failed its content or size check; ``field`` is the form field it came from."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def due_cutoff(due_on: date) -> datetime:
+    """The UTC moment a due date ends: midnight after it, in the program's time zone."""
+    return end_of_day(due_on)
+
+
+def assignment_due_on(lesson: Lesson, cohort: Cohort, extension: Extension | None = None) -> date | None:
+    """The learner's due date: the extension's, else the cohort's start plus the lesson's days, else none."""
+    if extension is not None:
+        return extension.due_on
+    if cohort.starts_on is None or lesson.due_days is None:
+        return None
+    return cohort.starts_on + timedelta(days=lesson.due_days)
+
+
+def find_extension(lesson: Lesson, learner: User) -> Extension | None:
+    """The extension a mentor granted this learner for this lesson, if any."""
+    return db.session.scalar(
+        select(Extension).where(Extension.lesson_id == lesson.id, Extension.learner_id == learner.id)
+    )
+
+
+def learner_due_on(lesson: Lesson, learner: User, cohort: Cohort) -> date | None:
+    """When this learner's work for this lesson is due (extensions included)."""
+    return assignment_due_on(lesson, cohort, find_extension(lesson, learner))
+
+
+def is_late(submitted_at: datetime, due_on: date | None) -> bool:
+    return due_on is not None and submitted_at >= due_cutoff(due_on)
+
+
+def find_submission(lesson: Lesson, learner: User) -> Submission | None:
+    """The learner's submission for this lesson, with every version, file and review loaded for the thread."""
+    return db.session.scalar(
+        select(Submission)
+        .options(
+            selectinload(Submission.versions).selectinload(SubmissionVersion.files).joinedload(SubmissionFile.media),
+            selectinload(Submission.reviews).selectinload(Review.scores),
+            selectinload(Submission.reviews).joinedload(Review.mentor),
+        )
+        .where(Submission.lesson_id == lesson.id, Submission.learner_id == learner.id)
+    )
+
+
+@dataclass
+class Handed:
+    """What the learner handed in this time: text, a link, uploads, and earlier files kept."""
+
+    text: str = ""
+    link: str = ""
+    uploads: dict[str, list[FileStorage]] = field(default_factory=dict)
+    keep_files: bool = False
+
+    def is_empty(self, kept: list[SubmissionFile]) -> bool:
+        return not (self.text.strip() or self.link.strip() or any(self.uploads.values()) or kept)
+
+
+def store_uploads(handed: Handed, learner: User) -> list[tuple[str, object]]:
+    """Check and keep every uploaded file; raises FileRefused on the first bad one."""
+    stored = []
+    for kind, files in handed.uploads.items():
+        for upload in files:
+            try:
+                stored.append((kind, storage.store_upload(upload, UPLOAD_KINDS[kind], learner)))
+            except storage.UploadRefused as refused:
+                raise FileRefused(kind, refused.message) from refused
+    return stored
+
+
+def open_submission(lesson: Lesson, learner: User, cohort: Cohort) -> Submission:
+    """The learner's submission row for this lesson, made now if it is the first time (once, even in a race)."""
+    query = select(Submission).where(Submission.lesson_id == lesson.id, Submission.learner_id == learner.id)
+    existing = db.session.scalar(query)
+    if existing is not None:
+        return existing
+    try:
+        with db.session.begin_nested():
+            submission = Submission(lesson=lesson, learner=learner, cohort=cohort, version_count=0)
+            db.session.add(submission)
+        return submission
+    except IntegrityError:
+        # Another tab made it a moment ago: that row is the one.
+        return db.session.scalar(query)
+
+
+def submit_work(lesson: Lesson, learner: User, cohort: Cohort, handed: Handed) -> SubmissionVersion:
+    """Hand in a new version; refused once a mentor started reviewing or accepted it. Raises SubmissionRefused."""
+    previous = find_submission(lesson, learner)
+    if previous is not None and previous.state not in CHANGEABLE_STATES:
+        raise SubmissionRefused(refusal_for(previous.state))
+    kept = list(previous.versions[-1].files) if previous and previous.versions and handed.keep_files else []
+    if handed.is_empty(kept):
+        raise SubmissionRefused(_l("Add something to hand in: write a text, give a link or choose a file."))
+    stored = store_uploads(handed, learner)
+    submission = open_submission(lesson, learner, cohort)
+    now = utcnow()
+    # One conditional UPDATE takes the next version number: it fails if a mentor opened the work meanwhile.
+    number = db.session.scalar(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.state.in_(CHANGEABLE_STATES))
+        .values(
+            state=SubmissionState.SUBMITTED,
+            cohort_id=cohort.id,  # a learner who moved since is reviewed by the new cohort's mentors
+            version_count=Submission.version_count + 1,
+            row_version=Submission.row_version + 1,
+            last_submitted_at=now,
+            review_started_at=None,
+            reviewing_mentor_id=None,
+            decided_at=None,
+        )
+        .returning(Submission.version_count)
+        .execution_options(synchronize_session=False)
+    )
+    if number is None:
+        db.session.refresh(submission)
+        raise SubmissionRefused(refusal_for(submission.state))
+    version = SubmissionVersion(
+        submission_id=submission.id,
+        number=number,
+        text=handed.text.strip(),
+        link=handed.link.strip(),
+        submitted_at=now,
+        late=is_late(now, learner_due_on(lesson, learner, cohort)),
+    )
+    version.files = [SubmissionFile(media_id=old.media_id, kind=old.kind) for old in kept]
+    version.files += [SubmissionFile(media=media_file, kind=kind) for kind, media_file in stored]
+    db.session.add(version)
+    db.session.flush()
+    db.session.expire(submission)
+    submission_submitted.send(learner, submission=submission, version=version)
+    return version
+
+
+def refusal_for(state: str) -> str:
+    if state == SubmissionState.ACCEPTED:
+        return _l("Your mentor has already accepted this work: it cannot be changed.")
+    return _l("A mentor has started reviewing your work, so it cannot be changed now. Wait for the feedback.")
+
+
+def can_change(submission: Submission | None) -> bool:
+    """May the learner hand in (again) now?"""
+    return submission is None or submission.state in CHANGEABLE_STATES
+
+
+def mark_reviews_read(submission: Submission) -> int:
+    """Note that the learner has seen every review of this submission; returns how many were new."""
+    result = db.session.execute(
+        update(Review)
+        .where(Review.submission_id == submission.id, Review.read_by_learner_at.is_(None))
+        .values(read_by_learner_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+@dataclass
+class ThreadEntry:
+    """One step of a submission's story: a version, or a review of one."""
+
+    at: datetime
+    version: SubmissionVersion | None = None
+    review: Review | None = None
+
+
+def submission_thread(submission: Submission) -> list[ThreadEntry]:
+    """Versions and reviews in the order they happened (a review always follows its version)."""
+    entries = [ThreadEntry(at=version.submitted_at, version=version) for version in submission.versions]
+    entries += [ThreadEntry(at=review.created_at, review=review) for review in submission.reviews]
+    return sorted(entries, key=lambda entry: (entry.at, entry.review is not None))

@@ -1,0 +1,159 @@
+"""What learners see: the catalogue of their cohorts' courses, course pages, lessons, quizzes."""
+
+import math
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.core.errors import render_error
+from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.roles import Role
+from lms.core.security import require, roles_required, signed_in
+from lms.courses import bp, policies
+from lms.courses.markdown import render_markdown
+from lms.courses.models import Course, Lesson, LessonKind
+from lms.courses.models.content import lesson_with_files
+from lms.learning.forms.quizzes import QuizForm, answer_field_name, posted_answers
+from lms.learning.services import completions as progress
+from lms.learning.services import lessons as learning
+from lms.learning.services import quizzes
+
+SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
+
+
+@bp.app_context_processor
+def learning_template_helpers() -> dict:
+    return {
+        "render_markdown": render_markdown,
+        "answer_field_name": answer_field_name,
+    }
+
+
+@bp.app_template_filter("data_size")
+def data_size(size_bytes: int) -> str:
+    """Bytes as megabytes with one decimal, never shown as 0 MB: what a download costs the learner."""
+    megabytes = max(math.ceil(size_bytes / (1024 * 1024) * 10) / 10, 0.1)
+    return _("%(size)s MB", size=format_decimal(megabytes, format="#,##0.0"))
+
+
+def load_lesson(lesson_id: int) -> Lesson:
+    """The lesson with its course, media and resources, or 404; hidden lessons are 404 too."""
+    lesson = db.get_or_404(
+        Lesson,
+        lesson_id,
+        options=lesson_with_files(),
+    )
+    require(policies.can_view_lesson(current_user, lesson), 404)
+    return lesson
+
+
+def locked_response(lesson: Lesson, page: learning.LessonPage):
+    """403 with a way forward, for a lesson of a module that is not open yet."""
+    blocking = page.outline.blocking_module(lesson)
+    if blocking is None:
+        return None
+    return render_template("courses/locked.html", lesson=lesson, blocking=blocking, outline=page.outline), 403
+
+
+def render_lesson(lesson: Lesson, page: learning.LessonPage, status: int = 200, **extra):
+    form = QuizForm(number=str(len(page.attempts) + 1)) if lesson.kind == LessonKind.QUIZ else None
+    return (
+        render_template(
+            "courses/lesson.html",
+            lesson=lesson,
+            page=page,
+            quiz_form=form,
+            action_form=ActionForm(),
+            is_learner=current_user.role == Role.LEARNER,
+            attempts_left=quizzes.attempts_left(lesson, len(page.attempts)),
+            **extra,
+        ),
+        status,
+    )
+
+
+@bp.route("/courses")
+@signed_in
+def catalogue():
+    entries = learning.catalogue_entries(current_user)
+    return render_template("courses/catalogue.html", entries=entries, is_learner=current_user.role == Role.LEARNER)
+
+
+@bp.route("/courses/<int:course_id>")
+@signed_in
+def course_page(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    require(policies.can_view_course(current_user, course), 404)
+    outline = learning.course_outline(course, current_user)
+    return render_template("courses/course.html", course=course, outline=outline)
+
+
+@bp.route("/lessons/<int:lesson_id>")
+@signed_in
+def lesson_page(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    page = learning.lesson_page(lesson, current_user)
+    return locked_response(lesson, page) or render_lesson(lesson, page)
+
+
+@bp.route("/lessons/<int:lesson_id>/done", methods=["POST"])
+@roles_required(Role.LEARNER)
+def mark_lesson_done(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    page = learning.lesson_page(lesson, current_user)
+    locked = locked_response(lesson, page)
+    if locked:
+        return locked
+    if lesson.kind not in SELF_PACED_KINDS:
+        return render_error(400, _("A quiz is done when you pass it, and an assignment when your mentor accepts it."))
+    recorded = ActionForm().validate_on_submit() and progress.record_completion(current_user, lesson)
+    if recorded:
+        db.session.commit()
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204  # lesson.js after most of a video: no page to load, no message left for later
+    if recorded:
+        flash(_("“%(title)s” is done.", title=lesson.title))
+    if page.next is not None:
+        return redirect(url_for(".lesson_page", lesson_id=page.next.id))
+    return redirect(url_for(".course_page", course_id=lesson.module.course_id))
+
+
+@bp.route("/lessons/<int:lesson_id>/quiz", methods=["POST"])
+@roles_required(Role.LEARNER)
+def submit_quiz(lesson_id: int):
+    lesson = load_lesson(lesson_id)
+    require(lesson.kind == LessonKind.QUIZ, 404)
+    page = learning.lesson_page(lesson, current_user)
+    locked = locked_response(lesson, page)
+    if locked:
+        return locked
+    form = QuizForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    answers = posted_answers(request.form)
+    try:
+        attempt = quizzes.grade_attempt(lesson, current_user, answers, number=form.attempt_number)
+    except quizzes.InvalidAnswerError as refusal:
+        # Refused before anything was added to the session; the page comes back with the
+        # learner's answers kept, and what to fix.
+        return render_lesson(lesson, page, 400, refusal=refusal, posted=answers)
+    except quizzes.QuizRefusedError as refusal:
+        db.session.rollback()
+        flash(str(refusal.message), "error")
+        return redirect(url_for(".lesson_page", lesson_id=lesson.id))
+    db.session.commit()
+    return redirect(url_for(".quiz_result", lesson_id=lesson.id, number=attempt.number))
+
+
+@bp.route("/lessons/<int:lesson_id>/quiz/attempts/<int:number>")
+@roles_required(Role.LEARNER)
+def quiz_result(lesson_id: int, number: int):
+    lesson = load_lesson(lesson_id)
+    require(lesson.kind == LessonKind.QUIZ, 404)
+    review = quizzes.attempt_review(lesson, current_user, number)
+    require(review is not None, 404)
+    page = learning.lesson_page(lesson, current_user)
+    return render_template("courses/quiz_result.html", lesson=lesson, review=review, page=page)

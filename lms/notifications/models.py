@@ -1,0 +1,55 @@
+"""Reaching people: in-app notifications, the email outbox, and mentors' check-ins."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.core.calendar import utcnow
+from lms.core.db_types import UTCDateTime
+from lms.core.extensions import db
+
+
+class NotificationKind(StrEnum):
+    FEEDBACK_RECEIVED = "feedback_received"
+    REVISION_REQUESTED = "revision_requested"
+    SUBMISSION_TO_REVIEW = "submission_to_review"
+    INVITE_ACCEPTED = "invite_accepted"
+    FOLLOW_UP_DUE = "follow_up_due"
+
+
+class Notification(db.Model):
+    """Something a person should know; its words are made when shown, in the reader's language."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    # Names and titles to fill the message with, and the link it leads to.
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class OutboxEmail(db.Model):
+    """An email waiting to be sent; the request writes it, `lms send-mail` delivers it."""
+
+    __tablename__ = "outbox_emails"
+    __table_args__ = (Index("ix_outbox_emails_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")

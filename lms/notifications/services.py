@@ -1,0 +1,128 @@
+"""In-app notifications (and their emails), worded when shown, in the reader's language.
+
+Each area registers the wording of its own kinds (``register_wording``) and sends its own
+notices; this module knows none of them.
+"""
+
+from collections.abc import Callable
+from urllib.parse import urljoin
+
+from flask import current_app, g, has_request_context, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from lms.accounts.models import User
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.notifications.mail import queue_email
+from lms.notifications.models import Notification
+
+# kind → wording(params) → message; params fill the %(name)s placeholders when shown or emailed.
+WORDINGS: dict[str, Callable[[dict], str]] = {}
+UNKNOWN_KIND = _l("You have a new notification.")
+
+
+def register_wording(kind: str, message=None, wording: Callable[[dict], str] | None = None) -> None:
+    """Name the sentence a kind of notification reads: a fixed message, or one chosen from its params."""
+    WORDINGS[str(kind)] = wording or (lambda _params: message)
+
+
+class _Params(dict):
+    """Params that answer an empty string for a placeholder they lack, so an old row never breaks a page."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def notification_text(notification: Notification) -> str:
+    """The notification's sentence in the current language, made from its kind and params."""
+    params = notification.params or {}
+    wording = WORDINGS.get(notification.kind)
+    message = wording(params) if wording else UNKNOWN_KIND
+    try:
+        return str(message) % _Params(params)
+    except (TypeError, ValueError):
+        return str(UNKNOWN_KIND)
+
+
+def notify(user: User, kind: str, link: str, **params) -> Notification:
+    """Tell ``user`` about something in the app, and queue an email when they have an address."""
+    notification = Notification(user_id=user.id, kind=str(kind), link=link, params=params)
+    db.session.add(notification)
+    db.session.flush()
+    if user.email and user.active:
+        queue_notification_email(user, notification)
+    return notification
+
+
+def queue_notification_email(user: User, notification: Notification):
+    """Queue the email of a notification, worded in the recipient's language."""
+    # flask_babel only honours force_locale when ``g`` holds something (it is empty in a bare CLI context).
+    g.setdefault("lms_notification_email", True)
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = notification_text(notification)
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,", name=user.name),
+                text,
+                _("Open it here: %(url)s", url=absolute_url(notification.link)),
+                _("Village Business School"),
+            ]
+        )
+        return queue_email(user.email, text, body)
+
+
+def absolute_url(link: str) -> str:
+    """The link as a full address for an email (this request's host, else SERVER_NAME, else as it is)."""
+    if has_request_context():
+        return urljoin(request.host_url, link)
+    server = current_app.config.get("SERVER_NAME")
+    if server:
+        return urljoin(f"{current_app.config['PREFERRED_URL_SCHEME']}://{server}/", link)
+    return link
+
+
+def link_to(endpoint: str, **values) -> str:
+    """The path of a page, in a request or not (commands send signals too)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def unread_count(user: User) -> int:
+    """How many of this person's notifications are unread: one COUNT over the (user_id, read_at) index."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def user_notifications(user: User):
+    """A select of this person's notifications, newest first."""
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def open_notification(notification: Notification) -> Notification:
+    """Mark a notification read (the first opening counts)."""
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+    return notification
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of this person read; returns how many."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
