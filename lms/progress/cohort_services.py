@@ -249,6 +249,7 @@ def risk_query(cohorts: list[Cohort], days: int, today: date):
             Enrollment.cohort_id,
             Enrollment.learner_id,
             last.c.last_activity,
+            func.coalesce(last.c.last_activity, Enrollment.enrolled_at).label("silent_since"),
             case((silent_since_enrolment(last, days, today), 1), else_=0).label("inactive"),
             func.coalesce(overdue.c.overdue, 0).label("overdue"),
         )
@@ -262,16 +263,17 @@ def risk_query(cohorts: list[Cohort], days: int, today: date):
     )
 
 
+def at_risk(risk):
+    """The at-risk rule over a ``risk_query`` row: inactive for the days set, or with an assignment overdue."""
+    return or_(risk.c.inactive == 1, risk.c.overdue > 0)
+
+
 def at_risk_counts(cohorts: list[Cohort], days: int, today: date | None = None) -> dict[int, int]:
     """cohort id → how many of its learners are at risk (inactive for ``days`` days, or overdue), in one query."""
     if not cohorts:
         return {}
     risk = risk_query(cohorts, days, today or program_today())
-    query = (
-        select(risk.c.cohort_id, func.count())
-        .where(or_(risk.c.inactive == 1, risk.c.overdue > 0))
-        .group_by(risk.c.cohort_id)
-    )
+    query = select(risk.c.cohort_id, func.count()).where(at_risk(risk)).group_by(risk.c.cohort_id)
     counts = dict.fromkeys((cohort.id for cohort in cohorts), 0)
     counts.update(dict(db.session.execute(query).all()))
     return counts
@@ -292,7 +294,7 @@ def learners_at_risk(cohort: Cohort, days: int, today: date | None = None) -> li
     query = (
         select(User, risk.c.last_activity, risk.c.inactive)
         .join(risk, risk.c.learner_id == User.id)
-        .where(or_(risk.c.inactive == 1, risk.c.overdue > 0))
+        .where(at_risk(risk))
     )
     found = {
         user.id: LearnerAtRisk(user, last_activity, bool(inactive))

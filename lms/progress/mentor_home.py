@@ -12,14 +12,10 @@ from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.learning.models import Submission, SubmissionState
-from lms.progress.cohort_services import counted_enrolments, last_activity_by_learner, silent_since_enrolment
+from lms.progress.cohort_services import at_risk, risk_query
 
 AT_RISK_SHOWN = 20
-
-
 CHECK_INS_SHOWN = 50
-
-
 UPCOMING_DAYS = 7
 
 
@@ -64,25 +60,23 @@ class AtRisk:
 
 
 def at_risk_learners(cohorts: list[Cohort], days: int, limit: int = AT_RISK_SHOWN) -> tuple[list[AtRisk], int]:
-    """Active learners of these cohorts silent for ``days`` days: the longest silent ``limit``, and how many in all.
+    """The learners at risk in these cohorts: the longest silent ``limit``, and how many in all.
 
-    Silent by the rule of each cohort's at-risk page, about the same people: active enrolments, graduates left out.
+    At risk by the rule of each cohort's at-risk page and the home's counts (``at_risk``): silent for ``days``
+    days or with an assignment overdue; active enrolments only, graduates left out.
     """
     if not cohorts:
         return [], 0
-    counted = counted_enrolments([cohort.id for cohort in cohorts])
-    last = last_activity_by_learner(select(Enrollment.learner_id).where(counted))
-    since = func.coalesce(last.c.last_activity, Enrollment.enrolled_at)
+    risk = risk_query(cohorts, days, program_today())
     base = (
-        select(User, Cohort, last.c.last_activity)
-        .select_from(Enrollment)
-        .join(User, User.id == Enrollment.learner_id)
-        .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .outerjoin(last, last.c.learner_id == Enrollment.learner_id)
-        .where(counted, silent_since_enrolment(last, days, program_today()))
+        select(User, Cohort, risk.c.last_activity)
+        .select_from(risk)
+        .join(User, User.id == risk.c.learner_id)
+        .join(Cohort, Cohort.id == risk.c.cohort_id)
+        .where(at_risk(risk))
     )
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = db.session.execute(base.order_by(since, User.name, User.id).limit(limit)).all()
+    rows = db.session.execute(base.order_by(risk.c.silent_since, User.name, User.id).limit(limit)).all()
     return [AtRisk(learner, cohort, when) for learner, cohort, when in rows], total
 
 

@@ -76,7 +76,7 @@ def next_lesson_choice(learner: User, course_ids: list[int]):
     """A subquery of (course_id, lesson_id): per course, the first published lesson the learner can do now.
 
     Lessons finished or handed in and waiting for review are skipped; in a sequential course, so is everything
-    after the first unfinished module, which stays locked until its work is accepted (``sequential_locks``, the
+    after the first unfinished module, which stays locked until its work is accepted (``apply_sequential_locks``, the
     same rule for the outline). The learner's home and the course page both continue from here.
     """
     unfinished = (

@@ -35,7 +35,11 @@ class OutlineModule:
     module: Module
     lessons: list[Lesson]
     complete: bool
-    locked: bool = False
+    locked_by: Module | None = None  # the first unfinished module before it, in a sequential course
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_by is not None
 
 
 @dataclass
@@ -80,9 +84,7 @@ class CourseOutline:
     def blocking_module(self, lesson: Lesson) -> Module | None:
         """The first unfinished module that keeps ``lesson`` locked, or None when the lesson is open."""
         item = self.module_of(lesson)
-        if item is None or not item.locked:
-            return None
-        return next(each.module for each in self.modules if not each.complete)
+        return item.locked_by if item is not None else None
 
     def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
         """The lessons before and after ``lesson``, across modules."""
@@ -180,22 +182,20 @@ def course_outline(course: Course, viewer: User) -> CourseOutline:
         complete = all(lesson.id in done for lesson in lessons if lesson.published)
         outline.modules.append(OutlineModule(module=module, lessons=lessons, complete=complete))
     if course.sequential and for_learner:  # staff browse freely
-        locks = sequential_locks([item.complete for item in outline.modules])
-        for item, locked in zip(outline.modules, locks, strict=True):
-            item.locked = locked
+        apply_sequential_locks(outline.modules)
     return outline
 
 
-def sequential_locks(complete: list[bool]) -> list[bool]:
+def apply_sequential_locks(modules: list[OutlineModule]) -> None:
     """The lock rule of a sequential course: a module opens once every module before it is complete.
 
-    ``next_lesson_choice`` applies the same rule in SQL (nothing after the first unfinished module).
+    ``completions.next_lesson_choice`` applies the same rule in SQL (nothing after the first unfinished module).
     """
-    locks, blocked = [], False
-    for done in complete:
-        locks.append(blocked)
-        blocked = blocked or not done
-    return locks
+    first_unfinished = None
+    for item in modules:
+        item.locked_by = first_unfinished
+        if first_unfinished is None and not item.complete:
+            first_unfinished = item.module
 
 
 @dataclass
