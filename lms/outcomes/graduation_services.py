@@ -12,7 +12,8 @@ from lms.certificates.services import issue_program_certificate, revoke_certific
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
-from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
+from lms.courses.cohort_lessons import join_cohort_lessons
+from lms.courses.models import Lesson, LessonKind
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Submission, SubmissionState
 from lms.outcomes.audit import record_change
@@ -48,18 +49,15 @@ def _required_lesson_counts(cohort: Cohort) -> dict[int, tuple[int, int, int, in
     """learner id → (required lessons, completed, required assignments, accepted), in one query."""
     is_assignment = Lesson.kind == LessonKind.ASSIGNMENT
     accepted = and_(is_assignment, Submission.id.is_not(None))
+    counts = select(
+        Enrollment.learner_id,
+        func.count(Lesson.id),
+        func.count(Completion.id),
+        func.sum(cast(case((is_assignment, 1), else_=0), Integer)),
+        func.sum(cast(case((accepted, 1), else_=0), Integer)),
+    )
     query = (
-        select(
-            Enrollment.learner_id,
-            func.count(Lesson.id),
-            func.count(Completion.id),
-            func.sum(cast(case((is_assignment, 1), else_=0), Integer)),
-            func.sum(cast(case((accepted, 1), else_=0), Integer)),
-        )
-        .join(CohortCourse, and_(CohortCourse.cohort_id == Enrollment.cohort_id, CohortCourse.required.is_(True)))
-        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
-        .join(Module, Module.course_id == Course.id)
-        .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
+        join_cohort_lessons(counts, Enrollment.cohort_id, required_only=True)
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == Enrollment.learner_id))
         .outerjoin(
             Submission,

@@ -15,6 +15,7 @@ from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.calendar import program_today, program_zone
 from lms.core.extensions import db
 from lms.core.spreadsheets import spreadsheet_safe
+from lms.courses.cohort_lessons import join_cohort_lessons
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.learning.models import QuizAttempt
 from lms.learning.models.completion import Completion
@@ -89,13 +90,10 @@ def cohort_percentages(learner: User, cohort_ids: list[int]) -> dict[int, Progre
     done = func.count(Completion.id)
     total = func.count(Lesson.id)
     query = (
-        select(CohortCourse.cohort_id, done, total, _percent_sql(done, total))
-        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
-        .join(Module, Module.course_id == Course.id)
-        .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
+        join_cohort_lessons(select(Cohort.id, done, total, _percent_sql(done, total)), Cohort.id, required_only=True)
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
-        .where(CohortCourse.cohort_id.in_(cohort_ids), CohortCourse.required.is_(True))
-        .group_by(CohortCourse.cohort_id)
+        .where(Cohort.id.in_(cohort_ids))
+        .group_by(Cohort.id)
     )
     found = dict.fromkeys(cohort_ids, Progress(0, 0, 0))
     found.update({cohort_id: Progress(d, t, p) for cohort_id, d, t, p in db.session.execute(query)})
@@ -197,11 +195,9 @@ def open_assignments(cohorts: list[Cohort], include_optional: bool = True):
         wanted = or_(wanted, started_course(learner, Course.id))
     dated_cohorts = [cohort.id for cohort in cohorts if cohort.starts_on] or [0]
     return (
-        select(Enrollment.cohort_id, Enrollment.learner_id, Lesson, Extension)
-        .join(CohortCourse, CohortCourse.cohort_id == Enrollment.cohort_id)
-        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
-        .join(Module, Module.course_id == Course.id)
-        .join(Lesson, Lesson.module_id == Module.id)
+        join_cohort_lessons(
+            select(Enrollment.cohort_id, Enrollment.learner_id, Lesson, Extension), Enrollment.cohort_id
+        )
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner))
         # At most one submission and one extension per learner and lesson (unique constraints): no duplicate rows.
         .outerjoin(Submission, and_(Submission.lesson_id == Lesson.id, Submission.learner_id == learner))
@@ -209,7 +205,6 @@ def open_assignments(cohorts: list[Cohort], include_optional: bool = True):
         .where(
             counted_enrolments([cohort.id for cohort in cohorts]),
             Lesson.kind == LessonKind.ASSIGNMENT,
-            Lesson.published.is_(True),
             Completion.id.is_(None),
             or_(Submission.id.is_(None), Submission.state.not_in(HANDED_IN)),
             or_(
@@ -356,13 +351,10 @@ class CohortGrid:
 
 def grid_columns(cohort: Cohort) -> list[GridColumn]:
     """The modules with published lessons of the cohort's published courses: required courses first."""
+    columns = select(Module.id, Module.title, Course.id, Course.title, CohortCourse.required, func.count(Lesson.id))
     query = (
-        select(Module.id, Module.title, Course.id, Course.title, CohortCourse.required, func.count(Lesson.id))
-        .select_from(CohortCourse)
-        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
-        .join(Module, Module.course_id == Course.id)
-        .join(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
-        .where(CohortCourse.cohort_id == cohort.id)
+        join_cohort_lessons(columns.select_from(Cohort), Cohort.id)
+        .where(Cohort.id == cohort.id)
         .group_by(Module.id, Module.title, Module.position, Course.id, Course.title, CohortCourse.required)
         .order_by(CohortCourse.required.desc(), Course.title, Course.id, Module.position, Module.id)
     )

@@ -19,7 +19,8 @@ from lms.certificates.services import issue_course_certificate
 from lms.cohorts.models import Cohort, Enrollment
 from lms.core.calendar import program_zone
 from lms.core.extensions import db
-from lms.courses.models import CohortCourse, Course, Lesson, Module, Question
+from lms.courses.cohort_lessons import join_cohort_lessons
+from lms.courses.models import Course, Lesson, Module, Question
 from lms.learning.models import QuizAnswer, QuizAttempt
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import (
@@ -58,16 +59,8 @@ def existing_rows(learner_ids: list[int]) -> Existing:
 def required_lessons(cohort: Cohort) -> list[Lesson]:
     """The published lessons of the cohort's required courses in course order, with questions and rubrics."""
     query = (
-        select(Lesson)
-        .join(Module, Module.id == Lesson.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .join(CohortCourse, CohortCourse.course_id == Course.id)
-        .where(
-            CohortCourse.cohort_id == cohort.id,
-            CohortCourse.required.is_(True),
-            Course.published.is_(True),
-            Lesson.published.is_(True),
-        )
+        join_cohort_lessons(select(Lesson).select_from(Cohort), Cohort.id, required_only=True)
+        .where(Cohort.id == cohort.id)
         .order_by(Course.id, Module.position, Module.id, Lesson.position, Lesson.id)
         .options(selectinload(Lesson.questions).selectinload(Question.options), selectinload(Lesson.rubric))
     )
