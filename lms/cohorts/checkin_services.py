@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
 from lms.cohorts.models import CheckIn, Cohort, Enrollment, cohort_mentors
-from lms.cohorts.policies import can_manage_cohorts, can_view_cohort, is_mentor_of
+from lms.cohorts.policies import can_manage_cohorts, can_view_cohort, mentors_cohort
 from lms.core.extensions import db
 
 # ---- Who may ----
@@ -18,7 +18,7 @@ def can_view_check_ins(user: User, cohort: Cohort) -> bool:
 
 def can_log_check_in(user: User, cohort: Cohort) -> bool:
     """Only a mentor of the cohort logs check-ins with its learners."""
-    return is_mentor_of(user, cohort)
+    return mentors_cohort(user, cohort.id)
 
 
 def enrollment_of(cohort: Cohort, learner: User) -> Enrollment | None:

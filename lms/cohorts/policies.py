@@ -1,20 +1,25 @@
-"""Who may see and change what in a cohort."""
+"""Who may see and change what in a cohort.
+
+Two mentor rules, kept apart on purpose: ``mentored_learner_ever`` (any of the learner's enrolments, whatever its
+status: a mentor keeps reading the history of a learner who moved on) and ``mentors_learner_now`` (active
+enrolments only: who may act on the learner's records today).
+"""
 
 from sqlalchemy import Select, select
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
 from lms.core.extensions import db
-from lms.core.roles import Role
+from lms.core.security import is_mentor, is_program_manager
 
 
-def is_mentor_of(user: User, cohort: Cohort) -> bool:
-    """Is this person a mentor assigned to this cohort?"""
-    if user.role != Role.MENTOR:
+def mentors_cohort(user: User, cohort_id: int) -> bool:
+    """Is this person a mentor assigned to the cohort with this id?"""
+    if not is_mentor(user):
         return False
     found = db.session.scalar(
         select(cohort_mentors.c.mentor_id).where(
-            cohort_mentors.c.cohort_id == cohort.id, cohort_mentors.c.mentor_id == user.id
+            cohort_mentors.c.cohort_id == cohort_id, cohort_mentors.c.mentor_id == user.id
         )
     )
     return found is not None
@@ -34,19 +39,17 @@ def is_learner_in(user: User, cohort: Cohort) -> bool:
 
 def can_manage_cohorts(user: User) -> bool:
     """Leads and admins set up programs and cohorts."""
-    return user.role in (Role.LEAD, Role.ADMIN)
+    return is_program_manager(user)
 
 
 def can_view_cohort(user: User, cohort: Cohort) -> bool:
     """Leads and admins see every cohort; mentors only the ones they are assigned to."""
-    return can_manage_cohorts(user) or is_mentor_of(user, cohort)
+    return can_manage_cohorts(user) or mentors_cohort(user, cohort.id)
 
 
-def can_view_learner(user: User, learner: User) -> bool:
-    """A learner sees themself; a mentor, learners of their cohorts; leads and admins, anyone."""
-    if user.id == learner.id or can_manage_cohorts(user):
-        return True
-    if user.role != Role.MENTOR:
+def mentored_learner_ever(user: User, learner: User) -> bool:
+    """Is this person a mentor of a cohort the learner is or was enrolled in (any status)?"""
+    if not is_mentor(user):
         return False
     shared = db.session.scalar(
         select(Enrollment.id)
@@ -55,6 +58,11 @@ def can_view_learner(user: User, learner: User) -> bool:
         .limit(1)
     )
     return shared is not None
+
+
+def can_view_learner(user: User, learner: User) -> bool:
+    """A learner sees themself; a mentor, learners of their cohorts, past or present; leads and admins, anyone."""
+    return user.id == learner.id or can_manage_cohorts(user) or mentored_learner_ever(user, learner)
 
 
 def active_enrolment_with_mentor(mentor_id, learner_id) -> Select:
@@ -73,6 +81,6 @@ def active_enrolment_with_mentor(mentor_id, learner_id) -> Select:
 
 def mentors_learner_now(user: User, learner: User) -> bool:
     """Is this person a mentor of a cohort the learner is active in now?"""
-    if user.role != Role.MENTOR:
+    if not is_mentor(user):
         return False
     return db.session.scalar(active_enrolment_with_mentor(user.id, learner.id).limit(1)) is not None

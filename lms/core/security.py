@@ -23,6 +23,36 @@ STAFF_ROLES = (Role.MENTOR, Role.LEAD, Role.ADMIN)
 MANAGER_ROLES = (Role.LEAD, Role.ADMIN)
 
 
+def _has_role(user, roles: Iterable[str]) -> bool:
+    # An anonymous visitor has no role; a deactivated account keeps its own (is_authenticated would say no).
+    return getattr(user, "role", None) in roles
+
+
+def is_learner(user) -> bool:
+    """Does this person take the courses (a learner)?"""
+    return _has_role(user, (Role.LEARNER,))
+
+
+def is_mentor(user) -> bool:
+    """Is this person a mentor (whichever cohorts they are assigned to)?"""
+    return _has_role(user, (Role.MENTOR,))
+
+
+def is_staff(user) -> bool:
+    """Mentors, leads and admins: the people who help learners."""
+    return _has_role(user, STAFF_ROLES)
+
+
+def is_program_manager(user) -> bool:
+    """Leads and admins: they run the whole program, every cohort, course and outcome."""
+    return _has_role(user, MANAGER_ROLES)
+
+
+def is_admin(user) -> bool:
+    """Admins: they also look after the system (the email outbox)."""
+    return _has_role(user, (Role.ADMIN,))
+
+
 def public(view: Callable) -> Callable:
     """Anyone may open this view, signed in or not."""
     view.access = PUBLIC
@@ -98,7 +128,3 @@ def safe_next_url(target: str | None, fallback: str) -> str:
     if "\\" in target:
         return fallback
     return target
-
-
-def roles_allowed(roles: Iterable[str]) -> bool:
-    return current_user.is_authenticated and current_user.role in roles

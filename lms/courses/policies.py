@@ -5,18 +5,18 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.cohorts.models import Enrollment, EnrollmentStatus, cohort_mentors
 from lms.core.extensions import db
-from lms.core.roles import Role
+from lms.core.security import is_mentor, is_program_manager
 from lms.courses.models import CohortCourse, Course, Lesson
 
 
 def can_manage_courses(user: User) -> bool:
     """Leads and admins write and publish courses."""
-    return user.role in (Role.LEAD, Role.ADMIN)
+    return is_program_manager(user)
 
 
 def offered_course_ids(user: User):
     """A select of the ids of the courses offered to this person's cohorts (as mentor, or as learner now)."""
-    if user.role == Role.MENTOR:
+    if is_mentor(user):
         cohorts = select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
     else:
         # Learners who moved or withdrew no longer see the old cohort's courses.

@@ -4,32 +4,16 @@ from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.cohorts.enrolments import active_enrolments
-from lms.cohorts.models import Cohort, cohort_mentors
-from lms.cohorts.policies import mentors_learner_now
+from lms.cohorts.models import Cohort
+from lms.cohorts.policies import mentors_cohort, mentors_learner_now
 from lms.core.extensions import db
 from lms.core.roles import Role
+from lms.core.security import is_program_manager
 from lms.courses.models import CohortCourse, Lesson, LessonKind
 from lms.learning.models import SubmissionFile, SubmissionVersion
 from lms.learning.models.submission import Submission
 from lms.media.access import register_access_rule
 from lms.media.models import MediaFile
-
-
-def is_manager(user: User) -> bool:
-    """Leads and admins see every submission."""
-    return user.role in (Role.LEAD, Role.ADMIN)
-
-
-def mentors_cohort(user: User, cohort_id: int) -> bool:
-    """Is this person a mentor assigned to the cohort with this id?"""
-    if user.role != Role.MENTOR:
-        return False
-    found = db.session.scalar(
-        select(cohort_mentors.c.mentor_id).where(
-            cohort_mentors.c.cohort_id == cohort_id, cohort_mentors.c.mentor_id == user.id
-        )
-    )
-    return found is not None
 
 
 def submitting_cohort(learner: User, lesson: Lesson) -> Cohort | None:
@@ -57,24 +41,24 @@ def can_view_submission(user: User, submission: Submission) -> bool:
     """The learner who made it, mentors of its cohort, leads and admins."""
     if user.id == submission.learner_id:
         return True
-    return is_manager(user) or mentors_cohort(user, submission.cohort_id)
+    return is_program_manager(user) or mentors_cohort(user, submission.cohort_id)
 
 
 def can_review_submission(user: User, submission: Submission) -> bool:
     """Mentors of the submission's cohort, leads and admins decide on it."""
-    return is_manager(user) or mentors_cohort(user, submission.cohort_id)
+    return is_program_manager(user) or mentors_cohort(user, submission.cohort_id)
 
 
 def can_grant_extension(user: User, learner: User) -> bool:
     """Mentors of a cohort the learner is active in, leads and admins move a learner's due dates."""
     if learner.role != Role.LEARNER:
         return False
-    return is_manager(user) or mentors_learner_now(user, learner)
+    return is_program_manager(user) or mentors_learner_now(user, learner)
 
 
 def can_view_turnaround(user: User) -> bool:
     """Review turnaround per mentor and cohort is for leads and admins."""
-    return is_manager(user)
+    return is_program_manager(user)
 
 
 def can_view_submission_file(user: User, media_file: MediaFile) -> bool | None:

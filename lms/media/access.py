@@ -7,7 +7,7 @@ None for any other. Leads and admins see every file; a file no rule claims is se
 from collections.abc import Callable
 
 from lms.accounts.models import User
-from lms.core.security import MANAGER_ROLES
+from lms.core.security import is_program_manager
 from lms.media.models import MediaFile
 
 AccessRule = Callable[[User, MediaFile], bool | None]
@@ -23,7 +23,7 @@ def register_access_rule(rule: AccessRule) -> AccessRule:
 
 def can_view_file(user: User, media_file: MediaFile) -> bool:
     """May ``user`` see this file? Leads and admins may; anybody else as the owner's rule says."""
-    if user.is_authenticated and user.role in MANAGER_ROLES:
+    if is_program_manager(user):
         return True
     for rule in ACCESS_RULES:
         allowed = rule(user, media_file)

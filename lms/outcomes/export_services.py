@@ -14,10 +14,11 @@ from sqlalchemy.orm import joinedload
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program, cohort_mentors
 from lms.core.extensions import db
-from lms.core.roles import Role
+from lms.core.security import is_mentor
 from lms.outcomes.export_columns import FOLLOW_UP_COLUMNS, quantity_text
 from lms.outcomes.follow_up_rules import ReportFilters
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
+from lms.outcomes.policies import can_manage_outcomes
 
 # Rows fetched from the database at a time, and the size past which the file being built moves from memory to disk.
 EXPORT_BATCH = 1000
@@ -29,9 +30,9 @@ SPOOL_BYTES = 8 * 1024 * 1024
 
 def scope_conditions(user: User) -> list:
     """Leads and admins export the whole program; a mentor, only graduates of the cohorts they mentor."""
-    if user.role in (Role.LEAD, Role.ADMIN):
+    if can_manage_outcomes(user):
         return []
-    if user.role == Role.MENTOR:
+    if is_mentor(user):
         mentored = select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
         return [Graduation.cohort_id.in_(mentored)]
     return [false()]
@@ -40,7 +41,7 @@ def scope_conditions(user: User) -> list:
 def scoped_cohorts(user: User) -> list[Cohort]:
     """The cohorts this person may narrow an export to, with their programs."""
     query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
-    if user.role not in (Role.LEAD, Role.ADMIN):
+    if not can_manage_outcomes(user):
         query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
             cohort_mentors.c.mentor_id == user.id
         )

@@ -6,6 +6,7 @@ from lms.accounts.models import User
 from lms.cohorts.policies import mentors_learner_now
 from lms.core.extensions import db
 from lms.core.roles import Role
+from lms.core.security import is_program_manager
 from lms.media.access import register_access_rule
 from lms.media.models import MediaFile
 from lms.outcomes.models import FollowUp, FollowUpEvidence, FollowUpSource
@@ -13,7 +14,7 @@ from lms.outcomes.models import FollowUp, FollowUpEvidence, FollowUpSource
 
 def can_manage_outcomes(user: User) -> bool:
     """Leads and admins manage outcomes across the program and read the audit log."""
-    return user.role in (Role.LEAD, Role.ADMIN)
+    return is_program_manager(user)
 
 
 def can_edit_intake(user: User, learner: User) -> bool:

@@ -4,6 +4,7 @@ from lms.accounts.models import User
 from lms.cohorts import policies as cohort_policies
 from lms.cohorts.models import Cohort
 from lms.core.roles import Role
+from lms.core.security import is_staff
 
 
 def can_view_cohort_progress(user: User, cohort: Cohort) -> bool:
@@ -18,4 +19,4 @@ def can_view_learner_progress(user: User, learner: User) -> bool:
 
 def can_contact_learner(user: User) -> bool:
     """Staff see a learner's phone number as a link to call; a learner looking at themself needs none."""
-    return user.role in (Role.MENTOR, Role.LEAD, Role.ADMIN)
+    return is_staff(user)

@@ -11,7 +11,7 @@ from lms.accounts.models import User
 from lms.cohorts.models import Cohort, cohort_mentors
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
-from lms.core.roles import Role
+from lms.core.security import is_mentor, is_program_manager
 from lms.learning.models.submission import Extension, Review, Submission, SubmissionVersion
 from lms.learning.services.submissions import REVIEWABLE_STATES, assignment_due_on
 
@@ -24,9 +24,9 @@ def review_wait_days() -> int:
 
 def visible_cohort_ids(user: User):
     """A select of the cohort ids whose submissions this person reviews (None: every cohort)."""
-    if user.role == Role.MENTOR:
+    if is_mentor(user):
         return select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
-    if user.role in (Role.LEAD, Role.ADMIN):
+    if is_program_manager(user):
         return None
     return select(Cohort.id).where(False)
 

@@ -10,8 +10,7 @@ from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_view_cohort
 from lms.core.calendar import program_today
 from lms.core.extensions import db
-from lms.core.roles import Role
-from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
+from lms.core.security import MANAGER_ROLES, STAFF_ROLES, is_mentor, require, roles_required
 from lms.core.spreadsheets import csv_text, send_csv
 from lms.outcomes import bp, export_columns, export_services, import_parsing, import_services
 from lms.outcomes.dictionary import MIN_GROUP_SIZE, REPORT_METRICS
@@ -27,7 +26,7 @@ PENDING_IMPORT = "follow_up_import"
 def export_filters() -> ReportFilters:
     """The filters of the query string; a cohort this person does not work with is hidden (404)."""
     filters = ReportFilters.from_request(request)
-    if filters.cohort_id is not None and current_user.role == Role.MENTOR:
+    if filters.cohort_id is not None and is_mentor(current_user):
         cohort = db.session.get(Cohort, filters.cohort_id)
         require(cohort is not None and can_view_cohort(current_user, cohort), 404)
     return filters

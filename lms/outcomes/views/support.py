@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from lms.accounts.models import User
 from lms.cohorts.enrolments import learner_currency
-from lms.cohorts.policies import can_manage_cohorts, can_view_learner
+from lms.cohorts.policies import can_view_learner
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.money import DEFAULT_CURRENCY, format_fen
 from lms.core.roles import Role
-from lms.core.security import MANAGER_ROLES, require, roles_required, signed_in
+from lms.core.security import MANAGER_ROLES, is_program_manager, require, roles_required, signed_in
 from lms.outcomes import bp, support_services
 from lms.outcomes.models import SupportRecord
 from lms.outcomes.support_forms import KIND_LABELS, SupportForm
@@ -45,7 +45,7 @@ def support_page(learner: User, form: SupportForm | None):
 @signed_in
 def support(learner_id: int):
     learner = load_learner(learner_id)
-    form = SupportForm(given_on=program_today()) if can_manage_cohorts(current_user) else None
+    form = SupportForm(given_on=program_today()) if is_program_manager(current_user) else None
     return support_page(learner, form)
 
 

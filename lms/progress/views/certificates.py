@@ -8,9 +8,9 @@ from markupsafe import Markup
 from lms.certificates import services
 from lms.certificates.forms import RevokeForm, VerifyForm
 from lms.certificates.models import Certificate
-from lms.cohorts.policies import can_manage_cohorts, can_view_learner
+from lms.cohorts.policies import can_view_learner
 from lms.core.extensions import db, limiter
-from lms.core.security import MANAGER_ROLES, public, require, roles_required, signed_in
+from lms.core.security import MANAGER_ROLES, is_program_manager, public, require, roles_required, signed_in
 from lms.progress import bp
 
 # Enough for anyone checking certificates by hand; far too few to find a code by guessing
@@ -59,7 +59,7 @@ def certificate(code: str):
     certificate = load_certificate(code)
     verify_url = url_for(".verify", code=certificate.code, _external=True)
     qr = Markup(services.qr_svg(services.verification_qr(verify_url)))  # noqa: S704 - segno's own SVG, no user text
-    can_revoke = can_manage_cohorts(current_user)
+    can_revoke = is_program_manager(current_user)
     return render_template(
         "progress/certificates/certificate.html",
         certificate=certificate,
