@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from lms.accounts.models import PasswordSetupCode, User, new_login_token
 from lms.core.calendar import utcnow
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
 
@@ -161,12 +162,8 @@ SETUP_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L: read
 SETUP_CODE_LENGTH = 8
 
 
-class SetupCodeRefusedError(Exception):
+class SetupCodeRefusedError(UserFacingError):
     """The code cannot set a password; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def unusable_password_hash() -> str:

@@ -96,10 +96,10 @@ def revoke_certificate(certificate: Certificate, revoked_by: User, reason: str) 
 
 
 def learner_certificates(learner: User) -> Select:
-    """A select of the learner's certificates, revoked ones included (the page says so), newest first."""
+    """A select of the learner's certificates that stand (not revoked), newest first: what her home lists."""
     return (
         select(Certificate)
-        .where(Certificate.learner_id == learner.id)
+        .where(Certificate.learner_id == learner.id, Certificate.revoked_at.is_(None))
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
 

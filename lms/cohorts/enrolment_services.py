@@ -7,15 +7,12 @@ from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.calendar import utcnow
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 
 
-class EnrolmentRefusedError(Exception):
+class EnrolmentRefusedError(UserFacingError):
     """The change cannot be made; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def find_enrollment(cohort: Cohort, learner_id: int) -> Enrollment | None:

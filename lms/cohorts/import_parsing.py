@@ -3,8 +3,6 @@
 Nothing here touches the database; lms.cohorts.import_services adds the checks that need it.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,6 +10,7 @@ from flask_babel import gettext as _
 
 from lms.accounts.services import normalize_email, normalize_phone
 from lms.core.calendar import utcnow
+from lms.core.spreadsheets import FileRefusedError, decode, table_rows
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -33,14 +32,6 @@ COUNTY_SUFFIXES = ("县", "区", "市", "旗")
 LIMITS = {"name": 100, "email": 254, "township": 50, "village": 50, "county": 50}
 
 
-class FileRefusedError(Exception):
-    """The file as a whole cannot be read; the message says what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass
 class ImportRow:
     """One learner from the file, as typed and in stored form, with its problems."""
@@ -55,22 +46,6 @@ class ImportRow:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without a BOM), else GB18030 (which contains GBK)."""
-    if not data.strip():
-        raise FileRefusedError(_("The file is empty."))
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise FileRefusedError(_("This is a spreadsheet file, not CSV. In your spreadsheet, use Save as → CSV."))
-    if b"\x00" in data:
-        raise FileRefusedError(_("This is not a CSV file. In your spreadsheet, use Save as → CSV."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRefusedError(_("The file's characters cannot be read. Save it as CSV in UTF-8 or GBK."))
 
 
 def read_header(header: list[str]) -> list[str]:
@@ -101,32 +76,6 @@ def read_header(header: list[str]) -> list[str]:
             )
         )
     return columns
-
-
-def table_rows(text: str, read_header, column_names, empty_message: str, too_many_message: str, max_rows: int):
-    """Yield (line number, {column: cell}, has extra cells) for each non-blank row of a CSV text after its header.
-
-    Shared by the bulk imports: the file-level refusals are the same, only the columns and words differ.
-    """
-    try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error:
-        raise FileRefusedError(_("This is not a CSV file. In your spreadsheet, use Save as → CSV.")) from None
-    lines = [line for line in lines if any(cell.strip() for cell in line)]
-    if not lines:
-        raise FileRefusedError(_("The file is empty."))
-    columns = read_header(lines[0])
-    if len(lines) == 1:
-        raise FileRefusedError(empty_message)
-    if len(lines) - 1 > max_rows:
-        raise FileRefusedError(too_many_message)
-    for number, cells in enumerate(lines[1:], start=2):
-        values = dict.fromkeys(column_names, "")
-        for column, cell in zip(columns, cells, strict=False):
-            if column is not None:
-                values[column] = cell.replace("\x00", "").strip()
-        extra = len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :])
-        yield number, values, extra
 
 
 def parse_rows(data: bytes) -> list[ImportRow]:

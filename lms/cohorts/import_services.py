@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.cohorts import services
-from lms.cohorts.import_parsing import FileRefusedError, ImportRow, check_duplicates, parse_rows, same_county
+from lms.cohorts.import_parsing import ImportRow, check_duplicates, parse_rows, same_county
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
+from lms.core.spreadsheets import FileRefusedError
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 UPLOAD_LIFETIME_SECONDS = 24 * 60 * 60
@@ -31,12 +33,8 @@ QUERY_CHUNK = 500
 __all__ = ["FileRefusedError", "ImportPreview", "ImportRefusedError", "confirm_import", "preview_import"]
 
 
-class ImportRefusedError(Exception):
+class ImportRefusedError(UserFacingError):
     """Nothing was written: the file no longer passes the checks it passed at the preview."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

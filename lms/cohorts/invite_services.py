@@ -11,16 +11,13 @@ from lms.cohorts import services
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.cohorts.signals import invite_accepted
 from lms.core.calendar import utcnow
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
 
 
-class InviteRefusedError(Exception):
+class InviteRefusedError(UserFacingError):
     """The invite code cannot be used now; the message says why, in the reader's language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def clean_invite_code(raw: str) -> str:

@@ -1,4 +1,4 @@
-"""Friendly error pages, in the person's language."""
+"""Friendly error pages, in the person's language; and the one base of refusals a person reads."""
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
@@ -6,6 +6,19 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from lms.core.extensions import db
+
+
+class UserFacingError(Exception):
+    """A refusal the person reads: ``message`` (often lazily translated) says why, in her language."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        # Translated when read, in the language of the request.
+        return str(self.message)
+
 
 MESSAGES = {
     400: (_l("Something in that request was not right"), _l("Please go back and try again.")),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from lms.core.errors import UserFacingError
 from lms.media.models import MediaKind
 
 CHUNK_BYTES = 1024 * 1024
@@ -13,12 +14,8 @@ CHUNK_BYTES = 1024 * 1024
 NOT_VIDEO_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis", b"M4A "}
 
 
-class UploadRefused(Exception):  # noqa: N818 - the name the other areas call
+class UploadRefused(UserFacingError):  # noqa: N818 - the name the other areas call
     """An upload that is not what it claims to be, or too large; ``message`` says so to the person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def video_type(head: bytes) -> str | None:

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_today, utcnow
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.media import storage
 from lms.media.models import MediaKind
@@ -51,12 +52,11 @@ AUDITED_FIELDS = (
 )
 
 
-class FollowUpRefused(Exception):  # noqa: N818 - read as "the follow-up was refused"
+class FollowUpRefused(UserFacingError):  # noqa: N818 - read as "the follow-up was refused"
     """A follow-up that cannot be saved; ``message`` says why, ``field`` names the form field when there is one."""
 
     def __init__(self, message, field: str | None = None, existing: FollowUp | None = None):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
         self.field = field
         self.existing = existing
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from lms.cohorts.import_parsing import FileRefusedError, decode, table_rows
+from lms.core.spreadsheets import FileRefusedError, decode, table_rows
 from lms.outcomes.import_rows import COLUMN_LABELS, FollowUpImportRow, check_row
 
 MAX_ROWS = 5000

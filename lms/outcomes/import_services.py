@@ -14,13 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
-from lms.cohorts.import_parsing import FileRefusedError
 from lms.cohorts.import_services import ImportRefusedError, chunks
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
 from lms.core.money import format_fen
 from lms.core.roles import Role
+from lms.core.spreadsheets import FileRefusedError
 from lms.outcomes.audit import record_change
 from lms.outcomes.follow_up_rules import is_unusual_income, wave_due_on
 from lms.outcomes.follow_up_services import AUDITED_FIELDS, quantities_text

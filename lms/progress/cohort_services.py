@@ -40,7 +40,7 @@ def _percent_sql(done, total):
     return cast(case((total > 0, (done * 100) // total), else_=0), Integer)
 
 
-# ---- Percentages: module, course, cohort ----
+# ---- Percentages ----
 
 
 @dataclass(frozen=True)
@@ -48,39 +48,6 @@ class Progress:
     done: int
     total: int
     percent: int
-
-
-def module_progress(learner: User, course: Course) -> list[tuple[Module, Progress]]:
-    """Each module of the course with the learner's finished/published lessons and percent, in one query."""
-    done = func.count(Completion.id)
-    total = func.count(Lesson.id)
-    query = (
-        select(Module, done, total, _percent_sql(done, total))
-        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.published.is_(True)))
-        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
-        .where(Module.course_id == course.id)
-        .group_by(Module.id)
-        .order_by(Module.position, Module.id)
-    )
-    return [(module, Progress(d, t, p)) for module, d, t, p in db.session.execute(query)]
-
-
-def course_percentages(learner: User, course_ids: list[int]) -> dict[int, Progress]:
-    """course id → the learner's progress through its published lessons, in one query."""
-    if not course_ids:
-        return {}
-    done = func.count(Completion.id)
-    total = func.count(Lesson.id)
-    query = (
-        select(Module.course_id, done, total, _percent_sql(done, total))
-        .join(Lesson, Lesson.module_id == Module.id)
-        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
-        .where(Module.course_id.in_(course_ids), Lesson.published.is_(True))
-        .group_by(Module.course_id)
-    )
-    found = dict.fromkeys(course_ids, Progress(0, 0, 0))
-    found.update({course_id: Progress(d, t, p) for course_id, d, t, p in db.session.execute(query)})
-    return found
 
 
 def cohort_percentages(learner: User, cohort_ids: list[int]) -> dict[int, Progress]:

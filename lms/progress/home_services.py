@@ -8,6 +8,7 @@ from sqlalchemy.orm import load_only
 
 from lms.accounts.models import User
 from lms.certificates.models import Certificate
+from lms.certificates.services import learner_certificates
 from lms.cohorts import services as cohort_services
 from lms.cohorts.models import Cohort, Enrollment
 from lms.core.extensions import db
@@ -158,16 +159,6 @@ def assignments_due(learner: User, cohorts: list[Cohort], today: date, soon_days
     return sorted(due.values(), key=lambda item: (item.due_on, item.lesson.title))
 
 
-def earned_certificates(learner: User) -> list[Certificate]:
-    """The learner's certificates that have not been revoked, newest first."""
-    query = (
-        select(Certificate)
-        .where(Certificate.learner_id == learner.id, Certificate.revoked_at.is_(None))
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    )
-    return list(db.session.scalars(query))
-
-
 def unread_feedback(learner: User, limit: int = 5) -> list[tuple[Review, Lesson]]:
     """Mentors' reviews the learner has not opened yet, newest first (one query)."""
     query = (
@@ -199,7 +190,7 @@ def learner_home(learner: User, today: date | None = None) -> LearnerHome:
         courses=cards,
         quiz_results=latest_quiz_results(learner),
         due=assignments_due(learner, [cohort for cohort, _count in cohorts], today),
-        certificates=earned_certificates(learner),
+        certificates=list(db.session.scalars(learner_certificates(learner))),
         today=today,
         feedback=unread_feedback(learner),
     )

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.cohorts.models import Program
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.courses import files
 from lms.courses.models import LESSON_KINDS, CohortCourse, Course, Lesson, Module
@@ -24,16 +25,8 @@ LESSON_FIELDS = {
 TEXT_FIELDS = ("title", "summary", "body", "transcript")
 
 
-class AuthoringError(Exception):
+class AuthoringError(UserFacingError):
     """A change the authoring rules refuse; ``message`` says why in the person's language."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        # The message is translated when it is read, in the language of the request.
-        return str(self.message)
 
 
 class ContentInUseError(AuthoringError):

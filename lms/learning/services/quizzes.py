@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.courses.models import Lesson, Question, QuestionKind
 from lms.learning.models import QuizAnswer, QuizAttempt
@@ -25,12 +26,11 @@ PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
-class QuizRefusedError(Exception):
+class QuizRefusedError(UserFacingError):
     """An attempt that was not recorded; ``message`` tells the learner why."""
 
     def __init__(self, message, question_id: int | None = None):
         super().__init__(message)
-        self.message = message
         self.question_id = question_id
 
 

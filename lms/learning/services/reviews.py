@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from lms.accounts.models import User
 from lms.core.calendar import utcnow
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.courses.models import Lesson, Module
@@ -26,12 +27,8 @@ from lms.learning.services.submissions import REVIEWABLE_STATES
 from lms.learning.signals import submission_reviewed
 
 
-class ReviewConflict(Exception):  # noqa: N818 - read as "the review met a conflict"
+class ReviewConflict(UserFacingError):  # noqa: N818 - read as "the review met a conflict"
     """Someone decided or the learner changed the work after this form was opened; ``message`` says which."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

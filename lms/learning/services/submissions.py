@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort
 from lms.core.calendar import end_of_day, utcnow
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.courses.models import Lesson
 from lms.learning.models.submission import (
@@ -32,12 +33,8 @@ CHANGEABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.REVISION_REQUEST
 REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
 
 
-class SubmissionRefused(Exception):  # noqa: N818 - read as "the submission was refused"
+class SubmissionRefused(UserFacingError):  # noqa: N818 - read as "the submission was refused"
     """The learner may not hand in now; ``message`` says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class FileRefused(SubmissionRefused):
