@@ -7,8 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select, union_all
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
@@ -16,18 +15,15 @@ from lms.core.calendar import program_today, program_zone
 from lms.core.extensions import db
 from lms.core.spreadsheets import spreadsheet_safe
 from lms.courses.cohort_lessons import join_cohort_lessons
-from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
+from lms.courses.models import CohortCourse, Course, Lesson, Module
 from lms.learning.models import QuizAttempt
 from lms.learning.models.completion import Completion
-from lms.learning.models.submission import Extension, Submission, SubmissionState
-from lms.learning.services.completions import WAITING_FOR_REVIEW
-from lms.learning.services.submissions import assignment_due_on
+from lms.learning.services.due_dates import assignment_due_on, due_before, open_assignments
 from lms.outcomes.models import Graduation
 
 SORTS = ("name", "total", "activity")
 ORDERS = ("asc", "desc")
 # Handed in: nothing to do unless a mentor asks for a revision.
-HANDED_IN = (*WAITING_FOR_REVIEW, SubmissionState.ACCEPTED)
 
 
 def percent(done: int, total: int) -> int:
@@ -86,19 +82,6 @@ def last_activity_by_learner(learner_ids):
     )
 
 
-def days_since_start(cohorts, today: date) -> dict[int, int]:
-    """cohort id → days since it started (cohorts without a start date have no due dates)."""
-    return {cohort.id: (today - cohort.starts_on).days for cohort in cohorts if cohort.starts_on}
-
-
-def elapsed_days_sql(cohort_column, elapsed: dict[int, int]):
-    # Due dates are start + due_days; comparing due_days with a per-cohort number keeps the
-    # date arithmetic out of SQL, where SQLite and PostgreSQL spell it differently.
-    if not elapsed:
-        return literal(-(10**6))
-    return case(elapsed, value=cohort_column, else_=-(10**6))
-
-
 def graduated(learner_column, cohort_column):
     """True where the learner has graduated from the cohort (and the graduation was not undone)."""
     return exists().where(
@@ -133,72 +116,11 @@ def silent_since_enrolment(last, days: int, today: date):
     )
 
 
-def started_course(learner_column, course_column):
-    """True where the learner has finished any lesson of the course."""
-    # Aliases: the outer queries join Completion, Lesson and Module for the assignment itself.
-    done, lesson, module = aliased(Completion), aliased(Lesson), aliased(Module)
-    return (
-        select(done.id)
-        .join(lesson, lesson.id == done.lesson_id)
-        .join(module, module.id == lesson.module_id)
-        .where(done.learner_id == learner_column, module.course_id == course_column)
-        .exists()
-    )
-
-
-def open_assignments(cohorts: list[Cohort], include_optional: bool = True):
-    """A select of (cohort_id, learner_id, lesson, extension) for the dated assignments active learners still owe.
-
-    Dated: by the cohort's start plus the lesson's days, or by an extension a mentor granted the learner (None
-    when there is none; ``assignment_due_on`` gives the date in force).
-    Still to do: not complete and not handed in (waiting for review or accepted); a revision asked for is to do.
-    Required courses' assignments always count; an optional course's only once the learner has started that
-    course, and only with ``include_optional`` (the learner's own list, never the staff's "overdue").
-    Nothing is left to do in a cohort the learner has graduated from, moved from or withdrawn from.
-    """
-    learner = Enrollment.learner_id
-    wanted = CohortCourse.required.is_(True)
-    if include_optional:
-        wanted = or_(wanted, started_course(learner, Course.id))
-    dated_cohorts = [cohort.id for cohort in cohorts if cohort.starts_on] or [0]
-    return (
-        join_cohort_lessons(
-            select(Enrollment.cohort_id, Enrollment.learner_id, Lesson, Extension), Enrollment.cohort_id
-        )
-        .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner))
-        # At most one submission and one extension per learner and lesson (unique constraints): no duplicate rows.
-        .outerjoin(Submission, and_(Submission.lesson_id == Lesson.id, Submission.learner_id == learner))
-        .outerjoin(Extension, and_(Extension.lesson_id == Lesson.id, Extension.learner_id == learner))
-        .where(
-            counted_enrolments([cohort.id for cohort in cohorts]),
-            Lesson.kind == LessonKind.ASSIGNMENT,
-            Completion.id.is_(None),
-            or_(Submission.id.is_(None), Submission.state.not_in(HANDED_IN)),
-            or_(
-                Extension.id.is_not(None),
-                and_(Lesson.due_days.is_not(None), Enrollment.cohort_id.in_(dated_cohorts)),
-            ),
-            wanted,
-        )
-    )
-
-
-def due_before(cohorts: list[Cohort], day: date):
-    """True where an ``open_assignments`` row is due before ``day``: by its extension, else by the cohort's dates."""
-    return or_(
-        Extension.due_on < day,
-        and_(
-            Extension.id.is_(None),
-            Lesson.due_days < elapsed_days_sql(Enrollment.cohort_id, days_since_start(cohorts, day)),
-        ),
-    )
-
-
 def risk_query(cohorts: list[Cohort], days: int, today: date):
     """A subquery of the active, not graduated enrolments of these cohorts, with activity, inactivity and overdue."""
     ids = [cohort.id for cohort in cohorts]
     overdue = (
-        open_assignments(cohorts, include_optional=False)
+        open_assignments(cohorts, counted_enrolments(ids), include_optional=False)
         .where(due_before(cohorts, today))
         .with_only_columns(Enrollment.cohort_id, Enrollment.learner_id, func.count(Lesson.id).label("overdue"))
         .group_by(Enrollment.cohort_id, Enrollment.learner_id)
@@ -262,7 +184,7 @@ def learners_at_risk(cohort: Cohort, days: int, today: date | None = None) -> li
         user.id: LearnerAtRisk(user, last_activity, bool(inactive))
         for user, last_activity, inactive in db.session.execute(query)
     }
-    overdue = open_assignments([cohort], include_optional=False).where(
+    overdue = open_assignments([cohort], counted_enrolments([cohort.id]), include_optional=False).where(
         due_before([cohort], today), Enrollment.learner_id.in_(list(found) or [0])
     )
     for _cohort_id, learner_id, lesson, extension in db.session.execute(overdue):

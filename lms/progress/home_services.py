@@ -17,8 +17,8 @@ from lms.learning.models import QuizAttempt
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Review, Submission
 from lms.learning.services import completions as progress
+from lms.learning.services.due_dates import assignment_due_on, due_before, open_assignments
 from lms.learning.services.lessons import CatalogueEntry, catalogue_entries
-from lms.learning.services.submissions import assignment_due_on
 from lms.progress import cohort_services as grids
 
 SOON_DAYS = 7
@@ -145,9 +145,9 @@ def assignments_due(learner: User, cohorts: list[Cohort], today: date, soon_days
     for review is not due; an optional course's work is listed once it is started.
     """
     query = (
-        grids.open_assignments(cohorts)
+        open_assignments(cohorts, grids.counted_enrolments([cohort.id for cohort in cohorts]))
         .add_columns(Course.title)
-        .where(Enrollment.learner_id == learner.id, grids.due_before(cohorts, today + timedelta(days=soon_days + 1)))
+        .where(Enrollment.learner_id == learner.id, due_before(cohorts, today + timedelta(days=soon_days + 1)))
         .options(load_only(*LESSON_COLUMNS))
     )
     by_id = {cohort.id: cohort for cohort in cohorts}

@@ -31,7 +31,7 @@ from lms.learning.models.submission import (
     SubmissionState,
     SubmissionVersion,
 )
-from lms.learning.services.submissions import assignment_due_on, is_late
+from lms.learning.services.due_dates import assignment_due_on, is_late
 from lms.notifications.models import Notification, NotificationKind
 from lms.notifications.services import link_to
 from lms.outcomes.models import Graduation

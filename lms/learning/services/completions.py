@@ -16,6 +16,8 @@ from lms.learning.signals import lesson_completed
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Handed in: the learner has nothing to do on it unless a mentor asks for a revision.
 WAITING_FOR_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
+# Handed in, or accepted: nothing is owed on it.
+HANDED_IN = (*WAITING_FOR_REVIEW, SubmissionState.ACCEPTED)
 
 
 def record_completion(learner: User, lesson: Lesson) -> bool:

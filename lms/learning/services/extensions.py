@@ -12,8 +12,8 @@ from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.learning.models.submission import Extension, Submission, SubmissionVersion
+from lms.learning.services.due_dates import assignment_due_on, due_cutoff
 from lms.learning.services.review_queue import visible_cohort_ids
-from lms.learning.services.submissions import assignment_due_on, due_cutoff
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 

@@ -15,7 +15,7 @@ from lms.learning.models import QuizAttempt
 from lms.learning.policies import submitting_cohort
 from lms.learning.services import completions as progress
 from lms.learning.services import quizzes
-from lms.learning.services.submissions import learner_due_on
+from lms.learning.services.due_dates import learner_due_on
 
 
 @dataclass

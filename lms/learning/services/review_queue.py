@@ -13,7 +13,8 @@ from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.security import is_mentor, is_program_manager
 from lms.learning.models.submission import Extension, Review, Submission, SubmissionVersion
-from lms.learning.services.submissions import REVIEWABLE_STATES, assignment_due_on
+from lms.learning.services.due_dates import assignment_due_on
+from lms.learning.services.submissions import REVIEWABLE_STATES
 
 DEFAULT_WAIT_DAYS = 3  # a submission waiting longer than this for a decision is marked overdue
 

@@ -1,7 +1,7 @@
 """Handing in assignments: due dates, versions and files, and the learner's thread."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -11,18 +11,18 @@ from werkzeug.datastructures import FileStorage
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort
-from lms.core.calendar import end_of_day, utcnow
+from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.courses.models import Lesson
 from lms.learning.models.submission import (
-    Extension,
     Review,
     Submission,
     SubmissionFile,
     SubmissionState,
     SubmissionVersion,
 )
+from lms.learning.services.due_dates import is_late, learner_due_on
 from lms.learning.signals import submission_submitted
 from lms.media import storage
 from lms.media.models import MediaKind
@@ -43,36 +43,6 @@ class FileRefused(SubmissionRefused):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-def due_cutoff(due_on: date) -> datetime:
-    """The UTC moment a due date ends: midnight after it, in the program's time zone."""
-    return end_of_day(due_on)
-
-
-def assignment_due_on(lesson: Lesson, cohort: Cohort, extension: Extension | None = None) -> date | None:
-    """The learner's due date: the extension's, else the cohort's start plus the lesson's days, else none."""
-    if extension is not None:
-        return extension.due_on
-    if cohort.starts_on is None or lesson.due_days is None:
-        return None
-    return cohort.starts_on + timedelta(days=lesson.due_days)
-
-
-def find_extension(lesson: Lesson, learner: User) -> Extension | None:
-    """The extension a mentor granted this learner for this lesson, if any."""
-    return db.session.scalar(
-        select(Extension).where(Extension.lesson_id == lesson.id, Extension.learner_id == learner.id)
-    )
-
-
-def learner_due_on(lesson: Lesson, learner: User, cohort: Cohort) -> date | None:
-    """When this learner's work for this lesson is due (extensions included)."""
-    return assignment_due_on(lesson, cohort, find_extension(lesson, learner))
-
-
-def is_late(submitted_at: datetime, due_on: date | None) -> bool:
-    return due_on is not None and submitted_at >= due_cutoff(due_on)
 
 
 def find_submission(lesson: Lesson, learner: User) -> Submission | None:

@@ -17,6 +17,7 @@ from lms.courses.models import Lesson, Module
 from lms.learning import policies
 from lms.learning.forms.submissions import ExtensionForm, review_form, submission_form
 from lms.learning.models.submission import ReviewDecision, Submission
+from lms.learning.services import due_dates
 from lms.learning.services import extensions as extension_services
 from lms.learning.services import review_queue as queue
 from lms.learning.services import reviews as review_services
@@ -65,7 +66,7 @@ def render_thread(lesson: Lesson, cohort, form=None, status: int = 200, refusal:
         submission=submission,
         latest=latest,
         thread=services.submission_thread(submission) if submission else [],
-        due_on=services.learner_due_on(lesson, current_user, cohort) if cohort else None,
+        due_on=due_dates.learner_due_on(lesson, current_user, cohort) if cohort else None,
         form=form if can_change else None,
         refusal=refusal,
         rubric_by_id={criterion.id: criterion for criterion in lesson.rubric},
@@ -160,7 +161,7 @@ def render_review(submission: Submission, form, status: int = 200, conflict: str
             latest=submission.versions[-1],
             thread=services.submission_thread(submission),
             reviewable=submission.state in services.REVIEWABLE_STATES,
-            due_on=services.learner_due_on(submission.lesson, submission.learner, submission.cohort),
+            due_on=due_dates.learner_due_on(submission.lesson, submission.learner, submission.cohort),
             form=form,
             conflict=conflict,
             rubric_by_id={criterion.id: criterion for criterion in submission.lesson.rubric},
