@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from lms.accounts.views import bp as auth_bp
-from lms.app import commands
+from lms.app import commands, template_globals
 from lms.cohorts import bp as cohorts_bp
 
 # Importing the views registers their routes on the blueprints (and, through them, every model and notice).
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     web.register_url_converters(app)
     register_blueprints(app)
+    template_globals.register_template_helpers(app)
     security.init_security(app)
     security.check_declarations(app)
     errors.register_errorhandlers(app)

@@ -1,9 +1,8 @@
 """Notifications, the email outbox page, the mentor's home, check-ins."""
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 
 from lms.accounts.models import User
 from lms.cohorts import bp, checkin_services
@@ -19,23 +18,6 @@ from lms.notifications import services as notifications
 from lms.notifications.models import Notification
 
 NOTIFICATIONS_PER_PAGE = 20
-
-
-def unread_notifications() -> int:
-    """The header's unread count: one COUNT per request, asked for only by pages that show it."""
-    if "unread_notifications" not in g:
-        try:
-            g.unread_notifications = notifications.unread_count(current_user)
-        except SQLAlchemyError:
-            # An error page after a database failure must still render.
-            db.session.rollback()
-            g.unread_notifications = 0
-    return g.unread_notifications
-
-
-@bp.app_context_processor
-def contact_template_helpers():
-    return {"unread_notifications": unread_notifications, "notification_text": notifications.notification_text}
 
 
 # ---- Notifications ----

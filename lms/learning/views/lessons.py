@@ -13,23 +13,14 @@ from lms.core.forms import ActionForm
 from lms.core.roles import Role
 from lms.core.security import require, roles_required, signed_in
 from lms.courses import bp, policies
-from lms.courses.markdown import render_markdown
 from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
-from lms.learning.forms.quizzes import QuizForm, answer_field_name, posted_answers
+from lms.learning.forms.quizzes import QuizForm, posted_answers
 from lms.learning.services import completions as progress
 from lms.learning.services import lessons as learning
 from lms.learning.services import quizzes
 
 SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
-
-
-@bp.app_context_processor
-def learning_template_helpers() -> dict:
-    return {
-        "render_markdown": render_markdown,
-        "answer_field_name": answer_field_name,
-    }
 
 
 @bp.app_template_filter("data_size")

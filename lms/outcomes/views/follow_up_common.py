@@ -1,5 +1,4 @@
-"""What the follow-up pages share: the states' and waves' names, how a follow-up's history reads, and the
-follow-ups the homes show."""
+"""What the follow-up pages share: the states' and waves' names, and how a follow-up's history reads."""
 
 from datetime import datetime
 
@@ -7,10 +6,7 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.outcomes import bp
-from lms.outcomes import follow_up_lists as list_services
 from lms.outcomes import follow_up_services as services
-from lms.outcomes import follow_up_waves as wave_services
 from lms.outcomes.follow_up_waves import WaveState
 from lms.outcomes.models import FollowUpSource
 from lms.outcomes.views.intake import AUDIT_FIELD_LABELS, audit_value
@@ -54,16 +50,6 @@ def wave_label(months: int) -> str:
     if not months:
         return _("At graduation")
     return ngettext("%(num)d month after graduation", "%(num)d months after graduation", months)
-
-
-@bp.app_context_processor
-def follow_up_template_helpers():
-    # Functions, not values: only the pages that ask (the homes) pay for their queries.
-    return {
-        "follow_up_home": wave_services.home_follow_ups,
-        "follow_up_counts": list_services.open_counts,
-        "wave_label": wave_label,
-    }
 
 
 def history_value(field: str, value, currency: str, names: dict[int, str]) -> str:

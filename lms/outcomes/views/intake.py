@@ -21,12 +21,6 @@ from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
 AUDIT_PER_PAGE = 50
 
 
-@bp.app_context_processor
-def intake_template_helpers():
-    # A function, not a value: only the pages that ask (the learner's home) pay for the query.
-    return {"needs_intake": intake.needs_baseline}
-
-
 def load_learner(learner_id: int) -> User:
     learner = db.get_or_404(User, learner_id)
     require(learner.role == Role.LEARNER, 404)

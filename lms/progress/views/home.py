@@ -3,15 +3,21 @@
 from flask import current_app, render_template
 from flask_login import current_user
 
-from lms.core.roles import Role
-from lms.core.security import signed_in
+from lms.core.security import is_learner, signed_in
+from lms.outcomes import follow_up_waves, intake_services
 from lms.progress import bp, home_services
 
 
 @bp.route("/")
 @signed_in
 def home():
-    if current_user.role == Role.LEARNER:
-        return render_template("progress/home.html", learner_page=home_services.learner_home(current_user))
+    if is_learner(current_user):
+        return render_template(
+            "progress/home.html",
+            learner_page=home_services.learner_home(current_user),
+            # The outcomes area's cards on the learner's home: the intake link and the follow-ups due.
+            needs_intake=intake_services.needs_baseline(current_user),
+            follow_ups=follow_up_waves.home_follow_ups(current_user),
+        )
     staff_page = home_services.staff_home(current_user, current_app.config["LMS_AT_RISK_DAYS"])
     return render_template("progress/home.html", staff_page=staff_page)
