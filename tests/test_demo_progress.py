@@ -23,7 +23,7 @@ from lms.learning.models.submission import (
 )
 from lms.learning.services.review_queue import pending_submissions
 from lms.notifications.models import Notification
-from lms.outcomes.graduation_services import graduation_status
+from lms.outcomes.graduation.services import graduation_status
 from lms.outcomes.models import Graduation
 from lms.progress.cohort_services import learners_at_risk
 from tests.conftest import delete_all_rows

@@ -8,19 +8,17 @@ from flask import Flask
 from lms.accounts.views import bp as auth_bp
 from lms.app import commands, template_globals
 from lms.cohorts import bp as cohorts_bp
-
-# Importing the views registers their routes on the blueprints (and, through them, every model and notice).
-from lms.cohorts import views as cohort_views  # noqa: F401
+from lms.cohorts import views as cohort_views  # noqa: F401 - registers its routes
 from lms.core import errors, i18n, security, web
 from lms.core.config import env, settings_from_environment
 from lms.core.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from lms.courses import bp as courses_bp
-from lms.courses import views as course_views  # noqa: F401
-from lms.learning import views as learning_views  # noqa: F401
+from lms.courses import views as course_views  # noqa: F401 - registers its routes
+from lms.learning import views as learning_views  # noqa: F401 - registers its routes
 from lms.outcomes import bp as outcomes_bp
-from lms.outcomes import views as outcome_views  # noqa: F401
+from lms.outcomes import views as outcome_views  # noqa: F401 - registers its routes
 from lms.progress import bp as progress_bp
-from lms.progress import views as progress_views  # noqa: F401
+from lms.progress import views as progress_views  # noqa: F401 - registers its routes
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

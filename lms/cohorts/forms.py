@@ -6,7 +6,8 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectFie
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from lms.accounts.forms import AccountFieldsMixin, new_password_fields, phone_number
-from lms.cohorts import invite_services, services
+from lms.cohorts import services
+from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, Program
 from lms.core.extensions import db
 from lms.core.forms import BaseForm

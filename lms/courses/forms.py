@@ -24,7 +24,7 @@ from lms.core.extensions import db
 from lms.core.forms import BaseForm, MultiCheckboxField
 from lms.core.i18n import LANGUAGES
 from lms.courses.models import Question, QuestionKind
-from lms.courses.services.authoring_quiz import MAX_POINTS, fits_column, question_problems
+from lms.courses.services.quizzes import MAX_POINTS, fits_column, question_problems
 
 LESSON_KIND_LABELS = {
     "video": _l("Video"),

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from lms.accounts.models import User
-from lms.cohorts.enrolments import active_enrolments
+from lms.cohorts.enrolment.current import active_enrolments
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import mentors_cohort, mentors_learner_now
 from lms.core.extensions import db

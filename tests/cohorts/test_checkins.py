@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from lms.cohorts.checkin_services import learner_check_ins, log_check_in
+from lms.cohorts.checkins.services import learner_check_ins, log_check_in
 from lms.cohorts.models import CheckIn, EnrollmentStatus
 from lms.core.calendar import program_today
 from lms.core.extensions import db

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
-from lms.cohorts import invite_services
+from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.cohorts.signals import invite_accepted
 from lms.core.calendar import utcnow

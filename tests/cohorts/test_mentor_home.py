@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from lms.cohorts.checkin_services import log_check_in
+from lms.cohorts.checkins.services import log_check_in
 from lms.cohorts.models import EnrollmentStatus
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Lesson, Option, Question
 from lms.courses.services import authoring as services
-from lms.courses.services import authoring_offers as offer_services
-from lms.courses.services import authoring_quiz as quiz
+from lms.courses.services import offers as offer_services
+from lms.courses.services import quizzes as quiz
 from lms.courses.services.authoring import AuthoringError, ContentInUseError
-from lms.courses.services.authoring_quiz import InvalidQuestionError
+from lms.courses.services.quizzes import InvalidQuestionError
 from lms.learning.models import QuizAnswer, QuizAttempt
 from lms.learning.models.completion import Completion
 from tests.factories import (

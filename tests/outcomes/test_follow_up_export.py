@@ -10,8 +10,9 @@ import pytest
 
 from lms.core.calendar import program_today
 from lms.core.extensions import db
-from lms.outcomes import export_columns, export_services
-from lms.outcomes.dictionary import REPORT_METRICS
+from lms.outcomes.exports import columns as export_columns
+from lms.outcomes.exports import services as export_services
+from lms.outcomes.impact.dictionary import REPORT_METRICS
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
 

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from lms.core.calendar import program_today
 from lms.core.extensions import db
-from lms.outcomes import import_parsing, import_services
-from lms.outcomes.follow_up_rules import wave_due_on
+from lms.outcomes.follow_ups.rules import wave_due_on
+from lms.outcomes.imports import parsing as import_parsing
+from lms.outcomes.imports import services as import_services
 from lms.outcomes.models import AuditEntry, Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
 from tests.factories import EnrollmentFactory, MentorFactory
 

@@ -8,8 +8,8 @@ from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.notifications.models import Notification, NotificationKind, OutboxEmail
 from lms.notifications.services import notification_text
-from lms.outcomes import follow_up_services as services
-from lms.outcomes import follow_up_waves as wave_services
+from lms.outcomes.follow_ups import services
+from lms.outcomes.follow_ups import waves as wave_services
 from lms.outcomes.models import Graduation
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.outcomes.test_follow_up_services import graduate, values

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
-from lms.outcomes import follow_up_lists as list_services
-from lms.outcomes import follow_up_services as services
-from lms.outcomes import follow_up_waves as wave_services
-from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, wave_due_on
-from lms.outcomes.follow_up_services import FollowUpRefused, FollowUpValues, UnusualIncome
-from lms.outcomes.follow_up_waves import WaveState
+from lms.outcomes.follow_ups import lists as list_services
+from lms.outcomes.follow_ups import services
+from lms.outcomes.follow_ups import waves as wave_services
+from lms.outcomes.follow_ups.rules import OVERDUE_AFTER_DAYS, wave_due_on
+from lms.outcomes.follow_ups.services import FollowUpRefused, FollowUpValues, UnusualIncome
+from lms.outcomes.follow_ups.waves import WaveState
 from lms.outcomes.models import AuditEntry, Baseline, FollowUp, FollowUpQuantity, Graduation
 from tests.factories import EnrollmentFactory
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.media.models import MediaFile
-from lms.outcomes import follow_up_services as services
+from lms.outcomes.follow_ups import services
 from lms.outcomes.models import AuditEntry, FollowUp, FollowUpEvidence
 from tests.outcomes.test_follow_up_services import graduate, values
 

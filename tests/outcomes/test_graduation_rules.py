@@ -9,7 +9,7 @@ from lms.core.extensions import db
 from lms.courses.models import CohortCourse
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Submission, SubmissionState
-from lms.outcomes.graduation_services import graduation_status
+from lms.outcomes.graduation.services import graduation_status
 from lms.outcomes.models import Baseline, Graduation
 from tests.factories import EnrollmentFactory, LessonFactory, make_course
 

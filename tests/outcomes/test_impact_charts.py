@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from lms.outcomes.charts import WIDTH, Bar, bar_chart, fitted
+from lms.outcomes.impact.charts import WIDTH, Bar, bar_chart, fitted
 
 
 def rects(svg: str) -> list[dict]:

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from lms.core.extensions import db
-from lms.outcomes.dictionary import METRICS_BY_KEY
+from lms.outcomes.impact.dictionary import METRICS_BY_KEY
 from tests.factories import CohortFactory, LeadFactory
 from tests.outcomes.test_impact_figures import build_impact_world
 

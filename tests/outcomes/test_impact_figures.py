@@ -35,9 +35,9 @@ from sqlalchemy import select
 from lms.cohorts.models import Enrollment, EnrollmentStatus
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
-from lms.outcomes import impact_services
-from lms.outcomes.follow_up_rules import ReportFilters
-from lms.outcomes.impact_selection import Selection
+from lms.outcomes.follow_ups.rules import ReportFilters
+from lms.outcomes.impact import services as impact_services
+from lms.outcomes.impact.selection import Selection
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent, SupportRecord
 from tests.factories import CohortFactory, ProgramFactory, UserFactory
 

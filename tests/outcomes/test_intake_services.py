@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from lms.core.extensions import db
 from lms.core.money import fen_to_yuan_text, yuan_to_fen
-from lms.outcomes import intake_services as intake
 from lms.outcomes.audit import changed_fields, learner_audit, record_change
+from lms.outcomes.intake import services as intake
 from lms.outcomes.models import AuditEntry, Baseline, ReportingConsent
 
 VALUES = {

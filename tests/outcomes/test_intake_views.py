@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from lms.core.extensions import db
-from lms.outcomes import intake_services as intake
+from lms.outcomes.intake import services as intake
 from lms.outcomes.models import AuditEntry, Baseline, ReportingConsent
 
 GOOD = {

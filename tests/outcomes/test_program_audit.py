@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from lms.core.extensions import db
-from lms.outcomes import intake_services as intake
-from lms.outcomes import support_services
+from lms.outcomes.intake import services as intake
+from lms.outcomes.support import services as support_services
 
 
 def baseline_values(income_fen: int) -> dict:

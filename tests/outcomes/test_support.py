@@ -10,8 +10,8 @@ from lms.cohorts.models import Enrollment, EnrollmentStatus
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.money import yuan_to_fen
-from lms.outcomes import support_services
 from lms.outcomes.models import AuditEntry, SupportRecord
+from lms.outcomes.support import services as support_services
 from tests.factories import CohortFactory, EnrollmentFactory, ProgramFactory, UserFactory
 
 VALID = {"kind": "traffic_credit", "given_on": "2026-03-01", "value_yuan": "5000", "given_by": "Kuaishou"}

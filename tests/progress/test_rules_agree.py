@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from flask_babel import format_date
 
-from lms.cohorts.checkin_services import log_check_in
-from lms.cohorts.enrolment_services import move_learner
+from lms.cohorts.checkins.services import log_check_in
+from lms.cohorts.enrolment.services import move_learner
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
 from lms.learning.services.completions import record_completion

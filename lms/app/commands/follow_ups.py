@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from lms.core.extensions import db
-from lms.outcomes import follow_up_waves as wave_services
+from lms.outcomes.follow_ups import waves
 
 
 @click.command("notify-follow-ups")
@@ -20,6 +20,6 @@ from lms.outcomes import follow_up_waves as wave_services
 def notify_follow_ups(today):
     """Notify each graduate whose follow-up fell due; a wave is announced once, so running it again adds nothing."""
     day: date | None = today.date() if today else None
-    sent = wave_services.notify_due_follow_ups(day)
+    sent = waves.notify_due_follow_ups(day)
     db.session.commit()
     click.echo(f"{sent} graduate(s) told a follow-up is due.")

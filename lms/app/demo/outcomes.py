@@ -11,7 +11,7 @@ from lms.certificates.services import issue_program_certificate
 from lms.cohorts.models import Cohort
 from lms.core.calendar import add_months, program_today, utcnow
 from lms.core.extensions import db
-from lms.outcomes import follow_up_waves as wave_services
+from lms.outcomes.follow_ups import waves as wave_services
 from lms.outcomes.models import (
     Baseline,
     FollowUp,

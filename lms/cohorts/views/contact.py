@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.models import User
-from lms.cohorts import bp, checkin_services
-from lms.cohorts.contact_forms import CHANNEL_LABELS, CheckInForm
+from lms.cohorts import bp
+from lms.cohorts.checkins import services as checkin_services
+from lms.cohorts.checkins.forms import CHANNEL_LABELS, CheckInForm
 from lms.cohorts.models import Cohort, EnrollmentStatus
 from lms.core.calendar import program_today
 from lms.core.extensions import db

@@ -6,9 +6,10 @@ from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
-from lms.cohorts import bp, invite_services, policies, services
-from lms.cohorts.enrolment_forms import InviteSettingsForm, PairForm
+from lms.cohorts import bp, policies, services
+from lms.cohorts.enrolment.forms import InviteSettingsForm, PairForm
 from lms.cohorts.forms import AssignMentorForm, CohortForm, JoinAnotherCohortForm, JoinForm, ProgramForm
+from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, EnrollmentStatus, Program
 from lms.core.extensions import db
 from lms.core.forms import ActionForm

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.cohorts import bp, import_services
-from lms.cohorts.enrolment_forms import ImportConfirmForm, ImportUploadForm
-from lms.cohorts.import_parsing import MAX_BYTES
+from lms.cohorts import bp
+from lms.cohorts.enrolment.forms import ImportConfirmForm, ImportUploadForm
+from lms.cohorts.imports import services
+from lms.cohorts.imports.parsing import MAX_BYTES
 from lms.cohorts.models import Cohort
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
@@ -43,15 +44,15 @@ def import_learners(cohort_id: int):
     if form.validate_on_submit():
         data = form.file.data.stream.read(MAX_BYTES + 1)
         try:
-            preview = import_services.preview_import(cohort, data)
-        except import_services.FileRefusedError as refused:
+            preview = services.preview_import(cohort, data)
+        except services.FileRefusedError as refused:
             form.file.errors.append(refused.message)
         else:
-            import_services.discard(session_token(PENDING, cohort))
+            services.discard(session_token(PENDING, cohort))
             token = None
             if preview.ok:
                 # The file stays on the server; the session only knows its random name.
-                token = import_services.keep_upload(data)
+                token = services.keep_upload(data)
                 session[PENDING] = {"cohort": cohort.id, "token": token}
             return render_preview(cohort, preview, token)
     return render_template("cohorts/import.html", cohort=cohort, form=form)
@@ -63,27 +64,27 @@ def confirm_import(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     form = ImportConfirmForm()
     token = session_token(PENDING, cohort)
-    data = import_services.load_upload(token) if form.validate_on_submit() and form.token.data == token else None
+    data = services.load_upload(token) if form.validate_on_submit() and form.token.data == token else None
     if data is None:
         flash(_("This preview is no longer waiting to be confirmed. Please upload the file again."), "error")
         return redirect(url_for(".import_learners", cohort_id=cohort.id))
     try:
-        enrolled, codes = import_services.confirm_import(cohort, data, current_user._get_current_object())
-    except (import_services.ImportRefusedError, import_services.FileRefusedError) as refused:
+        enrolled, codes = services.confirm_import(cohort, data, current_user._get_current_object())
+    except (services.ImportRefusedError, services.FileRefusedError) as refused:
         db.session.rollback()
         flash(refused.message, "error")
-        preview = import_services.preview_import(cohort, data)
+        preview = services.preview_import(cohort, data)
         if not preview.ok:
             # This file can no longer be confirmed: forget it; the lead uploads a corrected one.
-            import_services.discard(token)
+            services.discard(token)
             session.pop(PENDING, None)
             token = None
         return render_preview(cohort, preview, token)
     db.session.commit()
-    import_services.discard(token, (".csv",))
-    import_services.keep_codes(token, codes)
+    services.discard(token, (".csv",))
+    services.keep_codes(token, codes)
     session.pop(PENDING, None)
-    import_services.discard(session_token(RESULT, cohort))
+    services.discard(session_token(RESULT, cohort))
     session[RESULT] = {"cohort": cohort.id, "token": token}
     flash(ngettext("%(num)d learner enrolled.", "%(num)d learners enrolled.", enrolled))
     return redirect(url_for(".import_result", cohort_id=cohort.id))
@@ -93,7 +94,7 @@ def confirm_import(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def import_result(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    codes = import_services.load_codes(session_token(RESULT, cohort))
+    codes = services.load_codes(session_token(RESULT, cohort))
     return render_template("cohorts/import_result.html", cohort=cohort, codes=codes, action_form=ActionForm())
 
 
@@ -101,7 +102,7 @@ def import_result(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def import_result_csv(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    codes = import_services.load_codes(session_token(RESULT, cohort))
+    codes = services.load_codes(session_token(RESULT, cohort))
     if codes is None:
         flash(_("The setup codes are no longer shown. Give a learner a new code from the cohort page."), "error")
         return redirect(url_for(".import_result", cohort_id=cohort.id))
@@ -115,7 +116,7 @@ def import_result_csv(cohort_id: int):
 def forget_import_codes(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     if ActionForm().validate_on_submit():
-        import_services.discard(session_token(RESULT, cohort))
+        services.discard(session_token(RESULT, cohort))
         session.pop(RESULT, None)
         flash(_("The setup codes are no longer shown."))
     return redirect(url_for(".detail", cohort_id=cohort.id))

@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User
-from lms.cohorts import bp, enrolment_services
-from lms.cohorts.enrolment_forms import MoveForm, PairForm
+from lms.cohorts import bp
+from lms.cohorts.enrolment import services as enrolment_services
+from lms.cohorts.enrolment.forms import MoveForm, PairForm
 from lms.cohorts.models import Cohort, Enrollment
 from lms.core.extensions import db
 from lms.core.forms import ActionForm

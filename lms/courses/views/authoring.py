@@ -14,9 +14,9 @@ from lms.courses.forms import LESSON_FORMS, CourseForm, CriterionForm, ModuleFor
 from lms.courses.models import Course, Lesson, Module, Question
 from lms.courses.records import record_queries
 from lms.courses.services import authoring as services
-from lms.courses.services import authoring_offers as offer_services
+from lms.courses.services import offers as offer_services
 from lms.courses.services.authoring import AuthoringError
-from lms.courses.views.authoring_common import (
+from lms.courses.views.common import (
     DIRECTIONS,
     LABELS,
     confirm_delete,

@@ -15,13 +15,7 @@ from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.courses.models import Lesson
-from lms.learning.models.submission import (
-    Review,
-    Submission,
-    SubmissionFile,
-    SubmissionState,
-    SubmissionVersion,
-)
+from lms.learning.models.submission import Review, Submission, SubmissionFile, SubmissionState, SubmissionVersion
 from lms.learning.services.due_dates import is_late, learner_due_on
 from lms.learning.signals import submission_submitted
 from lms.media import storage

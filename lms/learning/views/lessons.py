@@ -16,9 +16,8 @@ from lms.courses import bp, policies
 from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
 from lms.learning.forms.quizzes import QuizForm, posted_answers
-from lms.learning.services import completions as progress
+from lms.learning.services import completions, quizzes
 from lms.learning.services import lessons as learning
-from lms.learning.services import quizzes
 
 SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
 
@@ -58,7 +57,6 @@ def render_lesson(lesson: Lesson, page: learning.LessonPage, status: int = 200, 
             page=page,
             quiz_form=form,
             action_form=ActionForm(),
-            is_learner=current_user.role == Role.LEARNER,
             attempts_left=quizzes.attempts_left(lesson, len(page.attempts)),
             **extra,
         ),
@@ -70,7 +68,7 @@ def render_lesson(lesson: Lesson, page: learning.LessonPage, status: int = 200, 
 @signed_in
 def catalogue():
     entries = learning.catalogue_entries(current_user)
-    return render_template("courses/catalogue.html", entries=entries, is_learner=current_user.role == Role.LEARNER)
+    return render_template("courses/catalogue.html", entries=entries)
 
 
 @bp.route("/courses/<int:course_id>")
@@ -100,7 +98,7 @@ def mark_lesson_done(lesson_id: int):
         return locked
     if lesson.kind not in SELF_PACED_KINDS:
         return render_error(400, _("A quiz is done when you pass it, and an assignment when your mentor accepts it."))
-    recorded = ActionForm().validate_on_submit() and progress.record_completion(current_user, lesson)
+    recorded = ActionForm().validate_on_submit() and completions.record_completion(current_user, lesson)
     if recorded:
         db.session.commit()
     if request.headers.get("X-Requested-With") == "fetch":

@@ -3,14 +3,14 @@
 from flask import render_template, request
 from sqlalchemy import select
 
-from lms.cohorts.enrolments import learner_currency
+from lms.cohorts.enrolment.current import learner_currency
 from lms.cohorts.models import Program
 from lms.core.extensions import db
 from lms.core.security import MANAGER_ROLES, roles_required
 from lms.core.web import MAX_ID
 from lms.outcomes import bp
-from lms.outcomes import follow_up_services as services
 from lms.outcomes.audit import learner_audit, program_audit
+from lms.outcomes.follow_ups import services
 from lms.outcomes.views.follow_up_common import HISTORY_FIELD_LABELS, history_value
 from lms.outcomes.views.intake import (
     AUDIT_ACTION_LABELS,

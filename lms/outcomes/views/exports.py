@@ -5,18 +5,22 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.cohorts import import_services as kept_files
+from lms.cohorts.imports import services as kept_files
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_view_cohort
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, is_mentor, require, roles_required
 from lms.core.spreadsheets import csv_text, send_csv
-from lms.outcomes import bp, export_columns, export_services, import_parsing, import_services
-from lms.outcomes.dictionary import MIN_GROUP_SIZE, REPORT_METRICS
-from lms.outcomes.follow_up_rules import ReportFilters
-from lms.outcomes.import_forms import FollowUpImportConfirmForm, FollowUpImportForm
-from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
+from lms.outcomes import bp
+from lms.outcomes.exports import columns as export_columns
+from lms.outcomes.exports import services as export_services
+from lms.outcomes.follow_ups.rules import ReportFilters
+from lms.outcomes.impact.dictionary import MIN_GROUP_SIZE, REPORT_METRICS
+from lms.outcomes.imports import parsing as import_parsing
+from lms.outcomes.imports import services as import_services
+from lms.outcomes.imports.forms import FollowUpImportConfirmForm, FollowUpImportForm
+from lms.outcomes.intake.forms import CHANNEL_LABELS, GENDER_LABELS
 from lms.outcomes.policies import can_manage_outcomes
 
 # Session key: the previewed import file waiting for confirmation (its random name only).

@@ -6,8 +6,8 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.outcomes import follow_up_services as services
-from lms.outcomes.follow_up_waves import WaveState
+from lms.outcomes.follow_ups import services
+from lms.outcomes.follow_ups.waves import WaveState
 from lms.outcomes.models import FollowUpSource
 from lms.outcomes.views.intake import AUDIT_FIELD_LABELS, audit_value
 

@@ -12,11 +12,11 @@ from lms.core.money import format_fen
 from lms.core.paging import CountedPage
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 from lms.outcomes import bp
-from lms.outcomes import follow_up_lists as list_services
-from lms.outcomes import follow_up_waves as wave_services
-from lms.outcomes.follow_up_forms import ScheduleForm
-from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS
-from lms.outcomes.follow_up_waves import WaveState
+from lms.outcomes.follow_ups import lists
+from lms.outcomes.follow_ups import waves as wave_services
+from lms.outcomes.follow_ups.forms import ScheduleForm
+from lms.outcomes.follow_ups.rules import OVERDUE_AFTER_DAYS
+from lms.outcomes.follow_ups.waves import WaveState
 from lms.outcomes.policies import can_manage_outcomes
 from lms.outcomes.views.follow_up_common import STATE_LABELS
 
@@ -33,15 +33,15 @@ LIST_STATE_LABELS = {
 @bp.route("/follow-ups")
 @roles_required(*STAFF_ROLES)
 def follow_ups():
-    cohorts = list_services.list_cohorts(current_user)
+    cohorts = lists.list_cohorts(current_user)
     cohort_id = request.args.get("cohort", type=int)
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown, foreign or garbled filter shows everything this person may see
     state = request.args.get("state", "open")
-    if state not in list_services.LIST_STATES:
+    if state not in lists.LIST_STATES:
         state = "open"
-    rows = list_services.wave_rows(current_user, program_today(), cohort_id)
-    counts = list_services.state_counts(rows)
+    rows = lists.wave_rows(current_user, program_today(), cohort_id)
+    counts = lists.state_counts(rows)
     counts["open"] = counts.get(WaveState.DUE, 0) + counts.get(WaveState.OVERDUE, 0)
     counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
     paging = CountedPage(min(max(request.args.get("page", 1, type=int), 1), 10**6), counts.get(state, 0), PER_PAGE)
@@ -52,7 +52,7 @@ def follow_ups():
         cohort_id=cohort_id,
         state=state,
         counts=counts,
-        rows=list_services.list_page(rows, state, paging.page, PER_PAGE),
+        rows=lists.list_page(rows, state, paging.page, PER_PAGE),
         page=paging,
         state_labels=STATE_LABELS,
         list_state_labels=LIST_STATE_LABELS,

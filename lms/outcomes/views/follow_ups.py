@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.models import User
-from lms.cohorts.enrolments import learner_currency
+from lms.cohorts.enrolment.current import learner_currency
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
@@ -17,12 +17,12 @@ from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required, signed_in
 from lms.core.web import MAX_ID
 from lms.outcomes import bp
-from lms.outcomes import follow_up_services as services
-from lms.outcomes import follow_up_waves as wave_services
-from lms.outcomes.follow_up_forms import UNIT_LABELS, FollowUpForm
-from lms.outcomes.follow_up_rules import wave_due_on
-from lms.outcomes.follow_up_waves import WaveState
-from lms.outcomes.intake_forms import CHANNEL_LABELS
+from lms.outcomes.follow_ups import services
+from lms.outcomes.follow_ups import waves as wave_services
+from lms.outcomes.follow_ups.forms import UNIT_LABELS, FollowUpForm
+from lms.outcomes.follow_ups.rules import wave_due_on
+from lms.outcomes.follow_ups.waves import WaveState
+from lms.outcomes.intake.forms import CHANNEL_LABELS
 from lms.outcomes.models import FollowUp, FollowUpSource
 from lms.outcomes.policies import (
     can_delete_follow_up,

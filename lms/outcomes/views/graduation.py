@@ -9,8 +9,9 @@ from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_manage_cohorts, can_view_cohort
 from lms.core.extensions import db
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
-from lms.outcomes import bp, graduation_services
-from lms.outcomes.graduation_forms import ConfirmGraduationForm, UndoGraduationForm
+from lms.outcomes import bp
+from lms.outcomes.graduation import services
+from lms.outcomes.graduation.forms import ConfirmGraduationForm, UndoGraduationForm
 from lms.outcomes.models import Graduation
 
 
@@ -25,7 +26,7 @@ def load_cohort(cohort_id: int) -> Cohort:
 @roles_required(*STAFF_ROLES)
 def graduation(cohort_id: int):
     cohort = load_cohort(cohort_id)
-    rows = graduation_services.graduation_status(cohort)
+    rows = services.graduation_status(cohort)
     return render_template(
         "outcomes/graduation/cohort.html",
         cohort=cohort,
@@ -51,7 +52,7 @@ def confirm_graduation(cohort_id: int):
             "error",
         )
         return redirect(back)
-    confirmed, refused = graduation_services.confirm_graduations(
+    confirmed, refused = services.confirm_graduations(
         cohort, form.learner_ids.data, current_user, form.graduated_on.data
     )
     db.session.commit()
@@ -76,7 +77,7 @@ def undo_graduation(graduation_id: int):
         return redirect(back)
     form = UndoGraduationForm()
     if form.validate_on_submit():
-        graduation_services.undo_graduation(graduation, current_user, form.reason.data)
+        services.undo_graduation(graduation, current_user, form.reason.data)
         db.session.commit()
         flash(_("Graduation of %(name)s undone; the certificate is revoked.", name=graduation.learner.name))
         return redirect(back)

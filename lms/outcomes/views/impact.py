@@ -11,12 +11,15 @@ from lms.core.calendar import program_today
 from lms.core.money import format_fen
 from lms.core.security import MANAGER_ROLES, roles_required
 from lms.core.spreadsheets import send_csv
-from lms.outcomes import bp, impact_export, impact_selection, impact_services
-from lms.outcomes.charts import Bar, bar_chart
-from lms.outcomes.dictionary import MIN_GROUP_SIZE
-from lms.outcomes.follow_up_rules import ReportFilters
-from lms.outcomes.impact_selection import DIMENSIONS, Selection
-from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
+from lms.outcomes import bp
+from lms.outcomes.follow_ups.rules import ReportFilters
+from lms.outcomes.impact import export as impact_export
+from lms.outcomes.impact import selection as impact_selection
+from lms.outcomes.impact import services as impact_services
+from lms.outcomes.impact.charts import Bar, bar_chart
+from lms.outcomes.impact.dictionary import MIN_GROUP_SIZE
+from lms.outcomes.impact.selection import DIMENSIONS, Selection
+from lms.outcomes.intake.forms import CHANNEL_LABELS, GENDER_LABELS
 
 
 def load_selection(programs: list[Program]) -> Selection | None:

@@ -14,8 +14,8 @@ from lms.core.money import fen_to_yuan_text
 from lms.core.roles import Role
 from lms.core.security import require, signed_in
 from lms.outcomes import bp
-from lms.outcomes import intake_services as intake
-from lms.outcomes.intake_forms import BUSINESS_STATUS_LABELS, CHANNEL_LABELS, GENDER_LABELS, BaselineForm, ConsentForm
+from lms.outcomes.intake import services as intake
+from lms.outcomes.intake.forms import BUSINESS_STATUS_LABELS, CHANNEL_LABELS, GENDER_LABELS, BaselineForm, ConsentForm
 from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
 
 AUDIT_PER_PAGE = 50

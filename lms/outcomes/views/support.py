@@ -5,17 +5,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.models import User
-from lms.cohorts.enrolments import learner_currency
+from lms.cohorts.enrolment.current import learner_currency
 from lms.cohorts.policies import can_view_learner
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.money import DEFAULT_CURRENCY, format_fen
 from lms.core.roles import Role
-from lms.core.security import MANAGER_ROLES, is_program_manager, require, roles_required, signed_in
-from lms.outcomes import bp, support_services
+from lms.core.security import MANAGER_ROLES, require, roles_required, signed_in
+from lms.outcomes import bp
 from lms.outcomes.models import SupportRecord
-from lms.outcomes.support_forms import KIND_LABELS, SupportForm
+from lms.outcomes.policies import can_manage_outcomes
+from lms.outcomes.support import services
+from lms.outcomes.support.forms import KIND_LABELS, SupportForm
 
 RECENT_PER_PAGE = 25
 
@@ -31,8 +33,8 @@ def support_page(learner: User, form: SupportForm | None):
     return render_template(
         "outcomes/support/learner.html",
         learner=learner,
-        records=db.session.scalars(support_services.learner_support(learner)).all(),
-        total_fen=support_services.learner_support_total(learner),
+        records=db.session.scalars(services.learner_support(learner)).all(),
+        total_fen=services.learner_support_total(learner),
         currency=learner_currency(learner),
         form=form,
         delete_form=ActionForm(),
@@ -45,7 +47,7 @@ def support_page(learner: User, form: SupportForm | None):
 @signed_in
 def support(learner_id: int):
     learner = load_learner(learner_id)
-    form = SupportForm(given_on=program_today()) if is_program_manager(current_user) else None
+    form = SupportForm(given_on=program_today()) if can_manage_outcomes(current_user) else None
     return support_page(learner, form)
 
 
@@ -56,7 +58,7 @@ def add_support(learner_id: int):
     form = SupportForm()
     if not form.validate_on_submit():
         return support_page(learner, form)
-    support_services.add_support(learner, current_user, form.data)
+    services.add_support(learner, current_user, form.data)
     db.session.commit()
     flash(_("Support recorded."))
     return redirect(url_for(".support", learner_id=learner.id))
@@ -69,7 +71,7 @@ def delete_support(record_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         learner_id = record.learner_id
-        support_services.delete_support(record, current_user)
+        services.delete_support(record, current_user)
         db.session.commit()
         flash(_("Support record deleted."))
         return redirect(url_for(".support", learner_id=learner_id))
@@ -86,19 +88,19 @@ def delete_support(record_id: int):
 @bp.route("/support")
 @roles_required(*MANAGER_ROLES)
 def support_overview():
-    cohorts = support_services.overview_cohorts()
+    cohorts = services.overview_cohorts()
     cohort_id = request.args.get("cohort", type=int)
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown or garbled filter shows the whole program
-    page = db.paginate(support_services.recent_support(cohort_id), per_page=RECENT_PER_PAGE, error_out=False)
+    page = db.paginate(services.recent_support(cohort_id), per_page=RECENT_PER_PAGE, error_out=False)
     return render_template(
         "outcomes/support/overview.html",
         cohort_id=cohort_id,
         cohorts=cohorts,
-        by_kind=support_services.totals_by_kind(cohort_id),
-        by_cohort=support_services.totals_by_cohort(cohort_id),
+        by_kind=services.totals_by_kind(cohort_id),
+        by_cohort=services.totals_by_cohort(cohort_id),
         page=page,
-        learner_cohorts=support_services.cohorts_of_learners({record.learner_id for record in page.items}),
+        learner_cohorts=services.cohorts_of_learners({record.learner_id for record in page.items}),
         kind_labels=KIND_LABELS,
         money=format_fen,
         default_currency=DEFAULT_CURRENCY,

@@ -4,7 +4,7 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from lms.accounts.models import User
-from lms.cohorts.checkin_services import learner_check_ins
+from lms.cohorts.checkins.services import learner_check_ins
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_today
 from lms.core.extensions import db

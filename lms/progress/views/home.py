@@ -4,7 +4,8 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from lms.core.security import is_learner, signed_in
-from lms.outcomes import follow_up_waves, intake_services
+from lms.outcomes.follow_ups import waves
+from lms.outcomes.intake import services as intake_services
 from lms.progress import bp, home_services
 
 
@@ -17,7 +18,7 @@ def home():
             learner_page=home_services.learner_home(current_user),
             # The outcomes area's cards on the learner's home: the intake link and the follow-ups due.
             needs_intake=intake_services.needs_baseline(current_user),
-            follow_ups=follow_up_waves.home_follow_ups(current_user),
+            follow_ups=waves.home_follow_ups(current_user),
         )
     staff_page = home_services.staff_home(current_user, current_app.config["LMS_AT_RISK_DAYS"])
     return render_template("progress/home.html", staff_page=staff_page)

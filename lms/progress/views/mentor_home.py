@@ -4,9 +4,9 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from lms.cohorts import bp
-from lms.cohorts.contact_forms import CHANNEL_LABELS
+from lms.cohorts.checkins.forms import CHANNEL_LABELS
 from lms.core.security import STAFF_ROLES, roles_required
-from lms.outcomes.follow_up_lists import open_counts
+from lms.outcomes.follow_ups.lists import open_counts
 from lms.progress.mentor_home import mentor_home
 
 

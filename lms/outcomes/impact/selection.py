@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.cohorts.models import Cohort, Program
 from lms.core.extensions import db
-from lms.outcomes.follow_up_rules import ReportFilters
+from lms.outcomes.follow_ups.rules import ReportFilters
 from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation, ReportingConsent
 
 TOTAL = ""  # the dimension, and the group, of the whole selection

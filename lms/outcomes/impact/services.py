@@ -12,11 +12,11 @@ part per breakdown, and groups by (dimension, group). Who counts:
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from lms.outcomes.dictionary import MIN_GROUP_SIZE
-from lms.outcomes.impact_income import income_change_rows
-from lms.outcomes.impact_rates import enrolment_rows, response_rows
-from lms.outcomes.impact_sales import follow_up_figure_rows, graduate_figure_rows, quantity_rows
-from lms.outcomes.impact_selection import DIMENSIONS, TOTAL, Selection
+from lms.outcomes.impact.dictionary import MIN_GROUP_SIZE
+from lms.outcomes.impact.income import income_change_rows
+from lms.outcomes.impact.rates import enrolment_rows, response_rows
+from lms.outcomes.impact.sales import follow_up_figure_rows, graduate_figure_rows, quantity_rows
+from lms.outcomes.impact.selection import DIMENSIONS, TOTAL, Selection
 from lms.outcomes.models import SALES_CHANNELS
 
 # ---- The figures, as the database returns them ----

@@ -6,7 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
-from lms.cohorts.enrolments import current_enrolments
+from lms.cohorts.enrolment.current import current_enrolments
 from lms.cohorts.models import Cohort, Program
 from lms.core.extensions import db
 from lms.core.money import DEFAULT_CURRENCY, yuan_to_fen

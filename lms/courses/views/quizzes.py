@@ -9,9 +9,9 @@ from lms.courses import bp
 from lms.courses.forms import CriterionForm, question_form
 from lms.courses.models import QUESTION_KINDS, Question, RubricCriterion
 from lms.courses.records import record_queries
-from lms.courses.services import authoring_quiz as quiz_services
+from lms.courses.services import quizzes
 from lms.courses.services.authoring import AuthoringError
-from lms.courses.views.authoring_common import (
+from lms.courses.views.common import (
     DIRECTIONS,
     LABELS,
     assignment_lesson,
@@ -34,7 +34,7 @@ def manage_new_question(lesson_id: int):
     form = question_form(kind)
     if form.validate_on_submit():
         try:
-            question = quiz_services.save_question(lesson, {**form.data, "kind": kind})
+            question = quizzes.save_question(lesson, {**form.data, "kind": kind})
         except AuthoringError as error:
             refused(form, error)
         else:
@@ -52,7 +52,7 @@ def manage_edit_question(lesson_id: int, question_id: int):
     form = question_form(question.kind, question)
     if form.validate_on_submit():
         try:
-            quiz_services.save_question(lesson, form.data, question)
+            quizzes.save_question(lesson, form.data, question)
         except AuthoringError as error:
             refused(form, error)
         else:
@@ -71,7 +71,7 @@ def manage_delete_question(lesson_id: int, question_id: int):
     question = child_of(Question, question_id, lesson)
     if request.method == "POST":
         back = to_lesson(lesson.id, "questions")
-        return deleted(lambda: quiz_services.delete_question(question), back, _("Question deleted."))
+        return deleted(lambda: quizzes.delete_question(question), back, _("Question deleted."))
     blocked = None
     if record_queries().question_answer_count(question):
         blocked = _("Learners have answered this question, so it stays. Edit it, or give it 0 points, instead.")
@@ -91,7 +91,7 @@ def manage_move_question(lesson_id: int, question_id: int, direction: str):
     lesson = quiz_lesson(lesson_id)
     question = child_of(Question, question_id, lesson)
     back = to_lesson(lesson.id, f"question-{question.id}")
-    return perform(lambda: quiz_services.move_question(question, DIRECTIONS[direction]), back)
+    return perform(lambda: quizzes.move_question(question, DIRECTIONS[direction]), back)
 
 
 # Assignment rubrics
@@ -103,7 +103,7 @@ def manage_new_criterion(lesson_id: int):
     lesson = assignment_lesson(lesson_id)
     form = CriterionForm()
     if form.validate_on_submit():
-        criterion = quiz_services.save_criterion(lesson, form.data)
+        criterion = quizzes.save_criterion(lesson, form.data)
         db.session.commit()
         flash(_("Criterion added to the rubric."))
         return to_lesson(lesson.id, f"criterion-{criterion.id}")
@@ -117,7 +117,7 @@ def manage_edit_criterion(lesson_id: int, criterion_id: int):
     criterion = child_of(RubricCriterion, criterion_id, lesson)
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
-        quiz_services.save_criterion(lesson, form.data, criterion)
+        quizzes.save_criterion(lesson, form.data, criterion)
         db.session.commit()
         flash(_("Criterion saved."))
         return to_lesson(lesson.id, f"criterion-{criterion.id}")
@@ -131,7 +131,7 @@ def manage_delete_criterion(lesson_id: int, criterion_id: int):
     criterion = child_of(RubricCriterion, criterion_id, lesson)
     if request.method == "POST":
         back = to_lesson(lesson.id, "rubric")
-        return deleted(lambda: quiz_services.delete_criterion(criterion), back, _("Criterion deleted."))
+        return deleted(lambda: quizzes.delete_criterion(criterion), back, _("Criterion deleted."))
     back_url = url_for(".manage_edit_lesson", lesson_id=lesson.id, _anchor=f"criterion-{criterion.id}")
     return confirm_delete(_("Delete this criterion?"), back_url, detail=criterion.criterion)
 
@@ -144,4 +144,4 @@ def manage_move_criterion(lesson_id: int, criterion_id: int, direction: str):
     lesson = assignment_lesson(lesson_id)
     criterion = child_of(RubricCriterion, criterion_id, lesson)
     back = to_lesson(lesson.id, f"criterion-{criterion.id}")
-    return perform(lambda: quiz_services.move_criterion(criterion, DIRECTIONS[direction]), back)
+    return perform(lambda: quizzes.move_criterion(criterion, DIRECTIONS[direction]), back)

@@ -16,7 +16,7 @@ from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.notifications.models import Notification, NotificationKind
 from lms.notifications.services import link_to, notify, register_wording
-from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
+from lms.outcomes.follow_ups.rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
 from lms.outcomes.models import Baseline, FollowUp, Graduation
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.cohorts import services
-from lms.cohorts.import_parsing import ImportRow, check_duplicates, parse_rows, same_county
+from lms.cohorts.imports.parsing import ImportRow, check_duplicates, parse_rows, same_county
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db

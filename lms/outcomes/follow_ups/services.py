@@ -18,8 +18,8 @@ from lms.core.extensions import db
 from lms.media import storage
 from lms.media.models import MediaKind
 from lms.outcomes.audit import record_change
-from lms.outcomes.follow_up_rules import is_unusual_income, wave_due_on
-from lms.outcomes.follow_up_waves import baseline_income, latest_graduation
+from lms.outcomes.follow_ups.rules import is_unusual_income, wave_due_on
+from lms.outcomes.follow_ups.waves import baseline_income, latest_graduation
 from lms.outcomes.models import (
     QUANTITY_UNITS,
     SALES_CHANNELS,

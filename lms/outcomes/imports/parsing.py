@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from lms.core.spreadsheets import FileRefusedError, decode, table_rows
-from lms.outcomes.import_rows import COLUMN_LABELS, FollowUpImportRow, check_row
+from lms.outcomes.imports.rows import COLUMN_LABELS, FollowUpImportRow, check_row
 
 MAX_ROWS = 5000
 MAX_BYTES = 4 * 1024 * 1024

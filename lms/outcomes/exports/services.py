@@ -15,8 +15,8 @@ from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program, cohort_mentors
 from lms.core.extensions import db
 from lms.core.security import is_mentor
-from lms.outcomes.export_columns import FOLLOW_UP_COLUMNS, quantity_text
-from lms.outcomes.follow_up_rules import ReportFilters
+from lms.outcomes.exports.columns import FOLLOW_UP_COLUMNS, quantity_text
+from lms.outcomes.follow_ups.rules import ReportFilters
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
 from lms.outcomes.policies import can_manage_outcomes
 

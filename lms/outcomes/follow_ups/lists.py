@@ -12,8 +12,8 @@ from lms.cohorts.models import Cohort, Program, cohort_mentors
 from lms.cohorts.policies import active_enrolment_with_mentor
 from lms.core.calendar import program_today
 from lms.core.extensions import db
-from lms.outcomes.follow_up_rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
-from lms.outcomes.follow_up_waves import WaveState
+from lms.outcomes.follow_ups.rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
+from lms.outcomes.follow_ups.waves import WaveState
 from lms.outcomes.models import FollowUp, Graduation
 from lms.outcomes.policies import can_manage_outcomes
 

@@ -12,10 +12,10 @@ from flask_babel import ngettext
 
 from lms.core.money import FEN_PER_YUAN
 from lms.core.spreadsheets import spreadsheet_safe
-from lms.outcomes.dictionary import METRICS_BY_KEY, MIN_GROUP_SIZE, Metric
-from lms.outcomes.impact_selection import ENROLMENT_DIMENSIONS, TOTAL
-from lms.outcomes.impact_services import Group, ImpactReport, withheld
-from lms.outcomes.intake_forms import CHANNEL_LABELS, GENDER_LABELS
+from lms.outcomes.impact.dictionary import METRICS_BY_KEY, MIN_GROUP_SIZE, Metric
+from lms.outcomes.impact.selection import ENROLMENT_DIMENSIONS, TOTAL
+from lms.outcomes.impact.services import Group, ImpactReport, withheld
+from lms.outcomes.intake.forms import CHANNEL_LABELS, GENDER_LABELS
 
 # ---- Labels and the aggregate export ----
 

@@ -6,8 +6,8 @@ from sqlalchemy import and_, case, func, literal, select, union_all
 
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.extensions import db
-from lms.outcomes.follow_up_rules import latest_graduation_date_due
-from lms.outcomes.impact_selection import (
+from lms.outcomes.follow_ups.rules import latest_graduation_date_due
+from lms.outcomes.impact.selection import (
     ENROLMENT_DIMENSIONS,
     TOTAL,
     Selection,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
-from lms.cohorts.import_services import ImportRefusedError, chunks
+from lms.cohorts.imports.services import ImportRefusedError, chunks
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
@@ -22,10 +22,10 @@ from lms.core.money import format_fen
 from lms.core.roles import Role
 from lms.core.spreadsheets import FileRefusedError
 from lms.outcomes.audit import record_change
-from lms.outcomes.follow_up_rules import is_unusual_income, wave_due_on
-from lms.outcomes.follow_up_services import AUDITED_FIELDS, quantities_text
-from lms.outcomes.import_parsing import MAX_BYTES, FollowUpImportPreview, parse_rows
-from lms.outcomes.import_rows import FollowUpImportRow
+from lms.outcomes.follow_ups.rules import is_unusual_income, wave_due_on
+from lms.outcomes.follow_ups.services import AUDITED_FIELDS, quantities_text
+from lms.outcomes.imports.parsing import MAX_BYTES, FollowUpImportPreview, parse_rows
+from lms.outcomes.imports.rows import FollowUpImportRow
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, FollowUpSource, Graduation, ReportingConsent
 
 __all__ = [

@@ -12,11 +12,11 @@ from wtforms.widgets import TextInput
 from lms.core.calendar import program_today
 from lms.core.forms import BaseForm, MultiCheckboxField, drop_nul, web_link
 from lms.core.money import yuan_to_fen
-from lms.outcomes.follow_up_services import MAX_EVIDENCE, MAX_PRODUCTS, FollowUpValues
-from lms.outcomes.follow_up_waves import parse_schedule
-from lms.outcomes.intake_forms import CHANNEL_LABELS, WholeNumberField, choices_of
+from lms.outcomes.follow_ups.services import MAX_EVIDENCE, MAX_PRODUCTS, FollowUpValues
+from lms.outcomes.follow_ups.waves import parse_schedule
+from lms.outcomes.intake.forms import CHANNEL_LABELS, WholeNumberField, choices_of
 from lms.outcomes.models import QUANTITY_UNITS
-from lms.outcomes.support_forms import YuanField
+from lms.outcomes.support.forms import YuanField
 
 # How a unit reads after a number ("310 boxes"), and in the form's choice, where a jin is explained.
 UNIT_LABELS = {

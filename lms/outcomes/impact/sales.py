@@ -3,7 +3,7 @@
 from sqlalchemy import and_, case, func, literal, select
 
 from lms.core.extensions import db
-from lms.outcomes.impact_selection import Selection, graduate_rows, matching_follow_ups, names_channel
+from lms.outcomes.impact.selection import Selection, graduate_rows, matching_follow_ups, names_channel
 from lms.outcomes.models import SALES_CHANNELS, FollowUp, FollowUpQuantity, SupportRecord
 
 

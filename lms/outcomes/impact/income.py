@@ -3,7 +3,7 @@
 from sqlalchemy import case, func, or_, select
 
 from lms.core.extensions import db
-from lms.outcomes.impact_selection import Selection, graduate_rows, matching_follow_ups
+from lms.outcomes.impact.selection import Selection, graduate_rows, matching_follow_ups
 from lms.outcomes.models import FollowUp
 
 

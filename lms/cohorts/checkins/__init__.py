@@ -1,0 +1,1 @@
+"""Mentors' check-ins with their learners."""

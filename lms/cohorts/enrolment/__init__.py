@@ -1,0 +1,1 @@
+"""Enrolment: which cohort a learner is in; moving, withdrawing and pairing learners."""

@@ -1,0 +1,1 @@
+"""Bulk enrolment from a CSV file."""

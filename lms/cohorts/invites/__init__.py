@@ -1,0 +1,1 @@
+"""Invite codes and joining a cohort with one."""

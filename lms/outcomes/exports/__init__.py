@@ -1,0 +1,1 @@
+"""The one-row-per-follow-up export and its columns."""

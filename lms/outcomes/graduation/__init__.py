@@ -1,0 +1,1 @@
+"""Graduation: who meets the cohort's rules, confirming and undoing."""

@@ -1,0 +1,1 @@
+"""Follow-ups collected on paper, imported from a CSV file."""

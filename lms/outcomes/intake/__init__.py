@@ -1,0 +1,1 @@
+"""Intake: the learner's consent to be counted, and her baseline."""

@@ -1,0 +1,1 @@
+"""Support given to graduates' businesses, and its totals."""
