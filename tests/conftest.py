@@ -3,18 +3,23 @@
 import contextvars
 import os
 import re
+import threading
 from contextlib import contextmanager
 
 import flask_migrate
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from flask_sqlalchemy.session import Session
+from sqlalchemy import Connection, event, exists, literal, select, text, union_all
 
 from lms.app import create_app
 from lms.core.extensions import db, limiter
+from lms.courses import video
 from tests import factories
 
 TEST_PASSWORD = factories.TEST_PASSWORD
+SAVEPOINT = re.compile(r"(RELEASE |ROLLBACK TO )?SAVEPOINT ", re.IGNORECASE)
 
 
 def under_ci() -> bool:
@@ -57,6 +62,22 @@ def drop_schema(url: str) -> None:
         db.engine.dispose()
 
 
+class BoundSession(Session):
+    """Uses the connection it is given: the test's, whose transaction the test rolls back.
+
+    Flask-SQLAlchemy's sessions would ignore a ``bind`` given to the session.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and isinstance(self.bind, Connection):
+            if threading.get_ident() != self.bind.info.get("thread"):
+                # One connection cannot serve two threads at once.
+                self.bind.info["other_threads"] = True
+                raise RuntimeError("a test whose threads use the database needs @pytest.mark.commits")
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
 class IsolatedClient(FlaskClient):
     """Each request gets its own app context, ``g`` and database session, as in production.
 
@@ -91,25 +112,99 @@ def app(tmp_path_factory):
         flask_migrate.upgrade()
     app.config["LMS_TEST_DATABASE_URL"] = url
     app.test_client_class = IsolatedClient
+    db.session.session_factory.class_ = BoundSession
     yield app
     with app.app_context():
         drop_schema(url)
 
 
 def delete_all_rows() -> None:
+    """Empty every table: inside the test's transaction when it has one, else for good."""
     db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+    bind = db.session.get_bind()
+    if isinstance(bind, Connection):
+        with bind.begin_nested():
+            empty_tables(bind)
+    else:
+        with db.engine.begin() as connection:
+            empty_tables(connection)
+
+
+def empty_tables(connection: Connection) -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        connection.execute(table.delete())
+
+
+def tables_with_rows() -> list[str]:
+    probes = [select(literal(table.name)).where(exists().select_from(table)) for table in db.metadata.sorted_tables]
+    with db.engine.connect() as connection:
+        return list(connection.execute(union_all(*probes)).scalars())
+
+
+@contextmanager
+def rolled_back():
+    """Every session of the test, its requests' too, on one connection whose transaction is rolled back.
+
+    A session's commit only releases a savepoint inside that transaction.
+    """
+    db.session.remove()
+    connection = db.engine.connect()
+    connection.info.update(thread=threading.get_ident(), other_threads=False)
+    sqlite = connection.connection.dbapi_connection if connection.dialect.name == "sqlite" else None
+    if sqlite:
+        # pysqlite begins and commits on its own, and a SAVEPOINT outside a transaction commits on RELEASE.
+        isolation_level, sqlite.isolation_level = sqlite.isolation_level, None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    options = db.session.session_factory.kw
+    saved = dict(options)
+    options.update(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        options.clear()
+        options.update(saved)
+        transaction.rollback()
+        if sqlite:
+            sqlite.isolation_level = isolation_level
+        other_threads = connection.info.pop("other_threads")
+        del connection.info["thread"]  # the info stays with the pooled connection
+        connection.close()
+    if other_threads:
+        pytest.fail("another thread used the test's connection: mark the test @pytest.mark.commits", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
-def app_context(app):
-    """Each test runs in an app context and leaves an empty database behind."""
+def app_context(app, request):
+    """Each test runs in an app context and leaves an empty database behind.
+
+    Its writes are rolled back, unless it is marked ``commits`` (threads, a served app, migrations):
+    then it commits for real, and every row is deleted afterwards.
+    """
     with app.app_context():
         limiter.reset()
-        yield
-        delete_all_rows()
+        if request.node.get_closest_marker("commits"):
+            yield
+            delete_all_rows()
+        else:
+            with rolled_back():
+                yield
+        left = tables_with_rows()
+        if left:
+            delete_all_rows()  # the next test starts empty all the same
+            pytest.fail(f"rows left behind in {', '.join(left)}: a commit outside the test's transaction")
+
+
+@pytest.fixture
+def conversions_in_line(monkeypatch):
+    """A video conversion a page starts runs before the page answers, in the test's thread and transaction."""
+
+    def convert_now(lesson_id: int) -> None:
+        video.run_video_job(current_app._get_current_object(), lesson_id)
+
+    monkeypatch.setattr(video, "start_video_processing", convert_now)
 
 
 @pytest.fixture
@@ -149,7 +244,9 @@ def count_queries():
         statements: list[str] = []
 
         def record(_conn, _cursor, statement, *_args):
-            statements.append(statement)
+            # Savepoints stand for the commits a rolled-back test cannot make: not the app's queries.
+            if not SAVEPOINT.match(statement):
+                statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", record)
         try:

@@ -1,5 +1,7 @@
 """factory_boy factories for the models, and a small world of people for permission tests."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import factory
@@ -15,6 +17,7 @@ from lms.courses.models import CohortCourse, Course, Lesson, Module, Option, Que
 TEST_PASSWORD = "correct horse battery"
 # One cheap hash for every factory-made account keeps the suite fast.
 TEST_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=64).hash(TEST_PASSWORD)
+ONE_COMMIT = ContextVar("one_commit", default=False)  # set by one_commit()
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -22,6 +25,25 @@ class BaseFactory(SQLAlchemyModelFactory):
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
         sqlalchemy_session_persistence = "commit"
+
+    @classmethod
+    def _save(cls, model_class, session, args, kwargs):
+        if ONE_COMMIT.get():
+            instance = model_class(*args, **kwargs)
+            session.add(instance)
+            return instance
+        return super()._save(model_class, session, args, kwargs)
+
+
+@contextmanager
+def one_commit():
+    """Factories inside only add what they make to the session, committed once at the end: one flush, not dozens."""
+    token = ONE_COMMIT.set(True)
+    try:
+        yield
+    finally:
+        ONE_COMMIT.reset(token)
+    db.session.commit()
 
 
 class UserFactory(BaseFactory):
@@ -209,27 +231,27 @@ class World:
 
 
 def make_world() -> World:
-    program = ProgramFactory()
-    cohort_a = CohortFactory(program=program, name="Cohort A")
-    cohort_b = CohortFactory(program=program, name="Cohort B", county="于都县")
-    mentor_a, mentor_b = MentorFactory(), MentorFactory()
-    cohort_a.mentors.append(mentor_a)
-    cohort_b.mentors.append(mentor_b)
-    learner_a = EnrollmentFactory(cohort=cohort_a).learner
-    learner_b = EnrollmentFactory(cohort=cohort_b).learner
-    db.session.commit()
-    courses_a = make_course(program, cohort_a, "Course A")
-    courses_b = make_course(program, cohort_b, "Course B")
-    return World(
-        program,
-        cohort_a,
-        cohort_b,
-        learner_a,
-        learner_b,
-        mentor_a,
-        mentor_b,
-        LeadFactory(),
-        AdminFactory(),
-        courses_a,
-        courses_b,
-    )
+    with one_commit():
+        program = ProgramFactory()
+        cohort_a = CohortFactory(program=program, name="Cohort A")
+        cohort_b = CohortFactory(program=program, name="Cohort B", county="于都县")
+        mentor_a, mentor_b = MentorFactory(), MentorFactory()
+        cohort_a.mentors.append(mentor_a)
+        cohort_b.mentors.append(mentor_b)
+        learner_a = EnrollmentFactory(cohort=cohort_a).learner
+        learner_b = EnrollmentFactory(cohort=cohort_b).learner
+        courses_a = make_course(program, cohort_a, "Course A")
+        courses_b = make_course(program, cohort_b, "Course B")
+        return World(
+            program,
+            cohort_a,
+            cohort_b,
+            learner_a,
+            learner_b,
+            mentor_a,
+            mentor_b,
+            LeadFactory(),
+            AdminFactory(),
+            courses_a,
+            courses_b,
+        )

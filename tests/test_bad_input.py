@@ -17,6 +17,7 @@ FORM_URLS = sorted(
 
 
 @pytest.mark.parametrize("role", ROLES)
+@pytest.mark.usefixtures("conversions_in_line")
 def test_no_garbage_post_gets_a_server_error(client, auth, world, role):
     user = world.by_role(role)
     if user is not None:

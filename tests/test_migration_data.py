@@ -4,10 +4,13 @@ import os
 import re
 
 import flask_migrate
+import pytest
 from sqlalchemy import text
 
 from lms.app import create_app
 from lms.core.extensions import db
+
+pytestmark = pytest.mark.commits  # migrates a database of its own
 
 
 def separate_database_url(app, tmp_path) -> str:

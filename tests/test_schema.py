@@ -1,10 +1,13 @@
 """The migrations build exactly the models' schema, on this run's database."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from lms.core.extensions import db
+
+pytestmark = pytest.mark.commits  # reads the migrated schema on connections of its own
 
 
 def test_upgrading_an_empty_database_gives_the_models_schema(app):

@@ -7,8 +7,8 @@ unchecked fails the test, as do console errors and failed requests.
 
 import http.client
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -48,12 +48,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.commits)  # the served app reads what the test commits
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# Gunicorn binds port 0 to a free port of the system's choosing and says which: runs side by side never collide.
+LISTENING = re.compile(rb"Listening at: http://127\.0\.0\.1:(\d+) ")
+
+
+def listening_port(log: Path) -> int | None:
+    match = LISTENING.search(log.read_bytes())
+    return int(match.group(1)) if match else None
 
 
 def answers_http(port: int) -> bool:
@@ -80,7 +84,6 @@ def stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def live_server(app, tmp_path_factory):
     """The app served by gunicorn, as a user runs it, on the migrated test database; yields its base URL."""
-    port = free_port()
     env = {
         **os.environ,
         "LMS_DATABASE_URL": app.config["LMS_TEST_DATABASE_URL"],
@@ -88,18 +91,21 @@ def live_server(app, tmp_path_factory):
         "LMS_PASSWORD_TIME_COST": "1",
         "LMS_PASSWORD_MEMORY_KIB": "64",
     }
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+    # No control socket: its default path is one per user, shared by every server running at once.
+    command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--no-control-socket"]
     command += ["--workers", "2", "--threads", "2", "wsgi:app"]
     log = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=stderr)
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
-        while not answers_http(port):
+        port = None
+        while port is None or not answers_http(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-                pytest.fail(f"gunicorn did not start on port {port}; its stderr ends:\n{tail}", pytrace=False)
+                pytest.fail(f"gunicorn did not start; its stderr ends:\n{tail}", pytrace=False)
             time.sleep(0.1)
+            port = port or listening_port(log)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)

@@ -79,6 +79,7 @@ def test_the_use_is_counted_by_one_conditional_update(app):
     db.session.rollback()
 
 
+@pytest.mark.commits
 def test_two_people_joining_at_once_cannot_pass_the_limit(app):
     cohort = CohortFactory(invite_max_uses=1)
     cohort_id = cohort.id

@@ -20,6 +20,8 @@ from tests.cohorts.test_submission_pages import (
 )
 from tests.factories import TEST_PASSWORD
 
+pytestmark = pytest.mark.commits  # mentors decide in threads of their own, each with its own connection
+
 
 def signed_in_client(app: Flask, person):
     client = app.test_client()

@@ -80,6 +80,7 @@ def test_an_oversize_upload_gets_the_friendly_413_page(app, client, lead, world)
     assert media_count() == 0
 
 
+@pytest.mark.commits
 def test_an_uploaded_video_is_converted_in_the_background(client, lead, world, sample_videos, background_jobs):
     lesson = world.courses_a.video
     data = sample_videos["small"].read_bytes()
@@ -112,6 +113,7 @@ def test_without_ffmpeg_the_page_says_the_original_is_served(app, client, lead, 
     assert "Convert again" not in page
 
 
+@pytest.mark.commits
 def test_a_failed_conversion_can_be_tried_again(client, lead, world, background_jobs):
     lesson = world.courses_a.video
     broken = b"\x00\x00\x00\x18ftypisom" + b"junk" * 500

@@ -150,6 +150,7 @@ def test_a_video_replaced_during_conversion_keeps_only_the_new_one(app, monkeypa
     assert incoming_files() == []
 
 
+@pytest.mark.commits
 def test_the_background_runner_converts_after_the_request(app, sample_videos, video_lesson):
     lesson = uploaded(video_lesson, sample_videos["small"])
     video.start_video_processing(lesson.id).join(timeout=120)

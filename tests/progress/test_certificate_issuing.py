@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from lms.accounts.models import User
@@ -113,6 +114,7 @@ def certificate_count(learner_id: int) -> int:
     return db.session.scalar(select(func.count(Certificate.id)).where(Certificate.learner_id == learner_id))
 
 
+@pytest.mark.commits
 def test_concurrent_issuing_gives_one_certificate(app, world):
     course_set, learner = world.courses_a, world.learner_a
     for lesson in published_lessons(course_set):
@@ -132,6 +134,7 @@ def test_concurrent_issuing_gives_one_certificate(app, world):
     assert certificate_count(learner_id) == 1
 
 
+@pytest.mark.commits
 def test_the_last_lesson_finished_in_two_tabs_at_once_gives_one_certificate(app, world):
     course_set, learner = world.courses_a, world.learner_a
     for lesson in published_lessons(course_set)[:-1]:
@@ -146,6 +149,7 @@ def test_the_last_lesson_finished_in_two_tabs_at_once_gives_one_certificate(app,
     assert certificate_count(learner_id) == 1
 
 
+@pytest.mark.commits
 def test_concurrent_graduation_gives_one_program_certificate(app, world):
     learner_id, program_id = world.learner_a.id, world.program.id
 

@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -9,6 +10,8 @@ from lms.core.extensions import db
 from lms.learning.models.completion import Completion
 from lms.learning.services.completions import record_completion
 from lms.learning.signals import lesson_completed
+
+pytestmark = pytest.mark.commits  # requests run in threads of their own, each with its own connection
 
 PARALLEL = 8
 
