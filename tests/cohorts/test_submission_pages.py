@@ -162,7 +162,8 @@ def test_a_photo_is_kept_and_served_to_those_allowed(app, client, auth, world, s
             assert "Content-Disposition" in response.headers
 
 
-def test_learner_changes_work_until_a_mentor_opens_it(app, client, auth, world):
+def test_a_mentor_reading_the_work_does_not_stop_the_learner_changing_it(app, client, auth, world):
+    """Opening the review page is a GET: it changes no state. A review of an older version is refused."""
     lesson = world.courses_a.assignment
     auth.login(world.learner_a)
     hand_in(client, lesson, text="First try")
@@ -173,12 +174,15 @@ def test_learner_changes_work_until_a_mentor_opens_it(app, client, auth, world):
     mentor = app.test_client()
     mentor.post("/login", data={"login": world.mentor_a.login_name, "password": "correct horse battery"})
     assert mentor.get(f"/submissions/{submission.id}/review").status_code == 200
-    assert the_submission(world.learner_a, lesson).state == SubmissionState.IN_REVIEW
+    assert the_submission(world.learner_a, lesson).state == SubmissionState.SUBMITTED
+    opened = review_fields(mentor, submission.id, decision="accepted", feedback="Good.", **scores_for(lesson))
 
-    response = hand_in(client, lesson, text="Third try")
+    assert hand_in(client, lesson, text="Third try").status_code == 302
+    assert count(SubmissionVersion) == 3
+    response = post_review(mentor, submission.id, opened)
     assert response.status_code == 409
-    assert "A mentor has started reviewing your work" in response.text
-    assert count(SubmissionVersion) == 2
+    assert "The learner changed the work after you opened it" in response.text
+    assert the_submission(world.learner_a, lesson).state == SubmissionState.SUBMITTED
 
 
 def test_revision_resubmission_and_acceptance(app, client, auth, world):

@@ -11,7 +11,6 @@ from lms.accounts.models import User
 from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
-from lms.core.roles import Role
 from lms.courses.models import Lesson, Module
 from lms.learning.models.submission import (
     Review,
@@ -19,7 +18,6 @@ from lms.learning.models.submission import (
     ReviewScore,
     Submission,
     SubmissionFile,
-    SubmissionState,
     SubmissionVersion,
 )
 from lms.learning.services.completions import record_completion
@@ -58,26 +56,6 @@ def load_for_review(submission_id: int) -> Submission | None:
         )
         .where(Submission.id == submission_id)
     )
-
-
-def start_review(submission: Submission, mentor: User) -> bool:
-    """A mentor opened the work: submitted → in review, so the learner can no longer change it. True if moved."""
-    if mentor.role != Role.MENTOR or submission.state != SubmissionState.SUBMITTED:
-        return False
-    result = db.session.execute(
-        update(Submission)
-        .where(Submission.id == submission.id, Submission.state == SubmissionState.SUBMITTED)
-        .values(
-            state=SubmissionState.IN_REVIEW,
-            reviewing_mentor_id=mentor.id,
-            review_started_at=utcnow(),
-            row_version=Submission.row_version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.flush()
-    db.session.refresh(submission)
-    return result.rowcount == 1
 
 
 def conflict_message(submission: Submission, version_id: int) -> str:

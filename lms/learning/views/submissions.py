@@ -181,9 +181,7 @@ def load_reviewable(submission_id: int) -> Submission:
 @roles_required(*STAFF_ROLES)
 def review(submission_id: int):
     submission = load_reviewable(submission_id)
-    if request.method == "GET":
-        if review_services.start_review(submission, current_user):
-            db.session.commit()
+    if request.method == "GET":  # reading the work changes nothing: the learner may still improve it
         latest = submission.versions[-1]
         form = review_form(submission.lesson, row_version=submission.row_version, version_id=latest.id)
         return render_review(submission, form)
@@ -203,8 +201,6 @@ def review(submission_id: int):
         db.session.rollback()
         # The page again as it is now, with what the mentor typed still in the form.
         submission = load_reviewable(submission_id)
-        if review_services.start_review(submission, current_user):
-            db.session.commit()
         form.row_version.data, form.version_id.data = submission.row_version, submission.versions[-1].id
         return render_review(submission, form, 409, conflict=conflict.message)
     db.session.commit()
