@@ -3,6 +3,8 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import factory
 from argon2 import PasswordHasher
@@ -13,6 +15,7 @@ from lms.cohorts.models import Cohort, Enrollment, Program
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.courses.models import CohortCourse, Course, Lesson, Module, Option, Question, RubricCriterion
+from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
 
 TEST_PASSWORD = "correct horse battery"
 # One cheap hash for every factory-made account keeps the suite fast.
@@ -174,6 +177,84 @@ class CohortCourseFactory(BaseFactory):
     required = True
 
 
+class GraduationFactory(BaseFactory):
+    class Meta:
+        model = Graduation
+
+    cohort = factory.SubFactory(CohortFactory)
+    learner = factory.LazyAttribute(lambda graduation: EnrollmentFactory(cohort=graduation.cohort).learner)
+    graduated_on = date(2025, 10, 15)
+
+
+class BaselineFactory(BaseFactory):
+    class Meta:
+        model = Baseline
+
+    learner = factory.SubFactory(UserFactory)
+    monthly_income_fen = 200_000
+    household_size = 4
+    business_status = "idea"
+
+
+class ReportingConsentFactory(BaseFactory):
+    class Meta:
+        model = ReportingConsent
+
+    learner = factory.SubFactory(UserFactory)
+    granted = True
+
+
+class FollowUpFactory(BaseFactory):
+    class Meta:
+        model = FollowUp
+
+    graduation = factory.SubFactory(GraduationFactory)
+    learner = factory.SelfAttribute("graduation.learner")
+    wave_months = 3
+    period_start = date(2024, 4, 1)
+    period_end = date(2024, 4, 30)
+    monthly_income_fen = 350_050
+
+
+def graduate(
+    cohort: Cohort,
+    learner: User | None = None,
+    *,
+    graduated_on: date = date(2025, 10, 15),
+    confirmed_by: User | None = None,
+    undone: bool = False,
+    baseline_fen: int | None = 200_000,
+    consent: bool | None = None,
+    **baseline,
+) -> Graduation:
+    """``learner`` (a new learner of ``cohort`` by default) graduated from ``cohort``.
+
+    With a baseline of ``baseline_fen`` a month (none when None; ``baseline`` sets its other fields) and, unless
+    ``consent`` is None, a decision on reporting; ``undone``: the graduation was undone since.
+    """
+    learner = learner or EnrollmentFactory(cohort=cohort).learner
+    undo = {"undone_at": datetime.now(UTC), "undo_reason": "Confirmed by mistake."} if undone else {}
+    graduation = GraduationFactory(
+        cohort=cohort, learner=learner, graduated_on=graduated_on, confirmed_by=confirmed_by, **undo
+    )
+    if baseline_fen is not None:
+        BaselineFactory(learner=learner, monthly_income_fen=baseline_fen, **baseline)
+    if consent is not None:
+        ReportingConsentFactory(learner=learner, granted=consent)
+    return graduation
+
+
+def follow_up(graduation: Graduation, wave: int = 3, *, income_fen=350_050, quantities=(), **fields) -> FollowUp:
+    """The graduate's follow-up for ``wave`` (months), with ``quantities`` as (product, quantity, unit)."""
+    return FollowUpFactory(
+        graduation=graduation,
+        wave_months=wave,
+        monthly_income_fen=income_fen,
+        quantities=[FollowUpQuantity(product=p, quantity=Decimal(q), unit=u) for p, q, u in quantities],
+        **fields,
+    )
+
+
 @dataclass
 class CourseSet:
     """A published course with one published lesson of each kind and one draft lesson."""
@@ -228,6 +309,10 @@ class World:
             "lead": self.lead,
             "admin": self.admin,
         }[role]
+
+    def graduate(self, *, learner: User | None = None, cohort: Cohort | None = None, **kwargs) -> Graduation:
+        """Learner A (or ``learner``) graduated from cohort A (or ``cohort``), confirmed by the lead."""
+        return graduate(cohort or self.cohort_a, learner or self.learner_a, confirmed_by=self.lead, **kwargs)
 
 
 def make_world() -> World:

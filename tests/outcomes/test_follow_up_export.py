@@ -4,7 +4,7 @@ may export what, and a data dictionary that names the same columns."""
 import csv
 import io
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -13,60 +13,21 @@ from lms.core.extensions import db
 from lms.outcomes.exports import columns as export_columns
 from lms.outcomes.exports import services as export_services
 from lms.outcomes.impact.dictionary import REPORT_METRICS
-from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
-from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
+from tests import factories
+from tests.factories import CohortFactory, EnrollmentFactory, UserFactory, follow_up
 
 HEADERS = [str(column.header) for column in export_columns.FOLLOW_UP_COLUMNS]
 
-
-def graduate(
-    cohort,
-    learner=None,
-    *,
+# The export's graduates: consenting, graduated in January 2024, with a baseline filling every column.
+graduate = partial(
+    factories.graduate,
+    graduated_on=date(2024, 1, 15),
     consent=True,
     baseline_fen=120_000,
     gender="female",
-    graduated_on=date(2024, 1, 15),
-    undone=False,
-) -> Graduation:
-    """A graduate of ``cohort`` with a baseline and (unless ``consent`` is None) a consent decision."""
-    learner = learner or EnrollmentFactory(cohort=cohort).learner
-    graduation = Graduation(learner_id=learner.id, cohort_id=cohort.id, graduated_on=graduated_on)
-    if undone:
-        graduation.undone_at = datetime(2024, 2, 1, tzinfo=UTC)
-        graduation.undo_reason = "Confirmed by mistake."
-    db.session.add(graduation)
-    if baseline_fen is not None:
-        db.session.add(
-            Baseline(
-                learner_id=learner.id,
-                monthly_income_fen=baseline_fen,
-                household_size=4,
-                business_status="offline",
-                gender=gender,
-                birth_year=1985,
-            )
-        )
-    if consent is not None:
-        db.session.add(ReportingConsent(learner_id=learner.id, granted=consent))
-    db.session.commit()
-    return graduation
-
-
-def follow_up(graduation, wave=3, *, income_fen=350_050, quantities=(), **fields) -> FollowUp:
-    record = FollowUp(
-        graduation_id=graduation.id,
-        learner_id=graduation.learner_id,
-        wave_months=wave,
-        period_start=date(2024, 4, 1),
-        period_end=date(2024, 4, 30),
-        monthly_income_fen=income_fen,
-        **fields,
-    )
-    record.quantities = [FollowUpQuantity(product=p, quantity=Decimal(q), unit=u) for p, q, u in quantities]
-    db.session.add(record)
-    db.session.commit()
-    return record
+    birth_year=1985,
+    business_status="offline",
+)
 
 
 def export(client, **args) -> tuple[list[str], list[dict]]:

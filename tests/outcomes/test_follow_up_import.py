@@ -1,8 +1,9 @@
 """Importing follow-ups from CSV: every row's problems in a preview, then all rows or none, audited."""
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -12,26 +13,15 @@ from lms.core.extensions import db
 from lms.outcomes.follow_ups.rules import wave_due_on
 from lms.outcomes.imports import parsing as import_parsing
 from lms.outcomes.imports import services as import_services
-from lms.outcomes.models import AuditEntry, Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
-from tests.factories import EnrollmentFactory, MentorFactory
+from lms.outcomes.models import AuditEntry, FollowUp, FollowUpQuantity, ReportingConsent
+from tests import factories
+from tests.factories import EnrollmentFactory, MentorFactory, follow_up
 
 HEADER = "phone,wave,period_start,period_end,monthly_income,revenue,product,quantity,unit,channels,verified,notes\n"
 CHINESE_HEADER = "手机号,回访期(月),开始日期,结束日期,月收入,销售额,产品,数量,单位,销售渠道,带动户数,雇用人数,已核实\n"
 
-
-def graduate(cohort, learner=None, *, graduated_on=date(2024, 1, 15), baseline_fen=200_000, undone=False):
-    learner = learner or EnrollmentFactory(cohort=cohort).learner
-    graduation = Graduation(learner_id=learner.id, cohort_id=cohort.id, graduated_on=graduated_on)
-    if undone:
-        graduation.undone_at = datetime(2024, 2, 1, tzinfo=UTC)
-    db.session.add(graduation)
-    if baseline_fen is not None:
-        db.session.add(
-            Baseline(learner_id=learner.id, monthly_income_fen=baseline_fen, household_size=3, business_status="idea")
-        )
-    db.session.add(ReportingConsent(learner_id=learner.id, granted=True))
-    db.session.commit()
-    return graduation
+# The imported files' graduates: consenting, graduated in January 2024.
+graduate = partial(factories.graduate, graduated_on=date(2024, 1, 15), consent=True, household_size=3)
 
 
 def local(phone: str) -> str:
@@ -250,17 +240,7 @@ def test_people_who_cannot_have_this_follow_up(client, auth, world, graduates):
 
 
 def test_a_follow_up_already_recorded_or_twice_in_the_file(client, auth, world, graduates):
-    db.session.add(
-        FollowUp(
-            graduation_id=graduates[0].id,
-            learner_id=world.learner_a.id,
-            wave_months=3,
-            period_start=date(2024, 4, 1),
-            period_end=date(2024, 4, 30),
-            monthly_income_fen=100,
-        )
-    )
-    db.session.commit()
+    follow_up(graduates[0], 3, income_fen=100)
     auth.login(world.lead)
     content = HEADER + line(world.learner_a, "3") + line(world.learner_b, "6") + line(world.learner_b, "6")
     page = upload(client, content).get_data(as_text=True)
@@ -343,17 +323,7 @@ def test_one_bad_line_imports_nothing_and_the_fixed_file_imports_all(client, aut
 def test_a_follow_up_recorded_between_preview_and_confirm_stops_the_whole_import(client, auth, world, graduates):
     auth.login(world.lead)
     upload(client, HEADER + line(world.learner_a, "0") + line(world.learner_b, "3"))
-    db.session.add(
-        FollowUp(
-            graduation_id=graduates[1].id,
-            learner_id=world.learner_b.id,
-            wave_months=3,
-            period_start=date(2024, 4, 1),
-            period_end=date(2024, 4, 30),
-            monthly_income_fen=100,
-        )
-    )
-    db.session.commit()
+    follow_up(graduates[1], 3, income_fen=100)
     response = confirm(client)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -365,17 +335,7 @@ def test_a_follow_up_recorded_between_preview_and_confirm_stops_the_whole_import
 
 def test_when_the_database_refuses_a_row_everything_is_rolled_back(client, auth, world, graduates, monkeypatch):
     """A race the preview cannot see (two imports at once): the one-per-wave constraint refuses, nothing stays."""
-    db.session.add(
-        FollowUp(
-            graduation_id=graduates[1].id,
-            learner_id=world.learner_b.id,
-            wave_months=3,
-            period_start=date(2024, 4, 1),
-            period_end=date(2024, 4, 30),
-            monthly_income_fen=100,
-        )
-    )
-    db.session.commit()
+    follow_up(graduates[1], 3, income_fen=100)
     monkeypatch.setattr(import_services, "recorded_waves", lambda graduation_ids: set())
     auth.login(world.lead)
     upload(client, HEADER + line(world.learner_a, "0") + line(world.learner_b, "3"))

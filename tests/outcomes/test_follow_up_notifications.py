@@ -12,7 +12,7 @@ from lms.outcomes.follow_ups import services
 from lms.outcomes.follow_ups import waves as wave_services
 from lms.outcomes.models import Graduation
 from tests.factories import EnrollmentFactory, UserFactory
-from tests.outcomes.test_follow_up_services import graduate, values
+from tests.outcomes.test_follow_up_services import values
 
 TODAY = date(2026, 11, 29)
 
@@ -26,7 +26,7 @@ def outbox_count() -> int:
 
 
 def test_a_wave_falling_due_is_announced_once_with_its_link(world):
-    graduation = graduate(world, graduated_on=date(2026, 8, 29))  # the 3-month wave falls due today
+    graduation = world.graduate(graduated_on=date(2026, 8, 29))  # the 3-month wave falls due today
     assert wave_services.notify_due_follow_ups(TODAY) == 1
     db.session.commit()
     [notification] = notifications()
@@ -42,7 +42,7 @@ def test_a_wave_falling_due_is_announced_once_with_its_link(world):
 
 
 def test_each_wave_is_announced_when_it_falls_due(world):
-    graduate(world, graduated_on=TODAY)
+    world.graduate(graduated_on=TODAY)
     assert wave_services.notify_due_follow_ups(TODAY) == 1  # at graduation
     assert wave_services.notify_due_follow_ups(TODAY + timedelta(days=60)) == 0
     assert wave_services.notify_due_follow_ups(date(2027, 2, 28)) == 1  # 3 months later
@@ -54,15 +54,15 @@ def test_each_wave_is_announced_when_it_falls_due(world):
 
 
 def test_a_backlog_announces_only_the_latest_wave(world):
-    graduate(world, graduated_on=date(2025, 10, 15))
+    world.graduate(graduated_on=date(2025, 10, 15))
     assert wave_services.notify_due_follow_ups(TODAY) == 1
     assert [n.params["months"] for n in notifications()] == [12]
 
 
 def test_collected_waves_undone_graduations_and_inactive_accounts_are_not_announced(world):
-    graduate(world, graduated_on=date(2026, 8, 29))
+    world.graduate(graduated_on=date(2026, 8, 29))
     services.record_follow_up(world.learner_a, world.learner_a, 3, values(), today=TODAY)
-    undone = graduate(world, learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 8, 29))
+    undone = world.graduate(learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 8, 29))
     undone.undone_at = utcnow()
     sleeper = EnrollmentFactory(cohort=world.cohort_a, learner=UserFactory(active=False)).learner
     db.session.add(Graduation(learner_id=sleeper.id, cohort_id=world.cohort_a.id, graduated_on=date(2026, 8, 29)))
@@ -74,22 +74,22 @@ def test_collected_waves_undone_graduations_and_inactive_accounts_are_not_announ
 def test_a_graduate_with_an_email_gets_a_copy_in_the_outbox(world):
     world.learner_a.email = "chunmei@example.org"
     world.learner_a.locale = "zh_Hans"
-    graduate(world, graduated_on=date(2026, 8, 29))
+    world.graduate(graduated_on=date(2026, 8, 29))
     wave_services.notify_due_follow_ups(TODAY)
     db.session.commit()
     email = db.session.scalar(select(OutboxEmail))
     assert email.to_address == "chunmei@example.org"
     assert f"/learners/{world.learner_a.id}/follow-ups/new?wave=3" in email.body
     # Without an email address only the in-app notification is made.
-    graduate(world, learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 8, 29))
+    world.graduate(learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 8, 29))
     wave_services.notify_due_follow_ups(TODAY)
     db.session.commit()
     assert (len(notifications()), outbox_count()) == (2, 1)
 
 
 def test_the_command_reports_and_twice_adds_nothing(app, world):
-    graduate(world, graduated_on=date(2026, 8, 29))
-    graduate(world, learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 5, 29))
+    world.graduate(graduated_on=date(2026, 8, 29))
+    world.graduate(learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 5, 29))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["lms", "notify-follow-ups", "--today", "2026-11-29"])
     assert first.exit_code == 0, first.output

@@ -14,26 +14,10 @@ from lms.outcomes.follow_ups import waves as wave_services
 from lms.outcomes.follow_ups.rules import OVERDUE_AFTER_DAYS, wave_due_on
 from lms.outcomes.follow_ups.services import FollowUpRefused, FollowUpValues, UnusualIncome
 from lms.outcomes.follow_ups.waves import WaveState
-from lms.outcomes.models import AuditEntry, Baseline, FollowUp, FollowUpQuantity, Graduation
+from lms.outcomes.models import AuditEntry, FollowUp, FollowUpQuantity, Graduation
 from tests.factories import EnrollmentFactory
 
 TODAY = date(2026, 11, 29)
-
-
-def graduate(world, learner=None, cohort=None, graduated_on=date(2025, 10, 15), baseline_fen=200_000) -> Graduation:
-    """Graduate a learner (cohort A's by default) on a day, with a baseline income unless ``baseline_fen`` is None."""
-    learner = learner or world.learner_a
-    cohort = cohort or world.cohort_a
-    graduation = Graduation(
-        learner_id=learner.id, cohort_id=cohort.id, graduated_on=graduated_on, confirmed_by_id=world.lead.id
-    )
-    db.session.add(graduation)
-    if baseline_fen is not None:
-        db.session.add(
-            Baseline(learner_id=learner.id, monthly_income_fen=baseline_fen, household_size=4, business_status="idea")
-        )
-    db.session.commit()
-    return graduation
 
 
 def values(**changes) -> FollowUpValues:
@@ -91,7 +75,7 @@ def test_a_bad_schedule_is_refused_with_a_reason(typed, problem):
 
 
 def test_a_graduate_of_13_months_ago_has_all_four_default_waves_due(world):
-    graduation = graduate(world, graduated_on=date(2025, 10, 15))
+    graduation = world.graduate(graduated_on=date(2025, 10, 15))
     waves = wave_services.waves_of([graduation], TODAY)
     assert [(wave.months, wave.due_on, wave.state) for wave in waves] == [
         (0, date(2025, 10, 15), WaveState.OVERDUE),
@@ -134,7 +118,7 @@ def test_the_sql_list_agrees_with_the_calendar_around_month_ends(world):
 
 
 def test_undone_graduations_and_other_programs_schedules_count_as_they_should(world):
-    graduation = graduate(world)
+    graduation = world.graduate()
     graduation.undone_at = utcnow()
     world.program.follow_up_months = "0,6"
     db.session.commit()
@@ -146,8 +130,8 @@ def test_undone_graduations_and_other_programs_schedules_count_as_they_should(wo
 
 
 def test_a_mentor_lists_only_graduates_active_in_their_cohorts(world):
-    graduate(world)
-    graduate(world, learner=world.learner_b, cohort=world.cohort_b)
+    world.graduate()
+    world.graduate(learner=world.learner_b, cohort=world.cohort_b)
     mentor_rows = list_services.list_page(list_services.wave_rows(world.mentor_a, TODAY), "all", 1, 50)
     assert {row.learner_id for row in mentor_rows} == {world.learner_a.id}
     lead_rows = list_services.list_page(list_services.wave_rows(world.lead, TODAY), "all", 1, 50)
@@ -159,7 +143,7 @@ def test_a_mentor_lists_only_graduates_active_in_their_cohorts(world):
 
 
 def test_a_graduate_records_their_own_follow_up_in_fen_with_an_audit_entry(world):
-    graduation = graduate(world)
+    graduation = world.graduate()
     follow_up = services.record_follow_up(world.learner_a, world.learner_a, 12, values(), today=TODAY)
     db.session.commit()
     assert (follow_up.graduation_id, follow_up.wave_months, follow_up.source) == (graduation.id, 12, "self")
@@ -179,7 +163,7 @@ def test_a_graduate_records_their_own_follow_up_in_fen_with_an_audit_entry(world
 def test_a_learner_who_has_not_graduated_is_refused(world):
     with pytest.raises(FollowUpRefused, match="has not graduated"):
         services.record_follow_up(world.learner_a, world.mentor_a, 0, values(), today=TODAY)
-    graduation = graduate(world)
+    graduation = world.graduate()
     graduation.undone_at = utcnow()
     db.session.commit()
     with pytest.raises(FollowUpRefused, match="has not graduated"):
@@ -188,7 +172,7 @@ def test_a_learner_who_has_not_graduated_is_refused(world):
 
 
 def test_a_wave_outside_the_schedule_or_not_yet_due_is_refused_but_wave_0_is_open_at_once(world):
-    graduate(world, graduated_on=TODAY - timedelta(days=100))
+    world.graduate(graduated_on=TODAY - timedelta(days=100))
     with pytest.raises(FollowUpRefused, match="not in the program's schedule") as refused:
         services.record_follow_up(world.learner_a, world.learner_a, 4, values(), today=TODAY)
     assert refused.value.field == "wave"
@@ -200,7 +184,7 @@ def test_a_wave_outside_the_schedule_or_not_yet_due_is_refused_but_wave_0_is_ope
 
 
 def test_a_second_follow_up_for_the_same_wave_is_refused_and_names_the_first(world):
-    graduate(world)
+    world.graduate()
     first = services.record_follow_up(world.learner_a, world.learner_a, 3, values(), today=TODAY)
     db.session.commit()
     with pytest.raises(FollowUpRefused, match="recorded already") as refused:
@@ -210,7 +194,7 @@ def test_a_second_follow_up_for_the_same_wave_is_refused_and_names_the_first(wor
 
 def test_a_double_submit_race_meets_the_constraint_and_gets_the_message(world, monkeypatch):
     """Both requests passed the check before either wrote: the database's one_per_wave decides."""
-    graduate(world)
+    world.graduate()
     services.record_follow_up(world.learner_a, world.learner_a, 3, values(), today=TODAY)
     db.session.commit()
     real_find = services.find_follow_up
@@ -244,7 +228,7 @@ def test_a_double_submit_race_meets_the_constraint_and_gets_the_message(world, m
     ],
 )
 def test_values_a_form_would_refuse_are_refused_by_the_service_too(world, changes):
-    graduate(world)
+    world.graduate()
     with pytest.raises(FollowUpRefused):
         services.record_follow_up(world.learner_a, world.learner_a, 3, values(**changes), today=TODAY)
     db.session.rollback()
@@ -252,7 +236,7 @@ def test_values_a_form_would_refuse_are_refused_by_the_service_too(world, change
 
 
 def test_an_income_ten_times_the_baseline_asks_for_confirmation(world):
-    graduate(world, baseline_fen=200_000)
+    world.graduate(baseline_fen=200_000)
     with pytest.raises(UnusualIncome):
         services.record_follow_up(
             world.learner_a, world.learner_a, 3, values(monthly_income_fen=2_000_000), today=TODAY
@@ -269,7 +253,7 @@ def test_an_income_ten_times_the_baseline_asks_for_confirmation(world):
 
 
 def test_without_a_baseline_no_income_is_unusual(world):
-    graduate(world, baseline_fen=None)
+    world.graduate(baseline_fen=None)
     follow_up = services.record_follow_up(
         world.learner_a, world.learner_a, 3, values(monthly_income_fen=90_000_000), today=TODAY
     )
@@ -280,7 +264,7 @@ def test_without_a_baseline_no_income_is_unusual(world):
 
 
 def test_a_mentor_enters_on_behalf_and_verifies_against_evidence(world):
-    graduate(world)
+    world.graduate()
     follow_up = services.record_follow_up(world.learner_a, world.mentor_a, 3, values(), verify=True, today=TODAY)
     assert (follow_up.source, follow_up.verified_by_id, follow_up.recorded_by_id) == (
         "mentor",
@@ -291,13 +275,13 @@ def test_a_mentor_enters_on_behalf_and_verifies_against_evidence(world):
 
 
 def test_a_graduate_cannot_verify_their_own_figures(world):
-    graduate(world)
+    world.graduate()
     follow_up = services.record_follow_up(world.learner_a, world.learner_a, 3, values(), verify=True, today=TODAY)
     assert not follow_up.verified
 
 
 def test_verifying_later_is_audited_once(world):
-    graduate(world)
+    world.graduate()
     follow_up = services.record_follow_up(world.learner_a, world.learner_a, 3, values(), today=TODAY)
     services.verify_follow_up(follow_up, world.mentor_a)
     services.verify_follow_up(follow_up, world.lead)
@@ -309,7 +293,7 @@ def test_verifying_later_is_audited_once(world):
 
 
 def test_an_edit_is_audited_with_old_and_new_values(world):
-    graduate(world)
+    world.graduate()
     follow_up = services.record_follow_up(world.learner_a, world.learner_a, 3, values(), today=TODAY)
     services.update_follow_up(
         follow_up, world.learner_a, values(monthly_income_fen=450_000, quantities=[("tea", Decimal("50"), "kg")])
@@ -327,7 +311,7 @@ def test_an_edit_is_audited_with_old_and_new_values(world):
 
 
 def test_a_mentors_edit_keeps_the_verification_only_when_ticked_again(world):
-    graduate(world)
+    world.graduate()
     follow_up = services.record_follow_up(world.learner_a, world.mentor_a, 3, values(), verify=True, today=TODAY)
     services.update_follow_up(follow_up, world.mentor_a, values(livestreams=9), verify=True)
     assert follow_up.verified
@@ -336,7 +320,7 @@ def test_a_mentors_edit_keeps_the_verification_only_when_ticked_again(world):
 
 
 def test_a_confirmed_unusual_income_stays_confirmed_while_unchanged(world):
-    graduate(world, baseline_fen=100_000)
+    world.graduate(baseline_fen=100_000)
     follow_up = services.record_follow_up(
         world.learner_a, world.learner_a, 3, values(monthly_income_fen=5_000_000, unusual_confirmed=True), today=TODAY
     )
@@ -347,7 +331,7 @@ def test_a_confirmed_unusual_income_stays_confirmed_while_unchanged(world):
 
 
 def test_deleting_keeps_the_values_in_the_audit_log(world):
-    graduate(world)
+    world.graduate()
     follow_up = services.record_follow_up(world.learner_a, world.learner_a, 3, values(), today=TODAY)
     follow_up_id = follow_up.id
     services.delete_follow_up(follow_up, world.lead)

@@ -14,7 +14,7 @@ from lms.core.extensions import db
 from lms.media.models import MediaFile
 from lms.outcomes.follow_ups import services
 from lms.outcomes.models import AuditEntry, FollowUp, FollowUpEvidence
-from tests.outcomes.test_follow_up_services import graduate, values
+from tests.outcomes.test_follow_up_services import values
 
 FORM = {
     "wave": "3",
@@ -45,7 +45,7 @@ def png_bytes() -> bytes:
 
 def graduated(world, months_ago: int = 13, **kwargs):
     """Learner A graduated about ``months_ago`` months ago, so waves up to that many months are due."""
-    return graduate(world, graduated_on=program_today() - timedelta(days=months_ago * 31), **kwargs)
+    return world.graduate(graduated_on=program_today() - timedelta(days=months_ago * 31), **kwargs)
 
 
 def post_new(client, learner, **changes):
@@ -316,7 +316,7 @@ def test_a_lead_deletes_a_follow_up_and_its_photos(client, auth, world):
 
 def test_other_learners_and_other_cohorts_mentors_find_nothing(client, auth, world):
     graduated(world)
-    graduate(world, learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2025, 10, 15))
+    world.graduate(learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2025, 10, 15))
     auth.login(world.learner_a)
     post_new(client, world.learner_a, evidence=[(io.BytesIO(png_bytes()), "orders.png")])
     follow_up = db.session.scalar(select(FollowUp))
@@ -345,7 +345,7 @@ def test_other_learners_and_other_cohorts_mentors_find_nothing(client, auth, wor
 
 def test_the_list_shows_a_mentor_their_cohorts_only_and_filters_by_state(client, auth, world):
     graduated(world)
-    graduate(world, learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2025, 10, 15))
+    world.graduate(learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2025, 10, 15))
     services.record_follow_up(world.learner_a, world.learner_a, 3, values())
     db.session.commit()
     auth.login(world.mentor_a)
@@ -384,7 +384,7 @@ def test_the_list_runs_the_same_queries_for_few_or_many_graduates(client, auth, 
     few = list_queries(client, count_queries)
     for index in range(25):
         learner = EnrollmentFactory(cohort=world.cohort_b).learner
-        graduate(world, learner=learner, cohort=world.cohort_b, graduated_on=date(2025, 1, 1) + timedelta(days=index))
+        world.graduate(learner=learner, cohort=world.cohort_b, graduated_on=date(2025, 1, 1) + timedelta(days=index))
         if index % 3 == 0:
             services.record_follow_up(learner, world.lead, 0, values(), verify=True)
     db.session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.outcomes.models import FollowUp, Graduation
+from tests.factories import follow_up, graduate
 from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, SIGNED_IN, STAFF, Case, everyone
 
 GRADUATED_ON = date(2025, 10, 15)  # long enough ago for every default wave to be due
@@ -31,9 +32,7 @@ def graduation_of(world, learner) -> Graduation:
         select(Graduation).where(Graduation.learner_id == learner.id, Graduation.cohort_id == cohort.id)
     )
     if found is None:
-        found = Graduation(learner_id=learner.id, cohort_id=cohort.id, graduated_on=GRADUATED_ON)
-        db.session.add(found)
-        db.session.commit()
+        found = graduate(cohort, learner, graduated_on=GRADUATED_ON, baseline_fen=None)
     return found
 
 
@@ -48,16 +47,14 @@ def follow_up_of(world, learner, verified: bool = False) -> int:
     graduation = graduation_of(world, learner)
     found = db.session.scalar(select(FollowUp).where(FollowUp.graduation_id == graduation.id))
     if found is None:
-        found = FollowUp(
-            graduation_id=graduation.id,
-            learner_id=learner.id,
-            wave_months=0,
+        found = follow_up(
+            graduation,
+            0,
+            income_fen=300_000,
             period_start=date(2025, 9, 1),
             period_end=date(2025, 9, 30),
-            monthly_income_fen=300_000,
             source="self",
         )
-        db.session.add(found)
     if verified:
         found.verified_at = utcnow()
         found.verified_by_id = world.mentor_a.id

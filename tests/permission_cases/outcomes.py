@@ -18,15 +18,7 @@ def graduation_of_learner_a(world) -> int:
     )
     if found is not None:
         return found
-    graduation = Graduation(
-        learner_id=world.learner_a.id,
-        cohort_id=world.cohort_a.id,
-        graduated_on=date(2027, 6, 30),
-        confirmed_by_id=world.lead.id,
-    )
-    db.session.add(graduation)
-    db.session.commit()
-    return graduation.id
+    return world.graduate(graduated_on=date(2027, 6, 30), baseline_fen=None).id
 
 
 def support_record_of(learner) -> int:

@@ -1,6 +1,6 @@
 """What is due and who is at risk: optional courses, graduates and work handed in; same query count at any size."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -21,6 +21,7 @@ from tests.factories import (
     MentorFactory,
     ModuleFactory,
     ProgramFactory,
+    graduate,
 )
 
 LONG_AGO = utcnow() - timedelta(days=40)
@@ -48,16 +49,8 @@ def hand_in(learner, lesson, cohort, state=SubmissionState.SUBMITTED) -> Submiss
     return submission
 
 
-def graduate(learner, cohort, undone=False) -> Graduation:
-    graduation = Graduation(
-        learner_id=learner.id,
-        cohort_id=cohort.id,
-        graduated_on=program_today() - timedelta(days=1),
-        undone_at=utcnow() if undone else None,
-    )
-    db.session.add(graduation)
-    db.session.commit()
-    return graduation
+def yesterday() -> date:
+    return program_today() - timedelta(days=1)
 
 
 @pytest.fixture
@@ -136,7 +129,7 @@ def test_a_graduate_is_not_at_risk_on_any_list(client, auth, silent_and_overdue)
     world = silent_and_overdue
     learner = world.learner_a
     assert overdue_titles(world.cohort_a, learner) == [world.courses_a.assignment.title]
-    graduate(learner, world.cohort_a)
+    graduate(world.cohort_a, learner, graduated_on=yesterday(), baseline_fen=None)
     assert overdue_titles(world.cohort_a, learner) is None
     assert cohort_services.at_risk_counts([world.cohort_a], 7) == {world.cohort_a.id: 0}
     assert at_risk_learners([world.cohort_a], 7) == ([], 0)
@@ -149,8 +142,8 @@ def test_a_graduate_is_not_at_risk_on_any_list(client, auth, silent_and_overdue)
 
 def test_an_undone_graduation_or_one_from_another_cohort_does_not_hide_a_learner(silent_and_overdue):
     world = silent_and_overdue
-    graduate(world.learner_a, world.cohort_a, undone=True)
-    graduate(world.learner_a, world.cohort_b)
+    graduate(world.cohort_a, world.learner_a, graduated_on=yesterday(), baseline_fen=None, undone=True)
+    graduate(world.cohort_b, world.learner_a, graduated_on=yesterday(), baseline_fen=None)
     assert overdue_titles(world.cohort_a, world.learner_a) == [world.courses_a.assignment.title]
     assert [row.learner.id for row in at_risk_learners([world.cohort_a], 7)[0]] == [world.learner_a.id]
 
@@ -158,7 +151,7 @@ def test_an_undone_graduation_or_one_from_another_cohort_does_not_hide_a_learner
 def test_a_graduate_has_nothing_due_in_the_cohort_they_graduated_from(silent_and_overdue):
     world = silent_and_overdue
     assert due_titles(world.learner_a) == [world.courses_a.assignment.title]
-    graduate(world.learner_a, world.cohort_a)
+    graduate(world.cohort_a, world.learner_a, graduated_on=yesterday(), baseline_fen=None)
     assert due_titles(world.learner_a) == []
 
 
