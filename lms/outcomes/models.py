@@ -53,7 +53,7 @@ class Baseline(db.Model):
     household_size: Mapped[int]
     business_status: Mapped[str] = mapped_column(String(16))
     main_products: Mapped[str] = mapped_column(Text, default="")
-    # Sales channels, comma-separated codes (kuaishou, taobao, tmall, jd, pinduoduo, youzan, wechat, offline, other).
+    # Sales channels, comma-separated codes from SALES_CHANNELS.
     channels: Mapped[str] = mapped_column(String(200), default="")
     gender: Mapped[str] = mapped_column(String(16), default="unspecified")
     birth_year: Mapped[int | None]
@@ -136,7 +136,7 @@ class AuditEntry(db.Model):
     learner: Mapped[User | None] = relationship(foreign_keys=[learner_id])
 
 
-SALES_CHANNELS = ("kuaishou", "taobao", "tmall", "jd", "pinduoduo", "youzan", "wechat", "offline", "other")
+SALES_CHANNELS = ("kuaishou", "douyin", "taobao", "tmall", "jd", "pinduoduo", "youzan", "wechat", "offline", "other")
 QUANTITY_UNITS = ("kg", "jin", "piece", "box", "bottle")
 
 

@@ -168,7 +168,7 @@ def bad_line(world, **changes) -> str:
         ({"start": "2024-05-01", "end": "2024-04-01"}, "The period ends before it starts."),
         ({"unit": "ton"}, "Unknown unit ton: use kg (公斤), jin (斤), piece (件), box (箱) or bottle (瓶)."),
         ({"quantity": "1;2"}, "Give a quantity and a unit for each product (several separated by ;)."),
-        ({"channels": "快手;抖音"}, "Unknown sales channel: 抖音."),
+        ({"channels": "快手;闲鱼"}, "Unknown sales channel: 闲鱼."),
         ({"verified": "maybe"}, "Verified must be yes or no (是 or 否)."),
         ({"wave": "three"}, "The wave must be a whole number of months after graduation, such as 3."),
         ({"wave": "4"}, "The program has no follow-up 4 months after graduation (its waves: 0, 3, 6, 12)."),

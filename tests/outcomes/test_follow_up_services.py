@@ -224,7 +224,7 @@ def test_a_double_submit_race_meets_the_constraint_and_gets_the_message(world, m
         {"period_end": date(2026, 8, 1)},
         {"quantities": [("tea", Decimal("-2"), "kg")]},
         {"quantities": [("tea", Decimal("2"), "tonne")]},
-        {"channels": ["douyin"]},
+        {"channels": ["xianyu"]},
     ],
 )
 def test_values_a_form_would_refuse_are_refused_by_the_service_too(world, changes):
@@ -233,6 +233,14 @@ def test_values_a_form_would_refuse_are_refused_by_the_service_too(world, change
         services.record_follow_up(world.learner_a, world.learner_a, 3, values(**changes), today=TODAY)
     db.session.rollback()
     assert count(FollowUp) == 0
+
+
+def test_douyin_is_a_sales_channel_as_lesson_three_teaches(world):
+    world.graduate()
+    follow_up = services.record_follow_up(
+        world.learner_a, world.learner_a, 3, values(channels=["wechat", "douyin"]), today=TODAY
+    )
+    assert follow_up.channels == "douyin,wechat"
 
 
 def test_an_income_ten_times_the_baseline_asks_for_confirmation(world):

@@ -145,3 +145,14 @@ def test_home_links_to_intake_until_the_baseline_exists(client, auth, world):
     intake.save_baseline(world.learner_a, world.learner_a, intake_values())
     db.session.commit()
     assert url(world.learner_a) not in client.get("/").get_data(as_text=True)
+
+
+def test_a_douyin_shop_is_a_channel_at_intake_in_both_languages(client, auth, world):
+    auth.login(world.learner_a)
+    client.post(url(world.learner_a, "consent"), data={"granted": "yes"})
+    page = client.get(url(world.learner_a)).text
+    assert 'value="douyin"' in page
+    assert "Douyin shop" in page
+    assert "抖音小店" in client.get(url(world.learner_a), headers={"Accept-Language": "zh-CN"}).text
+    client.post(url(world.learner_a), data={**GOOD, "channels": ["douyin", "wechat"]})
+    assert db.session.scalars(select(Baseline)).one().channels == "douyin,wechat"

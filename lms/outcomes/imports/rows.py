@@ -44,6 +44,7 @@ UNITS = {
 CHANNEL_NAMES = {
     **{code: code for code in SALES_CHANNELS},
     "快手": "kuaishou", "快手小店": "kuaishou", "kuaishou shop": "kuaishou",
+    "抖音": "douyin", "抖音小店": "douyin", "douyin shop": "douyin",
     "淘宝": "taobao", "天猫": "tmall", "京东": "jd", "拼多多": "pinduoduo", "有赞": "youzan",
     "微信": "wechat", "微信小店": "wechat",
     "线下": "offline", "线下集市": "offline", "线下销售": "offline", "offline market": "offline",

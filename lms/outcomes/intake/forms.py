@@ -17,6 +17,7 @@ BUSINESS_STATUS_LABELS = {
 }
 CHANNEL_LABELS = {
     "kuaishou": _l("Kuaishou shop"),
+    "douyin": _l("Douyin shop"),
     "taobao": _l("Taobao"),
     "tmall": _l("Tmall"),
     "jd": _l("JD"),

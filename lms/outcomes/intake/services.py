@@ -7,9 +7,8 @@ from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.outcomes.audit import record_change
-from lms.outcomes.models import Baseline, ReportingConsent
+from lms.outcomes.models import SALES_CHANNELS, Baseline, ReportingConsent
 
-CHANNEL_CODES = ("kuaishou", "taobao", "tmall", "jd", "pinduoduo", "youzan", "wechat", "offline", "other")
 BASELINE_FIELDS = (
     "monthly_income_fen",
     "household_size",
@@ -67,7 +66,7 @@ def save_baseline(learner: User, actor: User, values: dict) -> Baseline:
     """Create or update the learner's one baseline from clean values; audit the fields that changed."""
     chosen = set(values.get("channels") or ())
     # Stored in a fixed order, so re-saving the same ticks is not logged as a change.
-    clean = {**values, "channels": ",".join(code for code in CHANNEL_CODES if code in chosen)}
+    clean = {**values, "channels": ",".join(code for code in SALES_CHANNELS if code in chosen)}
     clean = {field: clean[field] for field in BASELINE_FIELDS}
     baseline = baseline_of(learner)
     if baseline is None:
