@@ -36,6 +36,7 @@ def user_count() -> int:
         ({"invite_expires_at": utcnow() - timedelta(minutes=1)}, "has expired"),
         ({"invite_max_uses": 2, "invite_uses": 2}, "used as many times as allowed"),
         ({"capacity": 1}, "cohort is full"),
+        ({"ends_on": (utcnow() - timedelta(days=2)).date()}, "cohort has ended"),
     ],
 )
 def test_a_code_that_cannot_be_used_is_refused_and_nothing_is_written(client, settings, message):

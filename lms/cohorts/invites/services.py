@@ -10,7 +10,7 @@ from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.cohorts.signals import invite_accepted
-from lms.core.calendar import utcnow
+from lms.core.calendar import program_today, utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
@@ -37,6 +37,8 @@ def invite_problem(cohort: Cohort, now: datetime | None = None) -> str | None:
     now = now or utcnow()
     if not cohort.invite_enabled:
         return _("This invite code is switched off. Please ask your program for a new one.")
+    if has_ended(cohort):
+        return _("This cohort has ended. Please ask your program about the next one.")
     if cohort.invite_expires_at is not None and cohort.invite_expires_at <= now:
         return _("This invite code has expired. Please ask your program for a new one.")
     if cohort.invite_max_uses is not None and cohort.invite_uses >= cohort.invite_max_uses:
@@ -44,6 +46,11 @@ def invite_problem(cohort: Cohort, now: datetime | None = None) -> str | None:
     if cohort.capacity is not None and services.active_learner_count(cohort) >= cohort.capacity:
         return _("This cohort is full. Please ask your program.")
     return None
+
+
+def has_ended(cohort: Cohort) -> bool:
+    """Is the cohort's last day past, in the program's calendar? Nobody joins a cohort that has ended."""
+    return cohort.ends_on is not None and cohort.ends_on < program_today()
 
 
 def count_invite_use(cohort: Cohort) -> None:
@@ -58,6 +65,7 @@ def count_invite_use(cohort: Cohort) -> None:
         .where(
             Cohort.id == cohort.id,
             Cohort.invite_enabled.is_(True),
+            or_(Cohort.ends_on.is_(None), Cohort.ends_on >= program_today()),
             or_(Cohort.invite_expires_at.is_(None), Cohort.invite_expires_at > now),
             or_(Cohort.invite_max_uses.is_(None), Cohort.invite_uses < Cohort.invite_max_uses),
         )
