@@ -132,3 +132,22 @@ def test_both_mentor_homes_count_the_learners_the_at_risk_page_lists(client, aut
     at_risk_page = client.get(f"/cohorts/{cohort.id}/at-risk").text
     assert busy.name in at_risk_page
     assert silent.name in at_risk_page
+
+
+def test_an_assignment_in_a_locked_module_is_never_due_or_overdue(client, auth, three_modules):
+    """Past its date, yet locked behind module 1: not on the home's due list, not overdue on the at-risk page."""
+    world = three_modules
+    cohort = world.cohort_a
+    cohort.starts_on = program_today() - timedelta(days=30)
+    world.third_task.due_days = 3
+    world.courses_a.assignment.due_days = None  # module 1's own assignment is not what this test is about
+    db.session.commit()
+    auth.login(world.learner_a)
+    assert "Third task" not in client.get("/").text
+    overdue = {row.learner.id: row.overdue for row in cohort_services.learners_at_risk(cohort, 7)}
+    assert [lesson.title for lesson, _due in overdue.get(world.learner_a.id, [])] == []
+    record_completion(world.learner_a, world.new_lesson)  # module 1 complete again: everything opens
+    db.session.commit()
+    assert "Third task" in client.get("/").text
+    overdue = {row.learner.id: row.overdue for row in cohort_services.learners_at_risk(cohort, 7)}
+    assert [lesson.title for lesson, _due in overdue[world.learner_a.id]] == ["Third task"]

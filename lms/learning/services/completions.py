@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
 from lms.core.calendar import utcnow
@@ -71,6 +72,25 @@ def waiting_for_review(learner_id, lesson_id):
         Submission.lesson_id == lesson_id,
         Submission.learner_id == learner_id,
         Submission.state.in_(WAITING_FOR_REVIEW),
+    )
+
+
+def locked_for(learner_column):
+    """True where the lesson (``Lesson``, its ``Module`` and ``Course`` joined) is locked for the learner.
+
+    The lock rule of ``lessons.apply_sequential_locks`` in SQL: in a sequential course, a module opens once
+    every module before it is complete (all its published lessons finished).
+    """
+    earlier, unfinished, done = aliased(Module), aliased(Lesson), aliased(Completion)
+    return and_(
+        Course.sequential.is_(True),
+        exists().where(
+            earlier.course_id == Module.course_id,
+            or_(earlier.position < Module.position, and_(earlier.position == Module.position, earlier.id < Module.id)),
+            unfinished.module_id == earlier.id,
+            unfinished.published.is_(True),
+            ~exists().where(done.lesson_id == unfinished.id, done.learner_id == learner_column),
+        ),
     )
 
 

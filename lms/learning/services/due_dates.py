@@ -17,7 +17,7 @@ from lms.core.extensions import db
 from lms.courses.cohort_lessons import join_cohort_lessons
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.learning.models import Completion, Extension, Submission
-from lms.learning.services.completions import HANDED_IN
+from lms.learning.services.completions import HANDED_IN, locked_for
 
 
 def due_cutoff(due_on: date) -> datetime:
@@ -82,6 +82,7 @@ def open_assignments(cohorts: list[Cohort], enrolments, include_optional: bool =
     Dated: by the cohort's start plus the lesson's days, or by an extension a mentor granted the learner (None
     when there is none; ``assignment_due_on`` gives the date in force).
     Still to do: not complete and not handed in (waiting for review or accepted); a revision asked for is to do.
+    Never in a module still locked for the learner (``locked_for``): what she cannot open is not owed yet.
     Required courses' assignments always count; an optional course's only once the learner has started that
     course, and only with ``include_optional`` (the learner's own list, never the staff's "overdue").
     ``enrolments`` says whose (a condition on Enrollment): the read side counts active, not graduated learners.
@@ -110,6 +111,7 @@ def open_assignments(cohorts: list[Cohort], enrolments, include_optional: bool =
                 and_(Lesson.due_days.is_not(None), Enrollment.cohort_id.in_(dated_cohorts)),
             ),
             wanted,
+            ~locked_for(learner),
         )
     )
 

@@ -157,7 +157,9 @@ FOLLOW_UP_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(
         "channels",
         _l("Sales channels"),
-        _l("Channels used, separated by ';': kuaishou, douyin, taobao, tmall, jd, pinduoduo, youzan, wechat, offline, other."),
+        _l(
+            "Channels used, separated by ';': kuaishou, douyin, taobao, tmall, jd, pinduoduo, youzan, wechat, offline, other."  # noqa: E501 - one message to translate
+        ),
         _l("codes"),
         codes_text,
     ),
