@@ -1,6 +1,8 @@
 """Headers on every response, friendly error pages, and times shown in the person's zone."""
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +100,14 @@ def test_pages_are_sent_compressed_to_browsers_that_accept_it(client):
     plain = client.get("/join", headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers
     assert len(response.data) < len(plain.data) / 2
+
+
+def test_every_page_title_is_plain_text(client):
+    """A browser tab shows the title block as text: no markup may sit in it (it once held a paragraph)."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    for template in templates.rglob("*.html"):
+        for title in re.findall(r"{% block title %}(.*?){% endblock %}", template.read_text(), flags=re.S):
+            assert "<" not in title, template.name
+    for path in ("/login", "/join", "/setup-password"):
+        page = client.get(path).text
+        assert re.search(r"<title>[^<]+</title>", page), path
