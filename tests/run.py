@@ -1,16 +1,21 @@
-"""Run the test suite on SQLite, then on PostgreSQL when one answers.
+"""Run the test suite on SQLite and, when one answers, on PostgreSQL: both at once.
 
-``python -m tests.run [pytest arguments]``. Under CI (``CI=true``) PostgreSQL must
-answer: a missing database is a failure, not a skip.
+``python -m tests.run [pytest arguments]``. Each run writes its output to ``test-artifacts/pytest-<database>.log``,
+printed whole when that run ends. Under CI (``CI=true``) PostgreSQL must answer: a missing database is a failure,
+not a skip.
 """
 
 import os
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+LOGS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def under_ci() -> bool:
@@ -28,28 +33,70 @@ def postgres_url() -> str | None:
     return url
 
 
-def pytest(database_url: str | None, args: list[str]) -> int:
+@dataclass
+class Run:
+    name: str
+    process: subprocess.Popen
+    log: Path
+    started: float
+
+
+def start(name: str, database_url: str | None, args: list[str]) -> Run:
     env = dict(os.environ)
     env.pop("LMS_TEST_DATABASE_URL", None)
     if database_url:
         env["LMS_TEST_DATABASE_URL"] = database_url
-    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
+    # Each run its own screenshots, unless asked for elsewhere: two runs would write the same files at once.
+    env.setdefault("LMS_SCREENSHOTS", f"test-artifacts/screenshots-{name.lower()}")
+    color = ["--color=yes"] if sys.stdout.isatty() else []
+    LOGS.mkdir(exist_ok=True)
+    log = LOGS / f"pytest-{name.lower()}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pytest", *color, *args], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    return Run(name, process, log, time.monotonic())
+
+
+def wait_for_all(runs: list[Run]) -> dict[str, int]:
+    """Print each run's output as it ends; the runs' exit statuses by name."""
+    statuses: dict[str, int] = {}
+    try:
+        while len(statuses) < len(runs):
+            for run in runs:
+                if run.name in statuses or run.process.poll() is None:
+                    continue
+                statuses[run.name] = run.process.returncode
+                seconds = time.monotonic() - run.started
+                print(f"== Test suite on {run.name} ({seconds:.0f} s, {run.log.relative_to(LOGS.parent)}) ==")
+                sys.stdout.flush()
+                sys.stdout.buffer.write(run.log.read_bytes())
+                sys.stdout.flush()
+            time.sleep(0.2)
+    finally:
+        for run in runs:
+            if run.process.poll() is None:
+                run.process.terminate()
+                run.process.wait()
+    return statuses
 
 
 def main() -> int:
     args = sys.argv[1:]
-    print("== Test suite on SQLite ==", flush=True)
-    sqlite_status = pytest(None, args)
     url = postgres_url()
+    runs = [start("SQLite", None, args)]
+    if url is not None:
+        runs.append(start("PostgreSQL", url, args))
+    print(f"Running the test suite on {' and '.join(run.name for run in runs)} at once...", flush=True)
+    statuses = wait_for_all(runs)
+    for name, status in statuses.items():
+        print(f"{name}: {'passed' if status == 0 else f'FAILED (exit status {status})'}")
     if url is None:
         if under_ci():
             print("FAILED: PostgreSQL is required under CI.", flush=True)
             return 1
         print("Skipped the PostgreSQL run: no server answered. Set LMS_TEST_POSTGRES_URL to test it.")
-        return sqlite_status
-    print("== Test suite on PostgreSQL ==", flush=True)
-    postgres_status = pytest(url, args)
-    return sqlite_status or postgres_status
+    return 1 if any(statuses.values()) else 0
 
 
 if __name__ == "__main__":
