@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RecordQueries:
-    lesson_progress: Callable  # lesson -> (completions, quiz attempts)
-    lessons_with_progress: Callable  # lesson ids -> the ids with a completion or an attempt
+    lesson_progress: Callable  # lesson -> (completions, quiz attempts, submissions)
+    lessons_with_progress: Callable  # lesson ids -> the ids with a completion, an attempt or a submission
     completion_counts: Callable  # course -> {lesson id: learners who finished it}
     question_answer_count: Callable  # question -> answers given over all attempts
     chosen_option_ids: Callable  # option ids -> the ids some learner picked

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, Module, Question
-from lms.learning.models import QuizAttempt
+from lms.learning.models import QuizAttempt, Submission
 from lms.learning.models.completion import Completion
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory
 
@@ -287,3 +287,19 @@ def test_query_count_does_not_grow_with_lessons(client, auth, world, count_queri
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_an_assignment_with_learners_work_is_refused_deletion_and_keeps_the_work(client, auth, world):
+    """Handed-in work (not yet reviewed, so no completion) still keeps its lesson: unpublish instead."""
+    assignment = world.courses_a.assignment
+    submission = Submission(lesson_id=assignment.id, learner_id=world.learner_a.id, cohort_id=world.cohort_a.id)
+    db.session.add(submission)
+    db.session.commit()
+    auth.login(world.lead)
+    page = client.get(f"/manage/lessons/{assignment.id}/delete").text
+    assert "1 learner handed in work for it." in page
+    assert 'name="confirm"' not in page
+    response = follow(client, client.post(f"/manage/lessons/{assignment.id}/delete", data={"confirm": "yes"}))
+    assert "Unpublish it instead" in response.text
+    assert db.session.get(Lesson, assignment.id) is not None
+    assert db.session.get(Submission, submission.id) is not None

@@ -255,7 +255,7 @@ def manage_delete_lesson(lesson_id: int):
     back = to_outline(lesson.module.course_id, f"module-{lesson.module_id}")
     if request.method == "POST":
         return deleted(lambda: services.delete_lesson(lesson), back, _("Lesson deleted."))
-    completions, attempts = record_queries().lesson_progress(lesson)
+    completions, attempts, submissions = record_queries().lesson_progress(lesson)
     reasons = []
     if completions:
         reasons.append(
@@ -264,6 +264,10 @@ def manage_delete_lesson(lesson_id: int):
     if attempts:
         reasons.append(
             ngettext("%(num)d quiz attempt was made on it.", "%(num)d quiz attempts were made on it.", attempts)
+        )
+    if submissions:
+        reasons.append(
+            ngettext("%(num)d learner handed in work for it.", "%(num)d learners handed in work for it.", submissions)
         )
     if reasons:
         reasons.append(

@@ -5,23 +5,25 @@ from sqlalchemy import func, select, union_all
 from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module, Question
 from lms.courses.records import RecordQueries, register_record_queries
-from lms.learning.models import Completion, QuizAnswer, QuizAttempt, quiz_answer_options
+from lms.learning.models import Completion, QuizAnswer, QuizAttempt, Submission, quiz_answer_options
 
 
-def lesson_progress(lesson: Lesson) -> tuple[int, int]:
-    """How many completions and quiz attempts learners have recorded on a lesson."""
+def lesson_progress(lesson: Lesson) -> tuple[int, int, int]:
+    """How many completions, quiz attempts and submissions learners have recorded on a lesson."""
     completions = select(func.count(Completion.id)).where(Completion.lesson_id == lesson.id).scalar_subquery()
     attempts = select(func.count(QuizAttempt.id)).where(QuizAttempt.lesson_id == lesson.id).scalar_subquery()
-    return tuple(db.session.execute(select(completions, attempts)).one())
+    submissions = select(func.count(Submission.id)).where(Submission.lesson_id == lesson.id).scalar_subquery()
+    return tuple(db.session.execute(select(completions, attempts, submissions)).one())
 
 
 def lessons_with_progress(lesson_ids: list[int]) -> set[int]:
-    """The ids among ``lesson_ids`` that have a completion or a quiz attempt."""
+    """The ids among ``lesson_ids`` that have a completion, a quiz attempt or a submission."""
     if not lesson_ids:
         return set()
     used = union_all(
         select(Completion.lesson_id).where(Completion.lesson_id.in_(lesson_ids)),
         select(QuizAttempt.lesson_id).where(QuizAttempt.lesson_id.in_(lesson_ids)),
+        select(Submission.lesson_id).where(Submission.lesson_id.in_(lesson_ids)),
     ).subquery()
     return set(db.session.scalars(select(used.c.lesson_id).distinct()))
 
