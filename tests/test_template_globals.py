@@ -1,9 +1,15 @@
-"""Templates get a page's data from its view, and call only the helpers registered in lms.app.template_globals."""
+"""Templates get a page's data from its view, and call only the helpers and role policies registered in
+lms.app.template_globals."""
 
-from lms.app.template_globals import TEMPLATE_HELPERS
+import re
+from pathlib import Path
 
+from lms.app.template_globals import TEMPLATE_HELPERS, TEMPLATE_POLICIES
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Flask's own (request, session, g), Flask-WTF's csrf_token and Flask-Login's current_user.
 LIBRARY_PROCESSORS = {"flask.templating", "flask_wtf.csrf", "flask_login.utils"}
+ROLE_CHECK = re.compile(r"\.role\s*(==|!=|in\b|not in\b)|\bRole\.")
 
 
 def test_no_area_adds_to_every_template_context(app):
@@ -13,6 +19,17 @@ def test_no_area_adds_to_every_template_context(app):
     assert modules <= LIBRARY_PROCESSORS
 
 
-def test_the_helpers_are_template_globals(app):
-    for name, helper in TEMPLATE_HELPERS.items():
-        assert app.jinja_env.globals[name] is helper
+def test_the_helpers_and_policies_are_template_globals(app):
+    for name, function in {**TEMPLATE_HELPERS, **TEMPLATE_POLICIES}.items():
+        assert app.jinja_env.globals[name] is function
+
+
+def test_templates_ask_a_policy_not_a_role():
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if ROLE_CHECK.search(line)
+    ]
+    assert found == []
+

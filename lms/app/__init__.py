@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     web.register_url_converters(app)
     register_blueprints(app)
+    template_globals.register_template_policies(app)
     template_globals.register_template_helpers(app)
     security.init_security(app)
     security.check_declarations(app)
