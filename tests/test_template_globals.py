@@ -33,3 +33,14 @@ def test_templates_ask_a_policy_not_a_role():
     ]
     assert found == []
 
+
+def test_a_post_button_is_a_form_of_its_own_with_the_csrf_token(app):
+    with app.test_request_context("/"):
+        post_button = app.jinja_env.get_template("_macros.html").module.post_button
+        plain = str(post_button("/notifications/read-all", "Mark all as read"))
+        confirmed = str(post_button("/manage/lessons/1/delete", "Delete", confirm=True, **{"class": "button-danger"}))
+    assert '<form method="post" action="/notifications/read-all" class="inline">' in plain
+    assert 'name="csrf_token"' in plain
+    assert 'name="confirm"' not in plain
+    assert 'name="confirm" value="yes"' in confirmed
+    assert 'class="button-danger"' in confirmed

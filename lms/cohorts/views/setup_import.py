@@ -95,7 +95,7 @@ def confirm_import(cohort_id: int):
 def import_result(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     codes = services.load_codes(session_token(RESULT, cohort))
-    return render_template("cohorts/import_result.html", cohort=cohort, codes=codes, action_form=ActionForm())
+    return render_template("cohorts/import_result.html", cohort=cohort, codes=codes)
 
 
 @bp.route("/cohorts/<int:cohort_id>/import/result.csv")

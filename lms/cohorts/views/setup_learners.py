@@ -57,11 +57,10 @@ def move_learner(cohort_id: int, learner_id: int):
 @roles_required(*MANAGER_ROLES)
 def withdraw_learner(cohort_id: int, learner_id: int):
     enrollment = load_enrollment(cohort_id, learner_id)
-    form = ActionForm()
-    if form.validate_on_submit():
+    if ActionForm().validate_on_submit():
         done = _("%(name)s is withdrawn from this cohort.", name=enrollment.learner.name)
         return perform(lambda: enrolment_services.withdraw_learner(enrollment), cohort_id, done)
-    return render_template("cohorts/withdraw_learner.html", enrollment=enrollment, form=form)
+    return render_template("cohorts/withdraw_learner.html", enrollment=enrollment)
 
 
 @bp.route("/cohorts/<int:cohort_id>/learners/<int:learner_id>/mentor", methods=["POST"])

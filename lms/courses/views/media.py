@@ -82,7 +82,6 @@ def files_page(lesson: Lesson, video_form=None, captions_form=None, resource_for
         video_form=video_form,
         captions_form=captions_form,
         resource_form=resource_form,
-        action_form=ActionForm(),
         ffmpeg_installed=storage.ffmpeg_available(),
     )
 
@@ -215,7 +214,7 @@ def manage_course_cover(course_id: int):
         "A JPEG, PNG or WebP picture, up to %(limit)d MB. A small picture loads faster on phones.",
         limit=storage.size_limits_mb()[MediaKind.IMAGE],
     )
-    return render_template("courses/manage/cover.html", course=course, form=form, action_form=ActionForm())
+    return render_template("courses/manage/cover.html", course=course, form=form)
 
 
 @bp.route("/manage/courses/<int:course_id>/cover/remove", methods=["POST"])

@@ -202,7 +202,6 @@ def follow_up(follow_up_id: int):
         can_edit=can_edit_follow_up(current_user, follow_up),
         can_verify=can_verify_follow_up(current_user, learner),
         can_delete=can_delete_follow_up(current_user),
-        action_form=ActionForm(),
         history=history,
         field_labels=HISTORY_FIELD_LABELS,
         action_labels=AUDIT_ACTION_LABELS,
@@ -298,13 +297,10 @@ def verify_follow_up(follow_up_id: int):
 def delete_follow_up(follow_up_id: int):
     follow_up = load_follow_up(follow_up_id)
     require(can_delete_follow_up(current_user))
-    form = ActionForm()
-    if form.validate_on_submit():
+    if ActionForm().validate_on_submit():
         learner_id = follow_up.learner_id
         services.delete_follow_up(follow_up, current_user)
         db.session.commit()
         flash(_("Follow-up deleted."))
         return redirect(url_for(".learner_follow_ups", learner_id=learner_id))
-    return render_template(
-        "outcomes/follow_ups/delete.html", follow_up=follow_up, form=form, money=money_of(follow_up.learner)
-    )
+    return render_template("outcomes/follow_ups/delete.html", follow_up=follow_up, money=money_of(follow_up.learner))
