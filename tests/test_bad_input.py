@@ -46,3 +46,19 @@ def test_no_garbage_post_gets_a_server_error(client, auth, world, role):
 def test_strange_urls_get_a_clear_answer(client, auth, world, path):
     auth.login(world.lead)
     assert client.get(path).status_code in (200, 302, 404)
+
+
+QUERY_NUMBERS = ("cohort", "course", "program", "program_id", "page", "wave", "mentor", "learner")
+# Too large for SQLite's INTEGER, and too large for PostgreSQL's integer.
+NUMBERS = ("9" * 30, "99999999999")
+
+
+def test_no_number_in_a_query_string_gets_a_server_error(client, auth, world):
+    """Every page that reads ids or page numbers from its query string bounds them (core.web.id_arg, page_arg)."""
+    auth.login(world.lead)
+    pages = {endpoint: cases[0].url(world) for endpoint, cases in MATRIX.items() if cases[0].method == "GET"}
+    for number in NUMBERS:
+        query = "&".join(f"{name}={number}" for name in QUERY_NUMBERS)
+        for url in pages.values():
+            response = client.get(f"{url}{'&' if '?' in url else '?'}{query}")
+            assert response.status_code < 500, f"GET {url} with {number}"

@@ -11,6 +11,7 @@ from lms.core.extensions import db, limiter, login_manager
 from lms.core.forms import ActionForm
 from lms.core.i18n import LANGUAGE_COOKIE, LANGUAGES
 from lms.core.security import MANAGER_ROLES, public, require, roles_required, safe_next_url, signed_in
+from lms.core.web import page_arg
 
 bp = Blueprint("auth", __name__)
 
@@ -146,7 +147,7 @@ def set_language():
 def accounts():
     role = request.args.get("role")
     role = role if role in ROLE_LABELS else None
-    page = db.paginate(services.list_users(role), per_page=50, error_out=False)
+    page = db.paginate(services.list_users(role), page=page_arg(), per_page=50, error_out=False)
     return render_template("auth/accounts.html", page=page, role=role, role_labels=ROLE_LABELS)
 
 

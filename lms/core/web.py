@@ -1,6 +1,6 @@
 """Per-connection database settings and the headers every response carries."""
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from sqlalchemy import Engine, event
 from werkzeug.routing import IntegerConverter
 
@@ -20,6 +20,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def id_arg(name: str) -> int | None:
+    """A positive id from the query string or the form, or None: numbers no id column holds never reach a query."""
+    value = request.values.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number asked for, 1 when it is missing or nonsense (and never beyond a million)."""
+    return min(max(request.args.get(name, 1, type=int), 1), 10**6)
 
 
 class IdConverter(IntegerConverter):

@@ -14,6 +14,7 @@ from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.roles import Role
 from lms.core.security import STAFF_ROLES, require, roles_required, safe_next_url, signed_in
+from lms.core.web import page_arg
 from lms.notifications import mail
 from lms.notifications import services as notifications
 from lms.notifications.models import Notification
@@ -33,7 +34,12 @@ def load_own_notification(notification_id: int) -> Notification:
 @bp.route("/notifications")
 @signed_in
 def notifications_page():
-    page = db.paginate(notifications.user_notifications(current_user), per_page=NOTIFICATIONS_PER_PAGE, error_out=False)
+    page = db.paginate(
+        notifications.user_notifications(current_user),
+        page=page_arg(),
+        per_page=NOTIFICATIONS_PER_PAGE,
+        error_out=False,
+    )
     return render_template("cohorts/contact/notifications.html", page=page, action_form=ActionForm())
 
 
@@ -71,9 +77,6 @@ def outbox():
         pending=db.session.scalars(mail.pending_emails().limit(100)).all(),
         sent=db.session.scalars(mail.recently_sent()).all(),
     )
-
-
-# ---- The mentor's home ----
 
 
 # ---- Check-ins ----

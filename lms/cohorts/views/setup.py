@@ -1,6 +1,6 @@
 """Joining a cohort, and setting programs, cohorts and invite codes up."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,7 @@ from lms.core.forms import ActionForm
 from lms.core.i18n import select_locale
 from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles_required
+from lms.core.web import id_arg
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -69,7 +70,7 @@ def new_program():
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def new_cohort():
-    form = CohortForm(program_id=request.args.get("program_id", type=int))
+    form = CohortForm(program_id=id_arg("program_id"))
     if not form.program_id.choices:
         flash(_("Create a program first."))
         return redirect(url_for(".new_program"))

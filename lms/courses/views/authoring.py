@@ -9,6 +9,7 @@ from lms.cohorts.models import Program
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, roles_required, safe_next_url
+from lms.core.web import id_arg
 from lms.courses import bp
 from lms.courses.forms import LESSON_FORMS, CourseForm, CriterionForm, ModuleForm, NewLessonForm, OfferForm
 from lms.courses.models import Course, Lesson, Module, Question
@@ -38,7 +39,7 @@ def manage_courses():
 @bp.route("/manage/courses/new", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_new_course():
-    form = CourseForm(program_id=request.args.get("program_id", type=int), language=str(get_locale()))
+    form = CourseForm(program_id=id_arg("program_id"), language=str(get_locale()))
     if not form.program_id.choices:
         flash(_("Create a program first."))
         return redirect(url_for("cohorts.new_program"))

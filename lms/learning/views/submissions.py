@@ -12,7 +12,7 @@ from lms.core.extensions import db
 from lms.core.paging import CountedPage
 from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
-from lms.core.web import MAX_ID
+from lms.core.web import MAX_ID, id_arg, page_arg
 from lms.courses.models import Lesson, Module
 from lms.learning import policies
 from lms.learning.forms.submissions import ExtensionForm, review_form, submission_form
@@ -25,12 +25,6 @@ from lms.learning.services import submissions as services
 from lms.learning.services.lessons import course_outline
 
 QUEUE_PAGE_SIZE = 50
-
-
-def id_arg(name: str) -> int | None:
-    """A positive id from the query string or form, or None (nonsense never reaches the database)."""
-    value = request.values.get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_ID else None
 
 
 def load_assignment(lesson_id: int) -> Lesson:
@@ -135,9 +129,7 @@ def review_queue():
     cohort_id = id_arg("cohort")
     counts = queue.pending_counts(current_user)
     total = sum(count for key, _name, count in counts if cohort_id is None or key == cohort_id)
-    paging = CountedPage(
-        page=min(max(request.args.get("page", 1, type=int), 1), 10**6), total=total, per_page=QUEUE_PAGE_SIZE
-    )
+    paging = CountedPage(page=page_arg(), total=total, per_page=QUEUE_PAGE_SIZE)
     rows = db.session.execute(
         queue.pending_submissions(current_user, cohort_id)
         .limit(paging.per_page)

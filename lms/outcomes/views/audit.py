@@ -7,7 +7,7 @@ from lms.cohorts.enrolment.current import learner_currency
 from lms.cohorts.models import Program
 from lms.core.extensions import db
 from lms.core.security import MANAGER_ROLES, roles_required
-from lms.core.web import MAX_ID
+from lms.core.web import MAX_ID, page_arg
 from lms.outcomes import bp
 from lms.outcomes.audit import learner_audit, program_audit
 from lms.outcomes.follow_ups import services
@@ -54,7 +54,7 @@ def program_audit_log():
     entity = request.args.get("entity", "")
     if entity not in AUDIT_ENTITY_LABELS:
         entity = ""  # an unknown filter shows everything
-    page = db.paginate(program_audit(entity or None), per_page=AUDIT_PER_PAGE, error_out=False)
+    page = db.paginate(program_audit(entity or None), page=page_arg(), per_page=AUDIT_PER_PAGE, error_out=False)
     currency = db.session.scalar(select(Program.currency).order_by(Program.id).limit(1)) or "CNY"
     return audit_page("outcomes/intake/program_audit_log.html", page, currency, entity=entity)
 
@@ -63,5 +63,5 @@ def program_audit_log():
 @roles_required(*MANAGER_ROLES)
 def audit_log(learner_id: int):
     learner = load_learner(learner_id)
-    page = db.paginate(learner_audit(learner), per_page=AUDIT_PER_PAGE, error_out=False)
+    page = db.paginate(learner_audit(learner), page=page_arg(), per_page=AUDIT_PER_PAGE, error_out=False)
     return audit_page("outcomes/intake/audit_log.html", page, learner_currency(learner), learner=learner)

@@ -11,6 +11,7 @@ from lms.core.extensions import db
 from lms.core.money import format_fen
 from lms.core.paging import CountedPage
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
+from lms.core.web import id_arg, page_arg
 from lms.outcomes import bp
 from lms.outcomes.follow_ups import lists
 from lms.outcomes.follow_ups import waves as wave_services
@@ -34,7 +35,7 @@ LIST_STATE_LABELS = {
 @roles_required(*STAFF_ROLES)
 def follow_ups():
     cohorts = lists.list_cohorts(current_user)
-    cohort_id = request.args.get("cohort", type=int)
+    cohort_id = id_arg("cohort")
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown, foreign or garbled filter shows everything this person may see
     state = request.args.get("state", "open")
@@ -44,7 +45,7 @@ def follow_ups():
     counts = lists.state_counts(rows)
     counts["open"] = counts.get(WaveState.DUE, 0) + counts.get(WaveState.OVERDUE, 0)
     counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
-    paging = CountedPage(min(max(request.args.get("page", 1, type=int), 1), 10**6), counts.get(state, 0), PER_PAGE)
+    paging = CountedPage(page_arg(), counts.get(state, 0), PER_PAGE)
     programs = wave_services.all_programs() if can_manage_outcomes(current_user) else []
     return render_template(
         "outcomes/follow_ups/list.html",

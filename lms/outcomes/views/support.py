@@ -1,6 +1,6 @@
 """Support given to graduates' businesses: a learner's records, adding and deleting them, the program's totals."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from lms.core.forms import ActionForm
 from lms.core.money import DEFAULT_CURRENCY, format_fen
 from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, require, roles_required, signed_in
+from lms.core.web import id_arg, page_arg
 from lms.outcomes import bp
 from lms.outcomes.models import SupportRecord
 from lms.outcomes.policies import can_manage_outcomes
@@ -89,10 +90,10 @@ def delete_support(record_id: int):
 @roles_required(*MANAGER_ROLES)
 def support_overview():
     cohorts = services.overview_cohorts()
-    cohort_id = request.args.get("cohort", type=int)
+    cohort_id = id_arg("cohort")
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown or garbled filter shows the whole program
-    page = db.paginate(services.recent_support(cohort_id), per_page=RECENT_PER_PAGE, error_out=False)
+    page = db.paginate(services.recent_support(cohort_id), page=page_arg(), per_page=RECENT_PER_PAGE, error_out=False)
     return render_template(
         "outcomes/support/overview.html",
         cohort_id=cohort_id,

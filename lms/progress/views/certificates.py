@@ -11,6 +11,7 @@ from lms.certificates.models import Certificate
 from lms.cohorts.policies import can_view_learner
 from lms.core.extensions import db, limiter
 from lms.core.security import MANAGER_ROLES, is_program_manager, public, require, roles_required, signed_in
+from lms.core.web import id_arg, page_arg
 from lms.progress import bp
 
 # Enough for anyone checking certificates by hand; far too few to find a code by guessing
@@ -39,9 +40,11 @@ def load_certificate(code: str) -> Certificate:
 @bp.route("/certificates")
 @roles_required(*MANAGER_ROLES)
 def certificates():
-    cohort_id = request.args.get("cohort", type=int)
-    course_id = request.args.get("course", type=int)
-    page = db.paginate(services.all_certificates(cohort_id, course_id), per_page=PER_PAGE, error_out=False)
+    cohort_id = id_arg("cohort")
+    course_id = id_arg("course")
+    page = db.paginate(
+        services.all_certificates(cohort_id, course_id), page=page_arg(), per_page=PER_PAGE, error_out=False
+    )
     cohorts, courses = services.certificate_filters()
     return render_template(
         "progress/certificates/index.html",
