@@ -40,7 +40,7 @@ def notifications_page():
         per_page=NOTIFICATIONS_PER_PAGE,
         error_out=False,
     )
-    return render_template("cohorts/contact/notifications.html", page=page, action_form=ActionForm())
+    return render_template("cohorts/contact/notifications.html", page=page)
 
 
 @bp.route("/notifications/<int:notification_id>/open", methods=["POST"])

@@ -115,7 +115,6 @@ def detail(cohort_id: int):
         can_manage=can_manage,
         mentor_form=AssignMentorForm(cohort),
         pair_forms={e.id: PairForm(cohort.mentors, mentor_id=e.mentor_id or 0) for e in active} if can_manage else {},
-        action_form=ActionForm(),
     )
 
 

@@ -7,7 +7,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from lms.cohorts.models import Program
 from lms.core.extensions import db
-from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, roles_required, safe_next_url
 from lms.core.web import id_arg
 from lms.courses import bp
@@ -33,7 +32,7 @@ from lms.courses.views.common import (
 @roles_required(*MANAGER_ROLES)
 def manage_courses():
     rows = db.session.execute(services.course_list()).all()
-    return render_template("courses/manage/courses.html", rows=rows, action_form=ActionForm())
+    return render_template("courses/manage/courses.html", rows=rows)
 
 
 @bp.route("/manage/courses/new", methods=["GET", "POST"])
@@ -103,7 +102,6 @@ def manage_course(course_id: int):
         completions=record_queries().completion_counts(course),
         cohorts=cohorts,
         offer_form=offer_form,
-        action_form=ActionForm(),
         labels=LABELS,
     )
 
@@ -225,7 +223,6 @@ def manage_edit_lesson(lesson_id: int):
         lesson=lesson,
         form=form,
         criterion_form=CriterionForm(formdata=None),
-        action_form=ActionForm(),
         labels=LABELS,
     )
 

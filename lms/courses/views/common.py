@@ -53,7 +53,6 @@ def confirm_delete(title: str, back_url: str, blocked: str | None = None, detail
         detail=detail,
         blocked=blocked,
         back_url=back_url,
-        delete_form=ConfirmDeleteForm(),
     )
 
 

@@ -38,7 +38,6 @@ def support_page(learner: User, form: SupportForm | None):
         total_fen=services.learner_support_total(learner),
         currency=learner_currency(learner),
         form=form,
-        delete_form=ActionForm(),
         kind_labels=KIND_LABELS,
         money=format_fen,
     )
@@ -69,8 +68,7 @@ def add_support(learner_id: int):
 @roles_required(*MANAGER_ROLES)
 def delete_support(record_id: int):
     record = db.get_or_404(SupportRecord, record_id)
-    form = ActionForm()
-    if form.validate_on_submit():
+    if ActionForm().validate_on_submit():
         learner_id = record.learner_id
         services.delete_support(record, current_user)
         db.session.commit()
@@ -79,7 +77,6 @@ def delete_support(record_id: int):
     return render_template(
         "outcomes/support/delete.html",
         record=record,
-        form=form,
         kind_labels=KIND_LABELS,
         money=format_fen,
         currency=learner_currency(record.learner),
