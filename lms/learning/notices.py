@@ -17,7 +17,7 @@ register_wording(
     NotificationKind.REVISION_REQUESTED,
     _l("Revision requested on “%(lesson)s”: read the feedback from %(mentor)s and submit again."),
 )
-register_wording(NotificationKind.SUBMISSION_TO_REVIEW, _l("New submission to review: %(learner)s, “%(lesson)s”."))
+register_wording(NotificationKind.SUBMISSION_TO_REVIEW, _l("Work to review: %(learner)s, “%(lesson)s”."))
 
 
 def reviewers_of(submission) -> list[User]:

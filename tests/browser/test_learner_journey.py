@@ -93,7 +93,7 @@ HELLO = f"你好，{NAME}"
 REVISION_NOTICE = f"“{ASSIGNMENT}”需要修改：请阅读{MENTOR_NAME}的反馈后重新提交。"
 ACCEPTED_NOTICE = f"“{ASSIGNMENT}”收到反馈：已通过。"
 THREAD = f"你的作业：{ASSIGNMENT}"
-TO_REVIEW = f"New submission to review: {NAME}, “{ASSIGNMENT}”."
+TO_REVIEW = f"Work to review: {NAME}, “{ASSIGNMENT}”."
 FOLLOW_UP_CARD = "告诉我们您的生意做得怎么样"
 AT_GRADUATION, THREE_MONTHS = "结业时", "结业后 3 个月"
 

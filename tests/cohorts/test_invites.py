@@ -207,3 +207,15 @@ def test_unknown_users_are_not_created_by_a_refused_signed_out_join(client):
     before = user_count()
     client.post("/join", data=join_data("HENGFENG"))
     assert user_count() == before
+
+
+def test_the_cohort_page_counts_an_invite_code_used_once_in_the_singular(client, auth, world):
+    world.cohort_a.invite_uses = 1
+    db.session.commit()
+    auth.login(world.lead)
+    page = client.get(f"/cohorts/{world.cohort_a.id}").text
+    assert "Used 1 time; no limit." in page
+    assert (
+        "已使用 1 次；不限次数。" in client.get(f"/cohorts/{world.cohort_a.id}", headers={"Accept-Language": "zh"}).text
+    )
+    assert "used 1 time" in client.get(f"/cohorts/{world.cohort_a.id}/invite").text

@@ -45,7 +45,7 @@ def test_each_kind_is_worded_from_its_params_when_shown(app):
         ),
         NotificationKind.SUBMISSION_TO_REVIEW: (
             {"learner": "江金春", "lesson": "Price list"},
-            "New submission to review: 江金春, “Price list”",
+            "Work to review: 江金春, “Price list”",
         ),
         NotificationKind.INVITE_ACCEPTED: ({"learner": "江金春", "cohort": "Cohort A"}, "江金春 joined Cohort A."),
         NotificationKind.FOLLOW_UP_DUE: ({"months": 6}, "Your 6-month follow-up is due"),
@@ -91,7 +91,7 @@ def test_a_submission_goes_to_the_paired_mentor_or_else_to_every_mentor_of_the_c
     submission, version = make_submission(world)
     learning_signals.submission_submitted.send(world.learner_a, submission=submission, version=version)
     assert [len(notifications_of(m)) for m in (world.mentor_a, second, world.mentor_b)] == [1, 1, 0]
-    assert "New submission to review" in notification_text(notifications_of(second)[0])
+    assert "Work to review" in notification_text(notifications_of(second)[0])
 
     world.cohort_a.enrollments[0].mentor_id = second.id
     db.session.commit()

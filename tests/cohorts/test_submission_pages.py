@@ -224,6 +224,8 @@ def test_revision_resubmission_and_acceptance(app, client, auth, world):
     thread = client.get(submission_url(lesson)).text
     assert thread.index("Version 1") < thread.index("Add the weight.") < thread.index("Version 2")
     assert "Well done." in thread
+    most = sum(criterion.points for criterion in lesson.rubric)
+    assert f'<td class="num">3 / {most}</td></tr></tfoot>' in thread  # the total out of the rubric's points
     assert hand_in(client, lesson, text="One more").status_code == 409
 
 
