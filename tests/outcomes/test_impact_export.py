@@ -1,4 +1,6 @@
-"""The aggregate export: a UTF-8 CSV with a BOM, IRIS+ codes, the page's filters, small groups withheld."""
+"""The aggregate export: a UTF-8 CSV with a BOM, IRIS+ codes, the page's filters, small groups withheld.
+
+How withheld figures cannot be worked out from the others is in test_impact_disclosure.py."""
 
 import csv
 import io
@@ -23,6 +25,7 @@ HEADER = [
     "Unit",
 ]
 HIDDEN = "fewer than 5"
+WITHHELD = "withheld"  # would let a figure resting on fewer than 5 be worked out
 
 
 @pytest.fixture
@@ -65,11 +68,11 @@ def lead_client(client, auth, impact_world):
 
 def test_the_whole_selection_with_its_numbers_units_and_iris_codes(lead_client):
     rows = download(lead_client)
-    assert value(rows, "learners") == ("17", "17")
-    assert value(rows, "graduates") == ("11", "11")
-    assert value(rows, "graduation_rate") == ("64.7", "17")
+    assert value(rows, "learners") == ("15", "15")
+    assert value(rows, "graduates") == ("9", "9")
+    assert value(rows, "graduation_rate") == ("60.0", "15")
     assert value(rows, "graduates_reported") == ("9", "9")
-    assert value(rows, "poverty_county_graduates") == ("5", "11")
+    assert value(rows, "poverty_county_graduates") == ("4", "9")
     assert value(rows, "mean_household_size") == ("3.8", "9")
     assert value(rows, "follow_ups_due", wave="3") == ("8", "8")
     assert value(rows, "follow_ups_collected", wave="3") == ("5", "8")
@@ -80,15 +83,18 @@ def test_the_whole_selection_with_its_numbers_units_and_iris_codes(lead_client):
     assert value(rows, "income_change_mean", wave="0") == ("522.22", "9")
     assert value(rows, "income_rose_share", wave="0") == ("55.6", "9")
     assert value(rows, "income_change_median", wave="3") == ("1000.00", "5")
-    assert value(rows, "revenue_total") == ("80500.00", "9")
-    assert value(rows, "revenue_total", item="verified") == ("33000.00", "9")
-    assert value(rows, "revenue_total", item="self-reported") == ("47500.00", "9")
+    # Revenue's n is the follow-ups it adds up; 4 are verified, of 3 graduates: too few, and self-reported revenue
+    # would give them away (the total minus it).
+    assert value(rows, "revenue_total") == ("80500.00", "14")
+    assert value(rows, "revenue_total", item="verified") == (HIDDEN, HIDDEN)
+    assert value(rows, "revenue_total", item="self-reported") == (WITHHELD, WITHHELD)
     assert value(rows, "households_benefiting") == ("304", "9")
     assert value(rows, "people_employed") == ("13", "9")
     assert value(rows, "channel_graduates", item="Kuaishou shop") == ("4", "9")
     assert value(rows, "channel_graduates", item="WeChat") == ("3", "9")
-    assert value(rows, "support_value") == ("10000.00", "9")
-    assert value(rows, "revenue_per_support_yuan") == ("8.05", "9")
+    # Support was given to 3 graduates (a1, a4, b1): its sum, and the ratio that would give it away, are withheld.
+    assert value(rows, "support_value") == (HIDDEN, HIDDEN)
+    assert value(rows, "revenue_per_support_yuan") == (HIDDEN, HIDDEN)
     assert value(rows, "excluded_no_consent") == ("2", "11")
     # Waves not due yet have nothing to report.
     assert not [
@@ -135,11 +141,14 @@ def test_every_figure_of_a_group_under_5_graduates_says_fewer_than_5(lead_client
     assert all((row["Value"], row["n"]) == (HIDDEN, HIDDEN) for row in cohort_b), cohort_b
     assert all(row["Unit"] for row in cohort_b)  # the unit still says what would be there
     # Cohort A has 5: its figures are given, except those resting on fewer people (wave 3 income: 4 graduates).
-    assert value(rows, "revenue_total", group="Cohort A") == ("69000.00", "5")
-    assert value(rows, "graduation_rate", group="Cohort A") == ("75.0", "8")
+    assert value(rows, "revenue_total", group="Cohort A") == ("69000.00", "9")
+    assert value(rows, "graduation_rate", group="Cohort A") == ("71.4", "7")
     assert value(rows, "income_change_median", group="Cohort A", wave="0") == ("500.00", "5")
     assert value(rows, "income_change_median", group="Cohort A", wave="3") == (HIDDEN, HIDDEN)
     assert value(rows, "income_change_mean", group="Cohort A", wave="3") == (HIDDEN, HIDDEN)
+    # ... and those that, taken from the whole selection's, would give cohort B's away: 3 months due 8 = A 5 + B 3.
+    assert value(rows, "follow_ups_due", group="Cohort A", wave="3") == (WITHHELD, WITHHELD)
+    assert value(rows, "follow_ups_due", wave="3") == ("8", "8")
     # A product sold by fewer than 5 graduates is withheld even in the whole selection.
     assert value(rows, "quantity_sold", item="tea") == (HIDDEN, HIDDEN)
 
@@ -153,12 +162,14 @@ def test_a_selection_under_5_graduates_withholds_even_its_totals(lead_client, im
 
 def test_the_export_follows_the_filters_and_the_breakdown(lead_client):
     rows = download(lead_client, "?county=横峰县&by=gender")
-    assert value(rows, "revenue_total") == ("69000.00", "5")
+    assert value(rows, "revenue_total") == ("69000.00", "9")
     assert {row["Breakdown"] for row in rows} == {"Whole selection", "Cohort", "Gender"}
     assert value(rows, "graduates_reported", group="Female") == (HIDDEN, HIDDEN)  # a1, a2, a5
     rows = download(lead_client, "?by=county")
-    assert value(rows, "graduates_reported", group="横峰县") == ("5", "5")
     assert value(rows, "graduates_reported", group="于都县") == (HIDDEN, HIDDEN)
+    # 于都县's 4 = the whole selection's 9 - 横峰县's 5 (其他县 has no graduate): 横峰县's is withheld too.
+    assert value(rows, "graduates_reported", group="横峰县") == (WITHHELD, WITHHELD)
+    assert value(rows, "graduates_reported") == ("9", "9")
     rows = download(lead_client, "?verified=yes")
     assert value(rows, "revenue_total") == (HIDDEN, HIDDEN)  # 3 graduates have verified follow-ups
 
@@ -175,7 +186,9 @@ def test_the_channel_breakdown_leaves_out_what_has_no_channel(lead_client):
     }
     keys = {row["Metric key"] for row in channel_rows}
     assert not keys & {"learners", "graduates", "graduation_rate", "follow_ups_due", "response_rate"}
-    assert value(rows, "revenue_total", group="WeChat") == ("19000.00", "5")
+    assert value(rows, "revenue_total", group="WeChat") == ("19000.00", "6")
+    # 5 of the 9 graduates named WeChat: the other 4 are too few to be what the whole selection has more.
+    assert value(rows, "graduates_reported", group="WeChat") == (WITHHELD, WITHHELD)
 
 
 @pytest.mark.parametrize(
@@ -188,7 +201,7 @@ def test_the_channel_breakdown_leaves_out_what_has_no_channel(lead_client):
 )
 def test_garbled_filters_are_ignored(lead_client, query):
     rows = download(lead_client, query)
-    assert value(rows, "revenue_total") == ("80500.00", "9")
+    assert value(rows, "revenue_total") == ("80500.00", "14")
 
 
 def test_group_names_cannot_run_as_spreadsheet_formulas(lead_client, impact_world):

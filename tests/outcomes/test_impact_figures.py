@@ -2,8 +2,11 @@
 
 The program (waves 0, 3, 6 and 12 months), its three cohorts and what their graduates reported:
 
-cohort A, 横峰县, not a poverty county, graduated 200 days ago (waves 0, 3 and 6 due); 8 learners enrolled
-  (a7 withdrew, a8 has not graduated; a9 moved to another cohort and is not counted here):
+Each cohort ended the day its graduates graduated. Only learners who consented count anywhere, enrolment included
+(a6, c2: only in the count of graduates left out).
+
+cohort A, 横峰县, not a poverty county, graduated 200 days ago (waves 0, 3 and 6 due); 8 learners enrolled, 7 who
+  consented (a7 withdrew, a8 has not graduated; a9 moved to cohort Z and is not counted here):
   learner  gender  consent  baseline  wave 0 income (change)  wave 3 income (change)  household
   a1       female  yes      1000      1500 (+500)   verified  2500 (+1500) verified   4
   a2       female  yes      2000      1800 (-200)   verified  3000 (+1000)            3
@@ -15,7 +18,8 @@ cohort B, 于都县, poverty county, graduated 100 days ago (waves 0 and 3 due);
   b1       female  yes      500       1500 (+1000)  verified  2000 (+1500)            5
   b2       male    yes      800       700 (-100)              -                       4
   b3       female  yes      1200      1200 (0)                -                       3
-cohort C, 于都县, poverty county, graduated 10 days ago (wave 0 due); 4 learners (c4 has not graduated):
+cohort C, 于都县, poverty county, graduated 10 days ago (wave 0 due); 4 learners, 3 who consented (c4 has not
+  graduated):
   c1       female  yes      0         600 (+600)              -                       2
   c2       male    withdrawn 1000     3000                    -                           (left out)
   c3       male    yes      1000      graduation undone: counts as a learner, never as a graduate
@@ -167,70 +171,82 @@ def build_impact_world(
     """The program of the module's docstring, built from model rows."""
     today = today or program_today()
     program = ProgramFactory(name=name, follow_up_months="0,3,6,12")
+
+    def ended(key: str) -> dict:
+        # Each cohort ended the day its graduates graduated, after four months.
+        ends_on = today - timedelta(days=GRADUATED_DAYS_AGO.get(key, 200))
+        return {"starts_on": ends_on - timedelta(days=120), "ends_on": ends_on}
+
     cohorts = {
-        key: CohortFactory(program=program, name=f"Cohort {key}", county=county, poverty_county=poverty)
+        key: CohortFactory(program=program, name=f"Cohort {key}", county=county, poverty_county=poverty, **ended(key))
         for key, (county, poverty) in cohorts.items()
     }
-    elsewhere = CohortFactory(program=program, name="Cohort Z", county="其他县")
+    elsewhere = CohortFactory(program=program, name="Cohort Z", county="其他县", **ended("Z"))
     learners, graduations = {}, {}
     for person in people:
-        learner = UserFactory(name=f"Learner {person.key}")
-        learners[person.key] = learner
-        cohort = cohorts[person.cohort]
-        db.session.add(Enrollment(cohort=cohort, learner=learner, status=person.status))
-        if person.status == EnrollmentStatus.MOVED:
-            db.session.add(Enrollment(cohort=elsewhere, learner=learner))
-        if person.gender:
-            db.session.add(
-                Baseline(
-                    learner_id=learner.id,
-                    monthly_income_fen=person.baseline * YUAN,
-                    household_size=person.household,
-                    business_status="offline",
-                    gender=person.gender,
-                )
-            )
-        if person.consent is not None:
-            db.session.add(ReportingConsent(learner_id=learner.id, granted=person.consent))
-        if person.support:
-            db.session.add(
-                SupportRecord(
-                    learner_id=learner.id, kind="loan", given_on=today, value_fen=person.support * YUAN, given_by="x"
-                )
-            )
-        if not person.graduated:
-            continue
-        graduated_on = today - timedelta(days=GRADUATED_DAYS_AGO.get(person.cohort, 200))
-        graduation = Graduation(
-            learner_id=learner.id,
-            cohort_id=cohort.id,
-            graduated_on=graduated_on,
-            undone_at=utcnow() if person.undone else None,
-        )
-        db.session.add(graduation)
-        db.session.flush()
-        graduations[person.key] = graduation
-        for months, wave in person.waves.items():
-            follow_up = FollowUp(
-                graduation_id=graduation.id,
-                learner_id=learner.id,
-                wave_months=months,
-                period_start=graduated_on,
-                period_end=graduated_on + timedelta(days=30),
-                monthly_income_fen=int(wave.income * YUAN),
-                revenue_fen=wave.revenue * YUAN,
-                households_benefiting=wave.households,
-                people_employed=wave.employed,
-                channels=wave.channels,
-                verified_at=utcnow() if wave.verified else None,
-            )
-            follow_up.quantities = [
-                FollowUpQuantity(product=product, quantity=Decimal(quantity), unit=unit)
-                for product, quantity, unit in wave.quantities
-            ]
-            db.session.add(follow_up)
+        learners[person.key], graduation = add_person(person, cohorts[person.cohort], today, elsewhere)
+        if graduation is not None:
+            graduations[person.key] = graduation
     db.session.commit()
     return ImpactWorld(program, cohorts, learners, graduations)
+
+
+def add_person(person: Person, cohort, today: date, elsewhere=None):
+    """One person of the table above as model rows (enrolment, baseline, consent, support, graduation, follow-ups):
+    (learner, graduation or None); the caller commits."""
+    learner = UserFactory(name=f"Learner {person.key}")
+    db.session.add(Enrollment(cohort=cohort, learner=learner, status=person.status))
+    if person.status == EnrollmentStatus.MOVED:
+        db.session.add(Enrollment(cohort=elsewhere, learner=learner))
+    if person.gender:
+        db.session.add(
+            Baseline(
+                learner_id=learner.id,
+                monthly_income_fen=person.baseline * YUAN,
+                household_size=person.household,
+                business_status="offline",
+                gender=person.gender,
+            )
+        )
+    if person.consent is not None:
+        db.session.add(ReportingConsent(learner_id=learner.id, granted=person.consent))
+    if person.support:
+        db.session.add(
+            SupportRecord(
+                learner_id=learner.id, kind="loan", given_on=today, value_fen=person.support * YUAN, given_by="x"
+            )
+        )
+    if not person.graduated:
+        return learner, None
+    graduated_on = today - timedelta(days=GRADUATED_DAYS_AGO.get(person.cohort, 200))
+    graduation = Graduation(
+        learner_id=learner.id,
+        cohort_id=cohort.id,
+        graduated_on=graduated_on,
+        undone_at=utcnow() if person.undone else None,
+    )
+    db.session.add(graduation)
+    db.session.flush()
+    for months, wave in person.waves.items():
+        follow_up = FollowUp(
+            graduation_id=graduation.id,
+            learner_id=learner.id,
+            wave_months=months,
+            period_start=graduated_on,
+            period_end=graduated_on + timedelta(days=30),
+            monthly_income_fen=int(wave.income * YUAN),
+            revenue_fen=wave.revenue * YUAN,
+            households_benefiting=wave.households,
+            people_employed=wave.employed,
+            channels=wave.channels,
+            verified_at=utcnow() if wave.verified else None,
+        )
+        follow_up.quantities = [
+            FollowUpQuantity(product=product, quantity=Decimal(quantity), unit=unit)
+            for product, quantity, unit in wave.quantities
+        ]
+        db.session.add(follow_up)
+    return learner, graduation
 
 
 def report_for(world: ImpactWorld, breakdown="cohort", today=None, **filters):
@@ -252,11 +268,11 @@ def impact_world():
 
 def test_enrolment_and_graduation_counts(impact_world):
     total = report_for(impact_world).total
-    # 8 + 4 + 4 learners (the moved one counts in cohort Z, outside the filter: not here); a9 is in cohort Z.
-    assert (total.learners, total.graduated) == (17, 11)
-    assert total.graduation_rate == Decimal(11) / 17
+    # 7 + 4 + 3 learners who consented, and a9 in cohort Z; a6 and c2 graduated but count in no figure but one.
+    assert (total.learners, total.graduated) == (15, 9)
+    assert total.graduation_rate == Decimal(9) / 15
     assert (total.graduates, total.reported, total.excluded) == (11, 9, 2)
-    assert total.poverty_graduates == 5  # b1-b3, c1, c2
+    assert total.poverty_graduates == 4  # b1-b3, c1; not c2, who withdrew consent
     assert (total.household_people, total.households_known) == (34, 9)
 
 
@@ -267,9 +283,9 @@ def test_graduation_rate_per_cohort(impact_world):
         key: (group(report, "cohort", c.id).learners, group(report, "cohort", c.id).graduated)
         for key, c in cohort.items()
     }
-    assert rates == {"A": (8, 6), "B": (4, 3), "C": (4, 2)}
-    assert group(report, "cohort", cohort["A"].id).graduation_rate == Decimal("0.75")
-    assert group(report, "cohort", cohort["C"].id).graduation_rate == Decimal("0.5")
+    assert rates == {"A": (7, 5), "B": (4, 3), "C": (3, 1)}
+    assert group(report, "cohort", cohort["A"].id).graduation_rate == Decimal(5) / 7
+    assert group(report, "cohort", cohort["C"].id).graduation_rate == Decimal(1) / 3
 
 
 def wave_figures(wave) -> tuple:
@@ -391,7 +407,7 @@ def test_without_consent_a_graduate_is_in_no_figure_but_the_count_left_out(impac
 def test_an_undone_graduation_counts_nowhere_but_its_learner_stays_enrolled(impact_world):
     report = report_for(impact_world)
     cohort_c = group(report, "cohort", impact_world.cohorts["C"].id)
-    assert (cohort_c.learners, cohort_c.graduated, cohort_c.graduates) == (4, 2, 2)
+    assert (cohort_c.learners, cohort_c.graduated, cohort_c.graduates) == (3, 1, 2)  # c3 counts as a learner
     assert cohort_c.revenue_fen == 500 * YUAN  # c1 only: c3's 55555 is of an undone graduation
 
 
@@ -405,7 +421,7 @@ def test_breakdown_by_cohort(impact_world):
     assert [g.revenue_fen // YUAN for g in (a, b, c)] == [69_000, 11_000, 500]
     assert [g.support_fen // YUAN for g in (a, b, c)] == [8_000, 2_000, 0]
     assert [(g.households_benefiting, g.people_employed) for g in (a, b, c)] == [(100, 8), (201, 5), (3, 0)]
-    assert [g.poverty_graduates for g in (a, b, c)] == [0, 3, 2]
+    assert [g.poverty_graduates for g in (a, b, c)] == [0, 3, 1]
     assert [(w.due, w.collected) for w in b.waves.values()] == [(3, 3), (3, 1), (0, 0), (0, 0)]
     assert c.revenue_per_support_yuan is None  # no support: nothing to divide by
     assert [g.small for g in (a, b, c)] == [False, True, True]
@@ -414,18 +430,18 @@ def test_breakdown_by_cohort(impact_world):
 def test_breakdown_by_county_and_poverty_group_the_same_cohorts(impact_world):
     report = report_for(impact_world, breakdown="county")
     yudu = group(report, "county", "于都县")
-    assert (yudu.learners, yudu.graduated, yudu.graduates, yudu.reported) == (8, 5, 5, 4)
+    assert (yudu.learners, yudu.graduated, yudu.graduates, yudu.reported) == (7, 4, 5, 4)
     assert yudu.revenue_fen == 11_500 * YUAN
     poor = group(report_for(impact_world, breakdown="poverty"), "poverty", "yes")
     assert (poor.learners, poor.graduated, poor.graduates, poor.reported, poor.revenue_fen) == (
-        8,
-        5,
+        7,
+        4,
         5,
         4,
         11_500 * YUAN,
     )
     other = group(report_for(impact_world, breakdown="poverty"), "poverty", "no")
-    assert (other.learners, other.graduates, other.poverty_graduates) == (9, 6, 0)  # a9 moved to cohort Z
+    assert (other.learners, other.graduates, other.poverty_graduates) == (8, 6, 0)  # a9 moved to cohort Z
 
 
 def test_breakdown_by_gender_counts_learners_without_a_baseline_as_unspecified(impact_world):
@@ -438,7 +454,7 @@ def test_breakdown_by_gender_counts_learners_without_a_baseline_as_unspecified(i
             "unspecified",
         )
     }
-    assert learners == {"female": (7, 7), "male": (5, 4), "unspecified": (5, 0)}
+    assert learners == {"female": (6, 6), "male": (4, 3), "unspecified": (5, 0)}  # not a6, c2
 
 
 def test_breakdown_by_channel_counts_the_follow_ups_naming_it(impact_world):
@@ -468,7 +484,7 @@ def test_each_group_of_a_breakdown_equals_the_selection_filtered_to_it(impact_wo
         alone = report_for(impact_world, **narrowed).total
         if dimension == "channel":
             # Learners enrolled and follow-ups due are not broken down by channel.
-            alone.learners = alone.graduated = 0
+            alone.learners = alone.graduated = alone.learners_ended = alone.graduated_ended = 0
             alone.waves = {
                 months: replace(wave, due=0, collected=0, verified=0) for months, wave in alone.waves.items()
             }
@@ -486,7 +502,7 @@ def test_graduation_dates_narrow_the_graduates_not_the_enrolment(impact_world):
     total = report_for(impact_world, date_from=today - timedelta(days=150)).total
     assert (total.graduates, total.reported) == (5, 4)  # cohorts B and C
     assert total.revenue_fen == 11_500 * YUAN
-    assert (total.learners, total.graduated) == (17, 11)
+    assert (total.learners, total.graduated) == (15, 9)
     total = report_for(impact_world, date_to=today - timedelta(days=150)).total
     assert (total.graduates, total.reported) == (6, 5)  # cohort A
 
@@ -509,7 +525,7 @@ def test_another_programs_figures_never_mix_in(impact_world):
     other = build_impact_world(name="Another incubator")
     assert report_for(impact_world).total.revenue_fen == 80_500 * YUAN
     assert report_for(other).total.revenue_fen == 80_500 * YUAN
-    assert report_for(other).total.learners == 17
+    assert report_for(other).total.learners == 15
 
 
 def test_a_program_without_graduates_gives_zeros_not_errors():
@@ -525,3 +541,52 @@ def test_a_wave_set_absurdly_far_off_is_due_for_nobody(impact_world):
     db.session.commit()
     total = report_for(impact_world).total
     assert (total.waves[0].due, total.waves[999999].due) == (9, 0)
+
+
+# ---- Cohorts under way ----
+
+
+def test_a_cohort_not_started_does_not_pull_the_graduation_rate_down(impact_world):
+    today = program_today()
+    starting = CohortFactory(
+        program=impact_world.program,
+        name="Cohort D",
+        starts_on=today + timedelta(days=7),
+        ends_on=today + timedelta(days=97),
+    )
+    for index in range(5):
+        add_person(Person(f"d{index}", "D", graduated=False), starting, today)
+    db.session.commit()
+    report = report_for(impact_world)
+    total = report.total
+    assert total.graduation_rate == Decimal(9) / 15  # not 9 / 20
+    assert (total.learners, total.graduated) == (20, 9)
+    assert (total.learners_under_way, total.graduated_under_way) == (5, 0)
+    cohort_d = group(report, "cohort", starting.id)
+    assert (cohort_d.learners, cohort_d.graduated, cohort_d.graduation_rate) == (5, 0, None)
+    assert report.cohorts_under_way == {str(starting.id)}
+
+
+def test_a_cohort_counts_in_the_graduation_rate_from_its_end_date(impact_world):
+    today = program_today()
+    program = impact_world.program
+    ending = CohortFactory(program=program, name="Cohort E", starts_on=today - timedelta(days=90), ends_on=today)
+    running = CohortFactory(
+        program=program, name="Cohort F", starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=30)
+    )
+    undated = CohortFactory(program=program, name="Cohort G")
+    add_person(Person("e0", "E"), ending, today)
+    add_person(Person("e1", "E", graduated=False), ending, today)
+    add_person(Person("f0", "F"), running, today)  # graduated before the cohort ends
+    add_person(Person("g0", "G", graduated=False), undated, today)
+    db.session.commit()
+    report = report_for(impact_world)
+    assert report.total.graduation_rate == Decimal(9 + 1) / (15 + 2)
+    assert (report.total.learners, report.total.graduated) == (19, 11)  # F's early graduate is a graduate
+    assert report.cohorts_under_way == {str(running.id), str(undated.id)}  # no end date: not ended
+    # The day before, cohort E was still under way.
+    yesterday = report_for(impact_world, today=today - timedelta(days=1))
+    assert yesterday.total.graduation_rate == Decimal(9) / 15
+    # Groups of other breakdowns count their cohorts that have ended the same way.
+    county = group(report_for(impact_world, breakdown="county"), "county", "横峰县")  # A, E, F and G
+    assert (county.learners, county.learners_ended, county.graduated_ended) == (11, 9, 6)

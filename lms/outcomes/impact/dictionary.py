@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-# The fewest graduates a group may have before exported figures for it are withheld.
+# The fewest graduates a group, and the fewest graduates or follow-ups a figure, may rest on before the export
+# withholds it (disclosure.py).
 MIN_GROUP_SIZE = 5
 
 
@@ -26,7 +27,7 @@ REPORT_METRICS: tuple[Metric, ...] = (
         "learners",
         _l("Learners enrolled"),
         _l(
-            "People enrolled in the group's cohorts: still active, graduated or withdrawn "
+            "People enrolled in the group's cohorts who consented to reporting: still active, graduated or withdrawn "
             "(a learner moved to another cohort counts there)."
         ),
         _l("people"),
@@ -35,13 +36,16 @@ REPORT_METRICS: tuple[Metric, ...] = (
     Metric(
         "graduates",
         _l("Graduates"),
-        _l("Learners whose graduation a program lead confirmed and did not undo."),
+        _l("Learners enrolled who consented to reporting and whose graduation a program lead confirmed, not undone."),
         _l("people"),
     ),
     Metric(
         "graduation_rate",
         _l("Graduation rate"),
-        _l("Graduates divided by learners enrolled."),
+        _l(
+            "Graduates divided by learners enrolled, in the cohorts that have ended: a cohort counts from its end "
+            "date, cohorts under way, not started or without an end date are left out. n: the learners it divides by."
+        ),
         _l("percent"),
     ),
     Metric(
@@ -54,7 +58,8 @@ REPORT_METRICS: tuple[Metric, ...] = (
         "poverty_county_graduates",
         _l("Graduates in poverty-stricken counties"),
         _l(
-            "Graduates whose cohort is in a national-level poverty-stricken county; each stands for one poor household."
+            "Graduates reported on whose cohort is in a national-level poverty-stricken county; each stands for one "
+            "poor household."
         ),
         _l("households"),
         "PI1726",
@@ -105,13 +110,13 @@ REPORT_METRICS: tuple[Metric, ...] = (
     Metric(
         "revenue_total",
         _l("Graduate revenue"),
-        _l("Sum of the revenue graduates reported for the periods their follow-ups cover."),
+        _l("Sum of the revenue graduates reported for the periods their follow-ups cover. n: the follow-ups added up."),
         _l("currency"),
     ),
     Metric(
         "quantity_sold",
         _l("Quantity sold"),
-        _l("Sum of quantities sold, per product and unit."),
+        _l("Sum of quantities sold, per product and unit. n: the follow-ups that sold it."),
         _l("as recorded (kg, jin, piece, box, bottle)"),
     ),
     Metric(
@@ -136,7 +141,10 @@ REPORT_METRICS: tuple[Metric, ...] = (
     Metric(
         "support_value",
         _l("Value of support given"),
-        _l("Sum of the value of support records (traffic credits, loans, equipment, introductions, training)."),
+        _l(
+            "Sum of the value of support records (traffic credits, loans, equipment, introductions, training). "
+            "n: the graduates given support."
+        ),
         _l("currency"),
     ),
     Metric(

@@ -11,18 +11,31 @@ from lms.outcomes.impact.selection import (
     ENROLMENT_DIMENSIONS,
     TOTAL,
     Selection,
+    count_where,
     gender_of_baseline,
     graduate_rows,
     group_keys,
 )
-from lms.outcomes.models import Baseline, FollowUp, Graduation
+from lms.outcomes.models import Baseline, FollowUp, Graduation, ReportingConsent
+
+
+def cohort_has_ended(cohort: Cohort, today: date) -> bool:
+    """A cohort counts in the graduation rate from its end date; one without an end date is still under way."""
+    return cohort.ends_on is not None and cohort.ends_on <= today
+
+
+def cohort_ended(today: date):
+    """``cohort_has_ended`` in SQL, for a query that joins Cohort."""
+    return and_(Cohort.ends_on.is_not(None), Cohort.ends_on <= today)
 
 
 def enrolment_rows(selection: Selection):
-    """Learners enrolled and graduated per group (not narrowed by graduation dates, channel or verification)."""
+    """Learners enrolled and graduated per group, all and in the cohorts that have ended, counting only learners who
+    consented to reporting (not narrowed by graduation dates, channel or verification)."""
     filters = selection.filters
     keys = group_keys(Enrollment.cohort_id)
-    graduated = case((Graduation.id.is_not(None), 1), else_=0)
+    graduated = Graduation.id.is_not(None)
+    ended = cohort_ended(selection.today)
     conditions = [
         Cohort.program_id == selection.program.id,
         Enrollment.status != EnrollmentStatus.MOVED,
@@ -41,9 +54,20 @@ def enrolment_rows(selection: Selection):
             continue
         key = keys[dimension]
         query = (
-            select(literal(dimension), key, func.count(), func.sum(graduated))
+            select(
+                literal(dimension),
+                key,
+                func.count(),
+                count_where(graduated),
+                count_where(ended),
+                count_where(and_(ended, graduated)),
+            )
             .select_from(Enrollment)
             .join(Cohort, Cohort.id == Enrollment.cohort_id)
+            .join(
+                ReportingConsent,
+                and_(ReportingConsent.learner_id == Enrollment.learner_id, ReportingConsent.granted.is_(True)),
+            )
             .outerjoin(Baseline, Baseline.learner_id == Enrollment.learner_id)
             .outerjoin(
                 Graduation,

@@ -1,14 +1,27 @@
-"""The impact queries for graduates and their support, sales revenue, households, jobs, channels and quantities."""
+"""The impact queries for graduates and their support, sales revenue, households, jobs, channels and quantities.
 
-from sqlalchemy import and_, case, func, literal, select
+Each also counts what the follow-up filters (or a channel group's channel) leave out, so that a figure whose difference
+from the report without them rests on fewer than 5 graduates or follow-ups can be withheld.
+"""
+
+from sqlalchemy import and_, func, literal, not_, select
 
 from lms.core.extensions import db
-from lms.outcomes.impact.selection import Selection, graduate_rows, matching_follow_ups, names_channel
+from lms.outcomes.impact.selection import (
+    Selection,
+    count_where,
+    distinct_where,
+    graduate_rows,
+    kept_follow_ups,
+    names_channel,
+    sum_where,
+)
 from lms.outcomes.models import SALES_CHANNELS, FollowUp, FollowUpQuantity, SupportRecord
 
 
 def graduate_figure_rows(selection: Selection):
-    """Graduates, those reported on, poverty-county graduates, household size and support value per group."""
+    """Per group: graduates, those reported on, poverty-county graduates, household size, support, and what the
+    follow-up filters leave out of each; only graduates who consented count, but in the first and the last column."""
     graduates = graduate_rows(selection, selection.dimensions)
     support = (
         select(SupportRecord.learner_id, func.sum(SupportRecord.value_fen).label("value_fen"))
@@ -16,17 +29,26 @@ def graduate_figure_rows(selection: Selection):
         .subquery("support")
     )
     consented = graduates.c.consented == 1
-    known = and_(consented, graduates.c.household_size.is_not(None))
+    matched = graduates.c.matched == 1
+    reported = and_(consented, matched)
+    left_out = and_(consented, not_(matched))
+    known = graduates.c.household_size.is_not(None)
+    supported = support.c.learner_id.is_not(None)
     return db.session.execute(
         select(
             graduates.c.dimension,
             graduates.c.group_key,
-            func.count(),
-            func.sum(graduates.c.consented),
-            func.sum(graduates.c.poverty),
-            func.sum(case((known, graduates.c.household_size), else_=0)),
-            func.sum(case((known, 1), else_=0)),
-            func.sum(case((consented, func.coalesce(support.c.value_fen, 0)), else_=0)),
+            count_where(matched),
+            count_where(reported),
+            count_where(and_(reported, graduates.c.poverty == 1)),
+            sum_where(and_(reported, known), graduates.c.household_size),
+            count_where(and_(reported, known)),
+            sum_where(reported, func.coalesce(support.c.value_fen, 0)),
+            count_where(and_(reported, supported)),
+            count_where(left_out),
+            count_where(and_(left_out, known)),
+            count_where(and_(left_out, supported)),
+            count_where(and_(not_(consented), not_(matched))),
         )
         .outerjoin(support, support.c.learner_id == graduates.c.learner_id)
         .group_by(graduates.c.dimension, graduates.c.group_key)
@@ -36,42 +58,58 @@ def graduate_figure_rows(selection: Selection):
 def follow_up_figure_rows(selection: Selection):
     """Per group: follow-ups (verified), revenue, and households, people employed and channels at the latest wave."""
     graduates = graduate_rows(selection, selection.dimensions)
-    recent_first = (FollowUp.wave_months.desc(), FollowUp.id.desc())
+    kept = kept_follow_ups(selection, graduates)
+    per_graduate = (graduates.c.dimension, graduates.c.group_key, graduates.c.graduation_id)
     follow_ups = (
         select(
             graduates.c.dimension,
             graduates.c.group_key,
+            graduates.c.graduation_id,
             FollowUp.revenue_fen,
             FollowUp.households_benefiting,
             FollowUp.people_employed,
             FollowUp.channels,
             FollowUp.verified_at,
+            kept.label("kept"),
+            # The latest follow-up the filters keep, and the latest of all (the one the report without them reads).
             func.row_number()
-            .over(
-                partition_by=(graduates.c.dimension, graduates.c.group_key, graduates.c.graduation_id),
-                order_by=recent_first,
-            )
+            .over(partition_by=per_graduate, order_by=(kept.desc(), FollowUp.wave_months.desc(), FollowUp.id.desc()))
+            .label("recency_kept"),
+            func.row_number()
+            .over(partition_by=per_graduate, order_by=(FollowUp.wave_months.desc(), FollowUp.id.desc()))
             .label("recency"),
         )
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
-        .where(*matching_follow_ups(selection, graduates))
+        .where(graduates.c.consented == 1)
         .subquery("follow_ups")
     )
-    latest = follow_ups.c.recency == 1
+    counted = follow_ups.c.kept == 1
+    left_out = follow_ups.c.kept == 0
+    latest = and_(counted, follow_ups.c.recency_kept == 1)
     verified = follow_ups.c.verified_at.is_not(None)
+    graduate = follow_ups.c.graduation_id
     return db.session.execute(
         select(
             follow_ups.c.dimension,
             follow_ups.c.group_key,
-            func.count(),
-            func.count(follow_ups.c.verified_at),
-            func.sum(case((latest, 1), else_=0)),
-            func.sum(follow_ups.c.revenue_fen),
-            func.sum(case((verified, follow_ups.c.revenue_fen), else_=0)),
-            func.sum(case((latest, follow_ups.c.households_benefiting), else_=0)),
-            func.sum(case((latest, follow_ups.c.people_employed), else_=0)),
+            count_where(counted),
+            count_where(and_(counted, verified)),
+            count_where(latest),
+            sum_where(counted, follow_ups.c.revenue_fen),
+            sum_where(and_(counted, verified), follow_ups.c.revenue_fen),
+            sum_where(latest, follow_ups.c.households_benefiting),
+            sum_where(latest, follow_ups.c.people_employed),
+            distinct_where(and_(counted, verified), graduate),
+            distinct_where(and_(counted, not_(verified)), graduate),
+            count_where(left_out),
+            count_where(and_(left_out, verified)),
+            distinct_where(left_out, graduate),
+            distinct_where(and_(left_out, verified), graduate),
+            distinct_where(and_(left_out, not_(verified)), graduate),
+            # Graduates whose latest follow-up of all is left out: their households and jobs differ between reports.
+            count_where(and_(left_out, follow_ups.c.recency == 1)),
             *(
-                func.sum(case((and_(latest, names_channel(follow_ups.c.channels, literal(code))), 1), else_=0))
+                count_where(and_(latest, names_channel(follow_ups.c.channels, literal(code))))
                 for code in SALES_CHANNELS
             ),
         ).group_by(follow_ups.c.dimension, follow_ups.c.group_key)
@@ -79,11 +117,14 @@ def follow_up_figure_rows(selection: Selection):
 
 
 def quantity_rows(selection: Selection):
-    """Per group, product (trimmed, any letter case) and unit: the quantity sold and how many graduates sold it."""
+    """Per group, product (trimmed, any letter case) and unit: the quantity sold, how many graduates sold it in how
+    many follow-ups, and how many follow-ups and graduates the filters leave out."""
     graduates = graduate_rows(selection, selection.dimensions)
     # "Tea " and "tea" are one product; shown as the key, since databases order letter cases differently.
     product = func.lower(func.trim(FollowUpQuantity.product))
-    total = func.sum(FollowUpQuantity.quantity)
+    counted = kept_follow_ups(selection, graduates) == 1
+    total = sum_where(counted, FollowUpQuantity.quantity)
+    graduate, follow_up = graduates.c.graduation_id, FollowUp.id
     return db.session.execute(
         select(
             graduates.c.dimension,
@@ -91,11 +132,15 @@ def quantity_rows(selection: Selection):
             product,
             FollowUpQuantity.unit,
             total,
-            func.count(graduates.c.graduation_id.distinct()),
+            distinct_where(counted, graduate),
+            distinct_where(counted, follow_up),
+            distinct_where(not_(counted), follow_up),
+            distinct_where(not_(counted), graduate),
         )
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
         .join(FollowUpQuantity, FollowUpQuantity.follow_up_id == FollowUp.id)
-        .where(*matching_follow_ups(selection, graduates))
+        .where(graduates.c.consented == 1)
         .group_by(graduates.c.dimension, graduates.c.group_key, product, FollowUpQuantity.unit)
+        .having(count_where(counted) > 0)
         .order_by(FollowUpQuantity.unit, total.desc(), product)
     ).all()

@@ -4,7 +4,7 @@ the graduates of the selection, one row per group they fall in."""
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import String, case, cast, exists, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from lms.cohorts.models import Cohort, Program
@@ -96,23 +96,50 @@ def narrowed_by_follow_ups(filters: ReportFilters) -> bool:
     return bool(filters.channel or filters.verified_only)
 
 
+def flag(condition):
+    """1 where ``condition`` holds, else 0: a column to add up or to compare with 1."""
+    return case((condition, 1), else_=0)
+
+
+def count_where(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def sum_where(condition, value):
+    return func.sum(case((condition, value), else_=0))
+
+
+def distinct_where(condition, value):
+    """How many different ``value`` the rows where ``condition`` holds have."""
+    return func.count(case((condition, value)).distinct())
+
+
 def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: bool = True):
-    """One row per graduation in the selection and group it falls in: (dimension, group_key, graduation, ...)."""
+    """One row per graduation in the selection and group it falls in: (dimension, group_key, graduation, ...).
+
+    Rows are not narrowed by the follow-up filters, nor a channel group by its channel: ``matched`` is 1 where the
+    graduate has a follow-up they keep (with ``narrow``), so each figure can also count what they leave out, the
+    difference between this report and the one without them.
+    """
     filters = selection.filters
     keys = group_keys(Graduation.cohort_id)
 
-    def part(dimension: str, key):
-        query = (
+    def kept_follow_up(*conditions):
+        return flag(exists().where(FollowUp.graduation_id == Graduation.id, *conditions))
+
+    def part(dimension: str, key, matched):
+        return (
             select(
                 literal(dimension).label("dimension"),
                 key.label("group_key"),
                 Graduation.id.label("graduation_id"),
                 Graduation.learner_id,
                 Graduation.graduated_on,
-                case((ReportingConsent.granted.is_(True), 1), else_=0).label("consented"),
-                case((Cohort.poverty_county.is_(True), 1), else_=0).label("poverty"),
+                flag(ReportingConsent.granted.is_(True)).label("consented"),
+                flag(Cohort.poverty_county.is_(True)).label("poverty"),
                 Baseline.household_size,
                 Baseline.monthly_income_fen.label("baseline_income_fen"),
+                matched.label("matched"),
             )
             .select_from(Graduation)
             .join(Cohort, Cohort.id == Graduation.cohort_id)
@@ -124,33 +151,26 @@ def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: boo
                 *graduate_conditions(filters),
             )
         )
-        if narrow and narrowed_by_follow_ups(filters):
-            query = query.where(
-                exists().where(FollowUp.graduation_id == Graduation.id, *filters.follow_up_conditions())
-            )
-        return query
 
     parts = []
     for dimension in dimensions:
         if dimension == "channel":
+            # Every graduate in every channel's rows: those without a follow-up naming it are what it leaves out.
             codes = channel_codes()
-            used = (
-                select(FollowUp.graduation_id, codes.c.code)
-                .join(codes, names_channel(FollowUp.channels, codes.c.code))
-                .where(*filters.follow_up_conditions())
-                .distinct()
-                .subquery("channels_used")
-            )
-            parts.append(part(dimension, used.c.code).join(used, used.c.graduation_id == Graduation.id))
+            names_code = names_channel(FollowUp.channels, codes.c.code)
+            matched = kept_follow_up(names_code, *filters.follow_up_conditions())
+            parts.append(part(dimension, codes.c.code, matched).join(codes, true()))
+        elif narrow and narrowed_by_follow_ups(filters):
+            parts.append(part(dimension, keys[dimension], kept_follow_up(*filters.follow_up_conditions())))
         else:
-            parts.append(part(dimension, keys[dimension]))
+            parts.append(part(dimension, keys[dimension], literal(1)))
     return union_all(*parts).subquery("graduates")
 
 
-def matching_follow_ups(selection: Selection, graduates) -> list:
-    """Conditions on FollowUp joined to ``graduates``: the filters, and in a channel group its channel."""
-    conditions = [graduates.c.consented == 1, *selection.filters.follow_up_conditions()]
+def kept_follow_ups(selection: Selection, graduates):
+    """1 for a follow-up joined to ``graduates`` that the filters keep (in a channel group, one naming its channel)."""
+    conditions = list(selection.filters.follow_up_conditions())
     if "channel" in selection.dimensions:
         in_group_channel = names_channel(FollowUp.channels, graduates.c.group_key)
         conditions.append(or_(graduates.c.dimension != "channel", in_group_channel))
-    return conditions
+    return flag(and_(true(), *conditions))

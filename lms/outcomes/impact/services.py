@@ -2,11 +2,13 @@
 (impact_rates, impact_income and impact_sales), and gathered here into one report.
 
 Every figure is given for the whole selection and for each group of the breakdowns asked for: each query unions one
-part per breakdown, and groups by (dimension, group). Who counts:
-- the graduation rate counts every learner enrolled in the cohorts chosen (withdrawn ones too; moved ones in their
-  new cohort), whatever their consent;
-- every other figure counts graduates (graduations not undone) who consented to reporting; with a channel or a
-  "verified only" filter, only graduates with a follow-up that matches, and only the follow-ups that match.
+part per breakdown, and groups by (dimension, group). Who counts: only people who consented to reporting, in every
+figure but the count of graduates left out for it.
+- the graduation rate counts the learners enrolled in the cohorts chosen that have ended (withdrawn ones too; moved
+  ones in their new cohort); learners of cohorts under way are counted apart;
+- every other figure counts graduates (graduations not undone); with a channel or a "verified only" filter, only
+  graduates with a follow-up that matches, and only the follow-ups that match. What those filters (and a channel
+  group's channel) leave out is counted too (the ``left_out_`` figures), for the export's withholding.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from decimal import Decimal
 
 from lms.outcomes.impact.dictionary import MIN_GROUP_SIZE
 from lms.outcomes.impact.income import income_change_rows
-from lms.outcomes.impact.rates import enrolment_rows, response_rows
+from lms.outcomes.impact.rates import cohort_has_ended, enrolment_rows, response_rows
 from lms.outcomes.impact.sales import follow_up_figure_rows, graduate_figure_rows, quantity_rows
 from lms.outcomes.impact.selection import DIMENSIONS, TOTAL, Selection
 from lms.outcomes.models import SALES_CHANNELS
@@ -33,6 +35,7 @@ class Wave:
     rose: int = 0
     middle_total_fen: int = 0  # the one or two middle changes, summed, and how many they are
     middle_count: int = 0
+    changes_left_out: int = 0
 
     @property
     def self_reported(self) -> int:
@@ -61,26 +64,34 @@ class Quantity:
     unit: str
     quantity: Decimal
     graduates: int
+    follow_ups: int = 0
+    left_out_follow_ups: int = 0
+    left_out_graduates: int = 0
 
 
 @dataclass
 class Group:
     dimension: str
     key: str
-    # Enrolment: the graduation rate.
+    # Enrolment: the graduation rate, of the cohorts that have ended.
     learners: int = 0
     graduated: int = 0
+    learners_ended: int = 0
+    graduated_ended: int = 0
     # Graduates in the selection.
-    graduates: int = 0
+    graduates: int = 0  # whatever their consent: only the count of those left out for it reads them
     reported: int = 0  # of them, those who consented: the people every other figure counts
     poverty_graduates: int = 0
     household_people: int = 0
     households_known: int = 0
     support_fen: int = 0
+    supported: int = 0  # graduates given support
     # Follow-ups.
     follow_ups: int = 0
     verified_follow_ups: int = 0
     reporting: int = 0  # graduates with a follow-up; households, people employed and channels are of their latest
+    verified_reporting: int = 0  # graduates with a verified follow-up
+    self_reporting: int = 0  # graduates with a self-reported follow-up
     revenue_fen: int = 0
     verified_revenue_fen: int = 0
     households_benefiting: int = 0
@@ -88,6 +99,17 @@ class Group:
     channels: dict[str, int] = field(default_factory=dict)
     waves: dict[int, Wave] = field(default_factory=dict)
     quantities: list[Quantity] = field(default_factory=list)
+    # What the follow-up filters (or a channel group's channel) leave out, against the same figures without them.
+    left_out_reported: int = 0
+    left_out_households_known: int = 0
+    left_out_supported: int = 0
+    left_out_excluded: int = 0
+    left_out_follow_ups: int = 0
+    left_out_verified_follow_ups: int = 0
+    left_out_reporting: int = 0  # graduates with a follow-up left out
+    left_out_verified_reporting: int = 0
+    left_out_self_reporting: int = 0
+    left_out_latest: int = 0  # graduates whose latest follow-up of all is left out
 
     @property
     def excluded(self) -> int:
@@ -95,11 +117,24 @@ class Group:
 
     @property
     def graduation_rate(self) -> Decimal | None:
-        return Decimal(self.graduated) / self.learners if self.learners else None
+        """Graduates of the cohorts that have ended, divided by their learners."""
+        return Decimal(self.graduated_ended) / self.learners_ended if self.learners_ended else None
+
+    @property
+    def learners_under_way(self) -> int:
+        return self.learners - self.learners_ended
+
+    @property
+    def graduated_under_way(self) -> int:
+        return self.graduated - self.graduated_ended
 
     @property
     def mean_household_size(self) -> Decimal | None:
         return Decimal(self.household_people) / self.households_known if self.households_known else None
+
+    @property
+    def self_reported_follow_ups(self) -> int:
+        return self.follow_ups - self.verified_follow_ups
 
     @property
     def self_reported_revenue_fen(self) -> int:
@@ -114,13 +149,12 @@ class Group:
         """Fewer than MIN_GROUP_SIZE graduates reported on: shown to leads, withheld from exports."""
         return self.reported < MIN_GROUP_SIZE
 
+    @property
+    def has_consenting_people(self) -> bool:
+        return bool(self.reported or self.learners)
+
     def wave(self, months: int) -> Wave:
         return self.waves.setdefault(months, Wave(months))
-
-
-def withheld(group: Group, people: int) -> bool:
-    """A figure is withheld from exports when its group, or the people the figure rests on, are fewer than 5."""
-    return group.small or people < MIN_GROUP_SIZE
 
 
 @dataclass
@@ -128,6 +162,14 @@ class ImpactReport:
     selection: Selection
     groups: dict[tuple[str, str], Group]
     waves: list[int]
+    # Groups of graduates none of whom consented: not shown, but their count left out is in the whole selection's.
+    hidden: list[Group] = field(default_factory=list)
+
+    @property
+    def cohorts_under_way(self) -> set[str]:
+        """The keys of the program's cohorts that have not ended: they do not count in the graduation rate."""
+        today = self.selection.today
+        return {str(cohort.id) for cohort in self.selection.program.cohorts if not cohort_has_ended(cohort, today)}
 
     @property
     def total(self) -> Group:
@@ -159,9 +201,11 @@ def impact_report(selection: Selection) -> ImpactReport:
         key = str(key)
         return groups.setdefault((dimension, key), Group(dimension, key))
 
-    for dimension, key, learners, graduated in enrolment_rows(selection):
+    for dimension, key, *counts in enrolment_rows(selection):
         found = group(dimension, key)
-        found.learners, found.graduated = as_int(learners), as_int(graduated)
+        found.learners, found.graduated, found.learners_ended, found.graduated_ended = (
+            as_int(count) for count in counts
+        )
     for dimension, key, *counts in graduate_figure_rows(selection):
         found = group(dimension, key)
         (
@@ -171,6 +215,11 @@ def impact_report(selection: Selection) -> ImpactReport:
             found.household_people,
             found.households_known,
             found.support_fen,
+            found.supported,
+            found.left_out_reported,
+            found.left_out_households_known,
+            found.left_out_supported,
+            found.left_out_excluded,
         ) = (as_int(count) for count in counts)
     for dimension, key, *counts in response_rows(selection, waves):
         found = group(dimension, key)
@@ -178,12 +227,20 @@ def impact_report(selection: Selection) -> ImpactReport:
             wave = found.wave(months)
             wave.due, wave.collected, wave.verified = (as_int(count) for count in counts[3 * index : 3 * index + 3])
     for dimension, key, months, *counts in income_change_rows(selection):
+        if not as_int(counts[0]):
+            continue  # every change of the wave left out by the filters: nothing to report
         wave = group(dimension, key).wave(months)
-        wave.changes, wave.change_total_fen, wave.rose, wave.middle_total_fen, wave.middle_count = (
-            as_int(count) for count in counts
-        )
+        (
+            wave.changes,
+            wave.change_total_fen,
+            wave.rose,
+            wave.middle_total_fen,
+            wave.middle_count,
+            wave.changes_left_out,
+        ) = (as_int(count) for count in counts)
     for dimension, key, *counts in follow_up_figure_rows(selection):
         found = group(dimension, key)
+        figures = [as_int(count) for count in counts]
         (
             found.follow_ups,
             found.verified_follow_ups,
@@ -192,14 +249,31 @@ def impact_report(selection: Selection) -> ImpactReport:
             found.verified_revenue_fen,
             found.households_benefiting,
             found.people_employed,
-        ) = (as_int(count) for count in counts[:7])
-        found.channels = dict(zip(SALES_CHANNELS, (as_int(count) for count in counts[7:]), strict=True))
-    for dimension, key, product, unit, quantity, graduates in quantity_rows(selection):
-        group(dimension, key).quantities.append(Quantity(product, unit, Decimal(quantity or 0), as_int(graduates)))
+            found.verified_reporting,
+            found.self_reporting,
+            found.left_out_follow_ups,
+            found.left_out_verified_follow_ups,
+            found.left_out_reporting,
+            found.left_out_verified_reporting,
+            found.left_out_self_reporting,
+            found.left_out_latest,
+        ) = figures[:15]
+        found.channels = dict(zip(SALES_CHANNELS, figures[15:], strict=True))
+    for dimension, key, product, unit, quantity, *counts in quantity_rows(selection):
+        graduates, follow_ups, left_out_follow_ups, left_out_graduates = (as_int(count) for count in counts)
+        group(dimension, key).quantities.append(
+            Quantity(
+                product, unit, Decimal(quantity or 0), graduates, follow_ups, left_out_follow_ups, left_out_graduates
+            )
+        )
+    # A group with nobody who consented (say, a channel only they named) is not shown at all.
+    hidden = [found for found in groups.values() if found.dimension != TOTAL and not found.has_consenting_people]
+    for found in hidden:
+        del groups[(found.dimension, found.key)]
     seen_waves = {months for found in groups.values() for months in found.waves}
     for found in groups.values():
         found.waves = dict(sorted(found.waves.items()))
-    return ImpactReport(selection, sort_groups(groups, selection), sorted(set(waves) | seen_waves))
+    return ImpactReport(selection, sort_groups(groups, selection), sorted(set(waves) | seen_waves), hidden)
 
 
 def sort_groups(groups: dict[tuple[str, str], Group], selection: Selection) -> dict[tuple[str, str], Group]:

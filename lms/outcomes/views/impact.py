@@ -11,6 +11,7 @@ from lms.core.calendar import program_today
 from lms.core.money import format_fen
 from lms.core.security import MANAGER_ROLES, roles_required
 from lms.core.spreadsheets import send_csv
+from lms.core.web import id_arg
 from lms.outcomes import bp
 from lms.outcomes.follow_ups.rules import ReportFilters
 from lms.outcomes.impact import export as impact_export
@@ -30,9 +31,7 @@ def load_selection(programs: list[Program]) -> Selection | None:
     by_id = {program.id: program for program in programs}
     program_of_cohort = {cohort.id: program for program in programs for cohort in program.cohorts}
     program = (
-        by_id.get(request.args.get("program", type=int))
-        or program_of_cohort.get(filters.cohort_id)
-        or programs[0]  # the newest
+        by_id.get(id_arg("program")) or program_of_cohort.get(filters.cohort_id) or programs[0]  # the newest
     )
     if filters.cohort_id and program_of_cohort.get(filters.cohort_id) is not program:
         filters = replace(filters, cohort_id=None)
@@ -78,12 +77,18 @@ def charts_for(report, formats: Formats, label) -> dict:
     total = report.total
     waves = [total.waves[months] for months in report.waves if months in total.waves]
     cohorts = report.groups_of("cohort")
+    under_way = report.cohorts_under_way
     breakdown = report.selection.breakdown
     charts = {
         "graduation": bar_chart(
             "chart-graduation",
             _("Graduation rate per cohort"),
-            [Bar(label(group), group.graduation_rate, formats.percent(group.graduation_rate)) for group in cohorts],
+            [
+                Bar(label(group), None, _("under way"))
+                if group.key in under_way
+                else Bar(label(group), group.graduation_rate, formats.percent(group.graduation_rate))
+                for group in cohorts
+            ],
         ),
         "response": bar_chart(
             "chart-response",
@@ -147,6 +152,7 @@ def impact():
     if selection is None:
         return render_template("outcomes/impact/dashboard.html", selection=None, programs=programs)
     report = impact_services.impact_report(selection)
+    _figures, withholding = impact_export.report_disclosure(report)
     formats = Formats(selection.program.currency)
 
     def label(group) -> str:
@@ -169,7 +175,8 @@ def impact():
         dimensions=DIMENSIONS,
         export_args=query_args(selection),
         min_group_size=MIN_GROUP_SIZE,
-        withheld=impact_services.withheld,
+        withheld=withholding.of,
+        under_way=report.cohorts_under_way,
     )
 
 
