@@ -1,6 +1,7 @@
 """Fixtures: one app per session, a clean database per test, clients per role."""
 
 import contextvars
+import functools
 import os
 import re
 import threading
@@ -11,7 +12,7 @@ import pytest
 from flask import current_app
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
-from sqlalchemy import Connection, event, exists, literal, select, text, union_all
+from sqlalchemy import Connection, String, event, exists, literal, select, text, union_all
 
 from lms.app import create_app
 from lms.core.extensions import db, limiter
@@ -135,10 +136,18 @@ def empty_tables(connection: Connection) -> None:
         connection.execute(table.delete())
 
 
+@functools.cache
+def rows_probe() -> str:
+    """The SQL of one query naming each table that has a row; built once, run after every test."""
+    probes = [
+        select(literal(table.name, String)).where(exists().select_from(table)) for table in db.metadata.sorted_tables
+    ]
+    return str(union_all(*probes).compile(db.engine, compile_kwargs={"literal_binds": True}))
+
+
 def tables_with_rows() -> list[str]:
-    probes = [select(literal(table.name)).where(exists().select_from(table)) for table in db.metadata.sorted_tables]
     with db.engine.connect() as connection:
-        return list(connection.execute(union_all(*probes)).scalars())
+        return list(connection.exec_driver_sql(rows_probe()).scalars())
 
 
 @contextmanager
