@@ -87,7 +87,8 @@ def main() -> int:
     runs = [start("SQLite", None, args)]
     if url is not None:
         runs.append(start("PostgreSQL", url, args))
-    print(f"Running the test suite on {' and '.join(run.name for run in runs)} at once...", flush=True)
+    together = " at the same time" if len(runs) > 1 else ""
+    print(f"Running the test suite on {' and '.join(run.name for run in runs)}{together}...", flush=True)
     statuses = wait_for_all(runs)
     for name, status in statuses.items():
         print(f"{name}: {'passed' if status == 0 else f'FAILED (exit status {status})'}")
