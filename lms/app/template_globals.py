@@ -4,7 +4,8 @@ A page's data comes from its view: where one area adds a card to another's page 
 homes), the view of that page asks the area's service and passes the result. What is left for templates
 to call is what runs no query: formatting helpers, and the role policies a template hides a link or a
 button with (``{% if can_manage_courses(current_user) %}``), never a role's name. The one exception is
-the header's unread count, worked out lazily, once per request (lms.notifications.header).
+the header's counts (unread notifications, reviews waiting), each worked out lazily, once per request
+(lms.notifications.header).
 """
 
 from flask import Flask
@@ -15,7 +16,7 @@ from lms.courses.markdown import render_markdown
 from lms.courses.policies import can_manage_courses
 from lms.learning.forms.quizzes import answer_field_name
 from lms.learning.policies import can_view_turnaround
-from lms.notifications.header import unread_notifications
+from lms.notifications.header import header_count, unread_notifications
 from lms.notifications.services import notification_text
 from lms.outcomes.policies import can_manage_outcomes
 from lms.outcomes.views.follow_up_common import wave_label
@@ -42,6 +43,7 @@ TEMPLATE_HELPERS = {
     "notification_text": notification_text,
     "wave_label": wave_label,
     "unread_notifications": unread_notifications,
+    "header_count": header_count,
 }
 
 

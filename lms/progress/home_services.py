@@ -197,19 +197,6 @@ def learner_home(learner: User, today: date | None = None) -> LearnerHome:
 
 
 @dataclass
-class StaffHome:
-    cohorts: list[tuple[Cohort, int]]
-    at_risk: dict[int, int] = field(default_factory=dict)
-
-
-def staff_home(user: User, days: int, today: date | None = None) -> StaffHome:
-    """The cohorts a mentor, lead or admin works with, with learner counts and learners at risk."""
-    cohorts = db.session.execute(cohort_services.cohorts_for(user)).all()
-    counts = grids.at_risk_counts([cohort for cohort, _count in cohorts], days, today)
-    return StaffHome(cohorts, counts)
-
-
-@dataclass
 class TimelineEntry:
     at: datetime
     lesson_title: str

@@ -1,4 +1,4 @@
-"""The mentor's home: pending reviews, learners at risk, check-ins due, for the cohorts a person looks after."""
+"""The home of mentors, leads and admins: their cohorts, reviews waiting, learners at risk, check-ins due."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -7,49 +7,16 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from lms.accounts.models import User
-from lms.cohorts.models import CheckIn, Cohort, Enrollment, EnrollmentStatus, cohort_mentors
+from lms.cohorts.models import CheckIn, Cohort, Enrollment, EnrollmentStatus
+from lms.cohorts.services import cohorts_for
 from lms.core.calendar import program_today
 from lms.core.extensions import db
-from lms.core.roles import Role
-from lms.learning.models import Submission, SubmissionState
-from lms.progress.cohort_services import at_risk, risk_query
+from lms.learning.services.review_queue import PendingCount, pending_counts
+from lms.progress.cohort_services import at_risk, at_risk_counts, risk_query
 
 AT_RISK_SHOWN = 20
 CHECK_INS_SHOWN = 50
 UPCOMING_DAYS = 7
-
-
-def home_cohorts(user: User):
-    """A select of the cohorts on this person's home: a mentor's own, or every cohort for leads and admins."""
-    query = select(Cohort).order_by(Cohort.name, Cohort.id)
-    if user.role == Role.MENTOR:
-        query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
-            cohort_mentors.c.mentor_id == user.id
-        )
-    return query
-
-
-@dataclass(frozen=True)
-class QueueSummary:
-    cohort: Cohort
-    pending: int
-    oldest: datetime | None
-
-
-def review_summary(cohorts: list[Cohort]) -> list[QueueSummary]:
-    """Per cohort: submissions waiting for review (submitted or in review) and the oldest wait, in one query."""
-    if not cohorts:
-        return []
-    query = (
-        select(Submission.cohort_id, func.count(Submission.id), func.min(Submission.last_submitted_at))
-        .where(
-            Submission.cohort_id.in_([cohort.id for cohort in cohorts]),
-            Submission.state.in_([SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW]),
-        )
-        .group_by(Submission.cohort_id)
-    )
-    found = {cohort_id: (count, oldest) for cohort_id, count, oldest in db.session.execute(query)}
-    return [QueueSummary(cohort, *found.get(cohort.id, (0, None))) for cohort in cohorts]
 
 
 @dataclass(frozen=True)
@@ -116,8 +83,12 @@ def due_check_ins(cohorts: list[Cohort], today: date, limit: int = CHECK_INS_SHO
 
 
 @dataclass
-class MentorHome:
-    queue: list[QueueSummary]
+class StaffHome:
+    """The one home of mentors, leads and admins: their cohorts and what waits for them in each."""
+
+    cohorts: list[tuple[Cohort, int]]
+    at_risk_counts: dict[int, int]
+    queue: list[PendingCount]
     at_risk: list[AtRisk]
     at_risk_total: int
     check_ins: list[CheckIn]
@@ -126,12 +97,22 @@ class MentorHome:
 
     @property
     def pending_total(self) -> int:
-        return sum(row.pending for row in self.queue)
+        return sum(row.count for row in self.queue)
 
 
-def mentor_home(user: User, days: int) -> MentorHome:
-    """Everything on the mentor's home page, in a fixed number of queries whatever the cohorts' size."""
-    cohorts = list(db.session.scalars(home_cohorts(user)))
+def staff_home(user: User, days: int) -> StaffHome:
+    """Everything on a mentor's, lead's or admin's home, in a fixed number of queries whatever the cohorts' size."""
+    cohorts = db.session.execute(cohorts_for(user)).all()
+    plain = [cohort for cohort, _count in cohorts]
     today = program_today()
-    at_risk, at_risk_total = at_risk_learners(cohorts, days)
-    return MentorHome(review_summary(cohorts), at_risk, at_risk_total, due_check_ins(cohorts, today), today, days)
+    at_risk, at_risk_total = at_risk_learners(plain, days)
+    return StaffHome(
+        cohorts=cohorts,
+        at_risk_counts=at_risk_counts(plain, days, today),
+        queue=pending_counts(user),
+        at_risk=at_risk,
+        at_risk_total=at_risk_total,
+        check_ins=due_check_ins(plain, today),
+        today=today,
+        days=days,
+    )

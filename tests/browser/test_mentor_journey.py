@@ -169,8 +169,9 @@ def expect_photo_served(page: Page, version_label: str, photo: Path) -> None:
 
 def see_submission_in_queue(page: Page, screenshot) -> None:
     expect_unread(page, 1)
-    main_nav(page).get_by_role("link", name="Mentor home").click()
-    arrive(page, "Mentor home")
+    expect(main_nav(page).get_by_role("link", name="Review queue 1 waiting for review")).to_be_visible()
+    main_nav(page).get_by_role("link", name="Home", exact=True).click()
+    arrive(page, f"Hello, {MENTOR_NAME}")
     waiting = section(page, "Waiting for review (1)")
     expect(waiting).to_contain_text(f"{COHORT}: 1 submission")
     waiting.get_by_role("link", name="Open the review queue").click()
@@ -207,8 +208,8 @@ def accept_revised_work(page: Page) -> None:
 
 def log_check_in(page: Page) -> None:
     """The learner at risk on her home page: the mentor calls her and notes what they said."""
-    main_nav(page).get_by_role("link", name="Mentor home").click()
-    arrive(page, "Mentor home")
+    main_nav(page).get_by_role("link", name="Home", exact=True).click()
+    arrive(page, f"Hello, {MENTOR_NAME}")
     at_risk = section(page, "Learners at risk (1)")
     expect(at_risk).to_contain_text("no activity yet")
     at_risk.get_by_role("link", name=SILENT[0]).click()

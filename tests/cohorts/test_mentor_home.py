@@ -45,7 +45,7 @@ def test_review_summary_counts_waiting_submissions_per_cohort(client, auth, worl
         submit(world, learner_in(world.cohort_a, f"A{number}"), world.cohort_a, state, days_ago)
     submit(world, learner_in(world.cohort_b, "B0"), world.cohort_b)
     auth.login(world.mentor_a)
-    page = client.get("/mentor").text
+    page = client.get("/").text
     assert "Waiting for review (3)" in page
     assert "3 submissions" in page
     assert "Cohort B" not in page
@@ -56,7 +56,7 @@ def test_review_summary_counts_waiting_submissions_per_cohort(client, auth, worl
     )
     auth.logout()
     auth.login(world.lead)
-    page = client.get("/mentor").text
+    page = client.get("/").text
     assert "Waiting for review (4)" in page
     assert "Cohort B" in page
     assert "1 submission" in page
@@ -91,7 +91,7 @@ def test_learners_silent_too_long_are_listed_as_at_risk(client, auth, world):
             enrollment.status = EnrollmentStatus.WITHDRAWN
     db.session.commit()
     auth.login(world.mentor_a)
-    page = client.get("/mentor").text
+    page = client.get("/").text
     at_risk = page[page.index("Learners at risk") : page.index("Check-ins due")]
     assert "Never active" in at_risk
     assert "Old quiz only" in at_risk
@@ -117,7 +117,7 @@ def test_graduates_are_not_listed_as_at_risk(client, auth, world):
     )
     db.session.commit()
     auth.login(world.mentor_a)
-    page = client.get("/mentor").text
+    page = client.get("/").text
     at_risk = page[page.index("Learners at risk") : page.index("Check-ins due")]
     assert "Graduated and quiet" not in at_risk
     assert "Graduation undone" in at_risk
@@ -129,7 +129,7 @@ def test_a_cohort_that_has_not_started_has_nobody_at_risk(client, auth, world):
     world.cohort_a.starts_on = program_today() + timedelta(days=3)
     learner_in(world.cohort_a, "Waiting for the start")
     auth.login(world.mentor_a)
-    assert "Waiting for the start" not in client.get("/mentor").text
+    assert "Waiting for the start" not in client.get("/").text
 
 
 def test_check_ins_due_within_a_week_and_overdue_ones_are_listed(client, auth, world):
@@ -152,7 +152,7 @@ def test_check_ins_due_within_a_week_and_overdue_ones_are_listed(client, auth, w
     check_in(done, 2, None)  # the later check-in replaces the earlier plan
     db.session.commit()
     auth.login(world.mentor_a)
-    page = client.get("/mentor").text
+    page = client.get("/").text
     due = page[page.index("Check-ins due") :]
     assert "Due in three days" in due
     assert "Overdue by two" in due
@@ -162,7 +162,7 @@ def test_check_ins_due_within_a_week_and_overdue_ones_are_listed(client, auth, w
     assert "Already called again" not in due
     auth.logout()
     auth.login(world.mentor_b)
-    assert "Due in three days" not in client.get("/mentor").text
+    assert "Due in three days" not in client.get("/").text
 
 
 def fill_cohort(world, size: int, offset: int) -> None:
@@ -179,20 +179,41 @@ def test_the_home_page_query_count_does_not_grow_with_the_cohort(client, auth, w
     auth.login(world.mentor_a)
     fill_cohort(world, 2, 0)
     with count_queries() as small:
-        page = client.get("/mentor").text
+        page = client.get("/").text
     assert "Waiting for review (2)" in page
     fill_cohort(world, 18, 2)
     with count_queries() as large:
-        page = client.get("/mentor").text
+        page = client.get("/").text
     assert "Waiting for review (20)" in page
     assert "Learner 19" in page
     assert len(large) == len(small)
 
 
-def test_the_mentor_home_link_is_in_the_header_for_mentors_only(client, auth, world):
+def test_there_is_one_home_for_staff_and_the_mentor_home_page_is_gone(client, auth, world):
     auth.login(world.mentor_a)
-    assert 'href="/mentor"' in client.get("/courses").text
+    page = client.get("/").text
+    for card in ("Waiting for review (0)", "Learners at risk", "The cohorts you mentor", "Check-ins due"):
+        assert card in page
+    assert "Mentor home" not in page
+    assert client.get("/mentor").status_code == 404
+
+
+def test_the_header_counts_the_work_waiting_for_review_in_one_query(client, auth, world, count_queries):
+    submit(world, learner_in(world.cohort_a, "A0"), world.cohort_a)
+    submit(world, learner_in(world.cohort_a, "A1"), world.cohort_a, SubmissionState.IN_REVIEW)
+    submit(world, learner_in(world.cohort_a, "A2"), world.cohort_a, SubmissionState.ACCEPTED)
+    submit(world, learner_in(world.cohort_b, "B0"), world.cohort_b)
+    auth.login(world.mentor_a)
+    with count_queries() as two:
+        page = client.get("/courses").text
+    assert 'Review queue <span class="badge">2<span class="visually-hidden"> waiting for review' in page
+    submit(world, learner_in(world.cohort_a, "A3"), world.cohort_a)
+    with count_queries() as three:
+        assert 'Review queue <span class="badge">3<' in client.get("/courses").text
+    assert len(three) == len(two)
+    auth.logout()
+    auth.login(world.lead)
+    assert 'Review queue <span class="badge">4<' in client.get("/courses").text
     auth.logout()
     auth.login(world.learner_a)
-    assert 'href="/mentor"' not in client.get("/courses").text
-    assert client.get("/mentor").status_code == 403
+    assert "Review queue" not in client.get("/courses").text

@@ -35,7 +35,6 @@ CASES: dict[str, list[Case]] = {
     ],
     "cohorts.read_all_notifications": [Case(lambda w: "/notifications/read-all", everyone(302), method="POST")],
     "cohorts.outbox": [Case(lambda w: "/outbox", everyone(403, anonymous=302, admin=200))],
-    "cohorts.mentor_home": [Case(lambda w: "/mentor", STAFF)],
     "cohorts.check_ins": [
         Case(lambda w: check_ins(w.cohort_a, w.learner_a), STAFF),
         # Only the cohort's mentor logs one; an empty form comes back with its errors.

@@ -128,7 +128,7 @@ def test_both_mentor_homes_count_the_learners_the_at_risk_page_lists(client, aut
     assert total == len(listed) == cohort_services.at_risk_counts([cohort], 7)[cohort.id]
     auth.login(world.mentor_a)
     assert f"{len(listed)} learners at risk" in client.get("/").text
-    assert f'class="at-risk-count">{len(listed)}<' in client.get("/mentor").text
+    assert f'class="at-risk-count">{len(listed)}<' in client.get("/").text
     at_risk_page = client.get(f"/cohorts/{cohort.id}/at-risk").text
     assert busy.name in at_risk_page
     assert silent.name in at_risk_page

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, select
@@ -15,6 +16,7 @@ from lms.core.security import is_mentor, is_program_manager
 from lms.learning.models.submission import Extension, Review, Submission, SubmissionVersion
 from lms.learning.services.due_dates import assignment_due_on
 from lms.learning.services.submissions import REVIEWABLE_STATES
+from lms.notifications.header import register_header_count
 
 DEFAULT_WAIT_DAYS = 3  # a submission waiting longer than this for a decision is marked overdue
 
@@ -64,19 +66,39 @@ def pending_submissions(user: User, cohort_id: int | None = None) -> Select:
     return query
 
 
-def pending_counts(user: User) -> list[tuple[int, str, int]]:
-    """(cohort id, cohort name, pending submissions) for each cohort this person reviews, in one query."""
-    query = (
-        select(Cohort.id, Cohort.name, func.count(Submission.id))
-        .join(Submission, Submission.cohort_id == Cohort.id)
-        .where(Submission.state.in_(REVIEWABLE_STATES))
-        .group_by(Cohort.id, Cohort.name)
-        .order_by(Cohort.name)
-    )
+class PendingCount(NamedTuple):
+    """How many submissions of one cohort wait for review, and since when the oldest waits."""
+
+    cohort_id: int
+    name: str
+    count: int
+    oldest: datetime | None
+
+
+def waiting(user: User) -> Select:
+    """A select of the ids of the submissions this person reviews that wait for a decision."""
+    query = select(Submission.id).where(Submission.state.in_(REVIEWABLE_STATES))
     cohorts = visible_cohort_ids(user)
     if cohorts is not None:
-        query = query.where(Cohort.id.in_(cohorts))
-    return [tuple(row) for row in db.session.execute(query)]
+        query = query.where(Submission.cohort_id.in_(cohorts))
+    return query
+
+
+def pending_counts(user: User) -> list[PendingCount]:
+    """For each cohort this person reviews with work waiting: the count and the oldest wait, in one query."""
+    query = (
+        select(Cohort.id, Cohort.name, func.count(Submission.id), func.min(Submission.last_submitted_at))
+        .join(Submission, Submission.cohort_id == Cohort.id)
+        .where(Submission.id.in_(waiting(user)))
+        .group_by(Cohort.id, Cohort.name)
+        .order_by(Cohort.name, Cohort.id)
+    )
+    return [PendingCount(*row) for row in db.session.execute(query)]
+
+
+def pending_total(user: User) -> int:
+    """How many submissions wait for this person's review, all cohorts together (the header's count)."""
+    return db.session.scalar(select(func.count()).select_from(waiting(user).subquery()))
 
 
 @dataclass
@@ -165,3 +187,6 @@ def turnaround_by_mentor() -> list[Turnaround]:
 def turnaround_by_cohort() -> list[Turnaround]:
     """Median turnaround of the reviews of each cohort's submissions."""
     return median_turnaround(Submission.cohort_id, Cohort.name, Cohort, lambda key: Cohort.id == key)
+
+
+register_header_count("reviews_waiting", pending_total)

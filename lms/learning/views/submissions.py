@@ -128,7 +128,7 @@ def as_list(data) -> list:
 def review_queue():
     cohort_id = id_arg("cohort")
     counts = queue.pending_counts(current_user)
-    total = sum(count for key, _name, count in counts if cohort_id is None or key == cohort_id)
+    total = sum(row.count for row in counts if cohort_id is None or row.cohort_id == cohort_id)
     paging = CountedPage(page=page_arg(), total=total, per_page=QUEUE_PAGE_SIZE)
     rows = db.session.execute(
         queue.pending_submissions(current_user, cohort_id)

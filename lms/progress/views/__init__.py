@@ -1,5 +1,5 @@
-"""The progress blueprint's routes, and the mentor's home on the cohorts blueprint."""
+"""The progress blueprint's routes."""
 
-from lms.progress.views import certificates, cohort, home, mentor_home
+from lms.progress.views import certificates, cohort, home
 
-__all__ = ["certificates", "cohort", "home", "mentor_home"]
+__all__ = ["certificates", "cohort", "home"]

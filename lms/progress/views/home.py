@@ -5,8 +5,10 @@ from flask_login import current_user
 
 from lms.core.security import is_learner, signed_in
 from lms.outcomes.follow_ups import waves
+from lms.outcomes.follow_ups.lists import open_counts
 from lms.outcomes.intake import services as intake_services
 from lms.progress import bp, home_services
+from lms.progress.mentor_home import staff_home
 
 
 @bp.route("/")
@@ -20,5 +22,8 @@ def home():
             needs_intake=intake_services.needs_baseline(current_user),
             follow_ups=waves.home_follow_ups(current_user),
         )
-    staff_page = home_services.staff_home(current_user, current_app.config["LMS_AT_RISK_DAYS"])
-    return render_template("progress/home.html", staff_page=staff_page)
+    return render_template(
+        "progress/home.html",
+        staff_page=staff_home(current_user, current_app.config["LMS_AT_RISK_DAYS"]),
+        follow_ups_waiting=open_counts(current_user),
+    )
