@@ -1,5 +1,6 @@
 """Languages: the person's choice, else a cookie, else the browser's Accept-Language."""
 
+from babel.lists import format_list
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -38,5 +39,12 @@ def html_lang() -> str:
     return "zh-Hans" if str(get_locale()) == "zh_Hans" else "en"
 
 
+def enumeration(items) -> str:
+    """Items joined as the page's language lists them: "tea, honey, and rice"; "茶叶、蜂蜜和大米"."""
+    texts = [str(item) for item in items]
+    return format_list(texts, style="standard", locale=get_locale()) if texts else ""
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, html_lang=html_lang, get_locale=get_locale)
+    app.jinja_env.filters["enumeration"] = enumeration

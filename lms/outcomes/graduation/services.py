@@ -103,14 +103,11 @@ def graduation_status(cohort: Cohort) -> list[GraduationRow]:
     return rows
 
 
+GRADUATION_AUDITED_FIELDS = ("graduated_on", "confirmed_by_id", "undone_at", "undone_by_id", "undo_reason")
+
+
 def _graduation_fields(graduation: Graduation) -> dict:
-    return {
-        "graduated_on": graduation.graduated_on,
-        "confirmed_by_id": graduation.confirmed_by_id,
-        "undone_at": graduation.undone_at,
-        "undone_by_id": graduation.undone_by_id,
-        "undo_reason": graduation.undo_reason,
-    }
+    return {field: getattr(graduation, field) for field in GRADUATION_AUDITED_FIELDS}
 
 
 def _program_certificate(learner_id: int, program_id: int) -> Certificate | None:

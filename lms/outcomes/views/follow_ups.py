@@ -15,7 +15,6 @@ from lms.core.forms import ActionForm
 from lms.core.money import format_fen
 from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required, signed_in
-from lms.core.web import MAX_ID
 from lms.outcomes import bp
 from lms.outcomes.follow_ups import services
 from lms.outcomes.follow_ups import waves as wave_services
@@ -32,14 +31,8 @@ from lms.outcomes.policies import (
     can_verify_follow_up,
     can_view_follow_ups,
 )
-from lms.outcomes.views.follow_up_common import (
-    HISTORY_FIELD_LABELS,
-    STATE_LABELS,
-    history_value,
-    in_history_order,
-    wave_label,
-)
-from lms.outcomes.views.intake import AUDIT_ACTION_LABELS
+from lms.outcomes.views.audit_text import ACTION_LABELS, audit_value, field_label, in_form_order, person_names
+from lms.outcomes.views.follow_up_common import STATE_LABELS, wave_label
 
 
 def load_learner(learner_id: int) -> User:
@@ -183,13 +176,7 @@ def follow_up(follow_up_id: int):
     show_history = can_manage_outcomes(current_user)
     history = db.session.scalars(services.follow_up_history(follow_up)).all() if show_history else []
     currency = learner_currency(learner)
-    verifiers = {
-        value
-        for entry in history
-        for value in (entry.changes or {}).get("verified_by_id", ())
-        if isinstance(value, int) and 0 < value <= MAX_ID
-    }
-    names = services.user_names(verifiers)
+    names = person_names(history)
     return render_template(
         "outcomes/follow_ups/detail.html",
         follow_up=follow_up,
@@ -203,10 +190,10 @@ def follow_up(follow_up_id: int):
         can_verify=can_verify_follow_up(current_user, learner),
         can_delete=can_delete_follow_up(current_user),
         history=history,
-        field_labels=HISTORY_FIELD_LABELS,
-        action_labels=AUDIT_ACTION_LABELS,
-        history_value=lambda field, value: history_value(field, value, currency, names),
-        in_history_order=in_history_order,
+        field_label=field_label,
+        action_labels=ACTION_LABELS,
+        history_value=lambda field, value: audit_value(field, value, currency, names),
+        in_form_order=in_form_order,
         self_source=FollowUpSource.SELF,
     )
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_manage_cohorts, can_view_cohort
 from lms.core.extensions import db
+from lms.core.i18n import enumeration
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 from lms.outcomes import bp
 from lms.outcomes.graduation import services
@@ -59,7 +60,7 @@ def confirm_graduation(cohort_id: int):
     if confirmed:
         flash(ngettext("%(num)d learner graduated.", "%(num)d learners graduated.", len(confirmed)))
     if refused:
-        names = "、".join(learner.name for learner in refused)
+        names = enumeration(learner.name for learner in refused)
         flash(_("Not graduated, the rules are not met yet: %(names)s", names=names), "error")
     if not confirmed and not refused:
         flash(_("Nobody new to graduate: the learners chosen have graduated already or left the cohort."))

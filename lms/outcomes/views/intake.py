@@ -1,11 +1,7 @@
 """Consent and the baseline at intake, and a learner's audit log."""
 
-from decimal import Decimal
-
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_currency
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.accounts.models import User
@@ -15,7 +11,7 @@ from lms.core.roles import Role
 from lms.core.security import require, signed_in
 from lms.outcomes import bp
 from lms.outcomes.intake import services as intake
-from lms.outcomes.intake.forms import BUSINESS_STATUS_LABELS, CHANNEL_LABELS, GENDER_LABELS, BaselineForm, ConsentForm
+from lms.outcomes.intake.forms import BaselineForm, ConsentForm
 from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
 
 AUDIT_PER_PAGE = 50
@@ -82,56 +78,3 @@ def set_consent(learner_id: int):
     else:
         flash(_("Please choose one of the two buttons."), "error")
     return redirect(url_for(".intake", learner_id=learner.id))
-
-
-AUDIT_FIELD_LABELS = {
-    "monthly_income_fen": _l("Monthly household income"),
-    "household_size": _l("Household size"),
-    "business_status": _l("Your business"),
-    "main_products": _l("Main products"),
-    "channels": _l("Where you sell"),
-    "gender": _l("Gender"),
-    "birth_year": _l("Year of birth"),
-    "granted": _l("Consent to reports"),
-    # Graduation and support records.
-    "graduated_on": _l("Graduated on"),
-    "undone_at": _l("Undone on"),
-    "undo_reason": _l("Reason"),
-    "kind": _l("Kind of support"),
-    "given_on": _l("Given on"),
-    "value_fen": _l("Value"),
-    "given_by": _l("Given by"),
-}
-AUDIT_ENTITY_LABELS = {
-    "baseline": _l("Baseline"),
-    "consent": _l("Consent"),
-    "graduation": _l("Graduation"),
-    "support": _l("Support"),
-    "follow-up": _l("Follow-up"),
-}
-AUDIT_ACTION_LABELS = {
-    "create": _l("created"),
-    "update": _l("changed"),
-    "delete": _l("deleted"),
-    "undo": _l("undone"),
-}
-AUDIT_VALUE_LABELS = {
-    "business_status": BUSINESS_STATUS_LABELS,
-    "gender": GENDER_LABELS,
-}
-
-
-def audit_value(field: str, value, currency: str) -> str:
-    """How one old or new value of the audit log reads on the page."""
-    if value is None or value == "":
-        return "—"
-    if field.endswith("_fen") and isinstance(value, int):
-        return format_currency(Decimal(value) / 100, currency)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if field == "channels" and isinstance(value, str):
-        return "、".join(str(CHANNEL_LABELS.get(code, code)) for code in value.split(",") if code)
-    labels = AUDIT_VALUE_LABELS.get(field)
-    if labels is not None:
-        return str(labels.get(value, value))
-    return str(value)
