@@ -102,6 +102,8 @@ def app(tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
+            # The address links in emails and exports are built on; the test client's own host.
+            "LMS_BASE_URL": "http://localhost",
             # Tests read messages in English; Chinese has tests of its own.
             "BABEL_DEFAULT_LOCALE": "en",
             "LMS_PASSWORD_TIME_COST": 1,

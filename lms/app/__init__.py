@@ -1,6 +1,7 @@
 """The application: the factory that puts the areas together."""
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -10,7 +11,7 @@ from lms.app import commands, template_globals
 from lms.cohorts import bp as cohorts_bp
 from lms.cohorts import views as cohort_views  # noqa: F401 - registers its routes
 from lms.core import errors, i18n, security, web
-from lms.core.config import env, settings_from_environment
+from lms.core.config import env, file_mask, settings_from_environment, unknown_settings
 from lms.core.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers its routes
@@ -31,11 +32,16 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Whatever the app creates (database, uploads, exports) is its own unless an operator widens it.
+    os.umask(file_mask())
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.from_mapping(settings_from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
     configure_logging(app)
+    for warning in unknown_settings():
+        app.logger.warning(warning)
+    web.trust_proxies(app)
     register_extensions(app)
     web.register_url_converters(app)
     register_blueprints(app)
@@ -45,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.check_declarations(app)
     errors.register_errorhandlers(app)
     web.register_response_hooks(app)
+    web.register_request_limits(app)
     commands.register_commands(app)
     return app
 

@@ -12,6 +12,7 @@ from flask import Flask
 
 from lms.cohorts.policies import can_manage_cohorts
 from lms.core.security import is_admin, is_learner, is_mentor, is_program_manager, is_staff
+from lms.core.web import external_url
 from lms.courses.markdown import render_markdown
 from lms.courses.policies import can_manage_courses
 from lms.learning.forms.quizzes import answer_field_name
@@ -39,6 +40,7 @@ TEMPLATE_POLICIES = {
 
 TEMPLATE_HELPERS = {
     "render_markdown": render_markdown,
+    "external_url": external_url,
     "answer_field_name": answer_field_name,
     "notification_text": notification_text,
     "wave_label": wave_label,

@@ -1,34 +1,159 @@
 """Settings, read from ``LMS_*`` environment variables.
 
-Every setting has a safe default except the secret key, which is generated on
-first run and kept in the instance folder rather than written in the code.
+Every setting has a safe default for development. With ``LMS_ENV=production`` the
+secret key and the base URL must be given: every machine shares the key (so a
+session opened on one is valid on all), and links in emails never come from a
+request's Host header. A value that cannot be read stops the start with a message
+naming the variable; an ``LMS_*`` variable the app does not read is warned about.
 """
 
+import difflib
 import os
 import secrets
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
+PREFIX = "LMS_"
 TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+ENVIRONMENTS = ("development", "production")
+DEVELOPMENT_BASE_URL = "http://localhost:5000"
+# Development answers these besides the base URL's host: `make run` prints 127.0.0.1.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+MIN_SECRET_KEY_LENGTH = 32
+# Read by the test suite, the browser tests and the benchmarks, not by the app.
+TOOL_VARIABLES = {"TEST_DATABASE_URL", "TEST_POSTGRES_URL", "CHROMIUM", "SCREENSHOTS"}
+
+# Every name env() was asked for: what is left in the environment is unknown.
+KNOWN_NAMES: set[str] = set(TOOL_VARIABLES)
+
+
+class SettingsError(ValueError):
+    """A setting whose value cannot be used; the message names the variable."""
 
 
 def env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(f"LMS_{name}", default)
+    KNOWN_NAMES.add(name)
+    return os.environ.get(f"{PREFIX}{name}", default)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = env(name)
-    return default if value is None else value.strip().lower() in TRUE_WORDS
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{PREFIX}{name}={value}: use true or false (also 1/0, yes/no, on/off)")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
     value = env(name)
-    return default if value is None else int(value)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={value}: not a whole number") from None
+    if minimum is not None and number < minimum:
+        raise SettingsError(f"{PREFIX}{name}={value}: " + _bounds(minimum, maximum))
+    if maximum is not None and number > maximum:
+        raise SettingsError(f"{PREFIX}{name}={value}: " + _bounds(minimum, maximum))
+    return number
 
 
-def load_secret_key(instance_path: str) -> str:
-    """Return LMS_SECRET_KEY, or the key kept in the instance folder (made on first run)."""
+def _bounds(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"give a number from {minimum} to {maximum}"
+    return f"give a number of at least {minimum}" if minimum is not None else f"give a number of at most {maximum}"
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (env(name) or default).strip().lower()
+    if value not in choices:
+        raise SettingsError(f"{PREFIX}{name}={value}: give one of {', '.join(choices)}")
+    return value
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated list; blanks dropped."""
+    return [item.strip() for item in (env(name) or "").split(",") if item.strip()]
+
+
+def env_umask(name: str, default: int) -> int:
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        mask = int(value.strip(), 8)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={value}: an octal file mode mask such as 077 or 027") from None
+    if not 0 <= mask <= 0o777:
+        raise SettingsError(f"{PREFIX}{name}={value}: an octal file mode mask such as 077 or 027")
+    return mask
+
+
+def file_mask() -> int:
+    """LMS_UMASK: files 0600 and folders 0700 by default; 027 lets the web server's group read uploads."""
+    return env_umask("UMASK", 0o077)
+
+
+def unknown_settings(environ=None) -> list[str]:
+    """``LMS_*`` variables in the environment that no setting reads, each with the nearest real name."""
+    environ = os.environ if environ is None else environ
+    unknown = sorted(key for key in environ if key.startswith(PREFIX) and key[len(PREFIX) :] not in KNOWN_NAMES)
+    known = sorted(PREFIX + name for name in KNOWN_NAMES - TOOL_VARIABLES)
+    lines = []
+    for key in unknown:
+        near = difflib.get_close_matches(key, known, n=1)
+        lines.append(f"{key} is not a setting; ignored" + (f" (did you mean {near[0]}?)" if near else ""))
+    return lines
+
+
+def base_url(production: bool) -> str:
+    """LMS_BASE_URL as ``scheme://host[:port]``: every absolute link is built from it."""
+    value = env("BASE_URL")
+    if not value:
+        if production:
+            raise SettingsError(
+                f"{PREFIX}BASE_URL is required when {PREFIX}ENV=production: the address people open, "
+                "such as https://lms.example.org (links in emails are built from it)"
+            )
+        return DEVELOPMENT_BASE_URL
+    parts = urlsplit(value.strip())
+    hostname_ok = bool(parts.hostname) and not parts.username and not parts.password
+    if parts.scheme not in ("http", "https") or not hostname_ok or parts.path not in ("", "/") or parts.query:
+        raise SettingsError(f"{PREFIX}BASE_URL={value}: give the scheme and host only, such as https://lms.example.org")
+    try:
+        parts.port  # noqa: B018 - a port out of range raises here
+    except ValueError:
+        raise SettingsError(f"{PREFIX}BASE_URL={value}: the port is not a number from 1 to 65535") from None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def trusted_hosts(url: str, production: bool) -> list[str]:
+    """The Host headers the app answers: the base URL's host, LMS_TRUSTED_HOSTS, and loopback in development."""
+    hosts = [urlsplit(url).hostname, *env_list("TRUSTED_HOSTS")]
+    if not production:
+        hosts += LOOPBACK_HOSTS
+    return list(dict.fromkeys(hosts))
+
+
+def load_secret_key(instance_path: str, production: bool) -> str:
+    """Return LMS_SECRET_KEY; in development, else the key kept in the instance folder (made on first run)."""
     configured = env("SECRET_KEY")
+    if production:
+        if not configured:
+            raise SettingsError(
+                f"{PREFIX}SECRET_KEY is required when {PREFIX}ENV=production, the same on every machine "
+                "(make one with: python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if len(configured) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"{PREFIX}SECRET_KEY: use at least {MIN_SECRET_KEY_LENGTH} random characters")
+        return configured
     if configured:
         return configured
     key_file = Path(instance_path) / "secret_key"
@@ -45,33 +170,57 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
-def settings_from_environment(instance_path: str) -> dict:
-    """Build the Flask config mapping for this process."""
-    secure_cookies = env_bool("SECURE_COOKIES")
-    database_url = env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'lms.sqlite3'}"
+def cookie_settings(secure: bool) -> dict:
+    """Session and remember-me cookies; over HTTPS the ``__Host-`` prefix pins them to this host and path."""
+    prefix = "__Host-" if secure else ""
     return {
-        "SECRET_KEY": load_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "MAX_CONTENT_LENGTH": env_int("MAX_UPLOAD_MB", 200) * 1024 * 1024,
+        "SESSION_COOKIE_NAME": f"{prefix}session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_PATH": "/",
+        "REMEMBER_COOKIE_NAME": f"{prefix}remember_token",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": secure_cookies,
-        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * env_int("REMEMBER_DAYS", 30),
-        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_PATH": "/",
+    }
+
+
+def settings_from_environment(instance_path: str) -> dict:
+    """Build the Flask config mapping for this process; raises SettingsError naming a bad variable."""
+    production = env_choice("ENV", "development", ENVIRONMENTS) == "production"
+    url = base_url(production)
+    secure_cookies = env_bool("SECURE_COOKIES", url.startswith("https://"))
+    database_url = env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'lms.sqlite3'}"
+    return {
+        "LMS_ENV": "production" if production else "development",
+        "SECRET_KEY": load_secret_key(instance_path, production),
+        # Keys replaced lately: sessions they signed stay valid while the new key takes over.
+        "SECRET_KEY_FALLBACKS": env_list("SECRET_KEY_FALLBACKS"),
+        "LMS_BASE_URL": url,
+        "TRUSTED_HOSTS": trusted_hosts(url, production),
+        # How many proxies in front set X-Forwarded-For/-Proto (nginx alone: 1); 0 trusts no such header.
+        "LMS_TRUSTED_PROXIES": env_int("TRUSTED_PROXIES", 0, minimum=0, maximum=5),
+        "LMS_UMASK": file_mask(),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": env_int("MAX_UPLOAD_MB", 200, minimum=1) * 1024 * 1024,
+        # Sign-in, join, verify and anything else a visitor who is not signed in sends.
+        "LMS_ANONYMOUS_MAX_KB": env_int("ANONYMOUS_MAX_KB", 64, minimum=4),
+        **cookie_settings(secure_cookies),
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * env_int("REMEMBER_DAYS", 30, minimum=1),
+        "PREFERRED_URL_SCHEME": urlsplit(url).scheme,
         "BABEL_DEFAULT_LOCALE": env("DEFAULT_LOCALE", "zh_Hans"),
         "BABEL_DEFAULT_TIMEZONE": env("TIMEZONE", "Asia/Shanghai"),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
         "LMS_LOGIN_LIMIT_PER_ACCOUNT": env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LMS_LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
-        "LMS_PASSWORD_TIME_COST": env_int("PASSWORD_TIME_COST", 3),
-        "LMS_PASSWORD_MEMORY_KIB": env_int("PASSWORD_MEMORY_KIB", 65536),
+        "LMS_PASSWORD_TIME_COST": env_int("PASSWORD_TIME_COST", 3, minimum=1),
+        "LMS_PASSWORD_MEMORY_KIB": env_int("PASSWORD_MEMORY_KIB", 65536, minimum=8),
         "LMS_PHONE_REGION": env("PHONE_REGION", "CN"),
-        "LMS_LOG_LEVEL": env("LOG_LEVEL", "INFO"),
+        "LMS_LOG_LEVEL": env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
         # Learners pay for every byte: pages, styles, scripts and captions go out compressed.
         "COMPRESS_MIMETYPES": [
             "text/html",
@@ -86,16 +235,16 @@ def settings_from_environment(instance_path: str) -> dict:
         "COMPRESS_MIN_SIZE": 500,
         "LMS_UPLOAD_PATH": env("UPLOAD_PATH") or str(Path(instance_path) / "uploads"),
         "LMS_FFMPEG": env("FFMPEG") or shutil.which("ffmpeg"),
-        "LMS_VIDEO_MAX_MB": env_int("VIDEO_MAX_MB", 200),
-        "LMS_IMAGE_MAX_MB": env_int("IMAGE_MAX_MB", 10),
-        "LMS_RESOURCE_MAX_MB": env_int("RESOURCE_MAX_MB", 20),
+        "LMS_VIDEO_MAX_MB": env_int("VIDEO_MAX_MB", 200, minimum=1),
+        "LMS_IMAGE_MAX_MB": env_int("IMAGE_MAX_MB", 10, minimum=1),
+        "LMS_RESOURCE_MAX_MB": env_int("RESOURCE_MAX_MB", 20, minimum=1),
         # A learner with no activity (lesson, quiz, sign-in) for this many days is listed as at risk.
-        "LMS_AT_RISK_DAYS": env_int("AT_RISK_DAYS", 7),
+        "LMS_AT_RISK_DAYS": env_int("AT_RISK_DAYS", 7, minimum=1),
         # A submission waiting longer than this for a mentor is marked in the review queue.
-        "LMS_REVIEW_WAIT_DAYS": env_int("REVIEW_WAIT_DAYS", 3),
+        "LMS_REVIEW_WAIT_DAYS": env_int("REVIEW_WAIT_DAYS", 3, minimum=1),
         # Email goes out through the outbox (`lms send-mail`); without a host, messages wait in it.
         "LMS_SMTP_HOST": env("SMTP_HOST", ""),
-        "LMS_SMTP_PORT": env_int("SMTP_PORT", 587),
+        "LMS_SMTP_PORT": env_int("SMTP_PORT", 587, minimum=1, maximum=65535),
         "LMS_SMTP_USERNAME": env("SMTP_USERNAME", ""),
         "LMS_SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
         "LMS_SMTP_STARTTLS": env_bool("SMTP_STARTTLS", True),

@@ -1,7 +1,13 @@
-"""Per-connection database settings and the headers every response carries."""
+"""Per-connection database settings, the headers every response carries, and absolute links."""
 
-from flask import Flask, Response, request
+from urllib.parse import urljoin
+
+from flask import Flask, Response, current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import Engine, event
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 # The largest id an INTEGER column holds; larger numbers in a URL are simply not found.
@@ -54,8 +60,46 @@ def configure_database(engine: Engine) -> None:
         cursor.close()
 
 
+# Browsers keep to HTTPS for a year, subdomains too, once they have seen this over HTTPS.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The path of a page, in a request or not (commands and queued jobs build links too)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def absolute_url(link: str) -> str:
+    """A path as a full address on LMS_BASE_URL, never on the Host a request came with."""
+    return urljoin(current_app.config["LMS_BASE_URL"] + "/", link)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The full address of a page, for an email, a text message, an export, a QR code or a link to copy."""
+    return absolute_url(path_for(endpoint, **values))
+
+
+def refuse_untrusted_host():
+    """A Host outside TRUSTED_HOSTS gets a bare 400 before anything reads the request (no page links to it)."""
+    if isinstance(request.routing_exception, SecurityError):
+        return Response(_("This site does not answer to that address."), 400, mimetype="text/plain")
+    return None
+
+
+def limit_anonymous_body():
+    """A visitor who is not signed in may send a form, never a large upload."""
+    if request.method in BODY_METHODS and not current_user.is_authenticated:
+        anonymous_limit = current_app.config["LMS_ANONYMOUS_MAX_KB"] * 1024
+        request.max_content_length = min(anonymous_limit, current_app.config["MAX_CONTENT_LENGTH"] or anonymous_limit)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
@@ -70,3 +114,15 @@ def register_url_converters(app: Flask) -> None:
 
 def register_response_hooks(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+def register_request_limits(app: Flask) -> None:
+    """Before every other hook: the CSRF check reads the form, and with it the body, and pages link by host."""
+    app.before_request_funcs.setdefault(None, [])[0:0] = [refuse_untrusted_host, limit_anonymous_body]
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the configured number of proxies in front, no more."""
+    proxies = app.config["LMS_TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

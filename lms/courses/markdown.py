@@ -31,10 +31,17 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 _parser = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
+# What a browser does before it reads a URL: drops tabs and newlines anywhere, strips spaces and
+# control characters at the ends, and reads a backslash as a slash (so ``/\\host/x`` is ``//host/x``).
+_URL_INVISIBLES = str.maketrans("", "", "\t\n\r")
+_URL_EDGES = "".join(chr(code) for code in range(0x21))
+
+
 def _same_site(url: str) -> bool:
-    """A relative URL on this site: no scheme, no host (``//host/x`` is another site)."""
-    parts = urlsplit(url.strip())
-    return not parts.scheme and not parts.netloc and not url.strip().startswith(("//", "\\"))
+    """A path on this site as a browser reads it: no scheme, no host, not ``//host`` in any spelling."""
+    seen = url.translate(_URL_INVISIBLES).strip(_URL_EDGES).replace("\\", "/")
+    parts = urlsplit(seen)
+    return not parts.scheme and not parts.netloc and not seen.startswith("//")
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:

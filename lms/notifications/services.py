@@ -5,9 +5,8 @@ notices; this module knows none of them.
 """
 
 from collections.abc import Callable
-from urllib.parse import urljoin
 
-from flask import current_app, g, has_request_context, request, url_for
+from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from sqlalchemy import func, select, update
 from lms.accounts.models import User
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
+from lms.core.web import absolute_url, path_for
 from lms.notifications.mail import queue_email
 from lms.notifications.models import Notification
 
@@ -74,21 +74,8 @@ def queue_notification_email(user: User, notification: Notification):
         return queue_email(user.email, text, body)
 
 
-def absolute_url(link: str) -> str:
-    """The link as a full address for an email (this request's host, else SERVER_NAME, else as it is)."""
-    if has_request_context():
-        return urljoin(request.host_url, link)
-    server = current_app.config.get("SERVER_NAME")
-    if server:
-        return urljoin(f"{current_app.config['PREFERRED_URL_SCHEME']}://{server}/", link)
-    return link
-
-
-def link_to(endpoint: str, **values) -> str:
-    """The path of a page, in a request or not (commands send signals too)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+# The name the areas' notices use for a notification's link.
+link_to = path_for
 
 
 def unread_count(user: User) -> int:

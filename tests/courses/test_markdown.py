@@ -81,6 +81,33 @@ def test_images_only_from_our_own_site_and_loaded_lazily():
     assert "evil.example" not in html
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<img src='/\\evil.example/x.png'>",
+        "<img src='\\\\evil.example/x.png'>",
+        "<img src='\\/evil.example/x.png'>",
+        "<img src='/&#92;evil.example/x.png'>",
+        "<img src='/\t/evil.example/x.png'>",
+        "<img src='/&#x0a;/evil.example/x.png'>",
+        "<img src=' //evil.example/x.png'>",
+        "<img src='&#x01;//evil.example/x.png'>",
+        "<img src='https:evil.example/x.png'>",
+        "<img src='java&#x09;script:alert(1)'>",
+    ],
+)
+def test_images_from_another_site_are_refused_however_the_address_is_spelled(source):
+    """Browsers read a backslash as a slash and drop tabs and newlines: each of these is ``//evil.example``."""
+    html = render_markdown(source)
+    assert "src=" not in html
+    assert "evil.example" not in html
+
+
+def test_a_path_with_a_tab_inside_stays_a_path_on_this_site():
+    assert 'src="/media/12"' in render_markdown("<img src='/media/12'>")
+    assert "src=" in render_markdown("<img src='/media/&#x09;12'>")
+
+
 def test_raw_html_text_tags_are_kept():
     html = render_markdown("Price <strong>80</strong> 元 per 500 g<br>H<sub>2</sub>O")
     assert "<strong>80</strong>" in html

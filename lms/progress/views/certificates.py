@@ -11,7 +11,7 @@ from lms.certificates.models import Certificate
 from lms.cohorts.policies import can_view_learner
 from lms.core.extensions import db, limiter
 from lms.core.security import MANAGER_ROLES, is_program_manager, public, require, roles_required, signed_in
-from lms.core.web import id_arg, page_arg
+from lms.core.web import external_url, id_arg, page_arg
 from lms.progress import bp
 
 # Enough for anyone checking certificates by hand; far too few to find a code by guessing
@@ -60,7 +60,7 @@ def certificates():
 @signed_in
 def certificate(code: str):
     certificate = load_certificate(code)
-    verify_url = url_for(".verify", code=certificate.code, _external=True)
+    verify_url = external_url("progress.verify", code=certificate.code)
     qr = Markup(services.qr_svg(services.verification_qr(verify_url)))  # noqa: S704 - segno's own SVG, no user text
     can_revoke = is_program_manager(current_user)
     return render_template(
