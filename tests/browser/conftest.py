@@ -5,13 +5,8 @@ accessibility problem, and a learner's page stays within the page-weight budget.
 unchecked fails the test, as do console errors and failed requests.
 """
 
-import http.client
 import os
-import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Response, sync_playwright
 
 from lms.app import PROJECT_ROOT
+from tests import served
 
 BROWSER_TESTS = Path(__file__).resolve().parent
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -51,64 +47,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.commits)  # the served app reads what the test commits
 
 
-# Gunicorn binds port 0 to a free port of the system's choosing and says which: runs side by side never collide.
-LISTENING = re.compile(rb"Listening at: http://127\.0\.0\.1:(\d+) ")
-
-
-def listening_port(log: Path) -> int | None:
-    match = LISTENING.search(log.read_bytes())
-    return int(match.group(1)) if match else None
-
-
-def answers_http(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-    try:
-        connection.request("GET", "/login")
-        connection.getresponse().read()
-    except OSError:
-        return False
-    finally:
-        connection.close()
-    return True
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def live_server(app, tmp_path_factory):
     """The app served by gunicorn, as a user runs it, on the migrated test database; yields its base URL."""
-    env = {
-        **os.environ,
+    environment = {
         "LMS_DATABASE_URL": app.config["LMS_TEST_DATABASE_URL"],
         "LMS_INSTANCE_PATH": os.environ["LMS_INSTANCE_PATH"],
         "LMS_PASSWORD_TIME_COST": "1",
         "LMS_PASSWORD_MEMORY_KIB": "64",
     }
-    # No control socket: its default path is one per user, shared by every server running at once.
-    command = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--no-control-socket"]
-    command += ["--workers", "2", "--threads", "2", "wsgi:app"]
-    log = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=stderr)
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        port = None
-        while port is None or not answers_http(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
-                pytest.fail(f"gunicorn did not start; its stderr ends:\n{tail}", pytrace=False)
-            time.sleep(0.1)
-            port = port or listening_port(log)
+    arguments = ["--workers", "2", "--threads", "2"]
+    with served.gunicorn(environment, tmp_path_factory.mktemp("gunicorn"), arguments) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
 
 
 def under_ci() -> bool:

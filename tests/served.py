@@ -1,0 +1,81 @@
+"""The app served by gunicorn, as an operator runs it, for tests that talk to it over a socket.
+
+The test opens the listening socket on a port of the system's choosing and hands it to gunicorn
+(``fd://``): the port is known before the server starts, so the app's LMS_BASE_URL can name it,
+and runs side by side never collide.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from lms.app import PROJECT_ROOT
+
+START_SECONDS = 20
+
+
+def answers_http(port: int, path: str = "/login") -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+    try:
+        connection.request("GET", path)
+        connection.getresponse().read()
+    except OSError:
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until_answering(process: subprocess.Popen, port: int, log: Path, what: str) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while not answers_http(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+            pytest.fail(f"{what} did not start; its log ends:\n{tail}", pytrace=False)
+        time.sleep(0.1)
+
+
+def free_listener() -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    return listener
+
+
+@contextmanager
+def gunicorn(environment: dict[str, str], log_dir: Path, arguments: list[str]) -> Iterator[int]:
+    """Serve ``wsgi:app`` with ``arguments``; yields the port it answers on."""
+    listener = free_listener()
+    port = listener.getsockname()[1]
+    environment = {**os.environ, "LMS_BASE_URL": f"http://127.0.0.1:{port}", **environment}
+    # No control socket: its default path is one per user, shared by every server running at once.
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}", "--no-control-socket"]
+    command += [*arguments, "wsgi:app"]
+    log = log_dir / "gunicorn.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=output, pass_fds=[listener.fileno()]
+        )
+    listener.close()  # gunicorn holds its own copy
+    try:
+        wait_until_answering(process, port, log, "gunicorn")
+        yield port
+    finally:
+        stop(process)
