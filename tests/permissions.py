@@ -17,6 +17,7 @@ from tests.permission_cases import (
     learning,
     media,
     outcomes,
+    products,
     progress,
     submissions,
 )
@@ -37,6 +38,7 @@ MATRIX: dict[str, list[Case]] = {
     **exports.CASES,
     **follow_ups.CASES,
     **impact.CASES,
+    **products.CASES,
 }
 
 

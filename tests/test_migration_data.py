@@ -2,6 +2,7 @@
 
 import os
 import re
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -21,7 +22,9 @@ def separate_database_url(app, tmp_path) -> str:
     return re.sub(r"search_path%3D(\w+)", rf"search_path%3D\1_upgrade_{os.getpid()}", url)
 
 
-def test_people_enrolled_before_0004_stay_enrolled_and_active(app, tmp_path):
+@contextmanager
+def database_of_its_own(app, tmp_path):
+    """An app on an empty database of its own, dropped afterwards."""
     url = separate_database_url(app, tmp_path)
     upgrading = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     schema = re.search(r"search_path%3D(\w+)", url)
@@ -31,45 +34,104 @@ def test_people_enrolled_before_0004_stay_enrolled_and_active(app, tmp_path):
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {schema.group(1)} CASCADE"))
                 connection.execute(text(f"CREATE SCHEMA {schema.group(1)}"))
         try:
-            flask_migrate.upgrade(revision="0003")
-            with db.engine.begin() as connection:
-                connection.execute(
-                    text("INSERT INTO programs (id, name, currency, created_at) VALUES (1, 'P', 'CNY', :now)"),
-                    {"now": "2027-01-01 00:00:00+00:00"},
-                )
-                connection.execute(
-                    text(
-                        "INSERT INTO cohorts (id, program_id, name, province, city, county, invite_code, created_at)"
-                        " VALUES (1, 1, 'C', '江西省', '上饶市', '横峰县', 'OLDCODE1', :now)"
-                    ),
-                    {"now": "2027-01-01 00:00:00+00:00"},
-                )
-                connection.execute(
-                    text(
-                        "INSERT INTO users (id, name, phone, password_hash, role, active, login_token, township,"
-                        " village, created_at) VALUES (1, 'L', '+8613900000001', 'x', 'learner', :yes, 't1', '', '',"
-                        " :now)"
-                    ),
-                    {"now": "2027-01-01 00:00:00+00:00", "yes": True},
-                )
-                connection.execute(
-                    text("INSERT INTO enrollments (id, cohort_id, learner_id, enrolled_at) VALUES (1, 1, 1, :now)"),
-                    {"now": "2027-01-01 00:00:00+00:00"},
-                )
-            flask_migrate.upgrade()
-            with db.engine.connect() as connection:
-                enrollment = connection.execute(text("SELECT status, mentor_id FROM enrollments")).one()
-                cohort = connection.execute(
-                    text("SELECT invite_code, invite_enabled, invite_uses, poverty_county, township FROM cohorts")
-                ).one()
-            assert tuple(enrollment) == ("active", None)
-            assert cohort.invite_code == "OLDCODE1"
-            assert bool(cohort.invite_enabled) is True
-            assert cohort.invite_uses == 0
-            assert bool(cohort.poverty_county) is False
-            assert cohort.township == ""
+            yield
         finally:
             if schema:
                 with db.engine.begin() as connection:
                     connection.execute(text(f"DROP SCHEMA IF EXISTS {schema.group(1)} CASCADE"))
             db.engine.dispose()
+
+
+def test_people_enrolled_before_0004_stay_enrolled_and_active(app, tmp_path):
+    with database_of_its_own(app, tmp_path):
+        flask_migrate.upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO programs (id, name, currency, created_at) VALUES (1, 'P', 'CNY', :now)"),
+                {"now": "2027-01-01 00:00:00+00:00"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO cohorts (id, program_id, name, province, city, county, invite_code, created_at)"
+                    " VALUES (1, 1, 'C', '江西省', '上饶市', '横峰县', 'OLDCODE1', :now)"
+                ),
+                {"now": "2027-01-01 00:00:00+00:00"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, name, phone, password_hash, role, active, login_token, township,"
+                    " village, created_at) VALUES (1, 'L', '+8613900000001', 'x', 'learner', :yes, 't1', '', '',"
+                    " :now)"
+                ),
+                {"now": "2027-01-01 00:00:00+00:00", "yes": True},
+            )
+            connection.execute(
+                text("INSERT INTO enrollments (id, cohort_id, learner_id, enrolled_at) VALUES (1, 1, 1, :now)"),
+                {"now": "2027-01-01 00:00:00+00:00"},
+            )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            enrollment = connection.execute(text("SELECT status, mentor_id FROM enrollments")).one()
+            cohort = connection.execute(
+                text("SELECT invite_code, invite_enabled, invite_uses, poverty_county, township FROM cohorts")
+            ).one()
+        assert tuple(enrollment) == ("active", None)
+        assert cohort.invite_code == "OLDCODE1"
+        assert bool(cohort.invite_enabled) is True
+        assert cohort.invite_uses == 0
+        assert bool(cohort.poverty_county) is False
+        assert cohort.township == ""
+
+
+def test_products_typed_before_0007_become_the_program_list_and_their_rows_map_to_it(app, tmp_path):
+    now = {"now": "2027-01-01 00:00:00+00:00", "yes": True}
+    with database_of_its_own(app, tmp_path):
+        flask_migrate.upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO programs (id, name, currency, created_at, follow_up_months) VALUES (1, 'P', 'CNY', :now,"
+                " '0,3')",
+                "INSERT INTO cohorts (id, program_id, name, province, city, county, township, poverty_county,"
+                " invite_code, invite_enabled, invite_uses, created_at) VALUES (1, 1, 'C', '', '', '', '', :yes,"
+                " 'OLDCODE1', :yes, 0, :now)",
+                "INSERT INTO users (id, name, phone, password_hash, role, active, login_token, township, village,"
+                " created_at) VALUES (1, 'L', '+8613900000001', 'x', 'learner', :yes, 't1', '', '', :now)",
+                "INSERT INTO graduations (id, learner_id, cohort_id, graduated_on, confirmed_at, undo_reason)"
+                " VALUES (1, 1, 1, '2026-01-01', :now, '')",
+            ):
+                connection.execute(text(statement), now)
+            for follow_up_id, wave in ((1, 0), (2, 3)):
+                connection.execute(
+                    text(
+                        "INSERT INTO follow_ups (id, graduation_id, learner_id, wave_months, period_start, period_end,"
+                        " monthly_income_fen, revenue_fen, channels, households_benefiting, people_employed,"
+                        " livestreams, shop_link, notes, source, unusual_confirmed, created_at, updated_at)"
+                        " VALUES (:id, 1, 1, :wave, '2026-01-01', '2026-01-31', 0, 0, '', 0, 0, 0, '', '',"
+                        " 'self', false, :now, :now)"
+                    ),
+                    {**now, "id": follow_up_id, "wave": wave},
+                )
+            for row_id, follow_up_id, product, unit in (
+                (1, 1, "Tea ", "kg"),
+                (2, 2, "tea", "kg"),
+                (3, 2, "ＴＥＡ", "jin"),
+                (4, 1, "蜂蜜", "bottle"),
+                (5, 1, "tea", "kg"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO follow_up_quantities (id, follow_up_id, product, quantity, unit)"
+                        " VALUES (:id, :follow_up_id, :product, 1, :unit)"
+                    ),
+                    {"id": row_id, "follow_up_id": follow_up_id, "product": product, "unit": unit},
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            products = connection.execute(
+                text("SELECT id, name, aliases, default_unit FROM products WHERE program_id = 1 ORDER BY name")
+            ).all()
+            mapped = dict(connection.execute(text("SELECT id, product_id FROM follow_up_quantities")).all())
+    (tea_id, *tea), (honey_id, *honey) = sorted(products, key=lambda row: row.name != "tea")
+    assert tea == ["tea", "Tea\nＴＥＡ", "kg"]  # the most used spelling and unit; the others as aliases
+    assert honey == ["蜂蜜", "", "bottle"]
+    assert mapped == {1: tea_id, 2: tea_id, 3: tea_id, 4: honey_id, 5: tea_id}

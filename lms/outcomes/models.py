@@ -204,8 +204,30 @@ class FollowUp(db.Model):
         return self.verified_at is not None
 
 
+class Product(db.Model):
+    """A product on a program's list: the name reports use, the spellings people type for it, its usual unit."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("program_id", "name"),
+        CheckConstraint("default_unit IN ('kg', 'jin', 'piece', 'box', 'bottle')", name="default_unit_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # Other names for it, one per line ("赣南脐橙", "navel orange"); matched after normalising.
+    aliases: Mapped[str] = mapped_column(Text, default="")
+    default_unit: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
 class FollowUpQuantity(db.Model):
-    """One product's quantity sold in a follow-up's period."""
+    """One product's quantity sold in a follow-up's period: the name as typed, and the listed product it maps to."""
 
     __tablename__ = "follow_up_quantities"
     __table_args__ = (
@@ -216,10 +238,12 @@ class FollowUpQuantity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"), index=True)
     product: Mapped[str] = mapped_column(String(100))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     unit: Mapped[str] = mapped_column(String(16))
 
     follow_up: Mapped[FollowUp] = relationship(back_populates="quantities")
+    listed_product: Mapped[Product | None] = relationship()
 
 
 class FollowUpEvidence(db.Model):

@@ -27,6 +27,8 @@ UNIT_LABELS = {
     "bottle": _l("bottles"),
 }
 UNIT_CHOICES = {**UNIT_LABELS, "jin": _l("jin (500 g)")}
+# A product on the program's list may leave its unit to the list.
+ROW_UNIT_CHOICES = {"": _l("Its usual unit"), **UNIT_CHOICES}
 assert set(UNIT_LABELS) == set(QUANTITY_UNITS)
 QUANTITY_PATTERN = re.compile(r"^\d{1,12}(\.\d+)?$")
 THOUSANDS_SEPARATORS = str.maketrans("", "", ", ，")
@@ -82,7 +84,7 @@ class QuantityRow(Form):
 
     product = StringField(_l("Product"), filters=[drop_nul], validators=[Optional(), Length(max=100)])
     quantity = QuantityField(_l("Quantity sold"), render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    unit = SelectField(_l("Unit"), choices=choices_of(UNIT_CHOICES), default="jin")
+    unit = SelectField(_l("Unit"), choices=choices_of(ROW_UNIT_CHOICES), default="")
 
     def validate_quantity(self, field):
         if field.process_errors:

@@ -30,6 +30,7 @@ from lms.outcomes.models import (
     FollowUpSource,
     Graduation,
 )
+from lms.outcomes.products.services import product_list, resolve_quantity
 
 MAX_EVIDENCE = 3
 MAX_PRODUCTS = 3
@@ -70,7 +71,7 @@ class UnusualIncome(FollowUpRefused):
 
 @dataclass
 class FollowUpValues:
-    """Clean values of one follow-up: money already in fen, channels as codes."""
+    """Clean values of one follow-up: money already in fen, channels as codes; a unit left empty is the product's."""
 
     period_start: date
     period_end: date
@@ -84,6 +85,23 @@ class FollowUpValues:
     shop_link: str = ""
     notes: str = ""
     unusual_confirmed: bool = False
+    # The listed product each quantity maps to (None for a name the list lacks), set by map_products.
+    product_ids: list[int | None] = field(default_factory=list)
+
+
+def map_products(values: FollowUpValues, graduation: Graduation) -> None:
+    """Map each typed product name to the program's list and fill an empty unit with the product's usual one."""
+    products = product_list(graduation.cohort.program)
+    quantities, product_ids = [], []
+    for text, quantity, unit in values.quantities:
+        product, unit = resolve_quantity(products, text, unit)
+        if unit is None:
+            raise FollowUpRefused(
+                _l("Choose a unit for “%(product)s”: it is not on the program's product list.", product=text.strip())
+            )
+        quantities.append((text, quantity, unit))
+        product_ids.append(product.id if product else None)
+    values.quantities, values.product_ids = quantities, product_ids
 
 
 def quantities_text(follow_up: FollowUp) -> str:
@@ -151,10 +169,14 @@ def apply_values(follow_up: FollowUp, values: FollowUpValues) -> None:
     follow_up.livestreams = values.livestreams
     follow_up.shop_link = values.shop_link.strip()
     follow_up.notes = values.notes.strip()
-    wanted = [(product.strip(), quantity, unit) for product, quantity, unit in values.quantities]
-    current = [(row.product, row.quantity, row.unit) for row in follow_up.quantities]
+    product_ids = values.product_ids or [None] * len(values.quantities)
+    wanted = [
+        (product.strip(), quantity, unit, product_id)
+        for (product, quantity, unit), product_id in zip(values.quantities, product_ids, strict=True)
+    ]
+    current = [(row.product, row.quantity, row.unit, row.product_id) for row in follow_up.quantities]
     if wanted != current:  # rewritten only when changed, so an unchanged save touches no rows
-        follow_up.quantities = [FollowUpQuantity(product=p, quantity=q, unit=u) for p, q, u in wanted]
+        follow_up.quantities = [FollowUpQuantity(product=p, quantity=q, unit=u, product_id=i) for p, q, u, i in wanted]
 
 
 def find_follow_up(graduation: Graduation, months: int) -> FollowUp | None:
@@ -196,6 +218,7 @@ def record_follow_up(
     existing = find_follow_up(graduation, months)
     if existing is not None:
         raise already_recorded(existing)
+    map_products(values, graduation)
     check_values(values)
     check_plausible(learner, values)
     uploads = uploads or []
@@ -237,6 +260,7 @@ def update_follow_up(
     verify: bool = False,
 ) -> FollowUp:
     """Change a follow-up; staff keep it verified only by ticking the box again. Raises FollowUpRefused."""
+    map_products(values, follow_up.graduation)
     check_values(values)
     learner = follow_up.learner
     # A figure confirmed before stays confirmed while it is unchanged.

@@ -4,7 +4,7 @@ Each also counts what the follow-up filters (or a channel group's channel) leave
 from the report without them rests on fewer than 5 graduates or follow-ups can be withheld.
 """
 
-from sqlalchemy import and_, func, literal, not_, select
+from sqlalchemy import and_, case, func, literal, not_, select
 
 from lms.core.extensions import db
 from lms.outcomes.impact.selection import (
@@ -16,7 +16,8 @@ from lms.outcomes.impact.selection import (
     names_channel,
     sum_where,
 )
-from lms.outcomes.models import SALES_CHANNELS, FollowUp, FollowUpQuantity, SupportRecord
+from lms.outcomes.models import SALES_CHANNELS, FollowUp, FollowUpQuantity, Product, SupportRecord
+from lms.outcomes.products.services import WEIGHT_IN_KG
 
 
 def graduate_figure_rows(selection: Selection):
@@ -117,20 +118,27 @@ def follow_up_figure_rows(selection: Selection):
 
 
 def quantity_rows(selection: Selection):
-    """Per group, product (trimmed, any letter case) and unit: the quantity sold, how many graduates sold it in how
-    many follow-ups, and how many follow-ups and graduates the filters leave out."""
+    """Per group, product and unit: the quantity sold, how many graduates sold it in how many follow-ups, and how many
+    follow-ups and graduates the filters leave out. A row mapped to the program's product list counts under the
+    listed name, in its usual unit when both are weights; any other under its typed name (trimmed, any letter case)."""
     graduates = graduate_rows(selection, selection.dimensions)
     # "Tea " and "tea" are one product; shown as the key, since databases order letter cases differently.
-    product = func.lower(func.trim(FollowUpQuantity.product))
+    product = func.coalesce(Product.name, func.lower(func.trim(FollowUpQuantity.product)))
+    weights = [(unit, literal(factor)) for unit, factor in WEIGHT_IN_KG.items()]
+    both_weights = and_(Product.default_unit.in_(WEIGHT_IN_KG), FollowUpQuantity.unit.in_(WEIGHT_IN_KG))
+    unit = case((both_weights, Product.default_unit), else_=FollowUpQuantity.unit)
+    in_kg = case(*((FollowUpQuantity.unit == name, factor) for name, factor in weights), else_=1)
+    per_usual_unit = case(*((Product.default_unit == name, factor) for name, factor in weights), else_=1)
+    quantity = case((both_weights, FollowUpQuantity.quantity * in_kg / per_usual_unit), else_=FollowUpQuantity.quantity)
     counted = kept_follow_ups(selection, graduates) == 1
-    total = sum_where(counted, FollowUpQuantity.quantity)
+    total = sum_where(counted, quantity)
     graduate, follow_up = graduates.c.graduation_id, FollowUp.id
     return db.session.execute(
         select(
             graduates.c.dimension,
             graduates.c.group_key,
             product,
-            FollowUpQuantity.unit,
+            unit,
             total,
             distinct_where(counted, graduate),
             distinct_where(counted, follow_up),
@@ -139,8 +147,9 @@ def quantity_rows(selection: Selection):
         )
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
         .join(FollowUpQuantity, FollowUpQuantity.follow_up_id == FollowUp.id)
+        .outerjoin(Product, Product.id == FollowUpQuantity.product_id)
         .where(graduates.c.consented == 1)
-        .group_by(graduates.c.dimension, graduates.c.group_key, product, FollowUpQuantity.unit)
+        .group_by(graduates.c.dimension, graduates.c.group_key, product, unit)
         .having(count_where(counted) > 0)
-        .order_by(FollowUpQuantity.unit, total.desc(), product)
+        .order_by(unit, total.desc(), product)
     ).all()

@@ -76,7 +76,9 @@ class FollowUpImportRow:
     phone: str | None = None
     wave: int | None = None
     fields: dict = field(default_factory=dict)
+    # (product as typed, quantity, unit: "" until the program's list gives the product's usual one)
     quantities: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    product_ids: list[int | None] = field(default_factory=list)
     verified: bool = False
     learner: User | None = None
     graduation: Graduation | None = None
@@ -132,15 +134,17 @@ def listed(text: str, separators: re.Pattern = LIST_SEPARATORS) -> list[str]:
 
 
 def check_quantities(row: FollowUpImportRow) -> None:
-    """Products, quantities and units: one product per cell, or several separated by ";" in the same order."""
+    """Products, quantities and units: one product per cell, or several separated by ";" in the same order; the units
+    may be left out for products on the program's list."""
     products, quantities, units = (listed(row.values[column]) for column in ("product", "quantity", "unit"))
     if not (products or quantities or units):
         return
-    if not (len(products) == len(quantities) == len(units)):
+    if not (len(products) == len(quantities) and len(units) in (0, len(products))):
         row.errors.append(_("Give a quantity and a unit for each product (several separated by ;)."))
         return
-    for product, quantity_text, unit_text in zip(products, quantities, units, strict=True):
-        unit = UNITS.get(unicodedata.normalize("NFKC", unit_text).lower())
+    # No unit at all: each product takes its usual unit from the program's list (checked with the graduate).
+    for product, quantity_text, unit_text in zip(products, quantities, units or [""] * len(products), strict=True):
+        unit = UNITS.get(unicodedata.normalize("NFKC", unit_text).lower()) if unit_text else ""
         if unit is None:
             row.errors.append(
                 _(

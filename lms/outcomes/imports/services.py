@@ -27,6 +27,7 @@ from lms.outcomes.follow_ups.services import AUDITED_FIELDS, quantities_text
 from lms.outcomes.imports.parsing import MAX_BYTES, FollowUpImportPreview, parse_rows
 from lms.outcomes.imports.rows import FollowUpImportRow
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, FollowUpSource, Graduation, ReportingConsent
+from lms.outcomes.products.services import ProductList, product_list, resolve_quantity
 
 __all__ = [
     "MAX_BYTES",
@@ -135,13 +136,32 @@ def check_duplicates(rows: list[FollowUpImportRow]) -> None:
             seen[key] = row.line
 
 
+def check_products(row: FollowUpImportRow, products: ProductList) -> None:
+    """Map each product to the program's list; one without a unit takes the listed product's usual unit."""
+    quantities = []
+    for text, quantity, unit in row.quantities:
+        product, unit = resolve_quantity(products, text, unit)
+        if unit is None:
+            row.errors.append(_("Give a unit for %(product)s: it is not on the program's product list.", product=text))
+            continue
+        quantities.append((text, quantity, unit))
+        row.product_ids.append(product.id if product else None)
+    row.quantities = quantities
+
+
 def preview_follow_up_import(data: bytes) -> FollowUpImportPreview:
-    """Every row with all its problems and warnings, before anything is written; a fixed number of queries."""
+    """Every row with all its problems and warnings, before anything is written; one query more per program."""
     rows = parse_rows(data)
     graduates = graduates_by_phone([row.phone for row in rows if row.phone])
     today = program_today()
+    lists: dict[int, ProductList] = {}
     for row in rows:
         check_graduate(row, graduates.get(row.phone), today)
+        if row.graduation is not None:
+            program = row.graduation.cohort.program
+            if program.id not in lists:
+                lists[program.id] = product_list(program)
+            check_products(row, lists[program.id])
     check_duplicates(rows)
     return FollowUpImportPreview(rows)
 
@@ -183,7 +203,10 @@ def confirm_follow_up_import(data: bytes, lead: User, unusual_checked: bool) -> 
                 verified_at=now if row.verified else None,
                 verified_by_id=lead.id if row.verified else None,
                 recorded_by_id=lead.id,
-                quantities=[FollowUpQuantity(product=p, quantity=q, unit=u) for p, q, u in row.quantities],
+                quantities=[
+                    FollowUpQuantity(product=p, quantity=q, unit=u, product_id=i)
+                    for (p, q, u), i in zip(row.quantities, row.product_ids, strict=True)
+                ],
             )
             db.session.add(follow_up)
             made.append(follow_up)

@@ -90,6 +90,8 @@ class BaselineForm(BaseForm):
         choices=choices_of(BUSINESS_STATUS_LABELS),
         validators=[InputRequired(message=_l("Choose where your business stands."))],
     )
+    # The program's product list, filled in by the view; dropped when the program has none.
+    products = MultiCheckboxField(_l("Your products"), coerce=int, choices=[], validate_choice=False)
     main_products = TextAreaField(
         _l("Main products"),
         validators=[Optional(), Length(max=500)],
@@ -126,6 +128,7 @@ class BaselineForm(BaseForm):
             "household_size": self.household_size.data,
             "business_status": self.business_status.data,
             "main_products": (self.main_products.data or "").strip(),
+            "product_ids": list(self.products.data or []) if "products" in self else [],
             "channels": self.channels.data or [],
             "gender": self.gender.data,
             "birth_year": self.birth_year.data,

@@ -8,6 +8,7 @@ from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.outcomes.audit import record_change
 from lms.outcomes.models import SALES_CHANNELS, Baseline, ReportingConsent
+from lms.outcomes.products.services import learner_program, product_list
 
 BASELINE_FIELDS = (
     "monthly_income_fen",
@@ -62,11 +63,24 @@ def baseline_values(baseline: Baseline) -> dict:
     return {field: getattr(baseline, field) for field in BASELINE_FIELDS}
 
 
+def listed_products_text(learner: User, product_ids: list[int], typed: str) -> str:
+    """The main products as stored: the ticked products of the program's list and the typed names mapped to it,
+    under their listed names, then the typed names it lacks."""
+    products = product_list(learner_program(learner))
+    named, others = products.split(typed)
+    ticked = set(product_ids) | {product.id for product in named}
+    return ", ".join([product.name for product in products.products if product.id in ticked] + others)
+
+
 def save_baseline(learner: User, actor: User, values: dict) -> Baseline:
     """Create or update the learner's one baseline from clean values; audit the fields that changed."""
     chosen = set(values.get("channels") or ())
     # Stored in a fixed order, so re-saving the same ticks is not logged as a change.
-    clean = {**values, "channels": ",".join(code for code in SALES_CHANNELS if code in chosen)}
+    clean = {
+        **values,
+        "channels": ",".join(code for code in SALES_CHANNELS if code in chosen),
+        "main_products": listed_products_text(learner, values.get("product_ids") or [], values["main_products"]),
+    }
     clean = {field: clean[field] for field in BASELINE_FIELDS}
     baseline = baseline_of(learner)
     if baseline is None:

@@ -31,6 +31,7 @@ from lms.outcomes.policies import (
     can_verify_follow_up,
     can_view_follow_ups,
 )
+from lms.outcomes.products.services import product_list
 from lms.outcomes.views.audit_text import ACTION_LABELS, audit_value, field_label, in_form_order, person_names
 from lms.outcomes.views.follow_up_common import STATE_LABELS, wave_label
 
@@ -92,6 +93,7 @@ def render_form(learner, graduation, form, *, unusual=False, refusal=None, exist
             graduation=graduation,
             follow_up=None,
             form=form,
+            products=product_list(graduation.cohort.program).products,
             own=current_user.id == learner.id,
             unusual=unusual,
             refusal=refusal,
@@ -236,6 +238,7 @@ def edit_follow_up(follow_up_id: int):
             graduation=follow_up.graduation,
             follow_up=follow_up,
             form=form,
+            products=product_list(follow_up.graduation.cohort.program).products,
             own=not staff,
             unusual=unusual,
             refusal=None,

@@ -13,6 +13,7 @@ from lms.outcomes import bp
 from lms.outcomes.intake import services as intake
 from lms.outcomes.intake.forms import BaselineForm, ConsentForm
 from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
+from lms.outcomes.products.services import learner_program, product_list
 
 AUDIT_PER_PAGE = 50
 
@@ -44,8 +45,18 @@ def intake_page(learner_id: int):
         return render_template("outcomes/intake/consent.html", learner=learner, on_behalf=on_behalf, form=ConsentForm())
     baseline = intake.baseline_of(learner)
     form = BaselineForm(obj=baseline)
+    products = product_list(learner_program(learner))
+    if products.products:
+        form.products.choices = [(product.id, product.name) for product in products.products]
+        form.main_products.label.text = _("Other products")
+    else:
+        del form.products
     if request.method == "GET" and baseline is not None:
         form.monthly_income.data = fen_to_yuan_text(baseline.monthly_income_fen)
+        if products.products:
+            listed, others = products.split(baseline.main_products)
+            form.products.data = [product.id for product in listed]
+            form.main_products.data = ", ".join(others)
     if form.validate_on_submit():
         intake.save_baseline(learner, current_user, form.values())
         db.session.commit()
