@@ -16,6 +16,7 @@ from tests.permission_cases import (
     impact,
     learning,
     media,
+    operations,
     outcomes,
     products,
     progress,
@@ -39,6 +40,7 @@ MATRIX: dict[str, list[Case]] = {
     **follow_ups.CASES,
     **impact.CASES,
     **products.CASES,
+    **operations.CASES,
 }
 
 

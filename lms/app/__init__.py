@@ -1,6 +1,5 @@
 """The application: the factory that puts the areas together."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -8,9 +7,12 @@ from flask import Flask
 
 from lms.accounts.views import bp as auth_bp
 from lms.app import commands, template_globals
+from lms.app.operations import bp as operations_bp
+from lms.app.operations import health as operation_health  # noqa: F401 - registers its routes
+from lms.app.operations import metrics as operation_metrics  # noqa: F401 - registers its routes
 from lms.cohorts import bp as cohorts_bp
 from lms.cohorts import views as cohort_views  # noqa: F401 - registers its routes
-from lms.core import errors, i18n, security, web
+from lms.core import errors, i18n, logs, metrics, security, web
 from lms.core.config import env, file_mask, settings_from_environment, unknown_settings
 from lms.core.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from lms.courses import bp as courses_bp
@@ -22,6 +24,9 @@ from lms.progress import bp as progress_bp
 from lms.progress import views as progress_views  # noqa: F401 - registers its routes
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# A checkout keeps templates, static files and migrations beside the package; a built wheel carries them in it.
+BUNDLED = Path(__file__).resolve().parents[1] / "bundled"
+RESOURCES = BUNDLED if BUNDLED.is_dir() else PROJECT_ROOT
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,8 +34,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         "lms",  # the package root: its translations folder
         instance_path=env("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(RESOURCES / "templates"),
+        static_folder=str(RESOURCES / "static"),
     )
     # Whatever the app creates (database, uploads, exports) is its own unless an operator widens it.
     os.umask(file_mask())
@@ -38,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(settings_from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
-    configure_logging(app)
+    logs.configure_logging(app)
     for warning in unknown_settings():
         app.logger.warning(warning)
     web.trust_proxies(app)
@@ -52,21 +57,17 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register_errorhandlers(app)
     web.register_response_hooks(app)
     web.register_request_limits(app)
+    metrics.register_request_metrics(app)
+    logs.register_request_logging(app)  # first of all: every line after it carries the request's id
     commands.register_commands(app)
     return app
-
-
-def configure_logging(app: Flask) -> None:
-    level = app.config["LMS_LOG_LEVEL"]
-    app.logger.setLevel(level)
-    logging.getLogger("lms").setLevel(level)
 
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         web.configure_database(db.engine)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(RESOURCES / "migrations"))
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
@@ -81,3 +82,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(operations_bp)

@@ -8,6 +8,7 @@ naming the variable; an ``LMS_*`` variable the app does not read is warned about
 """
 
 import difflib
+import ipaddress
 import os
 import secrets
 import shutil
@@ -81,6 +82,19 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 def env_list(name: str) -> list[str]:
     """A comma-separated list; blanks dropped."""
     return [item.strip() for item in (env(name) or "").split(",") if item.strip()]
+
+
+def env_networks(name: str, default: str) -> list:
+    """A comma-separated list of addresses or networks (``10.0.0.0/8``)."""
+    networks = []
+    for item in (env(name) or default).split(","):
+        if not item.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError:
+            raise SettingsError(f"{PREFIX}{name}={env(name)}: {item.strip()} is not an address or network") from None
+    return networks
 
 
 def env_umask(name: str, default: int) -> int:
@@ -221,6 +235,10 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_PASSWORD_MEMORY_KIB": env_int("PASSWORD_MEMORY_KIB", 65536, minimum=8),
         "LMS_PHONE_REGION": env("PHONE_REGION", "CN"),
         "LMS_LOG_LEVEL": env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
+        "LMS_LOG_FORMAT": env_choice("LOG_FORMAT", "json" if production else "text", ("json", "text")),
+        # Who may read /metrics: a scraper sending this token, or one from these addresses.
+        "LMS_METRICS_TOKEN": env("METRICS_TOKEN", ""),
+        "LMS_METRICS_ALLOW": env_networks("METRICS_ALLOW", "127.0.0.1,::1"),
         # Learners pay for every byte: pages, styles, scripts and captions go out compressed.
         "COMPRESS_MIMETYPES": [
             "text/html",

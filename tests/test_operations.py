@@ -1,0 +1,129 @@
+"""What an operator's tools read: liveness, readiness, request ids and JSON log lines, and metrics."""
+
+import io
+import ipaddress
+import json
+import logging
+import random
+
+import pytest
+
+from lms.app import create_app
+from lms.core import logs
+from lms.core.extensions import db
+from lms.media.models import VideoStatus
+from lms.notifications.mail import queue_email
+
+DATABASE_DOWN = "postgresql+psycopg://lms:secret-password@127.0.0.1:1/lms"
+
+
+def other_app(app, **config):
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            **config,
+        }
+    )
+
+
+def test_healthz_answers_while_the_process_lives_even_without_a_database(app):
+    response = other_app(app, SQLALCHEMY_DATABASE_URI=DATABASE_DOWN).test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_readyz_is_ready_when_every_service_answers(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ready"
+    assert response.json["checks"]["database"] == "ok"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_answers_503_naming_the_database_and_no_secret_when_the_database_is_down(app):
+    response = other_app(app, SQLALCHEMY_DATABASE_URI=DATABASE_DOWN).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+    assert response.json["checks"]["database"] == "failed: OperationalError"
+    assert "secret-password" not in response.text
+    assert "127.0.0.1" not in response.text
+
+
+def test_readyz_asks_redis_when_the_rate_limits_are_kept_there(app, client, monkeypatch):
+    """The check reads the setting when asked; the limiter itself keeps its test store."""
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", f"redis://127.0.0.1:6379/{random.randint(1, 15)}")
+    assert client.get("/readyz").json["checks"]["redis"] == "ok"
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "redis://:secret-password@127.0.0.1:1/0")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"] == {"database": "ok", "redis": "failed: ConnectionError"}
+    assert "secret-password" not in response.text
+
+
+def test_every_response_carries_a_request_id_made_here_unless_a_trusted_proxy_gave_one(app, client, monkeypatch):
+    made = client.get("/login").headers["X-Request-ID"]
+    assert len(made) == 32
+    assert client.get("/login").headers["X-Request-ID"] != made
+    offered = {"X-Request-ID": "0123456789abcdef0123456789abcdef"}
+    assert client.get("/login", headers=offered).headers["X-Request-ID"] != offered["X-Request-ID"]
+    monkeypatch.setitem(app.config, "LMS_TRUSTED_PROXIES", 1)
+    assert client.get("/login", headers=offered).headers["X-Request-ID"] == offered["X-Request-ID"]
+    forged = {"X-Request-ID": 'x" level="ERROR'}
+    assert client.get("/login", headers=forged).headers["X-Request-ID"] != forged["X-Request-ID"]
+
+
+def test_json_log_lines_each_carry_the_request_id(app, world):
+    json_app = other_app(app, LMS_LOG_FORMAT="json")
+    [handler] = [handler for handler in logging.getLogger("lms").handlers if getattr(handler, "lms_handler", False)]
+    handler.setStream(io.StringIO())
+    try:
+        client = json_app.test_client()
+        response = client.post("/login", data={"login": world.learner_a.login_name, "password": "wrong password"})
+        json_app.logger.info("outside any request")
+        lines = [json.loads(line) for line in handler.stream.getvalue().splitlines()]
+    finally:
+        logs.configure_logging(app)
+    request_id = response.headers["X-Request-ID"]
+    [answered] = [line for line in lines if line["logger"] == "lms.requests"]
+    assert answered["request_id"] == request_id
+    assert answered["message"] == "POST /login 200"
+    assert answered["status"] == 200
+    assert {"time", "level", "duration_ms"} <= answered.keys()
+    assert lines[-1]["request_id"] == "-"
+    assert all("request_id" in line for line in lines)
+    assert "wrong password" not in handler.stream.getvalue()
+
+
+def test_metrics_count_requests_and_read_the_outbox_and_failed_conversions(client, world):
+    client.get("/login")
+    queue_email("someone@example.org", "Subject", "Body")
+    world.courses_a.video.video_status = VideoStatus.FAILED
+    db.session.commit()
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/plain")
+    text = response.text
+    assert 'lms_http_requests_total{endpoint="auth.login",method="GET",status="200"}' in text
+    assert 'lms_http_request_duration_seconds_bucket{endpoint="auth.login",le="0.5"}' in text
+    assert "lms_outbox_waiting 1.0" in text
+    assert "lms_video_conversions_failed 1.0" in text
+
+
+@pytest.mark.parametrize(
+    ("environ", "headers", "status"),
+    [
+        ({"REMOTE_ADDR": "203.0.113.5"}, {}, 404),
+        ({"REMOTE_ADDR": "203.0.113.5"}, {"Authorization": "Bearer wrong-token"}, 404),
+        ({"REMOTE_ADDR": "203.0.113.5"}, {"Authorization": "Bearer scrape-token-1"}, 200),
+        # Through a proxy the app was not told to trust: every visitor would look local.
+        ({"REMOTE_ADDR": "127.0.0.1"}, {"X-Forwarded-For": "203.0.113.5"}, 404),
+        ({"REMOTE_ADDR": "10.1.2.3"}, {}, 200),
+    ],
+)
+def test_metrics_are_read_only_with_the_token_or_from_an_allowed_address(app, environ, headers, status):
+    guarded = other_app(app, LMS_METRICS_TOKEN="scrape-token-1")
+    guarded.config["LMS_METRICS_ALLOW"] = [*guarded.config["LMS_METRICS_ALLOW"], ipaddress.ip_network("10.0.0.0/8")]
+    response = guarded.test_client().get("/metrics", headers=headers, environ_base=environ)
+    assert response.status_code == status
