@@ -17,7 +17,9 @@ from sqlalchemy import Connection, String, event, exists, literal, select, text,
 from lms.app import create_app
 from lms.core.extensions import db, limiter
 from lms.courses import video
+from lms.media.stores import EXTENSION_KEY, current_store
 from tests import factories
+from tests.s3_server import running_s3_server
 
 TEST_PASSWORD = factories.TEST_PASSWORD
 SAVEPOINT = re.compile(r"(RELEASE |ROLLBACK TO )?SAVEPOINT ", re.IGNORECASE)
@@ -218,12 +220,45 @@ def conversions_in_line(monkeypatch):
     monkeypatch.setattr(video, "start_video_processing", convert_now)
 
 
-@pytest.fixture
-def client(app):
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3 server on a free 127.0.0.1 port, for the whole run."""
+    with running_s3_server(tmp_path_factory.mktemp("s3")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3_bucket(s3_server):
+    return s3_server.new_bucket()
+
+
+@pytest.fixture(scope="session")
+def s3_store(app, s3_server, s3_bucket):
+    """The app's S3 backend for a bucket of the test server (boto3 clients are slow to make: one per run)."""
+    return s3_server.store(s3_bucket, app.config["LMS_UPLOAD_PATH"])
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request, app, monkeypatch):
+    """Each backend in turn behind the app: the upload folder, then a bucket of the S3 server."""
+    if request.param == "local":
+        yield current_store()
+        return
+    s3_store = request.getfixturevalue("s3_store")
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, s3_store)
+    yield s3_store
+
+
+def english_client(app):
     """A test client whose browser asks for English (each language has its own tests)."""
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def client(app):
+    return english_client(app)
 
 
 class Auth:

@@ -43,9 +43,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def wait_until_answering(process: subprocess.Popen, port: int, log: Path, what: str) -> None:
+def wait_until_answering(process: subprocess.Popen, port: int, log: Path, what: str, path: str = "/login") -> None:
     deadline = time.monotonic() + START_SECONDS
-    while not answers_http(port):
+    while not answers_http(port, path):
         if process.poll() is not None or time.monotonic() > deadline:
             tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
             pytest.fail(f"{what} did not start; its log ends:\n{tail}", pytrace=False)

@@ -18,6 +18,7 @@ from lms.core.extensions import babel, compress, csrf, db, limiter, login_manage
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers its routes
 from lms.learning import views as learning_views  # noqa: F401 - registers its routes
+from lms.media.stores import init_store
 from lms.outcomes import bp as outcomes_bp
 from lms.outcomes import views as outcome_views  # noqa: F401 - registers its routes
 from lms.progress import bp as progress_bp
@@ -74,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login_manager.init_app(app)
     i18n.init_app(app)
+    init_store(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -184,6 +184,32 @@ def load_secret_key(instance_path: str, production: bool) -> str:
     return key
 
 
+def storage_settings() -> dict:
+    """Where stored files live: ``local`` (the upload folder) or ``s3`` (any S3-compatible bucket)."""
+    backend = env_choice("STORAGE", "local", ("local", "s3"))
+    bucket = env("S3_BUCKET", "")
+    if backend == "s3" and not bucket:
+        raise SettingsError(f"{PREFIX}S3_BUCKET is required when {PREFIX}STORAGE=s3: name the bucket files go in")
+    return {
+        "LMS_STORAGE": backend,
+        # nginx's internal location for the upload folder: it then sends local files, not Python.
+        "LMS_ACCEL_REDIRECT_PREFIX": env("ACCEL_REDIRECT_PREFIX", ""),
+        "LMS_S3_BUCKET": bucket,
+        "LMS_S3_ENDPOINT_URL": env("S3_ENDPOINT_URL", ""),
+        # The address browsers reach the bucket at, when the app uses another (an internal endpoint).
+        "LMS_S3_PUBLIC_ENDPOINT_URL": env("S3_PUBLIC_ENDPOINT_URL", ""),
+        "LMS_S3_REGION": env("S3_REGION", ""),
+        "LMS_S3_ACCESS_KEY_ID": env("S3_ACCESS_KEY_ID", ""),
+        "LMS_S3_SECRET_ACCESS_KEY": env("S3_SECRET_ACCESS_KEY", ""),
+        # Aliyun OSS and Tencent COS want "virtual"; MinIO usually "path"; AWS "auto".
+        "LMS_S3_ADDRESSING_STYLE": env_choice("S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")),
+        "LMS_S3_PREFIX": env("S3_PREFIX", ""),
+        # How long a presigned download address works: long enough to watch a lesson video to its end
+        # (a week at most, as S3's signatures allow).
+        "LMS_S3_URL_SECONDS": env_int("S3_URL_SECONDS", 3 * 60 * 60, minimum=60, maximum=7 * 24 * 60 * 60),
+    }
+
+
 def cookie_settings(secure: bool) -> dict:
     """Session and remember-me cookies; over HTTPS the ``__Host-`` prefix pins them to this host and path."""
     prefix = "__Host-" if secure else ""
@@ -252,6 +278,7 @@ def settings_from_environment(instance_path: str) -> dict:
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "LMS_UPLOAD_PATH": env("UPLOAD_PATH") or str(Path(instance_path) / "uploads"),
+        **storage_settings(),
         "LMS_FFMPEG": env("FFMPEG") or shutil.which("ffmpeg"),
         "LMS_VIDEO_MAX_MB": env_int("VIDEO_MAX_MB", 200, minimum=1),
         "LMS_IMAGE_MAX_MB": env_int("IMAGE_MAX_MB", 10, minimum=1),

@@ -1,5 +1,6 @@
 """Per-connection database settings, the headers every response carries, and absolute links."""
 
+import functools
 from urllib.parse import urljoin
 
 from flask import Flask, Response, current_app, has_request_context, request, url_for
@@ -13,19 +14,30 @@ from werkzeug.routing import IntegerConverter
 # The largest id an INTEGER column holds; larger numbers in a URL are simply not found.
 MAX_ID = 2**31 - 1
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "media-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+CONTENT_SECURITY_POLICY_PARTS = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "media-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+CONTENT_SECURITY_POLICY = "; ".join(CONTENT_SECURITY_POLICY_PARTS)
+
+
+@functools.cache
+def content_security_policy(media_origin: str | None = None) -> str:
+    """The policy, with the bucket that media downloads redirect to allowed for pictures and video."""
+    if not media_origin:
+        return CONTENT_SECURITY_POLICY
+    parts = [
+        f"{part} {media_origin}" if part.startswith(("img-src", "media-src")) else part
+        for part in CONTENT_SECURITY_POLICY_PARTS
     ]
-)
+    return "; ".join(parts)
 
 
 def id_arg(name: str) -> int | None:
@@ -100,7 +112,7 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", content_security_policy(current_app.config.get("LMS_MEDIA_ORIGIN")))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -101,15 +101,17 @@ def process_video(lesson_id: int) -> str | None:
             lesson.video_status = VideoStatus.ORIGINAL_ONLY
             db.session.commit()
             return lesson.video_status
-        video_id, source = lesson.video_id, storage.media_path(lesson.video)
+        video_id, video_key = lesson.video_id, lesson.video.path
         stem = Path(lesson.video.original_name).stem or "video"
         db.session.commit()  # hold no transaction open while ffmpeg works, which may take minutes
         rendition_file, poster_file = storage.new_incoming_path(".mp4"), storage.new_incoming_path(".jpg")
         try:
-            duration = probe_duration(ffmpeg, source)
-            make_poster(ffmpeg, source, poster_file, duration)
-            make_rendition(ffmpeg, source, rendition_file)
-        except ConversionFailed as error:
+            # ffmpeg reads a file on this disk: from a bucket, the original is fetched for the conversion.
+            with storage.local_copy(video_key) as source:
+                duration = probe_duration(ffmpeg, source)
+                make_poster(ffmpeg, source, poster_file, duration)
+                make_rendition(ffmpeg, source, rendition_file)
+        except (ConversionFailed, storage.StoredFileMissing) as error:
             current_app.logger.warning("video of lesson %s could not be converted: %s", lesson_id, error)
             storage.discard_file(rendition_file)
             storage.discard_file(poster_file)

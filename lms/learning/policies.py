@@ -75,4 +75,4 @@ def can_view_submission_file(user: User, media_file: MediaFile) -> bool | None:
     return can_view_submission(user, submission)
 
 
-register_access_rule(can_view_submission_file)
+register_access_rule(can_view_submission_file, personal=True)

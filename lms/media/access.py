@@ -2,31 +2,44 @@
 
 The media layer knows nothing of owners; a rule answers True or False for the files it owns and
 None for any other. Leads and admins see every file; a file no rule claims is seen by nobody else.
+An owner also says whether its files are personal (a learner's work, an evidence photo): those are
+never kept in any cache.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from lms.accounts.models import User
 from lms.core.security import is_program_manager
 from lms.media.models import MediaFile
 
 AccessRule = Callable[[User, MediaFile], bool | None]
-ACCESS_RULES: list[AccessRule] = []
+ACCESS_RULES: list[tuple[AccessRule, bool]] = []
 
 
-def register_access_rule(rule: AccessRule) -> AccessRule:
-    """Add an owner's rule; the first rule that claims a file decides."""
-    if rule not in ACCESS_RULES:
-        ACCESS_RULES.append(rule)
+@dataclass(frozen=True)
+class FileAccess:
+    allowed: bool
+    personal: bool
+
+
+def register_access_rule(rule: AccessRule, *, personal: bool = False) -> AccessRule:
+    """Add an owner's rule; the first rule that claims a file decides. ``personal``: its files are never cached."""
+    if all(known is not rule for known, _personal in ACCESS_RULES):
+        ACCESS_RULES.append((rule, personal))
     return rule
+
+
+def file_access(user: User, media_file: MediaFile) -> FileAccess:
+    """May ``user`` see this file, and is it personal? Leads and admins see every file."""
+    for rule, personal in ACCESS_RULES:
+        allowed = rule(user, media_file)
+        if allowed is not None:
+            return FileAccess(allowed or is_program_manager(user), personal)
+    # A file no owner claims is treated as personal: nobody's phone keeps it.
+    return FileAccess(is_program_manager(user), personal=True)
 
 
 def can_view_file(user: User, media_file: MediaFile) -> bool:
     """May ``user`` see this file? Leads and admins may; anybody else as the owner's rule says."""
-    if is_program_manager(user):
-        return True
-    for rule in ACCESS_RULES:
-        allowed = rule(user, media_file)
-        if allowed is not None:
-            return allowed
-    return False
+    return file_access(user, media_file).allowed

@@ -1,14 +1,15 @@
 """Uploaded files: checked by their content, kept under random names, removed only once a commit holds.
 
-A file is written to the upload folder before its ``MediaFile`` row is committed, and a
-replaced file must outlive a rollback. Session events settle both: files made in a
-transaction that does not commit are deleted, and files let go are deleted after the commit.
+A file is handed to the store (``lms.media.stores``: local disk or a bucket) before its ``MediaFile``
+row is committed, and a replaced file must outlive a rollback. Session events settle both: files
+made in a transaction that does not commit are deleted, and the files of media rows deleted in a
+transaction, however the rows were deleted, go once it commits.
 """
 
 import contextlib
-import os
 import secrets
 import shutil
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from flask import current_app
@@ -19,8 +20,10 @@ from werkzeug.datastructures import FileStorage
 
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
+from lms.media import ownership  # noqa: F401 - files go with the last record that names them
 from lms.media.checks import CHUNK_BYTES, UploadRefused, detect_type
 from lms.media.models import MediaFile, MediaKind
+from lms.media.stores import StoredFileMissing, current_store
 
 CAPTIONS_MAX_MB = 2  # a few minutes of captions is a few kilobytes
 EXTENSIONS = {
@@ -35,6 +38,7 @@ EXTENSIONS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
+__all__ = ["StoredFileMissing", "UploadRefused"]  # raised through this module
 NEW_FILES = "lms_media_new_files"
 RELEASED_FILES = "lms_media_released_files"
 
@@ -61,23 +65,16 @@ def ffmpeg_available() -> bool:
     return bool(current_app.config.get("LMS_FFMPEG"))
 
 
-# Content checks: the first bytes and the structure decide, never the name or the browser's word.
-
-
-# Storage.
+# Storage: files are checked in a work folder on this machine, then handed to the configured store.
 
 
 def upload_root() -> Path:
+    """The local upload folder: the files themselves with the local store, only the work area otherwise."""
     return Path(current_app.config["LMS_UPLOAD_PATH"])
 
 
-def media_path(media_file: MediaFile) -> Path:
-    """Where a media file lies on disk."""
-    return upload_root() / media_file.path
-
-
 def new_incoming_path(suffix: str = ".part") -> Path:
-    """A fresh file name in the upload folder's work area (same disk, so moving it in is atomic)."""
+    """A fresh file name in the work area (beside the local store's files, so keeping one is a rename)."""
     incoming = upload_root() / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     return incoming / f"{secrets.token_hex(16)}{suffix}"
@@ -86,6 +83,24 @@ def new_incoming_path(suffix: str = ".part") -> Path:
 def discard_file(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
+
+
+def read_media(media_file: MediaFile, start: int = 0, stop: int | None = None) -> bytes:
+    """The stored bytes of a file, or a range of them; raises StoredFileMissing."""
+    return current_store().read(media_file.path, start, stop)
+
+
+def local_copy(key: str) -> AbstractContextManager[Path]:
+    """``with local_copy(media_file.path) as path``: the file on this machine's disk while the block runs (ffmpeg)."""
+    return current_store().local_file(key)
+
+
+def forget_stored(key: str) -> None:
+    """Delete a stored file now; a store that cannot be reached leaves it for ``lms sweep-media``."""
+    try:
+        current_store().delete(key)
+    except Exception:
+        current_app.logger.warning("stored file %s could not be deleted now", key, exc_info=True)
 
 
 def clean_name(filename: str | None) -> str:
@@ -97,25 +112,24 @@ def clean_name(filename: str | None) -> str:
 def keep_file(incoming: Path, kind: str, content_type: str, original_name: str, uploaded_by=None) -> MediaFile:
     """Move a checked file into place under a random name and record it."""
     extension = EXTENSIONS.get(content_type, "bin")
-    relative = f"{kind}/{utcnow():%Y}/{secrets.token_hex(16)}.{extension}"
-    target = upload_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(incoming, target)
+    key = f"{kind}/{utcnow():%Y}/{secrets.token_hex(16)}.{extension}"
+    size = incoming.stat().st_size
+    current_store().save(key, incoming, content_type)
     media_file = MediaFile(
         kind=kind,
-        path=relative,
+        path=key,
         original_name=original_name or f"{kind}.{extension}",
         content_type=content_type,
-        size_bytes=target.stat().st_size,
+        size_bytes=size,
         uploaded_by_id=getattr(uploaded_by, "id", None),
     )
     db.session.add(media_file)
     try:
         db.session.flush()
     except Exception:
-        discard_file(target)
+        forget_stored(key)
         raise
-    db.session.info.setdefault(NEW_FILES, []).append(target)
+    db.session.info.setdefault(NEW_FILES, []).append(key)
     return media_file
 
 
@@ -160,16 +174,23 @@ def delete_media(media_file: MediaFile | None) -> None:
     """Delete a media file's row now and its file once the deletion is committed."""
     if media_file is None:
         return
-    db.session.info.setdefault(RELEASED_FILES, []).append(media_path(media_file))
     db.session.delete(media_file)
     db.session.flush()
+
+
+@event.listens_for(Session, "after_flush")
+def release_deleted_files(session: Session, _context) -> None:
+    """Every media row a flush deleted, however it was deleted, lets its stored file go at the commit."""
+    released = [instance.path for instance in session.deleted if isinstance(instance, MediaFile)]
+    if released:
+        session.info.setdefault(RELEASED_FILES, []).extend(released)
 
 
 @event.listens_for(Session, "after_commit")
 def settle_files_after_commit(session: Session) -> None:
     session.info.pop(NEW_FILES, None)
-    for path in session.info.pop(RELEASED_FILES, []):
-        discard_file(path)
+    for key in session.info.pop(RELEASED_FILES, []):
+        forget_stored(key)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -177,6 +198,6 @@ def settle_files_after_rollback(session: Session, transaction) -> None:
     if transaction.parent is not None:
         return
     # Whatever is still listed here was not committed: the new files go, the released ones stay.
-    for path in session.info.pop(NEW_FILES, []):
-        discard_file(path)
+    for key in session.info.pop(NEW_FILES, []):
+        forget_stored(key)
     session.info.pop(RELEASED_FILES, None)

@@ -76,4 +76,4 @@ def can_view_evidence_file(user: User, media_file: MediaFile) -> bool | None:
     return can_view_follow_ups(user, learner)
 
 
-register_access_rule(can_view_evidence_file)
+register_access_rule(can_view_evidence_file, personal=True)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from lms.core.extensions import db
 from lms.courses import video
 from lms.courses.models import Lesson, LessonResource
-from lms.media import storage
 from lms.media.models import MediaFile, VideoStatus
+from lms.media.stores import current_store
 from tests.courses.test_media_samples import WEBVTT, png_bytes, sample_video_files
 from tests.factories import LessonFactory
 
@@ -141,11 +141,11 @@ def test_captions_are_uploaded_replaced_and_removed(client, lead, world):
     url = f"/manage/lessons/{lesson.id}/captions"
     assert post_file(client, url, "captions", WEBVTT, "zh.vtt").status_code == 302
     first = reloaded(lesson.id).captions
-    first_path = storage.media_path(first)
+    first_key = first.path
     assert first.content_type == "text/vtt"
     assert post_file(client, url, "captions", WEBVTT + b"\n", "zh-2.vtt").status_code == 302
     assert reloaded(lesson.id).captions.original_name == "zh-2.vtt"
-    assert not first_path.exists()
+    assert not current_store().exists(first_key)
     refused = post_file(client, url, "captions", b"1\n00:00:00,000 --> 00:00:01,000\nhi\n", "zh.srt")
     assert "first line must be WEBVTT" in refused.text
     assert client.post(f"/manage/lessons/{lesson.id}/captions/remove").status_code == 302
@@ -170,11 +170,11 @@ def test_resources_are_added_downloaded_and_removed(client, lead, world):
     download.close()
     refused = post_file(client, url, "file", b"MZ\x90\x00binary", "setup.pdf", title="Installer")
     assert "cannot be added" in refused.text
-    path = storage.media_path(resource.media)
+    key = resource.media.path
     assert client.post(f"/manage/lessons/{lesson.id}/resources/{resource.id}/remove").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(LessonResource)) == 0
     assert media_count() == 0
-    assert not path.exists()
+    assert not current_store().exists(key)
 
 
 def test_a_picture_file_can_be_shown_in_the_lesson_text(client, lead, world):
@@ -213,14 +213,14 @@ def test_a_course_cover_is_uploaded_and_replaced(client, lead, world):
     assert "No cover picture yet." in client.get(url).text
     assert post_file(client, url, "cover", png_bytes(), "封面.png").status_code == 302
     db.session.expire_all()
-    first_path = storage.media_path(course.cover)
+    first_key = course.cover.path
     assert course.cover.content_type == "image/png"
     refused = post_file(client, url, "cover", b"<svg onload=alert(1)/>", "cover.png")
     assert "not a JPEG, PNG or WebP picture" in refused.text
     assert post_file(client, url, "cover", png_bytes(4, 4), "new.png").status_code == 302
     db.session.expire_all()
     assert course.cover.original_name == "new.png"
-    assert not first_path.exists()
+    assert not current_store().exists(first_key)
     assert f'src="/media/{course.cover_id}"' in client.get(url).text
     assert client.post(f"/manage/courses/{course.id}/cover/remove").status_code == 302
     db.session.expire_all()

@@ -6,6 +6,7 @@ from lms.core.extensions import db
 from lms.courses.models import LessonResource
 from lms.media import storage
 from lms.media.models import MediaKind, VideoStatus
+from lms.media.stores import current_store
 from tests.courses.test_media_samples import png_bytes
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory
 
@@ -125,7 +126,7 @@ def test_a_file_of_no_lesson_or_course_is_only_for_managers(client, auth, world,
 
 
 def test_a_file_missing_on_disk_is_not_found_rather_than_an_error(client, auth, world, files):
-    storage.media_path(world.courses_a.video.video).unlink()
+    current_store().delete(world.courses_a.video.video.path)
     auth.login(world.lead)
     assert fetch(client, files["video_a"])[0].status_code == 404
 

@@ -12,6 +12,7 @@ from lms.courses import files, video
 from lms.courses.models import Lesson
 from lms.media import storage
 from lms.media.models import MediaFile, MediaKind, VideoStatus
+from lms.media.stores import current_store
 from tests.courses.test_media_samples import ffmpeg_or_skip, incoming_files, sample_video_files, upload
 from tests.factories import LessonFactory
 
@@ -60,6 +61,10 @@ def all_stored_files() -> set:
     return {path for path in storage.upload_root().rglob("*") if path.is_file()}
 
 
+def stored_path(media_file):
+    return current_store().path(media_file.path)
+
+
 def kinds_stored() -> list[str]:
     return sorted(db.session.scalars(select(MediaFile.kind)))
 
@@ -73,10 +78,10 @@ def test_a_large_video_gets_a_smaller_360p_rendition_and_a_poster(sample_videos,
     assert lesson.duration_seconds == 2
     assert lesson.rendition.content_type == "video/mp4"
     assert lesson.rendition.size_bytes < lesson.video.size_bytes / 4
-    assert storage.media_path(lesson.rendition).stat().st_size == lesson.rendition.size_bytes
-    assert stream_sizes(storage.media_path(lesson.rendition)) == (640, 360)
+    assert stored_path(lesson.rendition).stat().st_size == lesson.rendition.size_bytes
+    assert stream_sizes(stored_path(lesson.rendition)) == (640, 360)
     assert lesson.poster.content_type == "image/jpeg"
-    assert storage.media_path(lesson.poster).read_bytes().startswith(b"\xff\xd8\xff")
+    assert stored_path(lesson.poster).read_bytes().startswith(b"\xff\xd8\xff")
     assert lesson.rendition.original_name == "large-360p.mp4"
     assert incoming_files() == []
 
@@ -84,7 +89,7 @@ def test_a_large_video_gets_a_smaller_360p_rendition_and_a_poster(sample_videos,
 def test_an_upright_phone_video_keeps_its_short_side_at_360(sample_videos, video_lesson):
     lesson = uploaded(video_lesson, sample_videos["portrait"])
     assert video.process_video(lesson.id) == VideoStatus.READY
-    assert stream_sizes(storage.media_path(reloaded(lesson.id).rendition)) == (360, 640)
+    assert stream_sizes(stored_path(reloaded(lesson.id).rendition)) == (360, 640)
 
 
 def test_a_corrupt_video_fails_and_leaves_nothing_half_made(video_lesson):
@@ -118,7 +123,7 @@ def test_replacing_a_video_deletes_the_old_files_once_committed(sample_videos, v
     lesson = uploaded(video_lesson, sample_videos["small"])
     video.process_video(lesson.id)
     lesson = reloaded(lesson.id)
-    old_paths = [storage.media_path(file) for file in (lesson.video, lesson.rendition, lesson.poster)]
+    old_paths = [stored_path(file) for file in (lesson.video, lesson.rendition, lesson.poster)]
     assert all(path.exists() for path in old_paths)
     files.upload_lesson_video(lesson, upload(sample_videos["large"].read_bytes(), "again.mp4"))
     assert all(path.exists() for path in old_paths)  # until the commit, a rollback could still need them
@@ -182,7 +187,7 @@ def test_deleting_a_lesson_can_take_all_its_files_along(sample_videos, video_les
     files.upload_captions(lesson, upload(b"WEBVTT\n", "zh.vtt"))
     files.add_resource(lesson, "Checklist", upload(b"%PDF-1.4 list", "list.pdf"))
     db.session.commit()
-    paths = [storage.media_path(file) for file in db.session.scalars(select(MediaFile))]
+    paths = [stored_path(file) for file in db.session.scalars(select(MediaFile))]
     assert len(paths) == 5
     files.delete_lesson_files(lesson)
     db.session.delete(lesson)

@@ -1,10 +1,9 @@
 """Uploading and serving files: videos and renditions, captions, covers, resources."""
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
-from werkzeug.wsgi import FileWrapper
 
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
@@ -14,44 +13,18 @@ from lms.courses.media_forms import CaptionsForm, CoverForm, ResourceForm, Video
 from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
 from lms.media import storage
-from lms.media.access import can_view_file
+from lms.media.access import file_access
 from lms.media.models import MediaFile, MediaKind, VideoStatus
-
-# Stored names are random and files never change in place, so a phone may keep them a year.
-ONE_YEAR = 365 * 24 * 60 * 60
-
-
-class ClosingFileWrapper(FileWrapper):
-    """werkzeug's file wrapper, closing its file also when a client drops the response unread."""
-
-    def __del__(self):
-        self.close()
+from lms.media.serving import send_media
 
 
 @bp.route("/media/<int:media_id>")
 @signed_in
 def media_file(media_id: int):
     stored = db.get_or_404(MediaFile, media_id)
-    require(can_view_file(current_user, stored), 404)
-    path = storage.media_path(stored)
-    require(path.is_file(), 404)
-    # gunicorn brings its own wrapper (sendfile); this one serves the development server and tests.
-    request.environ.setdefault("wsgi.file_wrapper", ClosingFileWrapper)
-    download = stored.kind == MediaKind.RESOURCE
-    response = send_file(
-        path,
-        mimetype=stored.content_type,
-        conditional=True,
-        max_age=ONE_YEAR,
-        as_attachment=download,
-        download_name=stored.original_name if download else path.name,
-    )
-    # For the person allowed to see it only: never kept by a shared cache.
-    response.cache_control.public = False
-    response.cache_control.private = True
-    response.cache_control.immutable = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    access = file_access(current_user, stored)
+    require(access.allowed, 404)
+    return send_media(stored, personal=access.personal)
 
 
 def load_lesson(lesson_id: int) -> Lesson:
