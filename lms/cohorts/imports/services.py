@@ -1,24 +1,22 @@
 """Bulk enrolment from a CSV file: the preview's database checks, keeping the file, writing all or none."""
 
 import json
-import os
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.imports.parsing import ImportRow, check_duplicates, parse_rows, same_county
-from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, KeptImport
+from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
@@ -29,6 +27,8 @@ UPLOAD_LIFETIME_SECONDS = 24 * 60 * 60
 # The setup codes are shown for this long after the import, then only their hashes remain.
 CODES_LIFETIME_SECONDS = 60 * 60
 QUERY_CHUNK = 500
+# What a token keeps: the previewed file, then the codes its import issued.
+FILE, CODES = "file", "codes"
 
 __all__ = ["FileRefusedError", "ImportPreview", "ImportRefusedError", "confirm_import", "preview_import"]
 
@@ -150,70 +150,63 @@ def confirm_import(cohort: Cohort, data: bytes, lead: User) -> tuple[int, list[d
 
 
 # ---- Keeping the uploaded file and the issued codes between requests (never in the client) ----
+# They are rows, not files on one machine: whichever app node answers the next request finds them.
 
 
-def import_folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+def sweep_old_kept(replacing: str | None = None) -> None:
+    """Delete what imports nobody finished left behind, and the file ``replacing`` names, in one statement."""
+    now = utcnow()
+    expired = or_(
+        KeptImport.created_at < now - timedelta(seconds=UPLOAD_LIFETIME_SECONDS),
+        and_(KeptImport.kind == CODES, KeptImport.created_at < now - timedelta(seconds=CODES_LIFETIME_SECONDS)),
+    )
+    if replacing and TOKEN_PATTERN.match(replacing):
+        expired = or_(expired, and_(KeptImport.token == replacing, KeptImport.kind == FILE))
+    db.session.execute(delete(KeptImport).where(expired))
 
 
-def sweep_old_files() -> None:
-    """Delete files left behind by imports nobody finished."""
-    now = time.time()
-    for path in import_folder().iterdir():
-        lifetime = CODES_LIFETIME_SECONDS if path.suffix == ".json" else UPLOAD_LIFETIME_SECONDS
-        try:
-            if now - path.stat().st_mtime > lifetime:
-                path.unlink()
-        except FileNotFoundError:
-            continue
+def keep(token: str, kind: str, data: bytes) -> None:
+    db.session.add(KeptImport(token=token, kind=kind, content=data))
+    db.session.flush()
 
 
-def keep_upload(data: bytes) -> str:
-    """Keep an uploaded file under a new random token, which only the lead's session holds."""
-    sweep_old_files()
+def keep_upload(data: bytes, replacing: str | None = None) -> str:
+    """Keep an uploaded file under a new random token, which only the lead's session holds; forget ``replacing``."""
+    sweep_old_kept(replacing)
     token = secrets.token_urlsafe(24)
-    write_private(import_folder() / f"{token}.csv", data)
+    keep(token, FILE, data)
     return token
 
 
-def write_private(path: Path, data: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-
-
-def load_kept(token: str | None, suffix: str, lifetime: int) -> bytes | None:
+def load_kept(token: str | None, kind: str, lifetime: int) -> bytes | None:
     if not token or not TOKEN_PATTERN.match(token):
         return None
-    path = import_folder() / f"{token}{suffix}"
-    try:
-        if time.time() - path.stat().st_mtime > lifetime:
-            return None
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+    return db.session.scalar(
+        select(KeptImport.content).where(
+            KeptImport.token == token,
+            KeptImport.kind == kind,
+            KeptImport.created_at >= utcnow() - timedelta(seconds=lifetime),
+        )
+    )
 
 
 def load_upload(token: str | None) -> bytes | None:
     """The kept file of this token, or None when it is gone."""
-    return load_kept(token, ".csv", UPLOAD_LIFETIME_SECONDS)
+    return load_kept(token, FILE, UPLOAD_LIFETIME_SECONDS)
 
 
 def keep_codes(token: str, codes: list[dict]) -> None:
     """Keep the issued codes for the result page and its CSV, for an hour at most."""
-    write_private(import_folder() / f"{token}.json", json.dumps(codes, ensure_ascii=False).encode())
+    keep(token, CODES, json.dumps(codes, ensure_ascii=False).encode())
 
 
 def load_codes(token: str | None) -> list[dict] | None:
     """The codes kept for this token, or None once forgotten or too old."""
-    data = load_kept(token, ".json", CODES_LIFETIME_SECONDS)
+    data = load_kept(token, CODES, CODES_LIFETIME_SECONDS)
     return json.loads(data) if data is not None else None
 
 
-def discard(token: str | None, suffixes: tuple[str, ...] = (".csv", ".json")) -> None:
+def discard(token: str | None, kinds: tuple[str, ...] = (FILE, CODES)) -> None:
     """Delete what is kept under this token (the file, the codes, or both)."""
     if token and TOKEN_PATTERN.match(token):
-        for suffix in suffixes:
-            (import_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+        db.session.execute(delete(KeptImport).where(KeptImport.token == token, KeptImport.kind.in_(kinds)))

@@ -11,6 +11,7 @@ from lms.cohorts.models.cohort import (
     cohort_mentors,
     new_invite_code,
 )
+from lms.cohorts.models.kept_import import KeptImport
 
 __all__ = [
     "INVITE_ALPHABET",
@@ -20,6 +21,7 @@ __all__ = [
     "Cohort",
     "Enrollment",
     "EnrollmentStatus",
+    "KeptImport",
     "Program",
     "cohort_mentors",
     "new_invite_code",

@@ -48,13 +48,16 @@ def import_learners(cohort_id: int):
         except services.FileRefusedError as refused:
             form.file.errors.append(refused.message)
         else:
-            services.discard(session_token(PENDING, cohort))
-            token = None
+            previous, token = session_token(PENDING, cohort), None
             if preview.ok:
                 # The file stays on the server; the session only knows its random name.
-                token = services.keep_upload(data)
+                token = services.keep_upload(data, replacing=previous)
                 session[PENDING] = {"cohort": cohort.id, "token": token}
-            return render_preview(cohort, preview, token)
+            else:
+                services.discard(previous)
+            page = render_preview(cohort, preview, token)
+            db.session.commit()  # after rendering: the preview's rows are not loaded again one by one
+            return page
     return render_template("cohorts/import.html", cohort=cohort, form=form)
 
 
@@ -79,12 +82,14 @@ def confirm_import(cohort_id: int):
             services.discard(token)
             session.pop(PENDING, None)
             token = None
-        return render_preview(cohort, preview, token)
-    db.session.commit()
-    services.discard(token, (".csv",))
-    services.keep_codes(token, codes)
-    session.pop(PENDING, None)
+        page = render_preview(cohort, preview, token)
+        db.session.commit()
+        return page
+    services.discard(token, (services.FILE,))
     services.discard(session_token(RESULT, cohort))
+    services.keep_codes(token, codes)
+    db.session.commit()
+    session.pop(PENDING, None)
     session[RESULT] = {"cohort": cohort.id, "token": token}
     flash(ngettext("%(num)d learner enrolled.", "%(num)d learners enrolled.", enrolled))
     return redirect(url_for(".import_result", cohort_id=cohort.id))
@@ -117,6 +122,7 @@ def forget_import_codes(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     if ActionForm().validate_on_submit():
         services.discard(session_token(RESULT, cohort))
+        db.session.commit()
         session.pop(RESULT, None)
         flash(_("The setup codes are no longer shown."))
     return redirect(url_for(".detail", cohort_id=cohort.id))

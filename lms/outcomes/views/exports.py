@@ -106,14 +106,17 @@ def follow_up_import():
     except import_services.FileRefusedError as refused:
         form.file.errors.append(refused.message)
         return render_upload(form)
-    kept_files.discard(pending_token())
+    previous, token = pending_token(), None
     session.pop(PENDING_IMPORT, None)
-    token = None
     if preview.ok:
         # The file stays on the server; the session only knows its random name.
-        token = kept_files.keep_upload(data)
+        token = kept_files.keep_upload(data, replacing=previous)
         session[PENDING_IMPORT] = token
-    return render_preview(preview, token)
+    else:
+        kept_files.discard(previous)
+    page = render_preview(preview, token)
+    db.session.commit()  # after rendering: the preview's rows are not loaded again one by one
+    return page
 
 
 @bp.route("/follow-ups/import/confirm", methods=["POST"])
@@ -139,9 +142,11 @@ def confirm_follow_up_import():
             kept_files.discard(token)
             session.pop(PENDING_IMPORT, None)
             token = None
-        return render_preview(preview, token)
-    db.session.commit()
+        page = render_preview(preview, token)
+        db.session.commit()
+        return page
     kept_files.discard(token)
+    db.session.commit()
     session.pop(PENDING_IMPORT, None)
     flash(import_services.imported_message(count))
     return redirect(url_for(".follow_up_import"))
