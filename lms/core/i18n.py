@@ -1,8 +1,11 @@
 """Languages: the person's choice, else a cookie, else the browser's Accept-Language."""
 
+import math
+
 from babel.lists import format_list
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 LANGUAGES = {"en": "English", "zh_Hans": "中文"}
@@ -45,6 +48,17 @@ def enumeration(items) -> str:
     return format_list(texts, style="standard", locale=get_locale()) if texts else ""
 
 
+def data_size(size_bytes: int) -> str:
+    """What a file costs to download, the same on every page: KB under a megabyte, else MB with one decimal.
+
+    Rounded up and never 0: a learner on metered data is told at least what she will pay.
+    """
+    if size_bytes < 1024 * 1024:
+        return _("%(size)s KB", size=format_decimal(max(math.ceil(size_bytes / 1024), 1), format="#,##0"))
+    megabytes = math.ceil(size_bytes / (1024 * 1024) * 10) / 10
+    return _("%(size)s MB", size=format_decimal(megabytes, format="#,##0.0"))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, html_lang=html_lang, get_locale=get_locale)
-    app.jinja_env.filters["enumeration"] = enumeration
+    app.jinja_env.filters.update(enumeration=enumeration, data_size=data_size)

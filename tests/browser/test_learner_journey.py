@@ -206,8 +206,8 @@ def watch_video_lesson(page: Page, screenshot) -> None:
     video = page.locator("main video")
     expect(video).to_have_attribute("preload", "none")  # nothing is downloaded before the learner presses play
     expect(video).to_have_attribute("poster", re.compile(r"^/media/\d+$"))
-    sizes = page.get_by_text(re.compile(r"默认播放省流量版：\d+\.\d MB"))
-    expect(sizes).to_contain_text(re.compile(r"高清版\s*\(\d+\.\d MB\)"))
+    sizes = page.get_by_text(re.compile(r"默认播放省流量版：[\d.,]+ [KM]B"))
+    expect(sizes).to_contain_text(re.compile(r"高清版\s*\([\d.,]+ [KM]B\)"))
     small, original = (source.get_attribute("src") for source in video.locator("source").all())
     assert sizes.get_by_role("link", name="高清版").get_attribute("href") == original != small
     assert_no_sideways_scroll(page)

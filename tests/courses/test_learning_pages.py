@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms.core.extensions import db
+from lms.core.i18n import data_size
 from lms.courses.models import LessonResource
 from lms.learning.models.completion import Completion
 from lms.learning.services.completions import record_completion
@@ -330,7 +332,7 @@ def test_resources_are_listed_with_their_size(client, auth, world):
     auth.login(world.learner_a)
     html = page(client, f"/lessons/{reading.id}")
     assert f'<a href="/media/{pdf.id}" download>Price list template</a>' in html
-    assert "(0.3 MB)" in html
+    assert "(245 KB)" in html  # one size formatter: KB under a megabyte
 
 
 def test_assignment_shows_instructions_kinds_rubric_and_due_date(client, auth, world):
@@ -360,3 +362,17 @@ def test_assignment_without_a_cohort_start_date_says_when_it_is_due(client, auth
     auth.logout()
     auth.login(world.mentor_a)
     assert "14 days after the cohort starts" in page(client, f"/lessons/{world.courses_a.assignment.id}")
+
+
+def test_one_size_formatter_reads_kb_under_a_megabyte_and_mb_above(app):
+    with app.test_request_context("/"):
+        assert [data_size(size) for size in (1, 110 * 1024, 1024 * 1024, 52_428_800)] == [
+            "1 KB",
+            "110 KB",
+            "1.0 MB",
+            "50.0 MB",
+        ]
+        with force_locale("zh_Hans"):
+            assert data_size(1_572_864) == "1.5 MB"
+        template = app.jinja_env.from_string("{{ 112640|data_size }}")
+        assert template.render() == "110 KB"

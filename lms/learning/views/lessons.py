@@ -1,9 +1,7 @@
 """What learners see: the catalogue of their cohorts' courses, course pages, lessons, quizzes."""
 
-import math
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,13 +18,6 @@ from lms.learning.services import completions, quizzes
 from lms.learning.services import lessons as learning
 
 SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
-
-
-@bp.app_template_filter("data_size")
-def data_size(size_bytes: int) -> str:
-    """Bytes as megabytes with one decimal, never shown as 0 MB: what a download costs the learner."""
-    megabytes = max(math.ceil(size_bytes / (1024 * 1024) * 10) / 10, 0.1)
-    return _("%(size)s MB", size=format_decimal(megabytes, format="#,##0.0"))
 
 
 def load_lesson(lesson_id: int) -> Lesson:
