@@ -9,6 +9,7 @@ from lms.certificates.models import Certificate
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
 from lms.learning.models import QuizAttempt
+from lms.learning.models.submission import Review, Submission, SubmissionVersion
 from lms.learning.services.completions import record_completion
 from tests.courses.test_page_weight import BUDGET_BYTES, page_weight
 from tests.factories import (
@@ -212,3 +213,31 @@ def test_learner_home_weighs_under_30_kb_compressed(client, auth, course_count):
     total, assets = page_weight(client, "/")
     assert "/static/style.css" in assets
     assert total < BUDGET_BYTES, f"home page: {total} bytes compressed"
+
+
+def test_feedback_read_leaves_the_home_and_back_never_shows_the_old_list(app, client, auth, world):
+    lesson = world.courses_a.assignment
+    submission = Submission(lesson_id=lesson.id, learner_id=world.learner_a.id, cohort_id=world.cohort_a.id)
+    db.session.add(submission)
+    db.session.flush()
+    version = SubmissionVersion(submission_id=submission.id, number=1, text="My price list")
+    submission.version_count = 1
+    db.session.add(version)
+    db.session.flush()
+    db.session.add(
+        Review(
+            submission_id=submission.id,
+            version_id=version.id,
+            mentor_id=world.mentor_a.id,
+            decision="revision_requested",
+            feedback="Add the weight.",
+        )
+    )
+    submission.state = "revision_requested"
+    db.session.commit()
+    auth.login(world.learner_a)
+    home = client.get("/")
+    assert "New feedback from your mentor" in home.text
+    assert "no-store" in home.headers["Cache-Control"]
+    assert "Add the weight." in client.get(f"/lessons/{lesson.id}/submission").text
+    assert "New feedback from your mentor" not in client.get("/").text
