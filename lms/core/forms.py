@@ -25,6 +25,19 @@ class BaseForm(FlaskForm):
             filters = (*unbound_field.kwargs.get("filters", ()), drop_nul)
             return unbound_field.bind(form=form, filters=filters, **options)
 
+    def reword(self, wording: dict) -> None:
+        """Give fields the label (and description) ``wording`` names: field name → label or (label, description).
+
+        A form one person fills for another speaks of "the graduate's household", not "your household".
+        """
+        for name, words in wording.items():
+            if name not in self:
+                continue
+            label, description = words if isinstance(words, tuple) else (words, None)
+            self[name].label.text = label
+            if description is not None:
+                self[name].description = description
+
 
 class ActionForm(BaseForm):
     """A button that changes something: only its CSRF token is checked."""

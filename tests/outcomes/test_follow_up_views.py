@@ -90,6 +90,7 @@ def test_a_learner_who_is_not_graduated_sees_no_card_and_a_clear_message(client,
 def test_a_graduate_saves_a_follow_up_that_shows_as_self_reported(client, auth, world):
     graduated(world)
     auth.login(world.learner_a)
+    assert "All the money your household earns" in client.get(f"/learners/{world.learner_a.id}/follow-ups/new").text
     response = post_new(client, world.learner_a)
     assert response.status_code == 302
     follow_up = db.session.scalar(select(FollowUp))
@@ -257,6 +258,9 @@ def test_a_mentor_enters_on_behalf_and_ticks_verified(client, auth, world):
     auth.login(world.mentor_a)
     form = client.get(f"/learners/{world.learner_a.id}/follow-ups/new?wave=12").text
     assert f"You are entering this for {world.learner_a.name}." in form
+    assert "the graduate's household" in form.replace("&#39;", "'")
+    for addressed_to_the_graduate in ("your household", "your business", "Where you sold", "you employ", "you report"):
+        assert addressed_to_the_graduate not in form
     response = post_new(client, world.learner_a, wave="12", verified="y")
     assert response.status_code == 302
     follow_up = db.session.scalar(select(FollowUp))

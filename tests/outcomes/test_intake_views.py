@@ -47,6 +47,11 @@ def test_mentor_fills_on_behalf_and_edit_keeps_one_row(client, auth, world):
     intake.record_consent(world.learner_a, True, world.learner_a)
     db.session.commit()
     auth.login(world.mentor_a)
+    page = client.get(url(world.learner_a)).text.replace("&#39;", "'")
+    assert f"{world.learner_a.name}'s situation today" in page
+    assert "the learner's household" in page
+    for addressed_to_the_learner in ("Your situation", "your household", "Your business", "Where you sell"):
+        assert addressed_to_the_learner not in page
     client.post(url(world.learner_a), data=GOOD)
     client.post(url(world.learner_a), data={**GOOD, "monthly_income": "4000"})
     baseline = db.session.scalars(select(Baseline)).one()

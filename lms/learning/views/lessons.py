@@ -1,6 +1,5 @@
 """What learners see: the catalogue of their cohorts' courses, course pages, lessons, quizzes."""
 
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

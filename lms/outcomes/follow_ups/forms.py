@@ -100,6 +100,27 @@ class QuantityRow(Form):
         return bool((self.product.data or "").strip()) and self.quantity.data is not None
 
 
+# The same questions when a mentor or lead enters the figures a graduate gave them.
+FOR_STAFF = {
+    "monthly_income": (
+        _l("Household income in a usual month now (yuan)"),
+        _l("All the money the graduate's household earns in a month, for example 3500."),
+    ),
+    "revenue": (
+        _l("Sales in this period (yuan)"),
+        _l("Everything the graduate's business sold in the period. 0 if nothing."),
+    ),
+    "channels": _l("Where the graduate sold"),
+    "households_benefiting": _l("Households that earn from the graduate's business"),
+    "people_employed": _l("People the graduate employs"),
+    "shop_link": _l("Shop link (if the graduate has one)"),
+    "evidence": (
+        _l("Photos or screenshots (optional)"),
+        _l("An order list or the shop's sales page, up to %(count)d pictures.", count=MAX_EVIDENCE),
+    ),
+}
+
+
 class FollowUpForm(BaseForm):
     wave = WaveField(_l("Which follow-up"), coerce=int, validate_choice=False)
     period_start = DateField(

@@ -69,6 +69,21 @@ class ConsentForm(BaseForm):
         return self.granted.data == "yes"
 
 
+# The same questions when a mentor or lead fills them in with the learner.
+FOR_STAFF = {
+    "monthly_income": (
+        _l("Monthly household income (yuan)"),
+        _l("All the money the learner's household earns in a usual month, in yuan."),
+    ),
+    "household_size": (
+        _l("Household size"),
+        _l("How many people live in the learner's household, the learner included."),
+    ),
+    "business_status": _l("The learner's business"),
+    "channels": _l("Where the learner sells"),
+}
+
+
 class BaselineForm(BaseForm):
     monthly_income = StringField(
         _l("Monthly household income (yuan)"),

@@ -18,7 +18,7 @@ from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_require
 from lms.outcomes import bp
 from lms.outcomes.follow_ups import services
 from lms.outcomes.follow_ups import waves as wave_services
-from lms.outcomes.follow_ups.forms import UNIT_LABELS, FollowUpForm
+from lms.outcomes.follow_ups.forms import FOR_STAFF, UNIT_LABELS, FollowUpForm
 from lms.outcomes.follow_ups.rules import wave_due_on
 from lms.outcomes.follow_ups.waves import WaveState
 from lms.outcomes.intake.forms import CHANNEL_LABELS
@@ -104,8 +104,10 @@ def render_form(learner, graduation, form, *, unusual=False, refusal=None, exist
 
 
 def prepare_form(form: FollowUpForm, staff: bool, follow_up: FollowUp | None = None) -> FollowUpForm:
-    """Drop the fields this person or this moment does not use."""
-    if not staff:
+    """Drop the fields this person or this moment does not use; staff are asked about the graduate."""
+    if staff:
+        form.reword(FOR_STAFF)
+    else:
         del form.verified
     if follow_up is None or not follow_up.evidence:
         del form.remove_evidence

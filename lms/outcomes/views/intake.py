@@ -11,6 +11,7 @@ from lms.core.roles import Role
 from lms.core.security import require, signed_in
 from lms.outcomes import bp
 from lms.outcomes.intake import services as intake
+from lms.outcomes.intake.forms import FOR_STAFF as BASELINE_FOR_STAFF
 from lms.outcomes.intake.forms import BaselineForm, ConsentForm
 from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
 from lms.outcomes.products.services import learner_program, product_list
@@ -45,6 +46,8 @@ def intake_page(learner_id: int):
         return render_template("outcomes/intake/consent.html", learner=learner, on_behalf=on_behalf, form=ConsentForm())
     baseline = intake.baseline_of(learner)
     form = BaselineForm(obj=baseline)
+    if on_behalf:
+        form.reword(BASELINE_FOR_STAFF)
     products = product_list(learner_program(learner))
     if products.products:
         form.products.choices = [(product.id, product.name) for product in products.products]
