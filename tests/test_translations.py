@@ -42,3 +42,19 @@ def test_translations_keep_every_placeholder():
         catalog = read_po(handle)
     problems = [(message.id, errors) for message, errors in catalog.check()]
     assert problems == []
+
+
+def test_the_chinese_catalog_addresses_everyone_as_ni():
+    """One form of address on every page: 你, as the starter course speaks; 您 beside it would read as two voices.
+
+    Pages are shared (header, sign-in, notifications, errors), so one form for the whole catalog is the only
+    way a page cannot mix them.
+    """
+    with open(CATALOG, "rb") as handle:
+        catalog = read_po(handle)
+    formal = [
+        message.id
+        for message in catalog
+        if message.id and "您" in "".join(message.string if isinstance(message.string, tuple) else [message.string])
+    ]
+    assert formal == []

@@ -94,7 +94,7 @@ REVISION_NOTICE = f"“{ASSIGNMENT}”需要修改：请阅读{MENTOR_NAME}的�
 ACCEPTED_NOTICE = f"“{ASSIGNMENT}”收到反馈：已通过。"
 THREAD = f"你的提交：{ASSIGNMENT}"
 TO_REVIEW = f"Work to review: {NAME}, “{ASSIGNMENT}”."
-FOLLOW_UP_CARD = "告诉我们您的生意做得怎么样"
+FOLLOW_UP_CARD = "告诉我们你的生意做得怎么样"
 AT_GRADUATION, THREE_MONTHS = "结业时", "结业后 3 个月"
 
 
@@ -176,29 +176,29 @@ def sign_out_and_back_in(page: Page) -> None:
 
 
 def give_consent_and_fill_intake(page: Page) -> None:
-    page.get_by_role("link", name="回答几个关于您家庭和生意的简短问题").click()
-    arrive(page, "开始之前：请您确认是否同意")
+    page.get_by_role("link", name="回答几个关于你家庭和生意的简短问题").click()
+    arrive(page, "开始之前：请你确认是否同意")
     assert_no_sideways_scroll(page)
     page.get_by_role("button", name="我同意", exact=True).click()
-    arrive(page, "您现在的情况")
-    expect_message(page, "谢谢。您的数据可以用于报告，但不会出现您的名字。")
+    arrive(page, "你现在的情况")
+    expect_message(page, "谢谢。你的数据可以用于报告，但不会出现你的名字。")
     page.get_by_label("家庭月收入（元）").fill("2800")
     page.get_by_label("家庭人口").fill("4")
-    page.get_by_role("group", name="您的生意").get_by_label("线下销售").check()
+    page.get_by_role("group", name="你的生意").get_by_label("线下销售").check()
     page.get_by_label("主要产品").fill("高山绿茶、葛根粉")
     channels = page.get_by_role("group", name="销售渠道")
     channels.get_by_label("微信").check()
     channels.get_by_label("快手小店").check()
     assert_no_sideways_scroll(page)
     page.get_by_role("button", name="保存", exact=True).click()
-    arrive(page, "您现在的情况")
+    arrive(page, "你现在的情况")
     expect_message(page, "谢谢，回答已保存。")
     expect(page.get_by_label("家庭月收入（元）")).to_have_value("2800.00")
 
 
 def watch_video_lesson(page: Page, screenshot) -> None:
     go_home(page)
-    expect(page.get_by_role("link", name="回答几个关于您家庭和生意的简短问题")).to_have_count(0)
+    expect(page.get_by_role("link", name="回答几个关于你家庭和生意的简短问题")).to_have_count(0)
     expect(page.get_by_text("已完成 0 / 4 个课时")).to_be_visible()
     screenshot(page, "learner-home-zh.png")
     section(page, "从上次停下的地方继续").get_by_role("link", name=f"开始学习：{VIDEO}").click()
@@ -334,7 +334,7 @@ def fill_three_month_follow_up(page: Page, photo: Path, screenshot) -> None:
     expect(card.get_by_role("link")).to_have_count(2)
     expect(card.get_by_role("paragraph").filter(has_text=AT_GRADUATION)).to_contain_text("逾期")
     card.get_by_role("link", name=f"填写回访：{THREE_MONTHS}").click()
-    arrive(page, "您的生意做得怎么样？")
+    arrive(page, "你的生意做得怎么样？")
     # Both open waves can be chosen; the one she opened is chosen already.
     expect(page.get_by_label("哪一期回访").locator("option:checked")).to_have_text(THREE_MONTHS)
     page.get_by_label("现在家庭一个月的收入（元）", exact=True).fill("4200")
@@ -346,7 +346,7 @@ def fill_three_month_follow_up(page: Page, photo: Path, screenshot) -> None:
     channels = page.get_by_role("group", name="在哪里卖")
     channels.get_by_label("快手小店", exact=True).check()
     channels.get_by_label("微信", exact=True).check()
-    page.get_by_label("靠您的生意增收的农户", exact=True).fill("6")
+    page.get_by_label("靠你的生意增收的农户", exact=True).fill("6")
     page.get_by_label("这段时间的直播场次", exact=True).fill("12")
     page.get_by_label("照片或截图（选填）", exact=True).set_input_files(photo)
     assert_no_sideways_scroll(page)
