@@ -247,6 +247,10 @@ def read_progress_grid(page: Page, world: World, screenshot) -> None:
     expect(page.get_by_role("columnheader").get_by_role("link", name="Total ↓")).to_be_visible()
     assert grid_names(page) == [AHEAD[0], SUBMITTER[0], SILENT[0]]
     assert_no_sideways_scroll(page, LAPTOP[0])
+    # The grid takes the laptop's width, not the text column's; the names stay put while it scrolls.
+    assert page.locator(".table-wrap.wide").bounding_box()["width"] > 1200
+    corner = page.get_by_role("columnheader").first
+    assert corner.evaluate("cell => getComputedStyle(cell).position") == "sticky"
     screenshot(page, "mentor-grid.png")
 
     with page.expect_download() as download_info:
