@@ -28,6 +28,11 @@ def csv_text(rows: Iterable[Iterable]) -> str:
     return out.getvalue()
 
 
+def template_header(columns: dict[str, tuple[str, ...]], chinese: bool) -> list[str]:
+    """An import template's header: each column by its English (first) or Chinese (second) name."""
+    return [names[1] if chinese else names[0] for names in columns.values()]
+
+
 def send_csv(content: str | BinaryIO, filename: str) -> Response:
     """A CSV download: UTF-8 with a BOM (spreadsheets on Chinese Windows then read it right), never cached.
 

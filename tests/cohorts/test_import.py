@@ -208,3 +208,27 @@ def test_confirm_needs_the_token_of_this_sessions_preview(client, auth, world, a
     upload(client, world.cohort_a, csv_bytes(GOOD_ROWS[:1]))
     assert client.post(f"/cohorts/{world.cohort_a.id}/import/confirm", data={"token": token}).status_code == 302
     assert counts(world.cohort_a) == before
+
+
+def test_the_template_comes_with_english_or_chinese_headers_and_is_read_back(client, auth, world):
+    auth.login(world.lead)
+    page = client.get(f"/cohorts/{world.cohort_a.id}/import").text
+    assert 'href="/cohorts/import/template.csv?headers=en"' in page
+    assert 'href="/cohorts/import/template.csv?headers=zh"' in page
+    for headers, expected in (("en", HEADER_EN), ("zh", HEADER_ZH)):
+        response = client.get(f"/cohorts/import/template.csv?headers={headers}")
+        assert response.headers["Content-Disposition"] == f'attachment; filename="learners-template-{headers}.csv"'
+        assert response.get_data().decode("utf-8-sig").replace("\r\n", "\n") == expected
+        # Filled in, the template is a file the import reads.
+        filled = response.get_data() + GOOD_ROWS[0].encode() + b"\n"
+        assert "1 learner is ready to be added" in upload(client, world.cohort_a, filled).text
+
+
+def test_the_preview_shows_every_column_of_the_file(client, auth, world):
+    auth.login(world.lead)
+    page = upload(client, world.cohort_a, csv_bytes(GOOD_ROWS)).text
+    for heading in ("Name", "Mobile number", "Email", "County", "Township", "Village", "Gender", "Year of birth"):
+        assert f">{heading}</th>" in page
+    row = page.split('<td class="num">2</td>')[1].split("</tr>")[0]
+    for value in ("江金春", "横峰县", "岑阳镇", "葛源村", "女", "1985"):
+        assert f">{value}</td>" in row

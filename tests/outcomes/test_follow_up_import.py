@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from lms.core.calendar import program_today
 from lms.core.extensions import db
+from lms.core.spreadsheets import template_header
 from lms.outcomes.follow_ups.rules import wave_due_on
 from lms.outcomes.imports import parsing as import_parsing
 from lms.outcomes.imports import services as import_services
@@ -389,7 +390,7 @@ def test_the_template_is_a_utf8_csv_with_a_bom_and_every_column(client, auth, wo
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
     assert body.decode("utf-8-sig").strip().split(",") == [names[0] for names in import_parsing.COLUMNS.values()]
-    assert import_parsing.template_header(chinese=True)[:2] == ["手机号", "回访期(月)"]
+    assert template_header(import_parsing.COLUMNS, chinese=True)[:2] == ["手机号", "回访期(月)"]
     page = client.get("/follow-ups/import").get_data(as_text=True)
     assert "<code>monthly_income</code>" in page
     assert "月收入" in page

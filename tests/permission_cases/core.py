@@ -71,6 +71,7 @@ CASES: dict[str, list[Case]] = {
     "cohorts.invite_settings": cohort_page("invite"),
     "cohorts.switch_invite": [*cohort_action("invite/disable"), *cohort_action("invite/enable")],
     "cohorts.import_learners": cohort_page("import"),
+    "cohorts.import_template": [Case(lambda w: "/cohorts/import/template.csv?headers=zh", MANAGERS)],
     # Without a preview waiting in the session, confirming sends the lead back to the upload page.
     "cohorts.confirm_import": cohort_action("import/confirm", {"token": "x" * 32}),
     "cohorts.import_result": cohort_page("import/result"),

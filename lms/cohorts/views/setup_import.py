@@ -1,6 +1,6 @@
 """Bulk enrolment: upload a CSV file, see every row's problems, confirm, and hand out the setup codes."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -8,12 +8,12 @@ from flask_login import current_user
 from lms.cohorts import bp
 from lms.cohorts.enrolment.forms import ImportConfirmForm, ImportUploadForm
 from lms.cohorts.imports import services
-from lms.cohorts.imports.parsing import MAX_BYTES
+from lms.cohorts.imports.parsing import COLUMNS, MAX_BYTES
 from lms.cohorts.models import Cohort
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, roles_required
-from lms.core.spreadsheets import csv_text, send_csv, spreadsheet_safe
+from lms.core.spreadsheets import csv_text, send_csv, spreadsheet_safe, template_header
 
 # Session keys: the preview waiting for confirmation, and the import whose codes are shown.
 PENDING = "cohort_import"
@@ -34,6 +34,14 @@ def render_preview(cohort: Cohort, preview, token: str | None):
         preview=preview,
         confirm_form=ImportConfirmForm(token=token),
     )
+
+
+@bp.route("/cohorts/import/template.csv")
+@roles_required(*MANAGER_ROLES)
+def import_template():
+    """An empty learner file to fill in: headers in English, or in Chinese with ``?headers=zh``."""
+    chinese = request.args.get("headers") == "zh"
+    return send_csv(csv_text([template_header(COLUMNS, chinese)]), f"learners-template-{'zh' if chinese else 'en'}.csv")
 
 
 @bp.route("/cohorts/<int:cohort_id>/import", methods=["GET", "POST"])

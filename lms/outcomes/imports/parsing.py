@@ -143,11 +143,6 @@ def parse_rows(data: bytes) -> list[FollowUpImportRow]:
     return rows
 
 
-def template_header(chinese: bool) -> list[str]:
-    """The template's header: every column, named in the reader's language."""
-    return [names[1] if chinese else names[0] for names in COLUMNS.values()]
-
-
 def column_guide() -> list[tuple[str, str, object, bool]]:
     """(English header, Chinese header, label, required) of every column, for the upload page."""
     return [

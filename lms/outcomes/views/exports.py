@@ -11,7 +11,7 @@ from lms.cohorts.policies import can_view_cohort
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, is_mentor, require, roles_required
-from lms.core.spreadsheets import csv_text, send_csv
+from lms.core.spreadsheets import csv_text, send_csv, template_header
 from lms.outcomes import bp
 from lms.outcomes.exports import columns as export_columns
 from lms.outcomes.exports import services as export_services
@@ -155,5 +155,5 @@ def confirm_follow_up_import():
 @bp.route("/follow-ups/import/template.csv")
 @roles_required(*MANAGER_ROLES)
 def follow_up_import_template():
-    header = import_parsing.template_header(str(get_locale()).startswith("zh"))
+    header = template_header(import_parsing.COLUMNS, str(get_locale()).startswith("zh"))
     return send_csv(csv_text([header]), "follow-ups-template.csv")
