@@ -7,6 +7,7 @@ anonymous), 403 refused, 404 hidden. Each area keeps its table in
 """
 
 from tests.permission_cases import (
+    announcements,
     authoring,
     certificates,
     contact,
@@ -41,6 +42,7 @@ MATRIX: dict[str, list[Case]] = {
     **impact.CASES,
     **products.CASES,
     **operations.CASES,
+    **announcements.CASES,
 }
 
 

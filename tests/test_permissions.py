@@ -48,7 +48,8 @@ def wrong_answer(app, world, endpoint: str, case, role: str) -> str | None:
         if signed_in.status_code != 302:
             return f"{role}: could not sign in as {user}"
     url = case.url(world)
-    response = client.open(url, method=case.method, data=case.data)
+    data = case.data(world) if callable(case.data) else case.data
+    response = client.open(url, method=case.method, data=data)
     if response.status_code != case.expect[role]:
         return f"{case.method} {url} as {role}: {response.status_code}, declared {case.expect[role]}"
     location = response.headers.get("Location", "")

@@ -5,18 +5,17 @@ import re
 
 import segno
 from sqlalchemy import Select, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.accounts.models import User
 from lms.certificates.models import Certificate, CertificateKind, new_verification_code
 from lms.cohorts.models import Cohort, Enrollment, Program
 from lms.core.calendar import utcnow
+from lms.core.db_types import dialect_insert
 from lms.core.extensions import db
 from lms.courses.models import Course, Lesson
 from lms.learning.services.completions import course_progress
 from lms.learning.signals import lesson_completed
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Codes are base32 (A-Z, 2-7); people copying one by hand mistake these digits for letters.
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 _CODE_SHAPE = re.compile(r"[A-Z2-7]{1,32}")
@@ -50,9 +49,8 @@ def course_is_complete(learner: User, course: Course) -> bool:
 def _insert_once(values: dict, unique_on: list[str]) -> None:
     # INSERT ... ON CONFLICT DO NOTHING: two requests finishing the last lesson at once
     # (or a graduation confirmed twice) leave one certificate and no error.
-    insert = _INSERTS[db.session.get_bind().dialect.name]
     statement = (
-        insert(Certificate)
+        dialect_insert(Certificate)
         .values(code=new_verification_code(), issued_at=utcnow(), revoke_reason="", **values)
         .on_conflict_do_nothing(index_elements=unique_on)
     )

@@ -8,7 +8,7 @@ enrolments only: who may act on the learner's records today).
 from sqlalchemy import Select, select
 
 from lms.accounts.models import User
-from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
+from lms.cohorts.models import Announcement, Cohort, Enrollment, EnrollmentStatus, announcement_cohorts, cohort_mentors
 from lms.core.extensions import db
 from lms.core.security import is_mentor, is_program_manager
 
@@ -84,3 +84,23 @@ def mentors_learner_now(user: User, learner: User) -> bool:
     if not is_mentor(user):
         return False
     return db.session.scalar(active_enrolment_with_mentor(user.id, learner.id).limit(1)) is not None
+
+
+def can_read_announcement(user: User, announcement: Announcement) -> bool:
+    """A learner in one of its cohorts now; a mentor of one of them; leads and admins."""
+    if can_manage_cohorts(user):
+        return True
+    cohort_ids = select(announcement_cohorts.c.cohort_id).where(
+        announcement_cohorts.c.announcement_id == announcement.id
+    )
+    if is_mentor(user):
+        query = select(cohort_mentors.c.mentor_id).where(
+            cohort_mentors.c.cohort_id.in_(cohort_ids), cohort_mentors.c.mentor_id == user.id
+        )
+    else:
+        query = select(Enrollment.id).where(
+            Enrollment.cohort_id.in_(cohort_ids),
+            Enrollment.learner_id == user.id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+        )
+    return db.session.scalar(query.limit(1)) is not None

@@ -3,7 +3,10 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
+
+from lms.core.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -29,3 +32,10 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def dialect_insert(table):
+    """An INSERT of the session's database dialect, which can skip rows a unique constraint already holds
+    (``.on_conflict_do_nothing()``) on SQLite and PostgreSQL alike."""
+    dialect = db.session.get_bind().dialect.name
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](table)

@@ -18,6 +18,7 @@ class NotificationKind(StrEnum):
     SUBMISSION_TO_REVIEW = "submission_to_review"
     INVITE_ACCEPTED = "invite_accepted"
     FOLLOW_UP_DUE = "follow_up_due"
+    ANNOUNCEMENT = "announcement"
 
 
 class Notification(db.Model):

@@ -10,7 +10,7 @@ from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from lms.accounts.models import User
 from lms.core.calendar import utcnow
@@ -113,3 +113,17 @@ def mark_all_read(user: User) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def notify_many(users: list[User], kind: str, link: str, **params) -> int:
+    """Tell many people the same thing in one insert; emails are queued for those with an address."""
+    if not users:
+        return 0
+    db.session.execute(
+        insert(Notification),
+        [{"user_id": user.id, "kind": str(kind), "link": link, "params": params} for user in users],
+    )
+    for user in users:
+        if user.email and user.active:
+            queue_notification_email(user, Notification(user_id=user.id, kind=str(kind), link=link, params=params))
+    return len(users)

@@ -10,7 +10,8 @@ from lms.accounts.models import User
 from lms.certificates.models import Certificate
 from lms.certificates.services import learner_certificates
 from lms.cohorts import services as cohort_services
-from lms.cohorts.models import Cohort, Enrollment
+from lms.cohorts.announcements.services import learner_announcements
+from lms.cohorts.models import Announcement, Cohort, Enrollment
 from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module
 from lms.learning.models import QuizAttempt
@@ -23,6 +24,7 @@ from lms.progress import cohort_services as grids
 
 SOON_DAYS = 7
 RECENT_QUIZZES = 5
+ANNOUNCEMENTS = 3
 LESSON_COLUMNS = (Lesson.id, Lesson.module_id, Lesson.kind, Lesson.title, Lesson.minutes, Lesson.due_days)
 
 
@@ -57,6 +59,7 @@ class LearnerHome:
     certificates: list[Certificate]
     today: date
     feedback: list[tuple[Review, Lesson]] = field(default_factory=list)
+    announcements: list[tuple[Announcement, bool]] = field(default_factory=list)
 
     @property
     def resume(self) -> CourseCard | None:
@@ -193,6 +196,7 @@ def learner_home(learner: User, today: date | None = None) -> LearnerHome:
         certificates=list(db.session.scalars(learner_certificates(learner))),
         today=today,
         feedback=unread_feedback(learner),
+        announcements=[tuple(row) for row in db.session.execute(learner_announcements(learner).limit(ANNOUNCEMENTS))],
     )
 
 

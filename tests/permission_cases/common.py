@@ -13,7 +13,8 @@ class Case:
     url: Callable[[World], str]
     expect: dict[str, int]
     method: str = "GET"
-    data: dict = field(default_factory=dict)
+    # The form posted, or a function of the world that gives it (for ids the world makes).
+    data: dict | Callable[[World], dict] = field(default_factory=dict)
 
 
 def everyone(status: int, **overrides: int) -> dict[str, int]:

@@ -1,5 +1,6 @@
-"""Programs, cohorts and enrolments; mentors' check-ins."""
+"""Programs, cohorts and enrolments; mentors' check-ins; announcements."""
 
+from lms.cohorts.models.announcement import Announcement, AnnouncementRead, announcement_cohorts
 from lms.cohorts.models.checkin import CheckIn, CheckInChannel
 from lms.cohorts.models.cohort import (
     INVITE_ALPHABET,
@@ -16,6 +17,8 @@ from lms.cohorts.models.kept_import import KeptImport
 __all__ = [
     "INVITE_ALPHABET",
     "INVITE_CODE_LENGTH",
+    "Announcement",
+    "AnnouncementRead",
     "CheckIn",
     "CheckInChannel",
     "Cohort",
@@ -23,6 +26,7 @@ __all__ = [
     "EnrollmentStatus",
     "KeptImport",
     "Program",
+    "announcement_cohorts",
     "cohort_mentors",
     "new_invite_code",
 ]

@@ -3,18 +3,17 @@
 from collections.abc import Iterable
 
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
 from lms.core.calendar import utcnow
+from lms.core.db_types import dialect_insert
 from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Submission, SubmissionState
 from lms.learning.signals import lesson_completed
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Handed in: the learner has nothing to do on it unless a mentor asks for a revision.
 WAITING_FOR_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
 # Handed in, or accepted: nothing is owed on it.
@@ -25,9 +24,8 @@ def record_completion(learner: User, lesson: Lesson) -> bool:
     """Mark a lesson finished for a learner; True when this call recorded it, False if it already was."""
     # One INSERT ... ON CONFLICT DO NOTHING: a double click or two open tabs can neither
     # make a second row nor fail on the unique constraint, however they interleave.
-    insert = _INSERTS[db.session.get_bind().dialect.name]
     statement = (
-        insert(Completion)
+        dialect_insert(Completion)
         .values(learner_id=learner.id, lesson_id=lesson.id, completed_at=utcnow())
         .on_conflict_do_nothing(index_elements=["learner_id", "lesson_id"])
         .returning(Completion.id)  # a row back only when this statement inserted it (rowcount is unreliable)

@@ -4,18 +4,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.calendar import utcnow
+from lms.core.db_types import dialect_insert
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.learning.models.submission import Extension, Submission, SubmissionVersion
 from lms.learning.services.due_dates import assignment_due_on, due_cutoff
 from lms.learning.services.review_queue import visible_cohort_ids
-
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass
@@ -65,11 +63,10 @@ def learner_assignments(learner: User, viewer: User) -> list[AssignmentDue]:
 
 def grant_extension(lesson: Lesson, learner: User, due_on: date, granted_by: User) -> Extension:
     """Give one learner a new due date for one assignment; granting again replaces it."""
-    insert = _INSERTS[db.session.get_bind().dialect.name]
     values = {"due_on": due_on, "granted_by_id": granted_by.id, "created_at": utcnow()}
     # One upsert on the unique (lesson, learner): two mentors granting at once leave one row.
     db.session.execute(
-        insert(Extension)
+        dialect_insert(Extension)
         .values(lesson_id=lesson.id, learner_id=learner.id, **values)
         .on_conflict_do_update(index_elements=["lesson_id", "learner_id"], set_=values)
     )
