@@ -39,8 +39,8 @@ run: install translations
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 lint: install-dev
-	$(BIN)/ruff check lms tests migrations benchmarks wsgi.py
-	$(BIN)/ruff format --check lms tests benchmarks wsgi.py
+	$(BIN)/ruff check lms tests migrations benchmarks wsgi.py gunicorn.conf.py setup.py
+	$(BIN)/ruff format --check lms tests benchmarks wsgi.py gunicorn.conf.py setup.py
 	$(BIN)/lint-imports
 
 benchmark: install-dev translations

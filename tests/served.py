@@ -8,6 +8,7 @@ and runs side by side never collide.
 import http.client
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -22,8 +23,23 @@ from lms.app import PROJECT_ROOT
 START_SECONDS = 20
 
 
-def answers_http(port: int, path: str = "/login") -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def unverified_tls() -> ssl.SSLContext:
+    """For a certificate made for one test run."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def answers_http(port: int, path: str = "/login", tls: bool = False) -> bool:
+    if tls:
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=1, context=unverified_tls())
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
     try:
         connection.request("GET", path)
         connection.getresponse().read()
@@ -43,9 +59,11 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def wait_until_answering(process: subprocess.Popen, port: int, log: Path, what: str, path: str = "/login") -> None:
+def wait_until_answering(
+    process: subprocess.Popen, port: int, log: Path, what: str, path: str = "/login", tls: bool = False
+) -> None:
     deadline = time.monotonic() + START_SECONDS
-    while not answers_http(port, path):
+    while not answers_http(port, path, tls=tls):
         if process.poll() is not None or time.monotonic() > deadline:
             tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
             pytest.fail(f"{what} did not start; its log ends:\n{tail}", pytrace=False)

@@ -1,6 +1,8 @@
 """Per-connection database settings, the headers every response carries, and absolute links."""
 
 import functools
+import hashlib
+from pathlib import Path
 from urllib.parse import urljoin
 
 from flask import Flask, Response, current_app, has_request_context, request, url_for
@@ -120,12 +122,31 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+@functools.lru_cache(maxsize=256)
+def _content_version(path: Path, _modified: int, _size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def version_static_urls(endpoint: str, values: dict) -> None:
+    """``/static/style.css?v=<hash of its content>``: a changed file gets a new address, so the proxy
+    may tell browsers to keep static files for a year."""
+    if endpoint != "static" or "filename" not in values or "v" in values:
+        return
+    path = Path(current_app.static_folder, values["filename"])
+    try:
+        status = path.stat()
+    except OSError:
+        return
+    values["v"] = _content_version(path, status.st_mtime_ns, status.st_size)
+
+
 def register_url_converters(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
 
 def register_response_hooks(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.url_defaults(version_static_urls)
 
 
 def register_request_limits(app: Flask) -> None:

@@ -45,7 +45,7 @@ def page_weight(client, url: str) -> tuple[int, list[str]]:
         assert asset.status_code == 200, href
         total += compressed_size(asset.get_data())
         asset.close()
-    return total, assets
+    return total, [href.split("?", 1)[0] for href in assets]  # the paths, without their version
 
 
 @pytest.fixture

@@ -1,0 +1,65 @@
+"""Gunicorn for production: ``gunicorn -c gunicorn.conf.py wsgi:app`` (command-line options win over these).
+
+Threaded workers (gthread): a request waiting on a slow phone or on the database holds one thread, not a
+whole process, and the worker's heartbeat keeps beating meanwhile, so slow uploads are never killed as
+hung workers. nginx in front buffers uploads and answers anyway (deploy/nginx.conf).
+"""
+
+import logging
+import os
+import shutil
+import tempfile
+
+from prometheus_client import multiprocess
+
+bind = "127.0.0.1:8000"
+worker_class = "gthread"
+# One process per core, a few threads each: most of a request's time is spent waiting on the database.
+workers = max(2, os.cpu_count() or 1)
+threads = 4
+# A worker that stops answering its heartbeat for this long is restarted; threads keep it beating.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Restarted now and then, so memory a library holds on to never grows for weeks.
+max_requests = 2000
+max_requests_jitter = 200
+# The app takes the client's address and scheme from LMS_TRUSTED_PROXIES (ProxyFix), not gunicorn.
+forwarded_allow_ips = ""
+# The app writes one line per request (with its request id); gunicorn's own lines go to standard error.
+accesslog = None
+errorlog = "-"
+control_socket_disable = True
+
+# Each worker process writes its metric counts here; a scrape of any worker adds them all up.
+# A folder of this server's own: counts from an earlier run, or another server's, are never added in.
+metrics_folder = tempfile.mkdtemp(prefix="lms-metrics-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_folder
+
+
+def child_exit(server, worker):
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(metrics_folder, ignore_errors=True)
+
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "static_fields": {"request_id": "-"},
+        }
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"level": logging.WARNING, "handlers": []},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": logging.INFO, "propagate": False},
+        "gunicorn.access": {"handlers": [], "level": logging.WARNING, "propagate": False},
+    },
+}
