@@ -3,7 +3,7 @@
 import pytest
 
 from lms.core.config import SettingsError, settings_from_environment
-from lms.media.stores import LocalStore, S3Store, make_store
+from lms.media.stores import EXTENSION_KEY, LocalStore, S3Store, make_store
 from tests.test_settings import environment  # noqa: F401 - the fixture that sets LMS_* variables
 
 
@@ -43,3 +43,15 @@ def test_local_disk_is_the_default_and_a_bucket_is_one_setting_away(environment,
     # Browsers are sent to the public address; the app itself talks to the internal one.
     assert bucket.origin() == "https://lms-files.oss-cn-hangzhou.aliyuncs.com"
     assert bucket.client.meta.endpoint_url == "https://oss-cn-hangzhou-internal.aliyuncs.com"
+
+
+def test_readiness_asks_the_store_and_names_no_address(app, client, monkeypatch, s3_server, s3_store):
+    assert client.get("/readyz").json["checks"]["storage"] == "ok"  # the upload folder
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, s3_store)
+    assert client.get("/readyz").json["checks"]["storage"] == "ok"
+    settings = {**s3_server.settings("lms-files"), "LMS_S3_ENDPOINT_URL": "http://127.0.0.1:1", "LMS_UPLOAD_PATH": ""}
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, S3Store.from_config(settings))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"]["storage"] == "failed: EndpointConnectionError"
+    assert "127.0.0.1" not in response.text

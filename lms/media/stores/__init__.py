@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from lms.core.health import register_readiness_check
 from lms.media.stores.base import Download, Store, StoredFileMissing
 from lms.media.stores.local import LocalStore
 from lms.media.stores.s3 import S3Store
@@ -38,3 +39,12 @@ def init_store(app: Flask) -> Store:
 
 def current_store() -> Store:
     return current_app.extensions[EXTENSION_KEY]
+
+
+def check_store() -> str | None:
+    """The upload folder can be written, or the bucket answers."""
+    current_store().check()
+    return None
+
+
+register_readiness_check("storage", check_store)

@@ -2,8 +2,10 @@
 
 import unicodedata
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -49,6 +51,14 @@ class Store(ABC):
     @abstractmethod
     def local_file(self, key: str) -> AbstractContextManager[Path]:
         """``with store.local_file(key) as path``: the file on this machine's disk for tools like ffmpeg."""
+
+    @abstractmethod
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        """Every stored key with the time (UTC) it was written."""
+
+    @abstractmethod
+    def check(self) -> None:
+        """Return when the store answers (for readiness); raise when it does not."""
 
     def origin(self) -> str | None:
         """The origin browsers fetch files from when it is not the app's own."""

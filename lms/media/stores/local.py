@@ -1,8 +1,10 @@
 """Files on this machine's disk, under the upload folder (by default the instance folder's ``uploads``)."""
 
 import contextlib
+import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -68,6 +70,17 @@ class LocalStore(Store):
 
     def download_url(self, key: str, download: Download) -> str | None:
         return None
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                yield path.relative_to(self.root).as_posix(), modified
+
+    def check(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError("the upload folder cannot be written")
 
     @contextlib.contextmanager
     def local_file(self, key: str) -> Iterator[Path]:

@@ -8,6 +8,7 @@ import contextlib
 import secrets
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -32,9 +33,10 @@ def is_missing(error: ClientError) -> bool:
 class S3Store(Store):
     """Keys live under ``prefix`` in ``bucket``; ``signer`` presigns with the address browsers reach."""
 
-    def __init__(self, client, bucket: str, prefix: str = "", signer=None, url_seconds: int = 3600, work_dir=None):
+    def __init__(self, client, bucket: str, prefix="", signer=None, probe=None, url_seconds=3600, work_dir=None):
         self.client = client
         self.signer = signer or client
+        self.probe = probe or client
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.url_seconds = url_seconds
@@ -42,15 +44,10 @@ class S3Store(Store):
 
     @classmethod
     def from_config(cls, config) -> "S3Store":
-        bucket = config.get("LMS_S3_BUCKET")
-        if not bucket:
-            raise ValueError("LMS_S3_BUCKET must name the bucket when LMS_STORAGE is s3")
-        style = config.get("LMS_S3_ADDRESSING_STYLE") or "auto"
-        if style not in {"auto", "path", "virtual"}:
-            raise ValueError(f"LMS_S3_ADDRESSING_STYLE must be auto, path or virtual, not {style!r}")
+        """The store the LMS_S3_* settings describe (``core.config.storage_settings`` checked them)."""
         options = Config(
             signature_version="s3v4",
-            s3={"addressing_style": style},
+            s3={"addressing_style": config.get("LMS_S3_ADDRESSING_STYLE") or "auto"},
             retries={"max_attempts": 3, "mode": "standard"},
             connect_timeout=5,
             read_timeout=60,
@@ -61,14 +58,17 @@ class S3Store(Store):
             "aws_secret_access_key": config.get("LMS_S3_SECRET_ACCESS_KEY") or None,
         }
         session = boto3.session.Session()
-        client = session.client(
-            "s3", endpoint_url=config.get("LMS_S3_ENDPOINT_URL") or None, config=options, **credentials
-        )
+        endpoint = config.get("LMS_S3_ENDPOINT_URL") or None
+        client = session.client("s3", endpoint_url=endpoint, config=options, **credentials)
+        # Readiness must answer within seconds when the bucket does not: no retries, short timeouts.
+        quick = options.merge(Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=2))
+        probe = session.client("s3", endpoint_url=endpoint, config=quick, **credentials)
         public = config.get("LMS_S3_PUBLIC_ENDPOINT_URL")
         signer = session.client("s3", endpoint_url=public, config=options, **credentials) if public else client
         return cls(
             client,
-            bucket,
+            config["LMS_S3_BUCKET"],
+            probe=probe,
             prefix=config.get("LMS_S3_PREFIX") or "",
             signer=signer,
             url_seconds=int(config.get("LMS_S3_URL_SECONDS") or 3600),
@@ -135,6 +135,15 @@ class S3Store(Store):
             },
             ExpiresIn=self.url_seconds,
         )
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield item["Key"].removeprefix(self.prefix), item["LastModified"]
+
+    def check(self) -> None:
+        self.probe.head_bucket(Bucket=self.bucket)
 
     def origin(self) -> str | None:
         # Presigning is computed here, not asked of the bucket: no request goes out.
