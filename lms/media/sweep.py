@@ -1,0 +1,45 @@
+"""Stored files no row names, and work files nobody finished: what a process killed mid-way leaves behind.
+
+A file is stored before its row commits, and a rolled-back transaction deletes it again; only a
+process stopped between the two (a killed worker, a lost machine) leaves one behind. Only names the
+upload step makes (``<kind>/<year>/<32 hex>.<ext>``) are ever swept, so a shared bucket or folder
+keeps everything else.
+"""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+from lms.media.models import MediaFile, MediaKind
+from lms.media.storage import discard_file, upload_root
+from lms.media.stores import current_store
+
+STORED_NAME = re.compile(rf"^({'|'.join(kind.value for kind in MediaKind)})/\d{{4}}/[0-9a-f]{{32}}\.[a-z0-9]+$")
+QUERY_CHUNK = 500
+
+
+def unnamed_keys(keys: list[str]) -> list[str]:
+    """The keys among ``keys`` that no media row names."""
+    named = set()
+    for start in range(0, len(keys), QUERY_CHUNK):
+        part = keys[start : start + QUERY_CHUNK]
+        named.update(db.session.scalars(select(MediaFile.path).where(MediaFile.path.in_(part))))
+    return [key for key in keys if key not in named]
+
+
+def sweep_files(older_than: timedelta) -> tuple[int, int]:
+    """Delete stored files no row names and work files, both older than ``older_than``; returns both counts."""
+    cutoff = utcnow() - older_than
+    store = current_store()
+    old = [key for key, modified in store.listing() if STORED_NAME.match(key) and modified <= cutoff]
+    orphans = unnamed_keys(old)
+    for key in orphans:
+        store.delete(key)
+    incoming = upload_root() / "incoming"
+    stale = [path for path in incoming.glob("*") if path.is_file() and path.stat().st_mtime <= cutoff.timestamp()]
+    for path in stale:
+        discard_file(path)
+    return len(orphans), len(stale)
