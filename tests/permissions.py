@@ -19,6 +19,7 @@ from tests.permission_cases import (
     media,
     operations,
     outcomes,
+    preview,
     products,
     progress,
     submissions,
@@ -43,6 +44,7 @@ MATRIX: dict[str, list[Case]] = {
     **products.CASES,
     **operations.CASES,
     **announcements.CASES,
+    **preview.CASES,
 }
 
 

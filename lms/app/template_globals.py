@@ -17,6 +17,7 @@ from lms.courses.markdown import render_markdown
 from lms.courses.policies import can_manage_courses
 from lms.learning.forms.quizzes import answer_field_name
 from lms.learning.policies import can_view_turnaround
+from lms.learning.services.preview import course_url, lesson_url, previewed_cohort
 from lms.notifications.header import header_count, unread_notifications
 from lms.notifications.services import notification_text
 from lms.outcomes.policies import can_manage_outcomes
@@ -46,6 +47,10 @@ TEMPLATE_HELPERS = {
     "wave_label": wave_label,
     "unread_notifications": unread_notifications,
     "header_count": header_count,
+    # The learner pages' links stay inside a preview as a learner, and its banner knows the cohort.
+    "lesson_url": lesson_url,
+    "course_url": course_url,
+    "previewed_cohort": previewed_cohort,
 }
 
 

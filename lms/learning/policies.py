@@ -5,7 +5,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.cohorts.enrolment.current import active_enrolments
 from lms.cohorts.models import Cohort
-from lms.cohorts.policies import mentors_cohort, mentors_learner_now
+from lms.cohorts.policies import can_view_cohort, mentors_cohort, mentors_learner_now
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.core.security import is_program_manager
@@ -76,3 +76,8 @@ def can_view_submission_file(user: User, media_file: MediaFile) -> bool | None:
 
 
 register_access_rule(can_view_submission_file, personal=True)
+
+
+def can_preview_as(user: User, cohort: Cohort) -> bool:
+    """Leads and admins preview the courses as a learner of any cohort; a mentor as one of her own cohorts."""
+    return can_view_cohort(user, cohort)

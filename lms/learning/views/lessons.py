@@ -30,12 +30,12 @@ def load_lesson(lesson_id: int) -> Lesson:
     return lesson
 
 
-def locked_response(lesson: Lesson, page: learning.LessonPage):
+def locked_response(lesson: Lesson, page: learning.LessonPage, **extra):
     """403 with a way forward, for a lesson of a module that is not open yet."""
     blocking = page.outline.blocking_module(lesson)
     if blocking is None:
         return None
-    return render_template("courses/locked.html", lesson=lesson, blocking=blocking, outline=page.outline), 403
+    return render_template("courses/locked.html", lesson=lesson, blocking=blocking, outline=page.outline, **extra), 403
 
 
 def render_lesson(lesson: Lesson, page: learning.LessonPage, status: int = 200, **extra):
