@@ -58,7 +58,8 @@ def test_readyz_asks_redis_when_the_rate_limits_are_kept_there(app, client, monk
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "redis://:secret-password@127.0.0.1:1/0")
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json["checks"] == {"database": "ok", "redis": "failed: ConnectionError", "storage": "ok"}
+    assert response.json["checks"]["database"] == "ok"
+    assert response.json["checks"]["redis"] == "failed: ConnectionError"
     assert "secret-password" not in response.text
 
 

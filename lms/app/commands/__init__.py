@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from lms.accounts import services as accounts
 from lms.app import demo
+from lms.app.commands.backup import backup, restore
 from lms.app.commands.files import sweep_stored_files
 from lms.app.commands.follow_ups import notify_follow_ups
 from lms.app.commands.mail import send_mail
@@ -63,4 +64,6 @@ def register_commands(app: Flask) -> None:
     lms_cli.add_command(process_videos)
     lms_cli.add_command(send_mail)
     lms_cli.add_command(notify_follow_ups)
+    lms_cli.add_command(backup)
+    lms_cli.add_command(restore)
     lms_cli.add_command(sweep_stored_files)
