@@ -7,15 +7,16 @@ function; the test calls them in order.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.accounts.models import User
-from lms.cohorts.models import CheckIn
+from lms.cohorts.models import AnnouncementRead, CheckIn
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
 from lms.learning.models.submission import Review, Submission, SubmissionVersion
@@ -72,12 +73,16 @@ CHECK_IN_NOTES = "Her son's wedding kept her busy; she will film her tea garden 
 CSV_BOM = b"\xef\xbb\xbf"
 
 
+ANNOUNCEMENT = ("Livestream practice on Saturday", "Bring your tea and a charged phone; we meet at 8 pm.")
+
+
 @dataclass
 class World:
     mentor_id: int
     submitter_id: int
     silent_id: int
     lesson_count: int
+    cohort_id: int
 
 
 def make_world() -> World:
@@ -107,7 +112,7 @@ def make_world() -> World:
     for lesson in readings:
         record_completion(ahead, lesson)
     db.session.commit()  # ends the transaction: the server must not wait for this session's lock
-    return World(mentor.id, submitter.id, silent.id, len(readings) + 1)
+    return World(mentor.id, submitter.id, silent.id, len(readings) + 1, cohort.id)
 
 
 # The learner's steps, on her phone
@@ -266,6 +271,48 @@ def read_progress_grid(page: Page, world: World, screenshot) -> None:
     assert {row[0]: row[-2] for row in rows}[SUBMITTER[0]] == str(submitter_percent)
 
 
+def preview_the_course_as_a_learner(page: Page, world: World) -> None:
+    page.goto(f"/cohorts/{world.cohort_id}")
+    arrive(page, COHORT)
+    section(page, "Courses").get_by_role("link", name="Preview as a learner").click()
+    arrive(page, COURSE)
+    banner = f"Preview as a learner of {COHORT}: nothing you do here is recorded."
+    expect(page.get_by_role("status").filter(has_text=banner)).to_be_visible()
+    # A new learner of the cohort: nothing done yet, whatever the learners of the cohort did.
+    expect(page.get_by_text(f"0 of {world.lesson_count} lessons done")).to_be_visible()
+    page.get_by_role("link", name=f"Start: {READINGS[0]}").click()
+    arrive(page, READINGS[0])
+    expect(page.get_by_role("button", name="Mark as done")).to_be_disabled()
+    page.get_by_role("link", name="Exit the preview").click()
+    arrive(page, COHORT)
+
+
+def post_an_announcement(page: Page) -> None:
+    page.get_by_role("link", name="Post an announcement").click()
+    arrive(page, "Post an announcement")
+    expect(page.get_by_label(COHORT)).to_be_checked()
+    page.get_by_label("Title").fill(ANNOUNCEMENT[0])
+    page.get_by_label("Text").fill(ANNOUNCEMENT[1])
+    page.get_by_role("button", name="Post the announcement").click()
+    arrive(page, "Announcements")
+    expect_message(page, "Announcement posted: the learners are told.")
+    expect(page.get_by_role("link", name=ANNOUNCEMENT[0])).to_be_visible()
+
+
+def learner_reads_the_announcement(page: Page) -> None:
+    page.goto("/")
+    arrive(page, f"Hello, {SUBMITTER[0]}")
+    card = section(page, "Announcements")
+    expect(card.get_by_role("listitem")).to_have_text([re.compile(f"^New {ANNOUNCEMENT[0]}")])
+    card.get_by_role("link", name=ANNOUNCEMENT[0]).click()
+    arrive(page, ANNOUNCEMENT[0])
+    expect(page.get_by_text(ANNOUNCEMENT[1])).to_be_visible()
+    assert_no_sideways_scroll(page)
+    page.goto("/")
+    arrive(page, f"Hello, {SUBMITTER[0]}")
+    expect(section(page, "Announcements").get_by_role("listitem")).to_have_text([re.compile(f"^{ANNOUNCEMENT[0]}")])
+
+
 def read_at_risk_list(page: Page) -> None:
     page.get_by_role("navigation", name="Cohort").get_by_role("link", name="At risk").click()
     arrive(page, f"Learners at risk: {COHORT}")
@@ -292,6 +339,9 @@ def test_mentor_reviews_work_logs_a_check_in_and_reads_the_grid_and_the_learners
     log_check_in(laptop)
     read_progress_grid(laptop, world, screenshot)
     read_at_risk_list(laptop)
+    preview_the_course_as_a_learner(laptop, world)
+    post_an_announcement(laptop)
+    learner_reads_the_announcement(phone)
 
     # What the database holds after the journey.
     db.session.expire_all()
@@ -314,7 +364,13 @@ def test_mentor_reviews_work_logs_a_check_in_and_reads_the_grid_and_the_learners
     ]
     assert [review.version_id for review in reviews] == [version.id for version in versions]
     notifications = db.session.scalars(select(Notification).order_by(Notification.id)).all()
-    assert [(item.user_id, item.kind) for item in notifications] == [
+    told = {item.user_id for item in notifications if item.kind == "announcement"}
+    assert len(told) == 3  # each of the cohort's three learners, once
+    assert world.submitter_id in told
+    reads = db.session.scalars(select(AnnouncementRead.learner_id)).all()
+    assert reads == [world.submitter_id]  # she opened it; the preview left no learner, enrolment or read behind
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.name == "Preview learner")) == 0
+    assert [(item.user_id, item.kind) for item in notifications if item.kind != "announcement"] == [
         (world.mentor_id, "submission_to_review"),
         (world.submitter_id, "revision_requested"),
         (world.mentor_id, "submission_to_review"),
