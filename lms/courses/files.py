@@ -1,4 +1,8 @@
-"""A course's files: lesson videos, captions and downloads, course covers; and who may see them."""
+"""A course's files: lesson videos, captions and downloads, course covers; and who may see them.
+
+A file released here (replaced, removed, its lesson deleted) is not deleted by name: the media layer deletes it at
+the commit once no row names it, so a duplicated course keeps the files it shares with its original.
+"""
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -10,21 +14,17 @@ from lms.courses import policies
 from lms.courses.models import Course, Lesson, LessonResource, Module
 from lms.media.access import register_access_rule
 from lms.media.models import MediaFile, MediaKind, VideoStatus
-from lms.media.storage import delete_media, ffmpeg_available, store_upload
+from lms.media.storage import ffmpeg_available, store_upload
 
 
 def attach_video(lesson: Lesson, media_file: MediaFile) -> Lesson:
-    """Make ``media_file`` the lesson's video; the old video, its rendition and poster are deleted."""
-    replaced = [lesson.video, lesson.rendition, lesson.poster]
+    """Make ``media_file`` the lesson's video; the old video, its rendition and poster go unless another names them."""
     lesson.video = media_file
     lesson.rendition = None
     lesson.poster = None
     lesson.duration_seconds = None
     lesson.video_status = VideoStatus.PROCESSING if ffmpeg_available() else VideoStatus.ORIGINAL_ONLY
     db.session.flush()
-    for old in replaced:
-        if old is not None and old is not media_file:
-            delete_media(old)
     return lesson
 
 
@@ -34,12 +34,10 @@ def upload_lesson_video(lesson: Lesson, upload: FileStorage, uploaded_by=None) -
 
 
 def replace_media(owner: Lesson | Course, attribute: str, media_file: MediaFile | None):
-    """Put ``media_file`` (or nothing) in one of a lesson's or course's file slots; the old file is deleted."""
-    old = getattr(owner, attribute)
+    """Put ``media_file`` (or nothing) in one of a lesson's or course's file slots; the old file goes unless another
+    lesson or course names it."""
     setattr(owner, attribute, media_file)
     db.session.flush()
-    if old is not media_file:
-        delete_media(old)
     return owner
 
 
@@ -72,23 +70,17 @@ def add_resource(lesson: Lesson, title: str, upload: FileStorage, uploaded_by=No
 
 
 def remove_resource(resource: LessonResource) -> None:
-    """Delete a lesson's downloadable file."""
-    media_file = resource.media
+    """Take a downloadable file off a lesson (the file goes unless another lesson offers it too)."""
     resource.lesson.resources.remove(resource)  # delete-orphan: the row goes with the flush
     db.session.flush()
-    delete_media(media_file)
 
 
 def delete_lesson_files(lesson: Lesson) -> None:
-    """Delete every file of a lesson (call before deleting the lesson itself)."""
-    files = [lesson.video, lesson.rendition, lesson.poster, lesson.captions]
-    files += [resource.media for resource in lesson.resources]
+    """Release every file of a lesson (call before deleting the lesson itself); shared ones stay."""
     lesson.resources.clear()
     lesson.video = lesson.rendition = lesson.poster = lesson.captions = None
     lesson.video_status = VideoStatus.NONE
     db.session.flush()
-    for media_file in files:
-        delete_media(media_file)
 
 
 def can_view_course_file(user: User, media_file: MediaFile) -> bool | None:

@@ -37,6 +37,10 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/manage/courses/{w.courses_b.course.id}/publish", MANAGER_ACTION, method="POST"),
         Case(lambda w: "/manage/courses/999999/publish", NOT_FOUND_ACTION, method="POST"),
     ],
+    "courses.manage_duplicate_course": [
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/duplicate", MANAGER_ACTION, method="POST"),
+        Case(lambda w: "/manage/courses/999999/duplicate", NOT_FOUND_ACTION, method="POST"),
+    ],
     "courses.manage_offer_course": [
         Case(
             lambda w: f"/manage/courses/{w.courses_a.course.id}/cohorts",

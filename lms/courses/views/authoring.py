@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from lms.cohorts.models import Program
 from lms.core.extensions import db
+from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, roles_required, safe_next_url
 from lms.core.web import id_arg
 from lms.courses import bp
@@ -14,6 +15,7 @@ from lms.courses.forms import LESSON_FORMS, CourseForm, CriterionForm, ModuleFor
 from lms.courses.models import Course, Lesson, Module, Question
 from lms.courses.records import record_queries
 from lms.courses.services import authoring as services
+from lms.courses.services import duplicate
 from lms.courses.services import offers as offer_services
 from lms.courses.services.authoring import AuthoringError
 from lms.courses.views.common import (
@@ -79,6 +81,18 @@ def manage_publish_course(course_id: int, action: str):
     back = redirect(safe_next_url(request.form.get("next"), url_for(".manage_course", course_id=course.id)))
     message = _("Course published.") if publish else _("Course back to draft: learners no longer see it.")
     return perform(lambda: services.set_course_published(course, publish), back, message)
+
+
+@bp.route("/manage/courses/<int:course_id>/duplicate", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_duplicate_course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    if not ActionForm().validate_on_submit():
+        return to_outline(course.id)
+    copy = duplicate.duplicate_course(course)
+    db.session.commit()
+    flash(_("Copied as a draft, offered to no cohort yet: %(title)s", title=copy.title))
+    return to_outline(copy.id)
 
 
 @bp.route("/manage/courses/<int:course_id>")
