@@ -241,6 +241,8 @@ def test_a_lesson_video_is_sent_by_nginx_with_ranges_after_the_apps_check(proxie
     assert response.getheader("Content-Type") == "video/mp4"
     assert response.getheader("Cache-Control") == "private, max-age=31536000, immutable"
     assert response.getheader("X-Accel-Redirect") is None
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Content-Security-Policy") == "default-src 'none'; sandbox"
     # Another cohort's learner is refused by the app before nginx reads a byte.
     other = signed_in_cookie(port, world.learner_b)
     assert get(port, f"/media/{lesson.video_id}", headers={"Cookie": other}).status == 404
