@@ -210,9 +210,9 @@ def signed_in_cookie(port: int, person) -> str:
     cookie = "; ".join(value.split(";", 1)[0] for value in page.headers.get_all("Set-Cookie"))
     client = connection(port, 10)
     form = urlencode({"csrf_token": token, "login": person.login_name, "password": factories.TEST_PASSWORD})
-    # Over HTTPS the CSRF check also wants the page the form came from; nginx passes on the host without the port.
+    # Over HTTPS the CSRF check also wants the page the form came from, on the host and port the browser used.
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
-    headers["Referer"] = "https://127.0.0.1/login"
+    headers["Referer"] = f"https://127.0.0.1:{port}/login"
     client.request("POST", "/login", body=form, headers=headers)
     response = client.getresponse()
     body = response.read()
