@@ -49,7 +49,7 @@ def test_the_preview_shows_the_cohorts_due_dates_and_sequential_locks(client, au
     world.cohort_a.starts_on = date(2027, 3, 1)
     course = world.courses_a.course
     course.sequential = True
-    later = ModuleFactory(course=course, title="Second module", position=2)
+    later = ModuleFactory(course=course, title="Second module", position=world.courses_a.module.position + 1)
     locked = LessonFactory(module=later, kind="reading", title="Locked reading")
     db.session.commit()
     auth.login(world.mentor_a)
