@@ -21,7 +21,7 @@ FALSE_WORDS = {"0", "false", "no", "off"}
 ENVIRONMENTS = ("development", "production")
 DEVELOPMENT_BASE_URL = "http://localhost:5000"
 # Development answers these besides the base URL's host: `make run` prints 127.0.0.1.
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 MIN_SECRET_KEY_LENGTH = 32
 # Read by the test suite, the browser tests and the benchmarks, not by the app.
 TOOL_VARIABLES = {"TEST_DATABASE_URL", "TEST_POSTGRES_URL", "CHROMIUM", "SCREENSHOTS"}
