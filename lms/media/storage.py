@@ -21,8 +21,9 @@ from werkzeug.datastructures import FileStorage
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.media import ownership  # noqa: F401 - files go with the last record that names them
-from lms.media.checks import CHUNK_BYTES, UploadRefused, detect_type
+from lms.media.checks import CHUNK_BYTES, PICTURE_TYPES, UploadRefused, detect_type
 from lms.media.models import MediaFile, MediaKind
+from lms.media.pictures import reencode_picture
 from lms.media.stores import StoredFileMissing, current_store
 
 CAPTIONS_MAX_MB = 2  # a few minutes of captions is a few kilobytes
@@ -46,7 +47,7 @@ RELEASED_FILES = "lms_media_released_files"
 def refusal(kind: str) -> str:
     return {
         MediaKind.VIDEO: _l("This file is not an MP4 or WebM video. Please choose a video file."),
-        MediaKind.IMAGE: _l("This file is not a JPEG, PNG or WebP picture."),
+        MediaKind.IMAGE: _l("This file is not a JPEG, PNG, WebP or HEIC picture."),
         MediaKind.CAPTIONS: _l("This is not a WebVTT captions file: its first line must be WEBVTT."),
     }.get(kind, _l("This kind of file cannot be added: use a PDF, picture, text, Word (.docx) or Excel (.xlsx) file."))
 
@@ -109,8 +110,14 @@ def clean_name(filename: str | None) -> str:
     return "".join(character for character in name if character.isprintable()).strip()[:255]
 
 
+def named_as(original_name: str, extension: str) -> str:
+    """The uploaded name with the extension of what the file is: ``price-list.exe`` holding a PDF is ``.pdf``."""
+    stem = original_name.rsplit(".", 1)[0] if "." in original_name.lstrip(".") else original_name
+    return f"{stem.strip()}.{extension}" if stem.strip() else ""
+
+
 def keep_file(incoming: Path, kind: str, content_type: str, original_name: str, uploaded_by=None) -> MediaFile:
-    """Move a checked file into place under a random name and record it."""
+    """Move a checked file into place under a random name and record it, named as what it is."""
     extension = EXTENSIONS.get(content_type, "bin")
     key = f"{kind}/{utcnow():%Y}/{secrets.token_hex(16)}.{extension}"
     size = incoming.stat().st_size
@@ -118,7 +125,7 @@ def keep_file(incoming: Path, kind: str, content_type: str, original_name: str, 
     media_file = MediaFile(
         kind=kind,
         path=key,
-        original_name=original_name or f"{kind}.{extension}",
+        original_name=named_as(original_name, extension)[:255] or f"{kind}.{extension}",
         content_type=content_type,
         size_bytes=size,
         uploaded_by_id=getattr(uploaded_by, "id", None),
@@ -155,6 +162,10 @@ def store_upload(file_storage: FileStorage, kind: str, uploaded_by=None) -> Medi
         content_type = detect_type(incoming, kind)
         if content_type is None:
             raise UploadRefused(refusal(kind))
+        if content_type in PICTURE_TYPES:
+            picture, content_type = reencode_picture(incoming, incoming.parent)
+            discard_file(incoming)
+            incoming = picture
         return keep_file(incoming, kind, content_type, clean_name(file_storage.filename), uploaded_by)
     finally:
         discard_file(incoming)

@@ -270,7 +270,7 @@ def submit_assignment_with_photo(page: Page, photo: Path) -> None:
     arrive(page, THREAD)
     expect_message(page, "作业已提交，导师会来批改。")
     expect(page.get_by_role("definition").filter(has_text="等待导师批改")).to_be_visible()
-    expect(thread_item(page, "第 1 版").get_by_role("link", name=f"照片: {photo.name}")).to_be_visible()
+    expect(thread_item(page, "第 1 版").get_by_role("link", name=f"照片: {photo.stem}.jpg")).to_be_visible()
     assert_no_sideways_scroll(page)
 
 

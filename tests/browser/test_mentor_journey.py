@@ -163,13 +163,13 @@ def sign_in_and_switch_to_english(page: Page) -> None:
 
 
 def expect_photo_served(page: Page, version_label: str, photo: Path) -> None:
-    """The version lists the photo as a link, and that link serves the PNG to the mentor."""
-    link = thread_item(page, version_label).get_by_role("link", name=f"Photo: {photo.name}")
+    """The version lists the photo as a link, and that link serves it to the mentor, drawn again as JPEG."""
+    link = thread_item(page, version_label).get_by_role("link", name=f"Photo: {photo.stem}.jpg")
     expect(link).to_be_visible()
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200, f"the photo link answers {response.status}"
-    assert response.headers["content-type"] == "image/png"
-    assert response.body() == photo.read_bytes()
+    assert response.headers["content-type"] == "image/jpeg"
+    assert response.body().startswith(b"\xff\xd8\xff")
 
 
 def see_submission_in_queue(page: Page, screenshot) -> None:

@@ -141,7 +141,7 @@ def test_a_text_file_named_jpg_is_refused_and_nothing_is_written(client, auth, w
     auth.login(world.learner_a)
     response = hand_in(client, shop_lesson, text="My shop front", photo=(b"just some text\n", "shop.jpg"))
     assert response.status_code == 400
-    assert "This file is not a JPEG, PNG or WebP picture." in response.text
+    assert "This file is not a JPEG, PNG, WebP or HEIC picture." in response.text
     assert count(Submission) == count(SubmissionVersion) == count(MediaFile) == 0
 
 

@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
@@ -82,6 +83,13 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+def picture_bytes(format_name: str = "JPEG", size=(8, 6), mode: str = "RGB", **save) -> bytes:
+    """A real picture made with Pillow, in any format it writes (HEIF through pillow-heif)."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, (200, 120, 40, 255) if mode == "RGBA" else (200, 120, 40)).save(buffer, format_name, **save)
+    return buffer.getvalue()
+
+
 def office_bytes(part: str) -> bytes:
     """A minimal Office Open XML file: ``word/document.xml`` makes a .docx, ``xl/workbook.xml`` a .xlsx."""
     buffer = io.BytesIO()
@@ -91,6 +99,7 @@ def office_bytes(part: str) -> bytes:
     return buffer.getvalue()
 
 
+PICTURE_REFUSAL = "not a JPEG, PNG, WebP or HEIC picture"
 WEBVTT = "WEBVTT\n\n00:00.000 --> 00:01.500\n把手机竖着拿稳。\n".encode()
 WEBM_HEAD = bytes.fromhex("1a45dfa3") + b"\x9f\x42\x86\x81\x01\x42\x82\x84webm" + b"\x00" * 64
 
@@ -130,14 +139,18 @@ def test_a_real_mp4_is_kept_under_a_random_name(sample_videos):
     ("kind", "data", "filename", "content_type", "extension"),
     [
         (MediaKind.VIDEO, WEBM_HEAD, "clip.webm", "video/webm", "webm"),
-        (MediaKind.IMAGE, png_bytes(), "cover.png", "image/png", "png"),
-        (MediaKind.IMAGE, b"\xff\xd8\xff\xe0" + b"\x00" * 100, "cover.jpg", "image/jpeg", "jpg"),
-        (MediaKind.IMAGE, b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 40, "cover.webp", "image/webp", "webp"),
+        (MediaKind.IMAGE, png_bytes(), "cover.png", "image/jpeg", "jpg"),
+        (MediaKind.IMAGE, picture_bytes("JPEG"), "cover.jpg", "image/jpeg", "jpg"),
+        (MediaKind.IMAGE, picture_bytes("WEBP"), "cover.webp", "image/jpeg", "jpg"),
+        (MediaKind.IMAGE, picture_bytes("HEIF"), "IMG_0001.HEIC", "image/jpeg", "jpg"),
+        (MediaKind.IMAGE, picture_bytes("PNG", mode="RGBA"), "logo.png", "image/jpeg", "jpg"),
         (MediaKind.CAPTIONS, WEBVTT, "captions.vtt", "text/vtt", "vtt"),
         (MediaKind.CAPTIONS, b"\xef\xbb\xbf" + WEBVTT, "captions.vtt", "text/vtt", "vtt"),
         (MediaKind.RESOURCE, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "prices.pdf", "application/pdf", "pdf"),
         (MediaKind.RESOURCE, "价格表：茶叶 50 元/斤\n".encode(), "prices.csv", "text/plain", "txt"),
-        (MediaKind.RESOURCE, png_bytes(), "label.png", "image/png", "png"),
+        (MediaKind.RESOURCE, png_bytes(), "label.png", "image/jpeg", "jpg"),
+        (MediaKind.VIDEO, b"\x00\x00\x00\x14ftypqt  " + b"\x00" * 100, "IMG_0002.MOV", "video/mp4", "mp4"),
+        (MediaKind.VIDEO, b"\x00\x00\x00\x18ftyp3gp4" + b"\x00" * 100, "clip.3gp", "video/mp4", "mp4"),
         (
             MediaKind.RESOURCE,
             office_bytes("word/document.xml"),
@@ -167,11 +180,29 @@ def test_accepted_kinds_are_recognised_by_content(kind, data, filename, content_
         (MediaKind.VIDEO, png_bytes(), "clip.mp4", "not an MP4 or WebM video"),
         (MediaKind.VIDEO, b"\x00\x00\x00\x18ftypheic" + b"\x00" * 40, "photo.mp4", "not an MP4 or WebM video"),
         (MediaKind.VIDEO, bytes.fromhex("1a45dfa3") + b"\x42\x82\x88matroska" + b"\x00" * 40, "a.webm", "not an MP4"),
-        (MediaKind.IMAGE, b"GIF89a" + b"\x00" * 40, "cover.png", "not a JPEG, PNG or WebP picture"),
-        (MediaKind.IMAGE, b"<svg onload=alert(1)></svg>", "cover.png", "not a JPEG, PNG or WebP picture"),
+        (MediaKind.VIDEO, b"\x00\x00\x00\x18ftypM4A " + b"\x00" * 40, "song.mp4", "not an MP4 or WebM video"),
+        (MediaKind.VIDEO, b"", "clip.mp4", "empty"),
+        (MediaKind.IMAGE, b"GIF89a" + b"\x00" * 40, "cover.png", PICTURE_REFUSAL),
+        (MediaKind.IMAGE, b"<svg onload=alert(1)></svg>", "cover.png", PICTURE_REFUSAL),
+        (MediaKind.IMAGE, b"\n  <svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "c.jpg", PICTURE_REFUSAL),
+        (MediaKind.IMAGE, b"%PDF-1.7\n1 0 obj\n", "photo.jpg", PICTURE_REFUSAL),
+        (MediaKind.IMAGE, b"\xff\xd8\xff\xe0" + b"\x00" * 100, "photo.jpg", "cannot be read"),
+        (MediaKind.IMAGE, png_bytes()[:40], "photo.png", "cannot be read"),
+        (MediaKind.IMAGE, b"", "photo.jpg", "empty"),
         (MediaKind.CAPTIONS, b"1\n00:00:00,000 --> 00:00:01,000\nhi\n", "captions.vtt", "first line must be WEBVTT"),
         (MediaKind.CAPTIONS, b"WEBVTT\n\n\xff\xfe broken", "captions.vtt", "UTF-8"),
+        (MediaKind.CAPTIONS, b"", "captions.vtt", "empty"),
         (MediaKind.RESOURCE, b"MZ\x90\x00" + b"\x00" * 60, "prices.pdf", "cannot be added"),
+        (MediaKind.RESOURCE, b"MZ\x90\x00" + b"\x00" * 200 + b"%PDF-1.4\n", "price-list.pdf", "cannot be added"),
+        (MediaKind.RESOURCE, b"\x7fELF\x02\x01\x01" + b"\x00" * 100, "notes.txt", "cannot be added"),
+        (MediaKind.RESOURCE, b"<!DOCTYPE html><script>alert(1)</script>", "notes.txt", "cannot be added"),
+        (MediaKind.RESOURCE, b"\n\n   <html><body onload=alert(1)>", "notes.txt", "cannot be added"),
+        (MediaKind.RESOURCE, "价格表\n<script>alert(1)</script>\n".encode(), "prices.csv", "cannot be added"),
+        (MediaKind.RESOURCE, b"<html><script>alert(1)</script>%PDF-1.4\n", "prices.pdf", "cannot be added"),
+        (MediaKind.RESOURCE, b"<?xml version='1.0'?><svg onload='alert(1)'/>", "x.svg", "cannot be added"),
+        (MediaKind.RESOURCE, b"GIF89a<html><script>alert(1)</script>", "label.gif", "cannot be added"),
+        (MediaKind.RESOURCE, b"#!/bin/sh\nrm -rf ~\n", "notes.txt", "cannot be added"),
+        (MediaKind.RESOURCE, b"", "notes.txt", "empty"),
         (MediaKind.RESOURCE, b"text with a \x00 NUL", "notes.txt", "cannot be added"),
         (MediaKind.RESOURCE, office_bytes("ppt/presentation.xml"), "slides.pptx", "cannot be added"),
         (MediaKind.RESOURCE, b"PK\x03\x04 not really a zip", "plan.docx", "cannot be added"),
@@ -184,9 +215,18 @@ def test_impostors_are_refused_with_a_clear_message(kind, data, filename, messag
     assert incoming_files() == []
 
 
-def test_an_empty_file_is_refused():
-    with pytest.raises(storage.UploadRefused, match="empty"):
-        storage.store_upload(upload(b"", "clip.mp4"), MediaKind.VIDEO)
+@pytest.mark.parametrize(
+    ("data", "filename", "kept_as"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "price-list.exe", "price-list.pdf"),
+        ("价格表：茶叶 50 元/斤\n".encode(), "价格.html", "价格.txt"),
+        (png_bytes(), "label", "label.jpg"),
+        (png_bytes(), "label.PNG", "label.jpg"),
+        (office_bytes("word/document.xml"), "plan.doc.exe", "plan.doc.docx"),
+    ],
+)
+def test_a_file_is_named_with_the_extension_of_what_it_is(data, filename, kept_as):
+    assert storage.store_upload(upload(data, filename), MediaKind.RESOURCE).original_name == kept_as
 
 
 def test_each_kind_has_its_size_limit(app, monkeypatch):
@@ -200,7 +240,7 @@ def test_each_kind_has_its_size_limit(app, monkeypatch):
 
 def test_the_uploaded_name_is_only_kept_to_show():
     stored = storage.store_upload(upload(png_bytes(), "..\\..\\etc/../pass\x00wd\x07.png"), MediaKind.IMAGE)
-    assert stored.original_name == "passwd.png"
+    assert stored.original_name == "passwd.jpg"
     assert "passwd" not in stored.path
 
 

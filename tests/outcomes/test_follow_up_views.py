@@ -174,7 +174,7 @@ def test_an_unusual_income_asks_for_confirmation_then_saves(client, auth, world)
 
 def stored_pictures(app) -> set:
     folder = Path(app.config["LMS_UPLOAD_PATH"]) / "image"
-    return set(folder.rglob("*.png")) if folder.exists() else set()
+    return set(folder.rglob("*.jpg")) if folder.exists() else set()
 
 
 def test_evidence_photos_are_kept_and_a_bad_file_refuses_everything(app, client, auth, world):
@@ -187,7 +187,7 @@ def test_evidence_photos_are_kept_and_a_bad_file_refuses_everything(app, client,
         evidence=[(io.BytesIO(png_bytes()), "orders.png"), (io.BytesIO(b"not a picture"), "sales.png")],
     )
     assert refused.status_code == 200
-    assert "This file is not a JPEG, PNG or WebP picture." in refused.text
+    assert "This file is not a JPEG, PNG, WebP or HEIC picture." in refused.text
     assert follow_up_count() == 0
     assert db.session.scalar(select(func.count()).select_from(MediaFile)) == 0
     assert stored_pictures(app) == before  # the good photo's file went with the rollback
@@ -235,7 +235,7 @@ def test_a_photo_removed_on_edit_is_deleted_and_a_fourth_is_refused(client, auth
     ).one()
     data = {key: value for key, value in FORM.items() if key != "wave"}
     url = f"/follow-ups/{follow_up.id}/edit"
-    assert "orders.png" in client.get(url).text
+    assert "orders.jpg" in client.get(url).text
     full = client.post(url, data={**data, "evidence": [(io.BytesIO(png_bytes()), "more.png")]})
     assert "at most 3 photos" in full.text
     swapped = client.post(
@@ -245,7 +245,7 @@ def test_a_photo_removed_on_edit_is_deleted_and_a_fourth_is_refused(client, auth
     names = db.session.scalars(
         select(MediaFile.original_name).join(FollowUpEvidence, FollowUpEvidence.media_id == MediaFile.id)
     ).all()
-    assert sorted(names) == ["more.png", "sales.png", "shop.png"]
+    assert sorted(names) == ["more.jpg", "sales.jpg", "shop.jpg"]
     assert db.session.scalar(select(func.count()).select_from(MediaFile)) == 3
     assert client.get(f"/media/{first_media_id}").status_code == 404
 

@@ -184,7 +184,7 @@ def manage_course_cover(course_id: int):
             flash(_("Cover picture saved."))
             return redirect(url_for(".manage_course_cover", course_id=course_id))
     form.cover.description = _(
-        "A JPEG, PNG or WebP picture, up to %(limit)d MB. A small picture loads faster on phones.",
+        "A JPEG, PNG, WebP or HEIC picture, up to %(limit)d MB. A small picture loads faster on phones.",
         limit=storage.size_limits_mb()[MediaKind.IMAGE],
     )
     return render_template("courses/manage/cover.html", course=course, form=form)
