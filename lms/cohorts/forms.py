@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TelField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from lms.accounts.forms import AccountFieldsMixin, new_password_fields, phone_number
@@ -10,7 +10,7 @@ from lms.cohorts import services
 from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, Program
 from lms.core.extensions import db
-from lms.core.forms import BaseForm
+from lms.core.forms import BaseForm, BoundedDateField, coerce_id
 
 # Large enough for any cohort, small enough for a 32-bit integer column.
 MAX_COUNT = 1_000_000
@@ -82,15 +82,15 @@ class ProgramForm(BaseForm):
 class CohortForm(BaseForm):
     """A new cohort (with its program), or, given ``cohort``, an existing one's settings."""
 
-    program_id = SelectField(_l("Program"), coerce=int, validators=[DataRequired()])
+    program_id = SelectField(_l("Program"), coerce=coerce_id, validators=[DataRequired()])
     name = StringField(_l("Cohort name"), validators=[DataRequired(), Length(max=200)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=50)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=50)])
     county = StringField(_l("County"), validators=[DataRequired(), Length(max=50)])
     township = StringField(_l("Township"), validators=[Optional(), Length(max=50)])
     poverty_county = BooleanField(_l("The county is a national-level poverty-stricken county"))
-    starts_on = DateField(_l("Starts on"), validators=[Optional()])
-    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    starts_on = BoundedDateField(_l("Starts on"), validators=[Optional()])
+    ends_on = BoundedDateField(_l("Ends on"), validators=[Optional()])
     capacity = IntegerField(
         _l("Capacity"),
         validators=[Optional(), NumberRange(min=1, max=MAX_COUNT, message=_l("Enter a number above 0."))],
@@ -101,7 +101,7 @@ class CohortForm(BaseForm):
     rule_assignments = BooleanField(_l("To graduate: every required assignment accepted"), default=True)
     rule_business_plan_lesson_id = SelectField(
         _l("To graduate: the business plan accepted"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[Optional()],
         description=_l("An assignment of a course offered to this cohort."),
     )
@@ -138,7 +138,7 @@ class CohortForm(BaseForm):
 
 
 class AssignMentorForm(BaseForm):
-    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
+    mentor_id = SelectField(_l("Mentor"), coerce=coerce_id, validators=[DataRequired()])
 
     def __init__(self, cohort: Cohort, *args, **kwargs):
         super().__init__(*args, **kwargs)

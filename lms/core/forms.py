@@ -1,12 +1,22 @@
 """Form pieces shared by every blueprint."""
 
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import DateField, DateTimeLocalField, FieldList, FormField, SelectMultipleField
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.core.calendar import program_today
+from lms.core.web import MAX_ID
+
+# Dates people type are about the programs' years: nothing before this, nothing further ahead than YEARS_AHEAD.
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 20
 
 
 def drop_nul(value):
@@ -67,3 +77,72 @@ def web_link(form, field):
         parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in value:
         raise ValidationError(_l("Give the whole link, starting with http:// or https://."))
+
+
+def coerce_id(value) -> int:
+    """``coerce`` for a choice of ids (0 for none): a number no id column holds is no choice at all."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(_l("Not a valid choice."))
+    return number
+
+
+def date_window() -> tuple[date, date]:
+    """The first and last day a typed date may name."""
+    return EARLIEST_DATE, date(program_today().year + YEARS_AHEAD, 12, 31)
+
+
+class BoundedDateField(DateField):
+    """A date within ``date_window()``; any other is refused with the window in the message, and reads as none.
+
+    Read as none, a date such as 9999-12-31 never reaches another field's check, a query or date arithmetic.
+    Pair it with ``InputRequired`` or ``DateRequired``: ``DataRequired`` would replace this message with its own.
+    """
+
+    outside_window = False
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not within_window(self.data):
+            self.data, self.outside_window = None, True
+            raise ValueError(window_message())
+
+
+class BoundedDateTimeLocalField(DateTimeLocalField):
+    """A local date and time within ``date_window()``, as ``BoundedDateField``."""
+
+    outside_window = False
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not within_window(self.data.date()):
+            self.data, self.outside_window = None, True
+            raise ValueError(window_message())
+
+
+def within_window(day: date | datetime) -> bool:
+    earliest, latest = date_window()
+    return earliest <= day <= latest
+
+
+def window_message() -> str:
+    earliest, latest = date_window()
+    return _(
+        "Enter a date from %(earliest)s to %(latest)s.",
+        earliest=format_date(earliest, "medium"),
+        latest=format_date(latest, "medium"),
+    )
+
+
+class DateRequired:
+    """A date must be given and readable: ``message`` otherwise, unless the date was refused as outside the window."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if getattr(field, "outside_window", False):
+            raise StopValidation()
+        if field.data is None:
+            field.errors[:] = []
+            raise StopValidation(self.message)

@@ -21,7 +21,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from lms.cohorts.models import Program
 from lms.core.extensions import db
-from lms.core.forms import BaseForm, MultiCheckboxField
+from lms.core.forms import BaseForm, MultiCheckboxField, coerce_id
 from lms.core.i18n import LANGUAGES
 from lms.courses.models import Question, QuestionKind
 from lms.courses.services.quizzes import MAX_POINTS, fits_column, question_problems
@@ -64,7 +64,7 @@ def markdown_field(label, description=MARKDOWN_HINT):
 
 
 class CourseForm(BaseForm):
-    program_id = SelectField(_l("Program"), coerce=int, validators=[DataRequired()])
+    program_id = SelectField(_l("Program"), coerce=coerce_id, validators=[DataRequired()])
     title = title_field(_l("Course title"))
     summary = TextAreaField(
         _l("Summary"),
@@ -260,8 +260,8 @@ class CriterionForm(BaseForm):
 class OfferForm(BaseForm):
     """Which cohorts of the course's program take it, and for which it is required."""
 
-    offered = SelectMultipleField(_l("Offered"), coerce=int, validate_choice=True)
-    required = SelectMultipleField(_l("Required"), coerce=int, validate_choice=True)
+    offered = SelectMultipleField(_l("Offered"), coerce=coerce_id, validate_choice=True)
+    required = SelectMultipleField(_l("Required"), coerce=coerce_id, validate_choice=True)
 
     def __init__(self, cohorts, *args, **kwargs):
         super().__init__(*args, **kwargs)

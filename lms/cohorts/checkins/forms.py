@@ -1,12 +1,12 @@
 """Forms of the contact area: a mentor's check-in with a learner."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectChoice, SelectField, TextAreaField
+from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from lms.cohorts.models import CheckInChannel
 from lms.core.calendar import program_today
-from lms.core.forms import BaseForm
+from lms.core.forms import BaseForm, BoundedDateField
 
 CHANNEL_LABELS = {
     CheckInChannel.VISIT: _l("Visit"),
@@ -18,7 +18,9 @@ TEXT_MAX = 5000
 
 
 class CheckInForm(BaseForm):
-    happened_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date of the check-in."))])
+    happened_on = BoundedDateField(
+        _l("Date"), validators=[InputRequired(message=_l("Enter the date of the check-in."))]
+    )
     channel = SelectField(
         _l("How"),
         choices=[SelectChoice(channel.value, label) for channel, label in CHANNEL_LABELS.items()],
@@ -30,7 +32,7 @@ class CheckInForm(BaseForm):
         description=_l("What you talked about, how the business is going."),
     )
     next_steps = TextAreaField(_l("Next steps"), validators=[Optional(), Length(max=TEXT_MAX)])
-    next_check_in_on = DateField(
+    next_check_in_on = BoundedDateField(
         _l("Next check-in (optional)"),
         validators=[Optional()],
         description=_l("It appears on your home page a week before."),

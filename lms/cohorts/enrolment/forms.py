@@ -4,19 +4,19 @@ from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from lms.accounts.models import User
 from lms.cohorts.forms import MAX_COUNT
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_zone
-from lms.core.forms import BaseForm
+from lms.core.forms import BaseForm, BoundedDateTimeLocalField, coerce_id
 
 
 class InviteSettingsForm(BaseForm):
     invite_enabled = BooleanField(_l("The invite code works"))
-    invite_expires_at = DateTimeLocalField(
+    invite_expires_at = BoundedDateTimeLocalField(
         _l("Works until"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         validators=[Optional()],
@@ -51,7 +51,7 @@ class InviteSettingsForm(BaseForm):
 
 
 class MoveForm(BaseForm):
-    cohort_id = SelectField(_l("Move to"), coerce=int, validators=[DataRequired()])
+    cohort_id = SelectField(_l("Move to"), coerce=coerce_id, validators=[DataRequired()])
 
     def __init__(self, targets: list[Cohort], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +59,7 @@ class MoveForm(BaseForm):
 
 
 class PairForm(BaseForm):
-    mentor_id = SelectField(_l("Paired mentor"), coerce=int)
+    mentor_id = SelectField(_l("Paired mentor"), coerce=coerce_id)
 
     def __init__(self, mentors: list[User], *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,11 +4,11 @@ The file fields say which files to pick (``accept``) only to help the phone's fi
 ``lms.courses.media.store_upload`` checks what each file really is.
 """
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -19,10 +19,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from lms.core.forms import BaseForm, web_link
+from lms.core.forms import BaseForm, BoundedDateField, DateRequired, coerce_id, web_link
 from lms.core.web import MAX_ID
 from lms.courses.models import Lesson
 from lms.learning.models.submission import ReviewDecision
+from lms.learning.services.due_dates import assignment_due_on
 
 MAX_PHOTOS = 6
 
@@ -118,11 +119,20 @@ def review_form(lesson: Lesson, **kwargs) -> ReviewForm:
 
 
 class ExtensionForm(BaseForm):
-    lesson_id = SelectField(_l("Assignment"), coerce=int, validators=[DataRequired()])
-    due_on = DateField(_l("New due date"), validators=[DataRequired(_l("Give the new due date."))])
+    lesson_id = SelectField(_l("Assignment"), coerce=coerce_id, validators=[DataRequired()])
+    due_on = BoundedDateField(_l("New due date"), validators=[DateRequired(_l("Give the new due date."))])
 
     def __init__(self, assignments, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.assignments = {item.lesson.id: item for item in assignments}
         self.lesson_id.choices = [
             SelectChoice(item.lesson.id, f"{item.course_title}: {item.lesson.title}") for item in assignments
         ]
+
+    def validate_due_on(self, field):
+        chosen = self.assignments.get(self.lesson_id.data)
+        usual = assignment_due_on(chosen.lesson, chosen.cohort) if chosen else None
+        if usual is not None and field.data < usual:
+            raise ValidationError(
+                _l("An extension gives a later due date: on or after %(date)s.", date=format_date(usual, "medium"))
+            )

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from lms.core.calendar import program_today
-from lms.core.forms import BaseForm, MultiCheckboxField, drop_nul, web_link
+from lms.core.forms import BaseForm, BoundedDateField, MultiCheckboxField, coerce_id, drop_nul, web_link
 from lms.core.money import yuan_to_fen
 from lms.outcomes.follow_ups.services import MAX_EVIDENCE, MAX_PRODUCTS, FollowUpValues
 from lms.outcomes.follow_ups.waves import parse_schedule
@@ -122,11 +122,13 @@ FOR_STAFF = {
 
 
 class FollowUpForm(BaseForm):
-    wave = WaveField(_l("Which follow-up"), coerce=int, validate_choice=False)
-    period_start = DateField(
+    wave = WaveField(_l("Which follow-up"), coerce=coerce_id, validate_choice=False)
+    period_start = BoundedDateField(
         _l("First day"), validators=[InputRequired(message=_l("Enter the first day of the period."))]
     )
-    period_end = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day of the period."))])
+    period_end = BoundedDateField(
+        _l("Last day"), validators=[InputRequired(message=_l("Enter the last day of the period."))]
+    )
     monthly_income = YuanField(
         _l("Household income in a usual month now (yuan)"),
         description=_l("All the money your household earns in a month, for example 3500."),
@@ -166,7 +168,7 @@ class FollowUpForm(BaseForm):
         description=_l("An order list or your shop's sales page, up to %(count)d pictures.", count=MAX_EVIDENCE),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
-    remove_evidence = MultiCheckboxField(_l("Remove photos"), coerce=int, choices=[], validate_choice=False)
+    remove_evidence = MultiCheckboxField(_l("Remove photos"), coerce=coerce_id, choices=[], validate_choice=False)
     confirm_unusual = BooleanField(_l("Yes, these figures are right"))
     verified = BooleanField(_l("I checked these figures against evidence (photos, orders, the shop's page)"))
 

@@ -3,13 +3,13 @@
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectMultipleField, TextAreaField
+from wtforms import SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_today
-from lms.core.forms import BaseForm
+from lms.core.forms import BaseForm, BoundedDateField, DateRequired, coerce_id
 
 
 class ConfirmGraduationForm(BaseForm):
@@ -19,7 +19,7 @@ class ConfirmGraduationForm(BaseForm):
     # and names the ones it leaves out.
     learner_ids = SelectMultipleField(
         _l("Learners"),
-        coerce=int,
+        coerce=coerce_id,
         validate_choice=False,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
@@ -27,10 +27,10 @@ class ConfirmGraduationForm(BaseForm):
 
     # Leads often confirm after the fact: the day the learners finished is theirs to give. A post without
     # the field (an older page) graduates today.
-    graduated_on = DateField(
+    graduated_on = BoundedDateField(
         _l("Graduation date"),
         default=program_today,
-        validators=[DataRequired(message=_l("Enter the graduation date."))],
+        validators=[DateRequired(_l("Enter the graduation date."))],
         description=_l("Today, or the day the learners finished when you confirm later."),
     )
 

@@ -4,12 +4,12 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Field, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from lms.core.calendar import program_today
-from lms.core.forms import BaseForm
+from lms.core.forms import BaseForm, BoundedDateField
 from lms.outcomes.models import SupportKind
 
 KIND_LABELS = {
@@ -56,7 +56,9 @@ class SupportForm(BaseForm):
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         validators=[DataRequired()],
     )
-    given_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter the date the support was given."))])
+    given_on = BoundedDateField(
+        _l("Date"), validators=[InputRequired(message=_l("Enter the date the support was given."))]
+    )
     value_yuan = YuanField(
         _l("Value in yuan"),
         description=_l("For example 3500.50. Traffic credits count at their face value."),
