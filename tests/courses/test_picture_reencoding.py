@@ -46,7 +46,7 @@ def photo(size=(3200, 2400), format_name="JPEG", orientation=1) -> bytes:
 
 def kept(data: bytes, filename: str, kind=MediaKind.IMAGE) -> tuple[object, Image.Image, bytes]:
     stored = storage.store_upload(upload(data, filename), kind)
-    raw = storage.media_path(stored).read_bytes()
+    raw = storage.read_media(stored)
     return stored, Image.open(io.BytesIO(raw)), raw
 
 
