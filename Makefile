@@ -36,7 +36,7 @@ run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) lms seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 lint: install-dev
 	$(BIN)/ruff check lms tests migrations benchmarks wsgi.py gunicorn.conf.py setup.py

@@ -14,9 +14,19 @@ from prometheus_client import multiprocess
 
 bind = "127.0.0.1:8000"
 worker_class = "gthread"
+# Sign-in limits are counted in LMS_RATELIMIT_STORAGE_URL. With memory:// (the default) each process
+# would count on its own and allow the full number of tries, so then one process serves, with threads,
+# and asking for more without a shared store (redis://...) is refused.
+storage = os.environ.get("LMS_RATELIMIT_STORAGE_URL", "memory://")
+shared_store = not storage.startswith("memory://")
 # One process per core, a few threads each: most of a request's time is spent waiting on the database.
-workers = max(2, os.cpu_count() or 1)
-threads = 4
+workers = int(os.environ.get("LMS_WORKERS", max(2, os.cpu_count() or 1) if shared_store else 1))
+threads = int(os.environ.get("LMS_THREADS", "4"))
+if workers > 1 and not shared_store:
+    raise RuntimeError(
+        f"LMS_WORKERS={workers} needs a rate-limit store all workers share: set LMS_RATELIMIT_STORAGE_URL "
+        "(for example redis://127.0.0.1:6379/1), or serve with one worker."
+    )
 # A worker that stops answering its heartbeat for this long is restarted; threads keep it beating.
 timeout = 60
 graceful_timeout = 30
