@@ -1,10 +1,12 @@
 """Forms for signing in, joining, passwords and staff accounts."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from lms.accounts import services
+from lms.accounts.passwords.services import password_problem
 from lms.core.forms import BaseForm
 from lms.core.roles import Role
 
@@ -38,6 +40,23 @@ def new_password_fields():
     return password, confirm
 
 
+class NewPasswordMixin:
+    """Refuses a guessable new password: a common one, or the person's own phone number or name."""
+
+    def password_owner(self) -> dict:
+        """The name, phone and email of the person choosing the password, as far as the form knows them."""
+        return {
+            "name": getattr(getattr(self, "name", None), "data", None) or "",
+            "phone": getattr(getattr(self, "phone", None), "data", None),
+            "email": getattr(getattr(self, "email", None), "data", None),
+        }
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", **self.password_owner())
+        if problem:
+            raise ValidationError(problem)
+
+
 class LoginForm(BaseForm):
     login = StringField(
         _l("Mobile number or email"),
@@ -53,15 +72,25 @@ class LoginForm(BaseForm):
 
 
 class AccountFieldsMixin:
-    """Checks shared by forms that make a new account: a way to sign in, not taken yet."""
+    """Checks shared by forms that make a new account: a way to sign in, not taken yet.
+
+    The words for a taken number or address do not say that someone has an account with it:
+    anyone may type anyone's number into the join form.
+    """
+
+    taken_email_message = _l("We cannot create an account with this email. If you have joined before, sign in with it.")
+    taken_phone_message = _l(
+        "We cannot create an account with this mobile number. If you have joined before, sign in with it "
+        "or ask your program lead for a setup code."
+    )
 
     def validate_email(self, field):
         if field.data and services.login_taken(field.data, None)["email"]:
-            raise ValidationError(_l("An account with this email already exists. Please sign in."))
+            raise ValidationError(self.taken_email_message)
 
     def validate_phone(self, field):
         if field.data and services.login_taken(None, field.data)["phone"]:
-            raise ValidationError(_l("An account with this mobile number already exists. Please sign in."))
+            raise ValidationError(self.taken_phone_message)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -71,7 +100,7 @@ class AccountFieldsMixin:
         return valid
 
 
-class ChangePasswordForm(BaseForm):
+class ChangePasswordForm(NewPasswordMixin, BaseForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(), Length(max=128)],
@@ -79,8 +108,16 @@ class ChangePasswordForm(BaseForm):
     )
     password, confirm = new_password_fields()
 
+    def password_owner(self) -> dict:
+        return {"name": current_user.name, "phone": current_user.phone, "email": current_user.email}
 
-class NewAccountForm(AccountFieldsMixin, BaseForm):
+
+class NewAccountForm(NewPasswordMixin, AccountFieldsMixin, BaseForm):
+    """A lead or admin adds a staff account; they may see who has one, so the words say so."""
+
+    taken_email_message = _l("An account with this email already exists.")
+    taken_phone_message = _l("An account with this mobile number already exists.")
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     phone = TelField(_l("Mobile number"), validators=[Optional(), Length(max=30), phone_number])
@@ -92,7 +129,7 @@ class NewAccountForm(AccountFieldsMixin, BaseForm):
         self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
 
 
-class SetupPasswordForm(BaseForm):
+class SetupPasswordForm(NewPasswordMixin, BaseForm):
     """A learner added by their program lead chooses a password with the one-time code they were given."""
 
     phone = TelField(

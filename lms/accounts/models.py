@@ -1,20 +1,15 @@
-"""Accounts: one table for every person, with a role."""
+"""Accounts: one table for every person, with a role; their sign-in sessions and security events."""
 
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.calendar import utcnow
 from lms.core.db_types import UTCDateTime
 from lms.core.extensions import db
 from lms.core.roles import Role
-
-
-def new_login_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class User(UserMixin, db.Model):
@@ -34,15 +29,24 @@ class User(UserMixin, db.Model):
     # Where a learner lives, below the cohort's county: reports group by these.
     township: Mapped[str] = mapped_column(String(50), default="")
     village: Mapped[str] = mapped_column(String(50), default="")
+    # A switched-off account keeps its history but cannot sign in.
     active: Mapped[bool] = mapped_column(default=True)
-    # Sessions and remember-me cookies carry this token, not the id: a new
-    # password gives a new token, which signs out every other device.
-    login_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_login_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    def get_id(self) -> str:
-        return self.login_token
+    # The token of the sign-in session this object was loaded for (not a column).
+    session_token = None
+
+    # UserMixin compares people by get_id(), a session token here: compare them as rows instead
+    # (the session's identity map gives one object per row).
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+    def get_id(self) -> str | None:
+        # Sessions and remember-me cookies carry the sign-in session's token, never the account id:
+        # ending that session on the server makes both cookies worthless.
+        return self.session_token
 
     @property
     def is_active(self) -> bool:
@@ -74,3 +78,40 @@ class PasswordSetupCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignInSession(db.Model):
+    """One signed-in browser: its cookie and remember-me cookie carry a token whose hash is kept here."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SecurityEvent(db.Model):
+    """A sign-in, a refusal, a change of password, role, consent or account state, an export or a data request.
+
+    Never holds a password, code or token: ``detail`` is a short fixed word or a count.
+    """
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_kind_at", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The person the event is about, and who did it when that is someone else.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    address: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from datetime import timedelta
 
 import phonenumbers
@@ -12,7 +13,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from lms.accounts.models import PasswordSetupCode, User, new_login_token
+from lms.accounts.models import PasswordSetupCode, User
+from lms.accounts.passwords.services import check_new_password
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
+from lms.accounts.sessions.services import current_session_remembers, end_all_sessions, start_session
 from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
@@ -49,7 +53,7 @@ def normalize_phone(raw: str, region: str | None = None) -> str | None:
     """A mobile number in E.164 form (+8613812345678), or None when it is not one."""
     region = region or current_app.config["LMS_PHONE_REGION"]
     try:
-        number = phonenumbers.parse(raw, region)
+        number = phonenumbers.parse(clean_identifier(raw), region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
@@ -57,16 +61,35 @@ def normalize_phone(raw: str, region: str | None = None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Control, format (zero-width, joiners, marks), surrogate, private-use and unassigned characters, and
+# line or paragraph separators: none can be seen, so none may make a second name for one account.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def clean_identifier(raw: str) -> str:
+    """What a person meant to type: NFKC (full-width digits become digits), invisible characters removed."""
+    text = unicodedata.normalize("NFKC", raw)
+    return "".join(
+        character for character in text if unicodedata.category(character) not in INVISIBLE_CATEGORIES
+    ).strip()
+
+
 def normalize_email(raw: str) -> str:
-    return raw.strip().lower()
+    return clean_identifier(raw).casefold()
 
 
 def normalize_login(identifier: str) -> tuple[str, str | None]:
     """Say whether a login name is an email or a phone, in stored form."""
-    identifier = identifier.strip()
+    identifier = clean_identifier(identifier)
     if "@" in identifier:
         return "email", normalize_email(identifier)
     return "phone", normalize_phone(identifier)
+
+
+def login_key(identifier: str) -> str:
+    """The one name of the account an identifier points at, whichever way it was typed (rate limits key on it)."""
+    _kind, value = normalize_login(identifier)
+    return value or clean_identifier(identifier).casefold()
 
 
 def find_user_by_login(identifier: str) -> User | None:
@@ -78,13 +101,34 @@ def find_user_by_login(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == value))
 
 
+class AccountSwitchedOffError(UserFacingError):
+    """The password is right, but the account was switched off."""
+
+
 def authenticate(identifier: str, password: str) -> User | None:
-    """The active account these credentials open, or None."""
+    """The active account these credentials open, or None; each failure goes into the security log.
+
+    Raises AccountSwitchedOffError for the right password of a switched-off account: only someone
+    who knows the password learns that it is switched off.
+    """
     user = find_user_by_login(identifier)
-    if not verify_password(user, password) or not user.active:
+    if not verify_password(user, password):
+        record_security_event(SecurityEventKind.SIGN_IN_FAILED, user=user)
         return None
-    user.last_login_at = utcnow()
+    if not user.active:
+        record_security_event(SecurityEventKind.SIGN_IN_REFUSED, user=user)
+        raise AccountSwitchedOffError(
+            _("This account is switched off. Please ask your program lead if you think this is a mistake.")
+        )
     return user
+
+
+def sign_in(user: User, *, remember: bool) -> str:
+    """Start a new session for ``user`` and note it; returns the session's token for the cookies."""
+    user.last_login_at = utcnow()
+    token = start_session(user, remember=remember)
+    record_security_event(SecurityEventKind.SIGN_IN, user=user, actor=user)
+    return token
 
 
 def create_user(
@@ -96,7 +140,8 @@ def create_user(
     phone: str | None = None,
     locale: str | None = None,
 ) -> User:
-    """Add an account; email and phone are stored normalised."""
+    """Add an account; email and phone are stored normalised; a guessable password is refused."""
+    check_new_password(password, name=name, phone=phone, email=email)
     user = User(
         name=name.strip(),
         role=Role(role),
@@ -107,6 +152,7 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    record_security_event(SecurityEventKind.ACCOUNT_CREATED, user=user, detail=user.role)
     return user
 
 
@@ -124,11 +170,32 @@ def login_taken(email: str | None, phone: str | None) -> dict[str, bool]:
 
 
 def change_password(user: User, new_password: str) -> User:
-    """Set a new password and sign the account out everywhere else."""
+    """Set a new password and end every session; the session it was changed in goes on under a new token."""
+    check_new_password(new_password, name=user.name, phone=user.phone, email=user.email)
+    signed_in_here = user.session_token is not None
+    remember = current_session_remembers(user)
     user.password_hash = hash_password(new_password)
-    user.login_token = new_login_token()
-    db.session.flush()
+    end_all_sessions(user)
+    if signed_in_here:
+        start_session(user, remember=remember)
+    record_security_event(SecurityEventKind.PASSWORD_CHANGED, user=user)
     return user
+
+
+def switch_off_account(person: User, actor: User) -> User:
+    """Switch an account off: every session ends and sign-in is refused; all it did is kept."""
+    person.active = False
+    end_all_sessions(person)
+    record_security_event(SecurityEventKind.ACCOUNT_DEACTIVATED, user=person, actor=actor, detail=person.role)
+    return person
+
+
+def switch_on_account(person: User, actor: User) -> User:
+    """Let a switched-off account sign in again."""
+    person.active = True
+    db.session.flush()
+    record_security_event(SecurityEventKind.ACCOUNT_REACTIVATED, user=person, actor=actor, detail=person.role)
+    return person
 
 
 def set_locale(user: User, locale: str) -> User:
@@ -216,6 +283,7 @@ def issue_setup_code(user: User, created_by: User | None) -> str:
         )
     )
     db.session.flush()
+    record_security_event(SecurityEventKind.SETUP_CODE_ISSUED, user=user, actor=created_by)
     return f"{code[:4]}-{code[4:]}"
 
 
@@ -255,5 +323,8 @@ def redeem_setup_code(phone: str, code: str, password: str) -> User:
         raise SetupCodeRefusedError(
             _("This code was already used. Sign in with your password, or ask your program lead for a new code.")
         )
-    user.last_login_at = now
-    return change_password(user, password)
+    check_new_password(password, name=user.name, phone=user.phone, email=user.email)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    record_security_event(SecurityEventKind.PASSWORD_SET, user=user, actor=user)
+    return user

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms.accounts.views import bp as auth_bp
+from lms.accounts import bp as auth_bp
+from lms.accounts import views as account_views  # noqa: F401 - registers its routes
 from lms.app import commands, template_globals
 from lms.app.operations import bp as operations_bp
 from lms.app.operations import health as operation_health  # noqa: F401 - registers its routes

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
-from lms.accounts.forms import AccountFieldsMixin, new_password_fields, phone_number
+from lms.accounts.forms import AccountFieldsMixin, NewPasswordMixin, new_password_fields, phone_number
 from lms.cohorts import services
 from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, Program
@@ -39,7 +39,7 @@ class InviteCodeMixin:
             raise ValidationError(problem)
 
 
-class JoinForm(InviteCodeMixin, AccountFieldsMixin, BaseForm):
+class JoinForm(InviteCodeMixin, NewPasswordMixin, AccountFieldsMixin, BaseForm):
     invite_code = invite_code_field()
     name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=100)], render_kw={"autocomplete": "name"}

@@ -23,8 +23,8 @@ DEVELOPMENT_BASE_URL = "http://localhost:5000"
 # Development answers these besides the base URL's host: `make run` prints 127.0.0.1.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 MIN_SECRET_KEY_LENGTH = 32
-# Read by the test suite, the browser tests and the benchmarks, not by the app.
-TOOL_VARIABLES = {"TEST_DATABASE_URL", "TEST_POSTGRES_URL", "CHROMIUM", "SCREENSHOTS"}
+# Read by the test suite, the browser tests, the benchmarks and gunicorn.conf.py, not by the app.
+TOOL_VARIABLES = {"TEST_DATABASE_URL", "TEST_POSTGRES_URL", "CHROMIUM", "SCREENSHOTS", "WORKERS", "THREADS"}
 
 # Every name env() was asked for: what is left in the environment is unknown.
 KNOWN_NAMES: set[str] = set(TOOL_VARIABLES)
@@ -233,6 +233,7 @@ def settings_from_environment(instance_path: str) -> dict:
     url = base_url(production)
     secure_cookies = env_bool("SECURE_COOKIES", url.startswith("https://"))
     database_url = env("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'lms.sqlite3'}"
+    storage_url = env("RATELIMIT_STORAGE_URL", "memory://")
     return {
         "LMS_ENV": "production" if production else "development",
         "SECRET_KEY": load_secret_key(instance_path, production),
@@ -253,10 +254,32 @@ def settings_from_environment(instance_path: str) -> dict:
         "PREFERRED_URL_SCHEME": urlsplit(url).scheme,
         "BABEL_DEFAULT_LOCALE": env("DEFAULT_LOCALE", "zh_Hans"),
         "BABEL_DEFAULT_TIMEZONE": env("TIMEZONE", "Asia/Shanghai"),
-        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URL", "memory://"),
+        # One store shared by every process that serves (redis://... in production): with memory://
+        # each process would count on its own. gunicorn.conf.py refuses several workers on memory://.
+        "RATELIMIT_STORAGE_URI": storage_url,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
+        if storage_url.startswith("redis")
+        else {},
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
-        "LMS_LOGIN_LIMIT_PER_ACCOUNT": env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-        "LMS_LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        # A store that is down leaves each process counting on its own (with a logged warning), never a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Several windows: each further run of failures locks the account for longer.
+        "LMS_LOGIN_LIMIT_PER_ACCOUNT": env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes;10 per hour;20 per day"),
+        "LMS_LOGIN_LIMIT_PER_ADDRESS": env("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes;100 per day"),
+        # Joining: every try from one address, and the refused ones (a taken number among them).
+        "LMS_JOIN_LIMIT_PER_ADDRESS": env("JOIN_LIMIT_PER_ADDRESS", "30 per hour"),
+        "LMS_JOIN_FAILURE_LIMIT_PER_ADDRESS": env("JOIN_FAILURE_LIMIT_PER_ADDRESS", "10 per 15 minutes;40 per day"),
+        # Sign-in sessions: staff are signed out after a short pause; a learner who chose "keep me
+        # signed in" stays as long as REMEMBER_DAYS, else LEARNER_IDLE_MINUTES; none lasts longer than
+        # STAFF_SESSION_HOURS (staff) or SESSION_MAX_DAYS (learners).
+        "LMS_STAFF_IDLE_MINUTES": env_int("STAFF_IDLE_MINUTES", 30, minimum=1),
+        "LMS_STAFF_SESSION_HOURS": env_int("STAFF_SESSION_HOURS", 12, minimum=1),
+        "LMS_LEARNER_IDLE_MINUTES": env_int("LEARNER_IDLE_MINUTES", 120, minimum=1),
+        "LMS_SESSION_MAX_DAYS": env_int("SESSION_MAX_DAYS", 30, minimum=1),
+        # Security events older than this are deleted by `lms purge-security-events`.
+        "LMS_SECURITY_LOG_DAYS": env_int("SECURITY_LOG_DAYS", 365, minimum=1),
         "LMS_PASSWORD_TIME_COST": env_int("PASSWORD_TIME_COST", 3, minimum=1),
         "LMS_PASSWORD_MEMORY_KIB": env_int("PASSWORD_MEMORY_KIB", 65536, minimum=8),
         "LMS_PHONE_REGION": env("PHONE_REGION", "CN"),

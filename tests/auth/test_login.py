@@ -47,9 +47,15 @@ def test_login_form_keeps_what_was_typed_and_names_missing_fields(client):
     assert "This field is required." in response.text
 
 
-def test_deactivated_account_cannot_sign_in(client):
+def test_switched_off_account_cannot_sign_in_and_is_told_so_only_with_its_password(client):
     UserFactory(phone="+8613912345678", active=False)
-    assert FAILED in sign_in(client, "13912345678").text
+    refused = sign_in(client, "13912345678")
+    assert refused.status_code == 200
+    assert "This account is switched off" in refused.text
+    assert client.get("/").status_code == 302
+    wrong = sign_in(client, "13912345678", "not the password")
+    assert FAILED in wrong.text
+    assert "switched off" not in wrong.text
 
 
 def test_next_parameter_is_followed_only_within_the_site(client):

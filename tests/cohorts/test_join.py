@@ -71,11 +71,16 @@ def test_bad_inputs_each_get_a_clear_message(client):
     assert count(Enrollment) == 0
 
 
-def test_a_phone_or_email_already_in_use_is_refused(client):
+def test_a_phone_or_email_already_in_use_is_refused_without_saying_someone_has_an_account(client):
     CohortFactory(invite_code="HENGFENG")
     UserFactory(phone="+8613912345678", email="jiang@example.org")
-    assert "already exists" in join(client).text
-    assert "already exists" in join(client, phone="13900001111", email="JIANG@example.org").text
+    taken_phone = join(client).text
+    taken_email = join(client, phone="13900001111", email="JIANG@example.org").text
+    assert "We cannot create an account with this mobile number" in taken_phone
+    assert "We cannot create an account with this email" in taken_email
+    for page in (taken_phone, taken_email):
+        assert "already exists" not in page
+        assert "already" not in page.split("<main", 1)[1].split("Already have an account?")[0]
     assert count(User) == 1
 
 
@@ -90,3 +95,37 @@ def test_signed_in_learner_sees_just_the_code_field(client, auth, world):
     assert "Join another cohort" in page
     assert f'value="{world.cohort_b.invite_code}"' in page
     assert 'name="password"' not in page
+
+
+def test_joining_is_rate_limited_per_address_so_numbers_cannot_be_tried_one_after_another(client):
+    CohortFactory(invite_code="HENGFENG")
+    UserFactory(phone="+8613912345678")
+    village = {"REMOTE_ADDR": "203.0.113.20"}
+    for number in range(10):
+        refused = client.post(
+            "/join", data={**GOOD, "phone": f"1391234{number:04d}", "confirm": "x"}, environ_base=village
+        )
+        assert refused.status_code == 200
+    assert client.post("/join", data=GOOD, environ_base=village).status_code == 429
+    elsewhere = client.post(
+        "/join", data={**GOOD, "phone": "13900002222"}, environ_base={"REMOTE_ADDR": "203.0.113.21"}
+    )
+    assert elsewhere.status_code == 302
+    assert count(User) == 2
+
+
+def test_even_joins_that_work_are_limited_per_address(app, client):
+    CohortFactory(invite_code="HENGFENG")
+    app.config["LMS_JOIN_LIMIT_PER_ADDRESS"] = "3 per hour"
+    try:
+        for number in range(3):
+            joined = app.test_client().post(
+                "/join", data={**GOOD, "phone": f"1390000{number:04d}"}, environ_base={"REMOTE_ADDR": "203.0.113.30"}
+            )
+            assert joined.status_code == 302
+        fourth = client.post(
+            "/join", data={**GOOD, "phone": "13900009999"}, environ_base={"REMOTE_ADDR": "203.0.113.30"}
+        )
+        assert fourth.status_code == 429
+    finally:
+        app.config["LMS_JOIN_LIMIT_PER_ADDRESS"] = "30 per hour"

@@ -53,6 +53,28 @@ CASES: dict[str, list[Case]] = {
     "auth.accounts": [Case(lambda w: "/accounts", MANAGERS)],
     "auth.new_account": [Case(lambda w: "/accounts/new", MANAGERS)],
     "auth.setup_password": [Case(lambda w: "/setup-password", ANONYMOUS_ONLY)],
+    # Leads switch off learners and mentors; admins anyone but themselves; nobody else may.
+    "auth.switch_off": [
+        Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-off", MANAGERS),
+        Case(lambda w: f"/accounts/{w.learner_b.id}/switch-off", MANAGERS),
+        Case(lambda w: f"/accounts/{w.admin.id}/switch-off", everyone(403, anonymous=302)),
+        Case(lambda w: f"/accounts/{w.lead.id}/switch-off", everyone(403, anonymous=302, admin=200)),
+        Case(lambda w: "/accounts/999999/switch-off", everyone(404, anonymous=302, learner=403, mentor=403)),
+        Case(
+            lambda w: f"/accounts/{w.learner_a.id}/switch-off", MANAGER_ACTION, method="POST", data={"confirm": "yes"}
+        ),
+    ],
+    "auth.switch_on": [
+        Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-on", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/accounts/{w.admin.id}/switch-on", everyone(403, anonymous=302), method="POST"),
+        Case(lambda w: "/accounts/999999/switch-on", everyone(404, anonymous=302, learner=403, mentor=403), "POST"),
+    ],
+    "auth.security_events": [
+        Case(lambda w: "/security-events", everyone(403, anonymous=302, admin=200)),
+        Case(
+            lambda w: f"/security-events?kind=sign_in&person={w.learner_a.id}", everyone(403, anonymous=302, admin=200)
+        ),
+    ],
     # A signed-in learner may join one more cohort with its code; staff are sent home.
     "cohorts.join": [
         Case(lambda w: "/join", LEARNERS_TOO),

@@ -1,19 +1,22 @@
-"""Signing in and out, passwords, language, and staff accounts."""
+"""Signing in and out, choosing and changing a password, and the language."""
 
-from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from lms.accounts import services
-from lms.accounts.forms import ROLE_LABELS, ChangePasswordForm, LoginForm, NewAccountForm, SetupPasswordForm
+from lms.accounts import bp, services
+from lms.accounts.forms import ChangePasswordForm, LoginForm, SetupPasswordForm
 from lms.accounts.models import User
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
+from lms.accounts.sessions.browser import open_browser_session
+from lms.accounts.sessions.services import current_session_remembers, end_session, load_session_user
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter, login_manager
 from lms.core.forms import ActionForm
 from lms.core.i18n import LANGUAGE_COOKIE, LANGUAGES
-from lms.core.security import MANAGER_ROLES, public, require, roles_required, safe_next_url, signed_in
-from lms.core.web import page_arg
-
-bp = Blueprint("auth", __name__)
+from lms.core.security import public, safe_next_url, signed_in
 
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "basic"
@@ -21,58 +24,85 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.login_token == token, User.active.is_(True)))
+    user = load_session_user(token)
+    if db.session.dirty:
+        # The session's last-seen time, or its end when it ran out: kept whatever the page does next.
+        db.session.commit()
+    return user
 
 
 def login_attempt_account() -> str:
-    """Rate-limit key for the account being tried, whoever tries it."""
-    _kind, value = services.normalize_login(request.form.get("login", ""))
-    return f"login:{value or request.form.get('login', '').strip().lower()}"
+    """Rate-limit key for the account being tried, however its name was typed, whoever tries it."""
+    return f"login:{services.login_key(request.form.get('login', ''))}"
 
 
-def login_failed(_response) -> bool:
-    return g.get("login_failed", False)
+def setup_attempt_account() -> str:
+    """Rate-limit key for the phone whose code is being tried."""
+    return f"setup:{services.login_key(request.form.get('phone', ''))}"
+
+
+def attempt_failed(_response) -> bool:
+    return g.get("attempt_failed", False)
+
+
+def record_lockout(_limit) -> None:
+    """A locked-out attempt goes into the security log, with the account it was aimed at."""
+    identifier = request.form.get("login") or request.form.get("phone") or ""
+    record_security_event(SecurityEventKind.SIGN_IN_LOCKED, user=services.find_user_by_login(identifier))
+    db.session.commit()
+
+
+def per_account_limit() -> str:
+    return current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def per_address_limit() -> str:
+    return current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def secret_attempt_limits(account_key: Callable[[], str]) -> Callable[[Callable], Callable]:
+    """Failed tries of a password or code are limited per account, however typed, and per client address."""
+
+    def decorate(view: Callable) -> Callable:
+        for limit, key in ((per_address_limit, None), (per_account_limit, account_key)):
+            view = limiter.limit(
+                limit, key_func=key, methods=["POST"], deduct_when=attempt_failed, on_breach=record_lockout
+            )(view)
+        return view
+
+    return decorate
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=login_attempt_account,
-    methods=["POST"],
-    deduct_when=login_failed,
-)
-@limiter.limit(lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=login_failed)
+@secret_attempt_limits(login_attempt_account)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("progress.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data, form.password.data)
-        if user is not None:
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except services.AccountSwitchedOffError as refused:
+            g.attempt_failed = True
             db.session.commit()
-            login_user(user, remember=form.remember.data)
+            flash(refused.message, "error")
+            return render_template("auth/login.html", form=form)
+        if user is not None:
+            services.sign_in(user, remember=form.remember.data)
+            db.session.commit()
+            open_browser_session(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next"), url_for("progress.home")))
-        g.login_failed = True
+        g.attempt_failed = True
+        db.session.commit()
         # The same words for an unknown account and a wrong password.
         flash(_("That mobile number or email and password do not match. Please try again."), "error")
     return render_template("auth/login.html", form=form)
 
 
-def setup_attempt_account() -> str:
-    """Rate-limit key for the phone whose code is being tried."""
-    return f"setup:{services.normalize_phone(request.form.get('phone', '')) or request.form.get('phone', '').strip()}"
-
-
 @bp.route("/setup-password", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=setup_attempt_account,
-    methods=["POST"],
-    deduct_when=login_failed,
-)
-@limiter.limit(lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=login_failed)
+@secret_attempt_limits(setup_attempt_account)
 def setup_password():
     if current_user.is_authenticated:
         flash(_("You are already signed in."))
@@ -81,13 +111,19 @@ def setup_password():
     if form.validate_on_submit():
         try:
             user = services.redeem_setup_code(form.phone.data, form.code.data, form.password.data)
-        except services.SetupCodeRefusedError as refused:
+        except UserFacingError as refused:
             db.session.rollback()
-            g.login_failed = True
-            form.code.errors.append(refused.message)
+            if isinstance(refused, services.SetupCodeRefusedError):
+                g.attempt_failed = True
+                record_security_event(SecurityEventKind.SETUP_CODE_FAILED)
+                db.session.commit()
+                form.code.errors.append(refused.message)
+            else:
+                form.password.errors.append(refused.message)
         else:
+            services.sign_in(user, remember=False)
             db.session.commit()
-            login_user(user)
+            open_browser_session(user, remember=False)
             flash(_("Your password is set. Welcome!"))
             return redirect(url_for("progress.home"))
     return render_template("auth/setup_password.html", form=form)
@@ -98,7 +134,12 @@ def setup_password():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            record_security_event(SecurityEventKind.SIGN_OUT, user=current_user)
+            end_session(current_user)
+            db.session.commit()
         logout_user()
+        session.clear()
         flash(_("You are signed out."))
     return redirect(url_for("auth.login"))
 
@@ -108,14 +149,20 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not services.verify_password(current_user, form.current.data):
+        user = current_user._get_current_object()
+        if not services.verify_password(user, form.current.data):
             form.current.errors.append(_("This is not your current password."))
         else:
-            services.change_password(current_user, form.password.data)
-            db.session.commit()
-            login_user(current_user._get_current_object(), remember=bool(request.cookies.get("remember_token")))
-            flash(_("Your password is changed. Other phones and computers are signed out."))
-            return redirect(url_for("progress.home"))
+            try:
+                services.change_password(user, form.password.data)
+            except UserFacingError as refused:
+                db.session.rollback()
+                form.password.errors.append(refused.message)
+            else:
+                db.session.commit()
+                login_user(user, remember=current_session_remembers(user))
+                flash(_("Your password is changed. Other phones and computers are signed out."))
+                return redirect(url_for("progress.home"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -140,32 +187,3 @@ def set_language():
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
-
-
-@bp.route("/accounts")
-@roles_required(*MANAGER_ROLES)
-def accounts():
-    role = request.args.get("role")
-    role = role if role in ROLE_LABELS else None
-    page = db.paginate(services.list_users(role), page=page_arg(), per_page=50, error_out=False)
-    return render_template("auth/accounts.html", page=page, role=role, role_labels=ROLE_LABELS)
-
-
-@bp.route("/accounts/new", methods=["GET", "POST"])
-@roles_required(*MANAGER_ROLES)
-def new_account():
-    roles = services.creatable_roles(current_user)
-    require(bool(roles))
-    form = NewAccountForm(roles)
-    if form.validate_on_submit():
-        user = services.create_user(
-            name=form.name.data,
-            role=form.role.data,
-            password=form.password.data,
-            email=form.email.data,
-            phone=form.phone.data,
-        )
-        db.session.commit()
-        flash(_("Account created for %(name)s. Give them their password in person.", name=user.name))
-        return redirect(url_for("auth.accounts"))
-    return render_template("auth/new_account.html", form=form)

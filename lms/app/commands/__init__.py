@@ -11,6 +11,8 @@ from lms.app.commands.files import sweep_stored_files
 from lms.app.commands.follow_ups import notify_follow_ups
 from lms.app.commands.mail import send_mail
 from lms.app.commands.media import process_videos
+from lms.app.commands.security_log import purge_security_events
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.courses.video import process_video
@@ -35,7 +37,10 @@ def create_user(role, name, email, phone, password):
         raise click.ClickException("an account with this email or phone already exists")
     if len(password) < 8:
         raise click.BadParameter("use at least 8 characters", param_hint="--password")
-    user = accounts.create_user(name=name, role=role, password=password, email=email, phone=phone)
+    try:
+        user = accounts.create_user(name=name, role=role, password=password, email=email, phone=phone)
+    except UserFacingError as refused:
+        raise click.BadParameter(str(refused), param_hint="--password") from refused
     db.session.commit()
     click.echo(f"Created {user.role} {user.name} ({user.login_name}).")
 
@@ -67,3 +72,4 @@ def register_commands(app: Flask) -> None:
     lms_cli.add_command(backup)
     lms_cli.add_command(restore)
     lms_cli.add_command(sweep_stored_files)
+    lms_cli.add_command(purge_security_events)

@@ -1,17 +1,20 @@
 """Joining a cohort, and setting programs, cohorts and invite codes up."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from lms.accounts import services as accounts
 from lms.accounts.models import User
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
+from lms.accounts.sessions.browser import open_browser_session
 from lms.cohorts import bp, policies, services
 from lms.cohorts.enrolment.forms import InviteSettingsForm, PairForm
 from lms.cohorts.forms import AssignMentorForm, CohortForm, JoinAnotherCohortForm, JoinForm, ProgramForm
 from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, EnrollmentStatus, Program
-from lms.core.extensions import db
+from lms.core.extensions import db, limiter
 from lms.core.forms import ActionForm
 from lms.core.i18n import select_locale
 from lms.core.roles import Role
@@ -19,9 +22,28 @@ from lms.core.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles
 from lms.core.web import id_arg
 
 
+def join_refused(response) -> bool:
+    # A join that worked sends her home; every other answer shows the form again.
+    return response.status_code != 302
+
+
+def record_join_limited(_limit) -> None:
+    record_security_event(SecurityEventKind.JOIN_LIMITED)
+    db.session.commit()
+
+
 @bp.route("/join", methods=["GET", "POST"])
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @public
+@limiter.limit(
+    lambda: current_app.config["LMS_JOIN_FAILURE_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=join_refused,
+    on_breach=record_join_limited,
+)
+@limiter.limit(
+    lambda: current_app.config["LMS_JOIN_LIMIT_PER_ADDRESS"], methods=["POST"], on_breach=record_join_limited
+)
 def join(code: str | None = None):
     if current_user.is_authenticated and current_user.role != Role.LEARNER:
         flash(_("You are already signed in."))
@@ -35,13 +57,14 @@ def join(code: str | None = None):
                 learner = current_user
             else:
                 learner = invite_services.register_learner(form.cohort, {**form.data, "locale": select_locale()})
+                accounts.sign_in(learner, remember=False)
         except invite_services.InviteRefusedError as refused:
             db.session.rollback()
             form.invite_code.errors.append(refused.message)
         else:
             db.session.commit()
             if not signed_in_learner:
-                login_user(learner)
+                open_browser_session(learner, remember=False)
             flash(_("Welcome to %(cohort)s!", cohort=form.cohort.name))
             return redirect(url_for("progress.home"))
     template = "cohorts/join_another.html" if signed_in_learner else "cohorts/join.html"

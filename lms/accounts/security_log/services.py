@@ -1,0 +1,100 @@
+"""One home for writing security events, and the queries that read and purge them."""
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from lms.accounts.models import SecurityEvent, User
+from lms.core.calendar import utcnow
+from lms.core.extensions import db
+
+USER_AGENT_LENGTH = 200
+
+
+class SecurityEventKind(StrEnum):
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_IN_LOCKED = "sign_in_locked"
+    SIGN_IN_REFUSED = "sign_in_refused"
+    SIGN_OUT = "sign_out"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of event, not a password
+    PASSWORD_SET = "password_set"  # noqa: S105 - a kind of event, not a password
+    SETUP_CODE_FAILED = "setup_code_failed"
+    SETUP_CODE_ISSUED = "setup_code_issued"
+    ACCOUNT_CREATED = "account_created"
+    ROLE_CHANGED = "role_changed"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    JOIN_LIMITED = "join_limited"
+    CONSENT_CHANGED = "consent_changed"
+    EXPORT_DOWNLOADED = "export_downloaded"
+    DATA_EXPORTED = "data_exported"
+    DATA_REQUEST = "data_request"
+
+
+KIND_LABELS = {
+    SecurityEventKind.SIGN_IN: _l("Signed in"),
+    SecurityEventKind.SIGN_IN_FAILED: _l("Sign-in failed"),
+    SecurityEventKind.SIGN_IN_LOCKED: _l("Sign-in locked after repeated failures"),
+    SecurityEventKind.SIGN_IN_REFUSED: _l("Sign-in refused: account switched off"),
+    SecurityEventKind.SIGN_OUT: _l("Signed out"),
+    SecurityEventKind.PASSWORD_CHANGED: _l("Password changed"),
+    SecurityEventKind.PASSWORD_SET: _l("Password chosen with a setup code"),
+    SecurityEventKind.SETUP_CODE_FAILED: _l("Setup code refused"),
+    SecurityEventKind.SETUP_CODE_ISSUED: _l("Setup code issued"),
+    SecurityEventKind.ACCOUNT_CREATED: _l("Account created"),
+    SecurityEventKind.ROLE_CHANGED: _l("Role changed"),
+    SecurityEventKind.ACCOUNT_DEACTIVATED: _l("Account switched off"),
+    SecurityEventKind.ACCOUNT_REACTIVATED: _l("Account switched on again"),
+    SecurityEventKind.JOIN_LIMITED: _l("Joining slowed down after repeated tries"),
+    SecurityEventKind.CONSENT_CHANGED: _l("Consent changed"),
+    SecurityEventKind.EXPORT_DOWNLOADED: _l("Export downloaded"),
+    SecurityEventKind.DATA_EXPORTED: _l("Personal data downloaded"),
+    SecurityEventKind.DATA_REQUEST: _l("Data request"),
+}
+
+
+def record_security_event(
+    kind: SecurityEventKind, *, user: User | None = None, actor: User | None = None, detail: str = ""
+) -> SecurityEvent:
+    """Add one event about ``user`` (done by ``actor``, else whoever is signed in), with the request's address.
+
+    ``detail`` is a short fixed word or number (a role, a decision, a row count): never a password,
+    code, token or anything else a person typed.
+    """
+    event = SecurityEvent(kind=SecurityEventKind(kind), user_id=user.id if user is not None else None, detail=detail)
+    if has_request_context():
+        event.address = (request.remote_addr or "")[:45]
+        event.user_agent = request.user_agent.string[:USER_AGENT_LENGTH]
+        if actor is None and current_user.is_authenticated:
+            actor = current_user
+    event.actor_id = actor.id if actor is not None else None
+    db.session.add(event)
+    return event
+
+
+def list_security_events(kind: str | None = None, person_id: int | None = None):
+    """A select of events, newest first, with their person and actor loaded; optionally of one kind or person."""
+    query = (
+        select(SecurityEvent)
+        .options(joinedload(SecurityEvent.user), joinedload(SecurityEvent.actor))
+        .order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc())
+    )
+    if kind:
+        query = query.where(SecurityEvent.kind == kind)
+    if person_id is not None:
+        query = query.where((SecurityEvent.user_id == person_id) | (SecurityEvent.actor_id == person_id))
+    return query
+
+
+def purge_security_events(older_than_days: int, now: datetime | None = None) -> int:
+    """Delete events older than the retention period; returns how many went."""
+    cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+    result = db.session.execute(delete(SecurityEvent).where(SecurityEvent.at < cutoff))
+    db.session.flush()
+    return result.rowcount

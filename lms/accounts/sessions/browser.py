@@ -1,0 +1,12 @@
+"""The browser's side of a sign-in session: the cookies that carry its token."""
+
+from flask import session
+from flask_login import login_user
+
+from lms.accounts.models import User
+
+
+def open_browser_session(user: User, *, remember: bool) -> None:
+    """Put ``user``'s new session token in this browser's cookies; nothing of the session before sign-in stays."""
+    session.clear()
+    login_user(user, remember=remember)
