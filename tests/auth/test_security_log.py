@@ -128,3 +128,31 @@ def test_old_events_are_purged_after_the_configured_time(app, client):
     assert db.session.scalar(select(func.count()).select_from(SecurityEvent)) == 1
     result = app.test_cli_runner().invoke(args=["lms", "purge-security-events", "--days", "0"])
     assert result.exit_code != 0
+
+
+def test_a_page_refused_to_a_signed_in_person_is_logged(client, auth, world):
+    auth.login(world.learner_a)
+    assert client.get("/security-events").status_code == 403
+    assert client.get("/accounts").status_code == 403
+    refused = events("access_refused")
+    assert [(event.user_id, event.detail) for event in refused] == [
+        (world.learner_a.id, "auth.security_events"),
+        (world.learner_a.id, "auth.accounts"),
+    ]
+
+
+def test_consent_changes_and_downloads_of_personal_data_are_logged(client, auth, world):
+    auth.login(world.learner_a)
+    client.post(f"/learners/{world.learner_a.id}/consent", data={"granted": "yes"})
+    client.post(f"/learners/{world.learner_a.id}/consent", data={"granted": "no"})
+    auth.logout()
+    auth.login(world.lead)
+    assert client.get("/follow-ups/export.csv").status_code == 200
+    assert client.get(f"/cohorts/{world.cohort_a.id}/progress.csv").status_code == 200
+    consent = [(event.user_id, event.actor_id, event.detail) for event in events("consent_changed")]
+    assert consent == [
+        (world.learner_a.id, world.learner_a.id, "granted"),
+        (world.learner_a.id, world.learner_a.id, "refused"),
+    ]
+    downloads = [(event.actor_id, event.detail) for event in events("export_downloaded")]
+    assert downloads == [(world.lead.id, "follow-ups"), (world.lead.id, "progress-grid")]

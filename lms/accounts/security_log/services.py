@@ -30,6 +30,7 @@ class SecurityEventKind(StrEnum):
     ROLE_CHANGED = "role_changed"
     ACCOUNT_DEACTIVATED = "account_deactivated"
     ACCOUNT_REACTIVATED = "account_reactivated"
+    ACCESS_REFUSED = "access_refused"
     JOIN_LIMITED = "join_limited"
     CONSENT_CHANGED = "consent_changed"
     EXPORT_DOWNLOADED = "export_downloaded"
@@ -51,6 +52,7 @@ KIND_LABELS = {
     SecurityEventKind.ROLE_CHANGED: _l("Role changed"),
     SecurityEventKind.ACCOUNT_DEACTIVATED: _l("Account switched off"),
     SecurityEventKind.ACCOUNT_REACTIVATED: _l("Account switched on again"),
+    SecurityEventKind.ACCESS_REFUSED: _l("Page refused"),
     SecurityEventKind.JOIN_LIMITED: _l("Joining slowed down after repeated tries"),
     SecurityEventKind.CONSENT_CHANGED: _l("Consent changed"),
     SecurityEventKind.EXPORT_DOWNLOADED: _l("Export downloaded"),

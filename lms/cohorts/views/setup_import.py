@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.cohorts import bp
 from lms.cohorts.enrolment.forms import ImportConfirmForm, ImportUploadForm
 from lms.cohorts.imports import services
@@ -121,6 +122,8 @@ def import_result_csv(cohort_id: int):
         return redirect(url_for(".import_result", cohort_id=cohort.id))
     header = [_("Name"), _("Mobile number"), _("Setup code")]
     rows = [[spreadsheet_safe(row["name"]), row["phone"], row["code"]] for row in codes]
+    record_security_event(SecurityEventKind.EXPORT_DOWNLOADED, detail="setup-codes")
+    db.session.commit()
     return send_csv(csv_text([header, *rows]), f"cohort-{cohort.id}-setup-codes.csv")
 
 

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from lms.accounts.models import User
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.roles import Role
@@ -46,6 +47,7 @@ def record_consent(learner: User, granted: bool, actor: User) -> ReportingConsen
         db.session.add(consent)
         db.session.flush()
         record_change(actor, "consent", consent.id, learner.id, "create", {}, {"granted": granted})
+        record_consent_event(learner, granted, actor)
         return consent
     if consent.granted == granted:
         return consent  # pressing the same button twice changes nothing and logs nothing
@@ -55,7 +57,14 @@ def record_consent(learner: User, granted: bool, actor: User) -> ReportingConsen
     consent.recorded_by_id = actor.id
     db.session.flush()
     record_change(actor, "consent", consent.id, learner.id, "update", before, {"granted": granted})
+    record_consent_event(learner, granted, actor)
     return consent
+
+
+def record_consent_event(learner: User, granted: bool, actor: User) -> None:
+    record_security_event(
+        SecurityEventKind.CONSENT_CHANGED, user=learner, actor=actor, detail="granted" if granted else "refused"
+    )
 
 
 def baseline_values(baseline: Baseline) -> dict:

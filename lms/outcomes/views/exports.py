@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.cohorts.imports import services as kept_files
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_view_cohort
@@ -59,6 +60,8 @@ def follow_up_export():
     filters = export_filters()
     file = export_services.follow_ups_csv(filters, current_user)
     filename = f"follow-ups-{program_today().isoformat()}.csv"
+    record_security_event(SecurityEventKind.EXPORT_DOWNLOADED, detail="follow-ups")
+    db.session.commit()
     return send_csv(file, filename)
 
 

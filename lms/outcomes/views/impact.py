@@ -6,8 +6,10 @@ from flask import render_template, request
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.cohorts.models import Program
 from lms.core.calendar import program_today
+from lms.core.extensions import db
 from lms.core.money import format_fen
 from lms.core.security import MANAGER_ROLES, roles_required
 from lms.core.spreadsheets import send_csv
@@ -190,4 +192,6 @@ def impact_report_csv():
     else:
         text = impact_export.report_csv(impact_services.impact_report(selection))
         filename = f"impact-report-{selection.program.id}-{selection.today.isoformat()}.csv"
+    record_security_event(SecurityEventKind.EXPORT_DOWNLOADED, detail="impact-report")
+    db.session.commit()
     return send_csv(text, filename)

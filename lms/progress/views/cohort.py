@@ -4,6 +4,7 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from lms.accounts.models import User
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.cohorts.checkins.services import learner_check_ins
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_today
@@ -37,6 +38,8 @@ def cohort_grid_csv(cohort_id: int):
     cohort = load_cohort(cohort_id)
     text = cohort_services.grid_csv(grid_for(cohort))
     filename = f"cohort-{cohort.id}-progress-{program_today().isoformat()}.csv"
+    record_security_event(SecurityEventKind.EXPORT_DOWNLOADED, detail="progress-grid")
+    db.session.commit()
     return send_csv(text, filename)
 
 
