@@ -284,6 +284,18 @@ def offer_course(page: Page) -> None:
     expect_message(page, "Saved: the course is offered to 1 cohort.")
 
 
+def duplicate_course(page: Page) -> None:
+    """From the outline, a draft copy with every lesson, offered to no cohort."""
+    page.get_by_role("button", name="Duplicate as a draft").click()
+    copy = f"{COURSE} (copy)"
+    arrive(page, copy)
+    expect_message(page, f"Copied as a draft, offered to no cohort yet: {copy}")
+    expect(page.get_by_role("button", name="Publish course")).to_be_visible()
+    for title in (READING, VIDEO, QUIZ, ASSIGNMENT):
+        expect(page.get_by_role("link", name=title, exact=True)).to_be_visible()
+    expect(page.get_by_label(f"Offer to {AUTUMN}")).not_to_be_checked()
+
+
 def assign_mentor(page: Page) -> None:
     open_cohort(page, AUTUMN)
     expect(section(page, "Courses").get_by_role("listitem").filter(has_text=COURSE)).to_contain_text("required")
@@ -492,6 +504,7 @@ def test_lead_builds_a_course_sets_up_a_cohort_graduates_a_learner_records_suppo
     build_course(page, video_file, screenshot)
     create_cohort_in_poverty_county(page)
     offer_course(page)
+    duplicate_course(page)
     assign_mentor(page)
     import_learners(page, tmp_path, screenshot)
     confirm_graduation(page, screenshot)
@@ -504,6 +517,8 @@ def test_lead_builds_a_course_sets_up_a_cohort_graduates_a_learner_records_suppo
     # What the database holds after the journey.
     course = db.session.scalars(select(Course).where(Course.title == COURSE)).one()
     assert course.published
+    copy = db.session.scalars(select(Course).where(Course.title == f"{COURSE} (copy)")).one()
+    assert not copy.published
     lessons = db.session.scalars(
         select(Lesson).join(Module).where(Module.course_id == course.id).order_by(Lesson.position)
     ).all()
