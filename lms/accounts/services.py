@@ -182,6 +182,15 @@ def change_password(user: User, new_password: str) -> User:
     return user
 
 
+def sign_out_elsewhere(user: User) -> User:
+    """End every session of ``user`` but the one she is using, which goes on under a new token."""
+    remember = current_session_remembers(user)
+    end_all_sessions(user)
+    start_session(user, remember=remember)
+    record_security_event(SecurityEventKind.SIGNED_OUT_ELSEWHERE, user=user)
+    return user
+
+
 def switch_off_account(person: User, actor: User) -> User:
     """Switch an account off: every session ends and sign-in is refused; all it did is kept."""
     person.active = False

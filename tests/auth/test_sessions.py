@@ -156,3 +156,16 @@ def test_the_idle_time_and_lifetime_are_settings(app, client):
         assert client.get("/").status_code == 302
     finally:
         app.config["LMS_STAFF_SESSION_HOURS"] = 12
+
+
+def test_a_person_signs_out_everywhere_else_and_stays_signed_in_here(app, client):
+    user = UserFactory()
+    lost_phone = app.test_client()
+    sign_in(lost_phone, user)
+    saved = cookies(lost_phone)
+    sign_in(client, user)
+    assert "Sign out everywhere else" in client.get("/account/password").text
+    response = client.post("/account/sign-out-elsewhere")
+    assert response.headers["Location"] == "/account/password"
+    assert opens_pages(app, saved) == {"session": False, "remember_token": False}
+    assert opens_pages(app, cookies(client)) == {"session": True, "remember_token": True}

@@ -49,6 +49,7 @@ CASES: dict[str, list[Case]] = {
     "auth.login": [Case(lambda w: "/login", ANONYMOUS_ONLY)],
     "auth.logout": [Case(lambda w: "/logout", everyone(302), method="POST")],
     "auth.change_password": [Case(lambda w: "/account/password", SIGNED_IN)],
+    "auth.sign_out_elsewhere": [Case(lambda w: "/account/sign-out-elsewhere", everyone(302), method="POST")],
     "auth.set_language": [Case(lambda w: "/language", everyone(302), method="POST", data={"lang": "en"})],
     "auth.accounts": [Case(lambda w: "/accounts", MANAGERS)],
     "auth.new_account": [Case(lambda w: "/accounts/new", MANAGERS)],

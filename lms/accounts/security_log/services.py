@@ -22,6 +22,7 @@ class SecurityEventKind(StrEnum):
     SIGN_IN_LOCKED = "sign_in_locked"
     SIGN_IN_REFUSED = "sign_in_refused"
     SIGN_OUT = "sign_out"
+    SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of event, not a password
     PASSWORD_SET = "password_set"  # noqa: S105 - a kind of event, not a password
     SETUP_CODE_FAILED = "setup_code_failed"
@@ -44,6 +45,7 @@ KIND_LABELS = {
     SecurityEventKind.SIGN_IN_LOCKED: _l("Sign-in locked after repeated failures"),
     SecurityEventKind.SIGN_IN_REFUSED: _l("Sign-in refused: account switched off"),
     SecurityEventKind.SIGN_OUT: _l("Signed out"),
+    SecurityEventKind.SIGNED_OUT_ELSEWHERE: _l("Signed out everywhere else"),
     SecurityEventKind.PASSWORD_CHANGED: _l("Password changed"),
     SecurityEventKind.PASSWORD_SET: _l("Password chosen with a setup code"),
     SecurityEventKind.SETUP_CODE_FAILED: _l("Setup code refused"),

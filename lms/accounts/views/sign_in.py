@@ -166,6 +166,18 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+@bp.route("/account/sign-out-elsewhere", methods=["POST"])
+@signed_in
+def sign_out_elsewhere():
+    if ActionForm().validate_on_submit():
+        user = current_user._get_current_object()
+        services.sign_out_elsewhere(user)
+        db.session.commit()
+        login_user(user, remember=current_session_remembers(user))
+        flash(_("You are signed out on every other phone and computer."))
+    return redirect(url_for("auth.change_password"))
+
+
 @bp.route("/language", methods=["POST"])
 @public
 def set_language():
