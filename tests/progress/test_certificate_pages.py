@@ -214,8 +214,8 @@ def test_the_list_runs_the_same_queries_whatever_its_length(client, auth, world,
     client.get("/certificates")  # warm up
     with count_queries() as queries:
         assert client.get("/certificates").status_code == 200
-    # user, unread notifications (header), count, page, cohorts, courses
-    assert len(queries) == 6
+    # user, unread notifications and work to review (header), count, page, cohorts, courses
+    assert len(queries) == 7
 
 
 def test_learner_certificates_for_the_home_page(world, certificate):
