@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
@@ -195,6 +195,16 @@ def release_deleted_files(session: Session, _context) -> None:
     released = [instance.path for instance in session.deleted if isinstance(instance, MediaFile)]
     if released:
         session.info.setdefault(RELEASED_FILES, []).extend(released)
+
+
+@event.listens_for(Session, "before_commit")
+def keep_files_whose_rows_survive(session: Session) -> None:
+    """A deletion undone by a rolled-back savepoint releases nothing: only files whose row is gone are let go."""
+    session.flush()
+    released = session.info.get(RELEASED_FILES)
+    if released:
+        surviving = set(session.scalars(select(MediaFile.path).where(MediaFile.path.in_(released))))
+        session.info[RELEASED_FILES] = [key for key in released if key not in surviving]
 
 
 @event.listens_for(Session, "after_commit")

@@ -161,3 +161,14 @@ def test_a_file_no_owner_ever_named_is_not_touched(store, keep, world):
     db.session.commit()
     assert store.exists(loose.path)
     assert db.session.scalars(select(MediaFile.id)).all() == [loose.id]
+
+
+def test_a_deletion_undone_by_a_savepoint_keeps_the_file(store, keep, world):
+    recorded = with_evidence(world, keep, 1)
+    key = recorded.evidence[0].media.path
+    savepoint = db.session.begin_nested()
+    storage.delete_media(recorded.evidence[0].media)
+    savepoint.rollback()
+    db.session.commit()
+    assert store.exists(key)
+    assert db.session.scalar(select(func.count(MediaFile.id))) == 1
