@@ -1,8 +1,8 @@
 """Who may see and change what in a cohort.
 
-Two mentor rules, kept apart on purpose: ``mentored_learner_ever`` (any of the learner's enrolments, whatever its
-status: a mentor keeps reading the history of a learner who moved on) and ``mentors_learner_now`` (active
-enrolments only: who may act on the learner's records today).
+One mentor rule serves every page: ``mentors_learner_now`` (an active enrolment in a cohort the mentor is
+assigned to). A learner who moved to another cohort or withdrew is no longer her old mentor's to see: not her
+page, phone, support records, nor any cohort's check-in notes.
 """
 
 from sqlalchemy import Select, select
@@ -47,29 +47,16 @@ def can_view_cohort(user: User, cohort: Cohort) -> bool:
     return can_manage_cohorts(user) or mentors_cohort(user, cohort.id)
 
 
-def mentored_learner_ever(user: User, learner: User) -> bool:
-    """Is this person a mentor of a cohort the learner is or was enrolled in (any status)?"""
-    if not is_mentor(user):
-        return False
-    shared = db.session.scalar(
-        select(Enrollment.id)
-        .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
-        .where(Enrollment.learner_id == learner.id, cohort_mentors.c.mentor_id == user.id)
-        .limit(1)
-    )
-    return shared is not None
-
-
 def can_view_learner(user: User, learner: User) -> bool:
-    """A learner sees themself; a mentor, learners of their cohorts, past or present; leads and admins, anyone."""
-    return user.id == learner.id or can_manage_cohorts(user) or mentored_learner_ever(user, learner)
+    """A learner sees herself; a mentor, learners active in a cohort she mentors now; leads and admins, anyone."""
+    return user.id == learner.id or can_manage_cohorts(user) or mentors_learner_now(user, learner)
 
 
-def active_enrolment_with_mentor(mentor_id, learner_id) -> Select:
+def active_enrolment_with_mentor(mentor_id, learner_id, column=Enrollment.id) -> Select:
     """Select an ACTIVE enrolment of ``learner_id`` (a value or a column) in a cohort ``mentor_id`` mentors."""
-    # Only ACTIVE enrolments count: a learner who moved on is no longer this mentor's to record.
+    # Only ACTIVE enrolments count: a learner who moved on is no longer this mentor's to see or record.
     return (
-        select(Enrollment.id)
+        select(column)
         .join(cohort_mentors, cohort_mentors.c.cohort_id == Enrollment.cohort_id)
         .where(
             Enrollment.learner_id == learner_id,

@@ -86,16 +86,19 @@ def test_bad_check_ins_are_refused_with_a_message_and_nothing_written(client, au
     assert count_check_ins() == 0
 
 
-def test_a_withdrawn_learners_check_ins_stay_visible_but_no_new_ones(client, auth, world):
+def test_a_withdrawn_learners_check_ins_stay_with_the_lead_and_leave_her_mentor(client, auth, world):
     log_check_in(world.cohort_a, world.learner_a, world.mentor_a, {"happened_on": date(2026, 3, 1), "channel": "call"})
     world.cohort_a.enrollments[0].status = EnrollmentStatus.WITHDRAWN
     db.session.commit()
     auth.login(world.mentor_a)
+    assert client.get(url(world)).status_code == 404
+    assert client.post(url(world), data=GOOD).status_code == 404
+    auth.logout()
+    auth.login(world.lead)
     page = client.get(url(world)).text
     assert "no longer active in this cohort" in page
     assert "Log a check-in" not in page
     assert "Phone call" in page
-    assert client.post(url(world), data=GOOD).status_code == 403
     assert count_check_ins() == 1
 
 

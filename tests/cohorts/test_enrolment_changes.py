@@ -76,10 +76,10 @@ def test_a_learner_who_left_is_no_longer_in_the_cohort_or_its_courses(world):
     assert db.session.execute(services.cohorts_for(world.learner_a)).all() == []
     lead_rows = dict(db.session.execute(services.cohorts_for(world.lead)).all())
     assert lead_rows[world.cohort_a] == 0
-    # Their mentor still sees their history, but no longer mentors them now.
-    assert policies.can_view_learner(world.mentor_a, world.learner_a)
-    assert policies.mentored_learner_ever(world.mentor_a, world.learner_a)
+    # Their mentor no longer mentors them, and so no longer sees them.
     assert not policies.mentors_learner_now(world.mentor_a, world.learner_a)
+    assert not policies.can_view_learner(world.mentor_a, world.learner_a)
+    assert policies.can_view_learner(world.lead, world.learner_a)
 
 
 def test_lead_pairs_a_learner_with_one_of_the_cohorts_mentors(client, auth, world):

@@ -3,7 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.factories import World
+from lms.cohorts.models import EnrollmentStatus
+from lms.core.extensions import db
+from tests.factories import EnrollmentFactory, UserFactory, World
 
 ROLES = ("anonymous", "learner", "mentor", "lead", "admin")
 
@@ -26,3 +28,12 @@ STAFF = everyone(200, anonymous=302, learner=403)
 MANAGERS = everyone(200, anonymous=302, learner=403, mentor=403)
 MANAGER_ACTION = everyone(302, learner=403, mentor=403)
 ANONYMOUS_ONLY = everyone(302, anonymous=200)
+
+
+def moved_to_cohort_b(world: World) -> int:
+    """A learner of cohort A who moved to cohort B (made when the case's URL is built): mentor A's no longer."""
+    learner = UserFactory(name="Moved Learner")
+    EnrollmentFactory(cohort=world.cohort_a, learner=learner, status=EnrollmentStatus.MOVED)
+    EnrollmentFactory(cohort=world.cohort_b, learner=learner)
+    db.session.commit()
+    return learner.id

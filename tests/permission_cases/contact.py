@@ -1,8 +1,9 @@
 """Notifications, the email outbox, the mentor's home, check-ins."""
 
+from lms.accounts.models import User
 from lms.core.extensions import db
 from lms.notifications.models import Notification, NotificationKind
-from tests.permission_cases.common import SIGNED_IN, STAFF, Case, everyone
+from tests.permission_cases.common import SIGNED_IN, STAFF, Case, everyone, moved_to_cohort_b
 
 
 def notification_of(user) -> int:
@@ -50,6 +51,11 @@ CASES: dict[str, list[Case]] = {
             everyone(403, anonymous=302, mentor=404),
             method="POST",
             data={"happened_on": "2026-01-05", "channel": "call"},
+        ),
+        # A learner who moved from cohort A to B: cohort A's notes are hidden from its mentor now.
+        Case(
+            lambda w: check_ins(w.cohort_a, db.session.get(User, moved_to_cohort_b(w))),
+            HIDDEN_FROM_STAFF | {"lead": 200, "admin": 200},
         ),
         # Learner B is not in cohort A.
         Case(lambda w: check_ins(w.cohort_a, w.learner_b), HIDDEN_FROM_STAFF),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.core.extensions import db
 from lms.outcomes.models import Graduation, SupportRecord
-from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
+from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone, moved_to_cohort_b
 
 
 def graduation_of_learner_a(world) -> int:
@@ -100,6 +100,10 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/learners/{w.learner_a.id}/support", everyone(200, anonymous=302)),
         # Learner B is in cohort B: hidden from learner A and from cohort A's mentor.
         Case(lambda w: f"/learners/{w.learner_b.id}/support", everyone(200, anonymous=302, learner=404, mentor=404)),
+        # A learner who moved from cohort A to B: hidden from cohort A's mentor too.
+        Case(
+            lambda w: f"/learners/{moved_to_cohort_b(w)}/support", everyone(200, anonymous=302, learner=404, mentor=404)
+        ),
         # Only learners have support records.
         Case(lambda w: f"/learners/{w.lead.id}/support", everyone(404, anonymous=302)),
         Case(lambda w: "/learners/999999/support", everyone(404, anonymous=302)),

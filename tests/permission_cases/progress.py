@@ -4,7 +4,7 @@ The world's mentor mentors cohort A only: cohort B's grid and learners are hidde
 as is every other learner's page from a learner.
 """
 
-from tests.permission_cases.common import Case, everyone
+from tests.permission_cases.common import Case, everyone, moved_to_cohort_b
 
 COHORT_A_STAFF = everyone(200, anonymous=302, learner=403)
 OTHER_COHORT_STAFF = everyone(200, anonymous=302, learner=403, mentor=404)
@@ -28,6 +28,8 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/learners/{w.learner_a.id}", everyone(200, anonymous=302)),
         # Another cohort's learner: hidden from a learner and from a mentor of another cohort.
         Case(lambda w: f"/learners/{w.learner_b.id}", everyone(200, anonymous=302, learner=404, mentor=404)),
+        # A learner who moved from cohort A to B: no longer cohort A's mentor's to see.
+        Case(lambda w: f"/learners/{moved_to_cohort_b(w)}", everyone(200, anonymous=302, learner=404, mentor=404)),
         # Staff have no learner page.
         Case(lambda w: f"/learners/{w.mentor_a.id}", everyone(404, anonymous=302)),
         Case(lambda w: "/learners/999999", everyone(404, anonymous=302)),

@@ -82,8 +82,8 @@ def test_locks_agree_on_the_course_page_the_lesson_page_and_the_submission(clien
     assert client.get(f"/lessons/{world.new_lesson.id}").status_code == 200
 
 
-def test_a_former_mentor_sees_no_notes_of_the_learners_new_cohort(client, auth, world):
-    """Moved from cohort A to B: mentor A keeps A's notes, sees none of B's, on the learner page and the A page."""
+def test_a_former_mentor_sees_no_notes_and_the_new_one_only_her_cohorts(client, auth, world):
+    """Moved from cohort A to B: mentor A sees neither page; mentor B reads B's notes, none of A's; the lead both."""
     learner = world.learner_a
     log_check_in(
         world.cohort_a,
@@ -102,9 +102,14 @@ def test_a_former_mentor_sees_no_notes_of_the_learners_new_cohort(client, auth, 
     db.session.commit()
     auth.login(world.mentor_a)
     for url in (f"/learners/{learner.id}", f"/cohorts/{world.cohort_a.id}/learners/{learner.id}/check-ins"):
+        assert client.get(url).status_code == 404, url
+    auth.logout()
+    auth.login(world.mentor_b)
+    for url in (f"/learners/{learner.id}", f"/cohorts/{world.cohort_b.id}/learners/{learner.id}/check-ins"):
         page = client.get(url).text
-        assert "Notes in A" in page, url
-        assert "Notes in B" not in page, url
+        assert "Notes in B" in page, url
+        assert "Notes in A" not in page, url
+    assert client.get(f"/cohorts/{world.cohort_a.id}/learners/{learner.id}/check-ins").status_code == 404
     auth.logout()
     auth.login(world.lead)
     page = client.get(f"/learners/{learner.id}").text

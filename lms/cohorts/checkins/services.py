@@ -4,16 +4,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
-from lms.cohorts.models import CheckIn, Cohort, Enrollment, cohort_mentors
-from lms.cohorts.policies import can_manage_cohorts, can_view_cohort, mentors_cohort
+from lms.cohorts.models import CheckIn, Cohort, Enrollment, EnrollmentStatus
+from lms.cohorts.policies import active_enrolment_with_mentor, can_manage_cohorts, mentors_cohort
 from lms.core.extensions import db
 
 # ---- Who may ----
 
 
-def can_view_check_ins(user: User, cohort: Cohort) -> bool:
-    """The cohort's mentors, leads and admins read a learner's check-ins."""
-    return can_view_cohort(user, cohort)
+def can_view_check_ins(user: User, enrollment: Enrollment) -> bool:
+    """Leads and admins read check-ins in any cohort; a mentor of the cohort only while the learner is active in it."""
+    if can_manage_cohorts(user):
+        return True
+    return enrollment.status == EnrollmentStatus.ACTIVE and mentors_cohort(user, enrollment.cohort_id)
 
 
 def can_log_check_in(user: User, cohort: Cohort) -> bool:
@@ -52,7 +54,7 @@ def learner_check_ins(learner: User, viewer: User):
     """A select of the learner's check-ins that ``viewer`` may read, newest first, with mentor and cohort loaded.
 
     The rule of ``can_view_check_ins``, in SQL: leads and admins read every cohort's notes, a mentor only those
-    of the cohorts she mentors (never another cohort's, even of a learner she once had).
+    of a cohort she mentors in which the learner is active now (never another cohort's, nor a learner who moved).
     """
     query = (
         select(CheckIn)
@@ -61,6 +63,6 @@ def learner_check_ins(learner: User, viewer: User):
         .order_by(CheckIn.happened_on.desc(), CheckIn.id.desc())
     )
     if not can_manage_cohorts(viewer):
-        mentored = select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == viewer.id)
-        query = query.where(CheckIn.cohort_id.in_(mentored))
+        mentored_now = active_enrolment_with_mentor(viewer.id, learner.id, column=Enrollment.cohort_id)
+        query = query.where(CheckIn.cohort_id.in_(mentored_now))
     return query

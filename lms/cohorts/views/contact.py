@@ -86,10 +86,9 @@ def outbox():
 @roles_required(*STAFF_ROLES)
 def check_ins(cohort_id: int, learner_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    require(checkin_services.can_view_check_ins(current_user, cohort), 404)
     learner = db.get_or_404(User, learner_id)
     enrollment = checkin_services.enrollment_of(cohort, learner)
-    require(enrollment is not None, 404)
+    require(enrollment is not None and checkin_services.can_view_check_ins(current_user, enrollment), 404)
     can_log = checkin_services.can_log_check_in(current_user, cohort) and enrollment.status == EnrollmentStatus.ACTIVE
     form = CheckInForm(happened_on=program_today())
     if request.method == "POST":
