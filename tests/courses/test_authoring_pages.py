@@ -303,3 +303,29 @@ def test_an_assignment_with_learners_work_is_refused_deletion_and_keeps_the_work
     assert "Unpublish it instead" in response.text
     assert db.session.get(Lesson, assignment.id) is not None
     assert db.session.get(Submission, submission.id) is not None
+
+
+def test_unpublishing_a_course_asks_first_naming_its_cohorts_and_learners(client, auth, world):
+    course = world.courses_a.course
+    auth.login(world.lead)
+    outline = client.get(f"/manage/courses/{course.id}").text
+    assert f'href="/manage/courses/{course.id}/unpublish"' in outline
+    page = client.get(f"/manage/courses/{course.id}/unpublish").text
+    assert f"Unpublish “{course.title}”?" in page
+    assert "1 learner stops seeing this course:" in page
+    assert f">{world.cohort_a.name}</a> · 1 learner" in page
+    # One click is not enough: the post without the confirmation changes nothing.
+    assert client.post(f"/manage/courses/{course.id}/unpublish").status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).published
+    response = client.post(f"/manage/courses/{course.id}/unpublish", data={"confirm": "yes", "next": "/manage/courses"})
+    assert response.headers["Location"] == "/manage/courses"
+    db.session.expire_all()
+    assert not db.session.get(Course, course.id).published
+
+
+def test_unpublishing_a_course_no_cohort_takes_says_nobody_is_affected(client, auth, world):
+    course = CourseFactory(program=world.program, published=True)
+    db.session.commit()
+    auth.login(world.lead)
+    assert "No cohort takes this course" in client.get(f"/manage/courses/{course.id}/unpublish").text

@@ -33,13 +33,22 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: "/manage/courses/999999/edit", NOT_FOUND),
     ],
     "courses.manage_publish_course": [
-        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/unpublish", MANAGER_ACTION, method="POST"),
         Case(lambda w: f"/manage/courses/{w.courses_b.course.id}/publish", MANAGER_ACTION, method="POST"),
         Case(lambda w: "/manage/courses/999999/publish", NOT_FOUND_ACTION, method="POST"),
     ],
     "courses.manage_duplicate_course": [
         Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/duplicate", MANAGER_ACTION, method="POST"),
         Case(lambda w: "/manage/courses/999999/duplicate", NOT_FOUND_ACTION, method="POST"),
+    ],
+    "courses.manage_unpublish_course": [
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/unpublish", MANAGERS),
+        Case(
+            lambda w: f"/manage/courses/{w.courses_a.course.id}/unpublish",
+            MANAGER_ACTION,
+            method="POST",
+            data={"confirm": "yes"},
+        ),
+        Case(lambda w: "/manage/courses/999999/unpublish", NOT_FOUND),
     ],
     "courses.manage_offer_course": [
         Case(

@@ -1,11 +1,11 @@
 """Offering a course to cohorts: which cohorts of its program take it, and whether it is required."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from lms.cohorts import signals as cohort_signals
-from lms.cohorts.models import Cohort
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.courses.services.authoring import AuthoringError
@@ -42,6 +42,24 @@ def offer_course(course: Course, offers: dict[int, bool]) -> dict[int, bool]:
             db.session.add(CohortCourse(cohort_id=cohort_id, course_id=course.id, required=bool(required)))
     db.session.flush()
     return course_offers(course)
+
+
+def cohorts_taking(course: Course) -> list[tuple[Cohort, int]]:
+    """The cohorts offered this course, each with its active learners, by name (one query)."""
+    learners = (
+        select(Enrollment.cohort_id, func.count(Enrollment.id).label("learners"))
+        .where(Enrollment.status == EnrollmentStatus.ACTIVE)
+        .group_by(Enrollment.cohort_id)
+        .subquery()
+    )
+    query = (
+        select(Cohort, func.coalesce(learners.c.learners, 0))
+        .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
+        .outerjoin(learners, learners.c.cohort_id == Cohort.id)
+        .where(CohortCourse.course_id == course.id)
+        .order_by(Cohort.name, Cohort.id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def offered_assignments(cohort: Cohort) -> list[Lesson]:

@@ -11,7 +11,15 @@ from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, roles_required, safe_next_url
 from lms.core.web import id_arg
 from lms.courses import bp
-from lms.courses.forms import LESSON_FORMS, CourseForm, CriterionForm, ModuleForm, NewLessonForm, OfferForm
+from lms.courses.forms import (
+    LESSON_FORMS,
+    ConfirmDeleteForm,
+    CourseForm,
+    CriterionForm,
+    ModuleForm,
+    NewLessonForm,
+    OfferForm,
+)
 from lms.courses.models import Course, Lesson, Module, Question
 from lms.courses.records import record_queries
 from lms.courses.services import authoring as services
@@ -73,14 +81,35 @@ def manage_edit_course(course_id: int):
     return render_template("courses/manage/course_form.html", form=form, course=course)
 
 
-@bp.route("/manage/courses/<int:course_id>/<any(publish, unpublish):action>", methods=["POST"])
+@bp.route("/manage/courses/<int:course_id>/publish", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
-def manage_publish_course(course_id: int, action: str):
+def manage_publish_course(course_id: int):
     course = db.get_or_404(Course, course_id)
-    publish = action == "publish"
     back = redirect(safe_next_url(request.form.get("next"), url_for(".manage_course", course_id=course.id)))
-    message = _("Course published.") if publish else _("Course back to draft: learners no longer see it.")
-    return perform(lambda: services.set_course_published(course, publish), back, message)
+    return perform(lambda: services.set_course_published(course, True), back, _("Course published."))
+
+
+@bp.route("/manage/courses/<int:course_id>/unpublish", methods=["GET", "POST"])
+@roles_required(*MANAGER_ROLES)
+def manage_unpublish_course(course_id: int):
+    """Back to draft only after a confirmation naming the cohorts that take the course and their learners."""
+    course = db.get_or_404(Course, course_id)
+    back_url = safe_next_url(request.values.get("next"), url_for(".manage_course", course_id=course.id))
+    form = ConfirmDeleteForm()
+    if request.method == "POST" and form.validate_on_submit():
+        return perform(
+            lambda: services.set_course_published(course, False),
+            redirect(back_url),
+            _("Course back to draft: learners no longer see it."),
+            form,
+        )
+    page = render_template(
+        "courses/manage/confirm_unpublish.html",
+        course=course,
+        takers=offer_services.cohorts_taking(course),
+        back_url=back_url,
+    )
+    return page, 400 if request.method == "POST" else 200
 
 
 @bp.route("/manage/courses/<int:course_id>/duplicate", methods=["POST"])
