@@ -275,6 +275,16 @@ class OfferForm(BaseForm):
         return {cohort_id: cohort_id in required for cohort_id in {*(self.offered.data or ()), *required}}
 
 
+class CohortOfferForm(OfferForm):
+    """Which courses of its program a cohort takes, and which of them are required."""
+
+    def __init__(self, courses, *args, **kwargs):
+        super().__init__([], *args, **kwargs)
+        choices = [(course.id, course.title) for course in courses]
+        self.offered.choices = choices
+        self.required.choices = choices
+
+
 class ConfirmDeleteForm(BaseForm):
     """The button of a confirmation page: a post without its ``confirm`` field deletes nothing."""
 

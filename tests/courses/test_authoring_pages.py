@@ -329,3 +329,28 @@ def test_unpublishing_a_course_no_cohort_takes_says_nobody_is_affected(client, a
     db.session.commit()
     auth.login(world.lead)
     assert "No cohort takes this course" in client.get(f"/manage/courses/{course.id}/unpublish").text
+
+
+def test_a_lead_offers_and_withdraws_courses_from_the_cohort_page(client, auth, world):
+    cohort = world.cohort_a
+    course_a, course_b = world.courses_a.course, world.courses_b.course
+    other_program = CourseFactory()
+    db.session.commit()
+    auth.login(world.lead)
+    assert f'href="/cohorts/{cohort.id}/courses"' in client.get(f"/cohorts/{cohort.id}").text
+    page = client.get(f"/cohorts/{cohort.id}/courses").text
+    assert course_b.title in page
+    assert other_program.title not in page  # only its own program's courses
+    response = client.post(f"/cohorts/{cohort.id}/courses", data={"offered": [course_b.id], "required": [course_b.id]})
+    assert response.headers["Location"] == f"/cohorts/{cohort.id}#courses"
+    offers = db.session.execute(
+        select(CohortCourse.course_id, CohortCourse.required).where(CohortCourse.cohort_id == cohort.id)
+    )
+    assert dict(offers.all()) == {course_b.id: True}  # course A withdrawn, course B offered and required
+    assert course_a.title not in client.get(f"/cohorts/{cohort.id}").text.split('id="courses"')[1]
+    # A course of another program is refused, and nothing changes.
+    refused = client.post(f"/cohorts/{cohort.id}/courses", data={"offered": [other_program.id]})
+    assert refused.status_code == 400
+    assert "Choose courses from the list." in refused.text
+    offers = db.session.execute(select(CohortCourse.course_id).where(CohortCourse.cohort_id == cohort.id))
+    assert offers.scalars().all() == [course_b.id]

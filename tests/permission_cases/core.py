@@ -94,6 +94,10 @@ CASES: dict[str, list[Case]] = {
     "cohorts.invite_settings": cohort_page("invite"),
     "cohorts.switch_invite": [*cohort_action("invite/disable"), *cohort_action("invite/enable")],
     "cohorts.import_learners": cohort_page("import"),
+    "cohorts.cohort_courses": [
+        *cohort_page("courses"),
+        *cohort_action("courses"),
+    ],
     "cohorts.import_template": [Case(lambda w: "/cohorts/import/template.csv?headers=zh", MANAGERS)],
     # Without a preview waiting in the session, confirming sends the lead back to the upload page.
     "cohorts.confirm_import": cohort_action("import/confirm", {"token": "x" * 32}),

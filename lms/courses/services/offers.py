@@ -24,24 +24,64 @@ def course_offers(course: Course) -> dict[int, bool]:
     return dict(rows.all())
 
 
+def set_offers(allowed: set[int], offers: dict[int, bool], rows: list[CohortCourse], key, new_row) -> None:
+    """The one offer rule, from either side: only cohorts and courses of one program; rows added, changed, removed.
+
+    ``offers`` maps the other side's id (``key(row)`` of a row) to required?; ``new_row(id, required)`` makes one.
+    """
+    if set(offers) - allowed:
+        raise AuthoringError(_l("A course can only be offered to cohorts of its own program."))
+    existing = {key(row): row for row in rows}
+    for other_id, row in existing.items():
+        if other_id not in offers:
+            db.session.delete(row)
+    for other_id, required in offers.items():
+        if other_id in existing:
+            existing[other_id].required = bool(required)
+        else:
+            db.session.add(new_row(other_id, bool(required)))
+    db.session.flush()
+
+
 def offer_course(course: Course, offers: dict[int, bool]) -> dict[int, bool]:
     """Offer a course to exactly these cohorts of its program (cohort id → required?)."""
-    if set(offers) - {cohort.id for cohort in program_cohorts(course)}:
-        raise AuthoringError(_l("A course can only be offered to cohorts of its own program."))
-    existing = {
-        row.cohort_id: row
-        for row in db.session.scalars(select(CohortCourse).where(CohortCourse.course_id == course.id))
-    }
-    for cohort_id, row in existing.items():
-        if cohort_id not in offers:
-            db.session.delete(row)
-    for cohort_id, required in offers.items():
-        if cohort_id in existing:
-            existing[cohort_id].required = bool(required)
-        else:
-            db.session.add(CohortCourse(cohort_id=cohort_id, course_id=course.id, required=bool(required)))
-    db.session.flush()
+    set_offers(
+        {cohort.id for cohort in program_cohorts(course)},
+        offers,
+        list(db.session.scalars(select(CohortCourse).where(CohortCourse.course_id == course.id))),
+        lambda row: row.cohort_id,
+        lambda cohort_id, required: CohortCourse(cohort_id=cohort_id, course_id=course.id, required=required),
+    )
     return course_offers(course)
+
+
+def program_courses(cohort: Cohort) -> list[Course]:
+    """The courses a cohort may be offered: those of its program, by title."""
+    return list(
+        db.session.scalars(
+            select(Course).where(Course.program_id == cohort.program_id).order_by(Course.title, Course.id)
+        )
+    )
+
+
+def cohort_offers(cohort: Cohort) -> dict[int, bool]:
+    """Course id → required?, for the courses offered to this cohort."""
+    rows = db.session.execute(
+        select(CohortCourse.course_id, CohortCourse.required).where(CohortCourse.cohort_id == cohort.id)
+    )
+    return dict(rows.all())
+
+
+def offer_to_cohort(cohort: Cohort, offers: dict[int, bool]) -> dict[int, bool]:
+    """Offer this cohort exactly these courses of its program (course id → required?); the others are withdrawn."""
+    set_offers(
+        {course.id for course in program_courses(cohort)},
+        offers,
+        list(db.session.scalars(select(CohortCourse).where(CohortCourse.cohort_id == cohort.id))),
+        lambda row: row.course_id,
+        lambda course_id, required: CohortCourse(cohort_id=cohort.id, course_id=course_id, required=required),
+    )
+    return cohort_offers(cohort)
 
 
 def cohorts_taking(course: Course) -> list[tuple[Cohort, int]]:
