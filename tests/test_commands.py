@@ -6,7 +6,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
+from lms.cohorts.invites.services import invite_problem
 from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.courses.models import CohortCourse, Course, Lesson
@@ -27,7 +29,7 @@ def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
     assert "demo-pass-2027" in first.output
     seeded = counts()
     lessons = seeded.pop("Lesson")
-    assert seeded == {"User": 23, "Program": 1, "Cohort": 2, "Enrollment": 20, "Course": 2, "CohortCourse": 4}
+    assert seeded == {"User": 27, "Program": 1, "Cohort": 3, "Enrollment": 24, "Course": 2, "CohortCourse": 6}
     assert lessons >= 30
     seeded["Lesson"] = lessons
     again = runner.invoke(args=["lms", "seed-demo", "--no-videos"])
@@ -37,10 +39,36 @@ def test_seed_demo_installs_a_program_and_twice_adds_nothing(app, client):
     jiang = db.session.scalar(select(User).where(User.phone == "+8613901000001"))
     assert (jiang.name, jiang.township, jiang.village) == ("江金春", "岑阳镇", "葛源村")
     counties = set(db.session.scalars(select(Cohort.county)))
-    assert counties == {"横峰县", "于都县"}
+    assert counties == {"横峰县", "于都县", "石城县"}
     assert all(len(cohort.mentors) == 1 for cohort in db.session.scalars(select(Cohort)))
     response = client.post("/login", data={"login": "13901000001", "password": "demo-pass-2027"})
     assert response.status_code == 302
+
+
+def stage_logins(output: str) -> dict[str, str]:
+    """The stage → mobile number lines that seed-demo prints."""
+    found = re.findall(r"^  (mid-course|waiting for review|graduate, follow-up due) +\S+ +(\d{11})$", output, re.M)
+    return dict(found)
+
+
+def test_seed_demo_prints_a_learner_of_each_stage_and_the_invite_code_of_a_cohort_under_way(app, client):
+    result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--password", "demo-pass-2027", "--no-videos"])
+    assert result.exit_code == 0, result.output
+    stages = stage_logins(result.output)
+    assert set(stages) == {"mid-course", "waiting for review", "graduate, follow-up due"}
+    pages = {}
+    for stage, phone in stages.items():
+        client.post("/login", data={"login": phone, "password": "demo-pass-2027"})
+        pages[stage] = client.get("/").text
+        client.post("/logout")
+    assert "Continue where you left off" in pages["mid-course"]
+    assert "Your work is with your mentor for review." in pages["waiting for review"]
+    assert "Tell us how your business is doing" in pages["graduate, follow-up due"]
+    code = re.search(r"Invite code of (\S+), under way: (\S+) \(join at /join/\2\)", result.output)
+    cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == code.group(2)))
+    assert cohort.name == code.group(1)
+    assert cohort.starts_on <= program_today() <= cohort.ends_on
+    assert invite_problem(cohort) is None  # the code still lets people join
 
 
 def test_seed_demo_makes_a_random_password_when_none_is_given(app, client):

@@ -62,6 +62,12 @@ def seed_demo(password, videos):
     click.echo(f"Demo logins (password for all: {result.password}):")
     for role, name, login in result.logins:
         click.echo(f"  {role:<8} {name:<12} {login}")
+    click.echo("Demo learners, one of each stage (sign in with the mobile number):")
+    for stage, name, phone in result.stages:
+        click.echo(f"  {stage:<24} {name:<6} {phone.removeprefix('+86')}")
+    if result.open_cohort:
+        name, code = result.open_cohort
+        click.echo(f"Invite code of {name}, under way: {code} (join at /join/{code})")
 
 
 def register_commands(app: Flask) -> None:

@@ -19,6 +19,9 @@ from lms.core.roles import Role
 from lms.courses import starter
 from lms.courses.models import CohortCourse, Course
 from lms.courses.starter.videos import add_demo_videos
+from lms.learning.models.submission import Submission
+from lms.learning.services.submissions import REVIEWABLE_STATES
+from lms.outcomes.follow_ups.waves import home_follow_ups
 
 PROGRAM_NAME = "赣南乡村电商孵化计划"
 LEAD = ("周丽华", "lead@demo.example.org", "13800000001")
@@ -72,7 +75,26 @@ COHORTS = [
             ("马俊", "车溪乡", "坪坑村", "chestnuts"),
         ],
     },
+    {
+        # Under way: its invite code still works, and its learners are mid-course.
+        "name": "石城县第一期",
+        "province": "江西省",
+        "city": "赣州市",
+        "county": "石城县",
+        "invite_code": "SHICHENG",
+        "ran_months_ago": (1, -3),
+        "mentor": 0,
+        "learners": [
+            ("赖春燕", "琴江镇", "大畲村", "tea"),
+            ("温志华", "小松镇", "丹溪村", "navel oranges"),
+            ("曾秀兰", "屏山镇", "长溪村", "honey"),
+            ("黄德明", "木兰乡", "小姑村", "chestnuts"),
+        ],
+    },
 ]
+# The cohorts whose graduates have outcomes: those that have ended.
+ENDED_COHORTS = 2
+UNDER_WAY = 2
 
 
 @dataclass
@@ -80,6 +102,9 @@ class SeedResult:
     program_name: str
     password: str
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # One learner of each stage (what she is at, name, mobile number), and a cohort one may still join.
+    stages: list[tuple[str, str, str]] = field(default_factory=list)
+    open_cohort: tuple[str, str] | None = None
     # Lessons given a demo video: their renditions are made once the seed is committed.
     video_lesson_ids: list[int] = field(default_factory=list)
 
@@ -143,8 +168,6 @@ def seed(password: str | None = None, *, videos: bool = True) -> SeedResult:
             learner = ensure_user(name, Role.LEARNER, None, phone, password, township=township, village=village)
             cohorts.enroll_learner(cohort, learner)
             learners.append(learner)
-            if learner_index == 0:
-                result.logins.append((Role.LEARNER, learner.name, learner.phone))
         cohorts_learners.append((cohort, learners))
     courses = offer_starter_courses(program, program.cohorts)
     if videos:
@@ -153,11 +176,42 @@ def seed(password: str | None = None, *, videos: bool = True) -> SeedResult:
             result.video_lesson_ids.extend(lesson.id for lesson in changed)
     db.session.flush()
     products = [[row[3] for row in spec["learners"]] for spec in COHORTS]
-    seed_outcomes(cohorts_learners, [mentors[spec["mentor"]] for spec in COHORTS], products, lead)
+    ended = cohorts_learners[:ENDED_COHORTS]
+    seed_outcomes(ended, [mentors[spec["mentor"]] for spec in COHORTS[:ENDED_COHORTS]], products, lead)
     db.session.flush()
     # The graduates did the course, and the others are at different points of it.
     seed_progress(cohorts_learners, [[PRODUCTS[key][0] for key in keys] for keys in products])
+    db.session.flush()
+    result.stages = learner_stages(cohorts_learners)
+    open_cohort = cohorts_learners[UNDER_WAY][0]
+    result.open_cohort = (open_cohort.name, open_cohort.invite_code)
     return result
+
+
+def learner_stages(cohorts_learners: list[tuple[Cohort, list[User]]]) -> list[tuple[str, str, str]]:
+    """One learner to sign in as for each stage: mid-course, waiting for a review, a graduate due a follow-up."""
+    under_way = cohorts_learners[UNDER_WAY][1]
+    waiting = set(
+        db.session.scalars(
+            select(Submission.learner_id).where(
+                Submission.learner_id.in_([learner.id for learner in under_way]),
+                Submission.state.in_(REVIEWABLE_STATES),
+            )
+        )
+    )
+    stages = []
+    mid_course = next((learner for learner in under_way if learner.id not in waiting), None)
+    if mid_course is not None:
+        stages.append(("mid-course", mid_course.name, mid_course.phone))
+    waiting_one = next((learner for learner in under_way if learner.id in waiting), None)
+    if waiting_one is not None:
+        stages.append(("waiting for review", waiting_one.name, waiting_one.phone))
+    for _cohort, learners in cohorts_learners[:ENDED_COHORTS]:
+        due = next((learner for learner in learners if getattr(home_follow_ups(learner), "due", None)), None)
+        if due is not None:
+            stages.append(("graduate, follow-up due", due.name, due.phone))
+            break
+    return stages
 
 
 def offer_starter_courses(program: Program, cohorts: list[Cohort]) -> list[Course]:

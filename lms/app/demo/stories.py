@@ -33,6 +33,11 @@ STORIES = {
     (1, 7): Story(studied=4, caught_up=2, open_work="revision", back_days_ago=12, last_days_ago=4),
     # Tried again six weeks ago, then went quiet: at risk.
     (1, 8): Story(studied=4, caught_up=1, back_days_ago=41, last_days_ago=40),
+    # The cohort under way, a month in: most are mid-course, one waits for her first assignment's review.
+    (2, 0): Story(studied=5),
+    (2, 1): Story(studied=6, open_work="submitted"),
+    (2, 2): Story(studied=3),
+    (2, 3): Story(studied=4),
 }
 
 # Per assignment of the course, in order: (first draft, final version, link or "", revision feedback, feedback).
