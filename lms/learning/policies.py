@@ -56,6 +56,11 @@ def can_grant_extension(user: User, learner: User) -> bool:
     return is_program_manager(user) or mentors_learner_now(user, learner)
 
 
+def can_grant_cohort_extensions(user: User, cohort: Cohort) -> bool:
+    """The cohort's mentors, leads and admins move due dates for several of its learners at once."""
+    return is_program_manager(user) or mentors_cohort(user, cohort.id)
+
+
 def can_view_turnaround(user: User) -> bool:
     """Review turnaround per mentor and cohort is for leads and admins."""
     return is_program_manager(user)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lms.core.calendar import utcnow
+from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
 from lms.learning.models.submission import Extension, Review, Submission, SubmissionState, SubmissionVersion
 from lms.learning.services import review_queue as review_queue_services
@@ -135,12 +135,13 @@ def test_granting_an_extension_twice_keeps_one_row(client, auth, world):
     url = f"/submissions/extensions?learner={world.learner_a.id}&lesson={lesson.id}"
     page = client.get(url).text
     assert lesson.title in page
-    for due in (date(2027, 5, 1), date(2027, 6, 1)):
+    later, latest = program_today() + timedelta(days=30), program_today() + timedelta(days=60)
+    for due in (later, latest):
         response = client.post(url, data={"lesson_id": lesson.id, "due_on": due.isoformat()})
         assert response.status_code == 302
     extensions = db.session.scalars(select(Extension)).all()
     assert [(row.lesson_id, row.learner_id, row.due_on) for row in extensions] == [
-        (lesson.id, world.learner_a.id, date(2027, 6, 1))
+        (lesson.id, world.learner_a.id, latest)
     ]
     assert extensions[0].granted_by_id == world.mentor_a.id
 
@@ -180,3 +181,73 @@ def test_draft_assignments_are_not_offered_for_extensions(client, auth, world):
     draft = LessonFactory(module=world.courses_a.module, kind="assignment", title="Draft homework", published=False)
     auth.login(world.mentor_a)
     assert draft.title not in client.get(f"/submissions/extensions?learner={world.learner_a.id}").text
+
+
+def cohort_extension(client, world, **data):
+    return client.post(f"/cohorts/{world.cohort_a.id}/extensions", data=data)
+
+
+def test_one_assignment_gets_a_new_date_for_a_whole_cohort_or_the_learners_ticked(client, auth, world):
+    lesson = world.courses_a.assignment
+    second = EnrollmentFactory(cohort=world.cohort_a).learner
+    third = EnrollmentFactory(cohort=world.cohort_a).learner
+    db.session.commit()
+    auth.login(world.mentor_a)
+    page = client.get(f"/cohorts/{world.cohort_a.id}").text
+    assert f'href="/cohorts/{world.cohort_a.id}/extensions"' in page
+    page = client.get(f"/cohorts/{world.cohort_a.id}/extensions").text
+    assert second.name in page
+    assert world.learner_b.name not in page  # cohort B's learner is not offered
+    due = program_today() + timedelta(days=10)
+    response = cohort_extension(client, world, lesson_id=lesson.id, everyone="all", due_on=due.isoformat())
+    assert response.status_code == 302
+    extended = dict(db.session.execute(select(Extension.learner_id, Extension.due_on)).all())
+    assert extended == {world.learner_a.id: due, second.id: due, third.id: due}
+    later = due + timedelta(days=7)
+    response = cohort_extension(
+        client, world, lesson_id=lesson.id, everyone="chosen", learner_ids=[third.id], due_on=later.isoformat()
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    extended = dict(db.session.execute(select(Extension.learner_id, Extension.due_on)).all())
+    assert extended == {world.learner_a.id: due, second.id: due, third.id: later}
+    assert "1 learner now has until" in client.get(response.headers["Location"]).text
+
+
+def test_a_cohort_extension_needs_a_date_within_a_year_and_someone_to_extend(client, auth, world):
+    lesson = world.courses_a.assignment
+    auth.login(world.mentor_a)
+    today = program_today()
+    for bad, message in (
+        ((today - timedelta(days=1)).isoformat(), "Choose a date from"),
+        ((today + timedelta(days=400)).isoformat(), "Choose a date from"),
+        ("2027-02-30", "Give the new due date."),
+    ):
+        response = cohort_extension(client, world, lesson_id=lesson.id, everyone="all", due_on=bad)
+        assert response.status_code == 400
+        assert message in response.text
+    response = cohort_extension(client, world, lesson_id=lesson.id, everyone="chosen", due_on=today.isoformat())
+    assert response.status_code == 400
+    assert "Tick the learners who get more time" in response.text
+    # Another cohort's learner, or another cohort's assignment, is not a choice.
+    response = cohort_extension(
+        client,
+        world,
+        lesson_id=lesson.id,
+        everyone="chosen",
+        learner_ids=[world.learner_b.id],
+        due_on=today.isoformat(),
+    )
+    assert response.status_code == 400
+    response = cohort_extension(
+        client, world, lesson_id=world.courses_b.assignment.id, everyone="all", due_on=today.isoformat()
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Extension)) == 0
+    # The single learner's form keeps to the same bounds.
+    response = client.post(
+        f"/submissions/extensions?learner={world.learner_a.id}",
+        data={"lesson_id": lesson.id, "due_on": (today + timedelta(days=400)).isoformat()},
+    )
+    assert response.status_code == 400
+    assert "Choose a date from" in response.text

@@ -86,6 +86,18 @@ CASES: dict[str, list[Case]] = {
         Case(COHORT_B, everyone(400, anonymous=302, learner=403, mentor=404), method="POST"),
     ],
     "cohorts.turnaround": [Case(lambda w: "/reviews/turnaround", MANAGERS)],
+    "cohorts.cohort_extensions": [
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/extensions", STAFF),
+        Case(lambda w: f"/cohorts/{w.cohort_b.id}/extensions", OTHER_COHORT),
+        Case(lambda w: "/cohorts/999999/extensions", STAFF_MISSING),
+        # Posted without an assignment: the form again, with what is missing.
+        Case(
+            lambda w: f"/cohorts/{w.cohort_a.id}/extensions",
+            everyone(400, anonymous=302, learner=403),
+            method="POST",
+            data={"due_on": "2027-12-31"},
+        ),
+    ],
     "cohorts.extensions": [
         Case(lambda w: f"/submissions/extensions?learner={w.learner_a.id}", STAFF),
         Case(lambda w: f"/submissions/extensions?learner={w.learner_b.id}", OTHER_COHORT),

@@ -19,10 +19,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from lms.core.forms import BaseForm, BoundedDateField, DateRequired, coerce_id, web_link
+from lms.core.forms import BaseForm, BoundedDateField, DateRequired, MultiCheckboxField, coerce_id, web_link
 from lms.core.web import MAX_ID
 from lms.courses.models import Lesson
-from lms.learning.models.submission import ReviewDecision
+from lms.learning.models.submission import ReviewDecision, extension_bounds
 from lms.learning.services.due_dates import assignment_due_on
 
 MAX_PHOTOS = 6
@@ -118,9 +118,24 @@ def review_form(lesson: Lesson, **kwargs) -> ReviewForm:
     return LessonReviewForm(**kwargs)
 
 
+def within_extension_bounds(form, field):
+    """A new due date from today to a year ahead, said with the dates."""
+    first, last = extension_bounds()
+    if field.data is not None and not first <= field.data <= last:
+        raise ValidationError(
+            _l(
+                "Choose a date from %(first)s to %(last)s.",
+                first=format_date(first, "long"),
+                last=format_date(last, "long"),
+            )
+        )
+
+
 class ExtensionForm(BaseForm):
     lesson_id = SelectField(_l("Assignment"), coerce=coerce_id, validators=[DataRequired()])
-    due_on = BoundedDateField(_l("New due date"), validators=[DateRequired(_l("Give the new due date."))])
+    due_on = BoundedDateField(
+        _l("New due date"), validators=[DateRequired(_l("Give the new due date.")), within_extension_bounds]
+    )
 
     def __init__(self, assignments, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,3 +151,46 @@ class ExtensionForm(BaseForm):
             raise ValidationError(
                 _l("An extension gives a later due date: on or after %(date)s.", date=format_date(usual, "medium"))
             )
+
+
+class CohortExtensionForm(BaseForm):
+    """One assignment's new due date for every learner of a cohort, or for the ones ticked."""
+
+    lesson_id = SelectField(_l("Assignment"), coerce=coerce_id, validators=[DataRequired()])
+    everyone = RadioField(
+        _l("For whom"),
+        choices=[
+            SelectChoice("all", _l("Every learner of the cohort")),
+            SelectChoice("chosen", _l("The learners ticked below")),
+        ],
+        default="all",
+        validators=[InputRequired()],
+    )
+    learner_ids = MultiCheckboxField(_l("Learners"), coerce=coerce_id)
+    due_on = BoundedDateField(
+        _l("New due date"), validators=[DateRequired(_l("Give the new due date.")), within_extension_bounds]
+    )
+
+    def __init__(self, cohort, assignments, learners, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.lessons = {lesson.id: lesson for lesson, _title in assignments}
+        self.lesson_id.choices = [SelectChoice(lesson.id, f"{title}: {lesson.title}") for lesson, title in assignments]
+        self.learner_ids.choices = [SelectChoice(learner.id, learner.name) for learner in learners]
+
+    def validate_due_on(self, field):
+        lesson = self.lessons.get(self.lesson_id.data)
+        usual = assignment_due_on(lesson, self.cohort) if lesson else None
+        if usual is not None and field.data < usual:
+            raise ValidationError(
+                _l("An extension gives a later due date: on or after %(date)s.", date=format_date(usual, "medium"))
+            )
+
+    def validate_learner_ids(self, field):
+        if self.everyone.data == "chosen" and not field.data:
+            raise ValidationError(_l("Tick the learners who get more time, or choose every learner."))
+
+    def chosen_ids(self) -> list[int]:
+        if self.everyone.data == "all":
+            return [choice.value for choice in self.learner_ids.choices]
+        return list(self.learner_ids.data or [])

@@ -1,6 +1,6 @@
 """Assignment submissions, their versions and files, mentors' reviews, and due-date extensions."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
 from lms.cohorts.models.cohort import Cohort
-from lms.core.calendar import utcnow
+from lms.core.calendar import program_today, utcnow
 from lms.core.db_types import UTCDateTime
 from lms.core.extensions import db
 from lms.courses.models import Lesson, RubricCriterion
@@ -135,6 +135,16 @@ class ReviewScore(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="scores")
     criterion: Mapped[RubricCriterion] = relationship()
+
+
+# A new due date lies between today and a year ahead: further is a typo, earlier is not an extension.
+LONGEST_EXTENSION_DAYS = 366
+
+
+def extension_bounds(today: date | None = None) -> tuple[date, date]:
+    """The first and last day an extension's new due date may be."""
+    today = today or program_today()
+    return today, today + timedelta(days=LONGEST_EXTENSION_DAYS)
 
 
 class Extension(db.Model):
