@@ -24,6 +24,13 @@ def can_edit_intake(user: User, learner: User) -> bool:
     return user.id == learner.id or can_manage_outcomes(user) or mentors_learner_now(user, learner)
 
 
+def can_change_consent(user: User, learner: User, has_decision: bool) -> bool:
+    """The learner decides and changes her mind herself; staff record one taken on paper only where none exists."""
+    if not can_edit_intake(user, learner):
+        return False
+    return user.id == learner.id or not has_decision
+
+
 def can_view_outcomes(user: User, learner: User) -> bool:
     """The same people who may fill in the intake may read the learner's outcome records."""
     return can_edit_intake(user, learner)

@@ -13,7 +13,7 @@ from lms.outcomes import bp
 from lms.outcomes.intake import services as intake
 from lms.outcomes.intake.forms import FOR_STAFF as BASELINE_FOR_STAFF
 from lms.outcomes.intake.forms import BaselineForm, ConsentForm
-from lms.outcomes.policies import can_edit_intake, can_manage_outcomes
+from lms.outcomes.policies import can_change_consent, can_edit_intake, can_manage_outcomes
 from lms.outcomes.products.services import learner_program, product_list
 
 AUDIT_PER_PAGE = 50
@@ -73,6 +73,7 @@ def intake_page(learner_id: int):
         baseline=baseline,
         form=form,
         consent_form=ConsentForm(),
+        can_change_consent=can_change_consent(current_user, learner, has_decision=True),
         can_read_audit=can_manage_outcomes(current_user),
     )
 
@@ -81,6 +82,8 @@ def intake_page(learner_id: int):
 @signed_in
 def set_consent(learner_id: int):
     learner = load_learner_for_intake(learner_id)
+    # Her decision is hers: staff who record one taken on paper may not overturn it afterwards.
+    require(can_change_consent(current_user, learner, has_decision=intake.consent_of(learner) is not None))
     form = ConsentForm()
     if form.validate_on_submit():
         intake.record_consent(learner, form.agreed, current_user)
