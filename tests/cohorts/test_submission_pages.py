@@ -302,3 +302,27 @@ def test_mentor_of_cohort_b_reaches_nothing_of_cohort_a(client, auth, world):
     assert "Mine" not in client.get("/reviews").text
     assert f"/submissions/{submission.id}/" not in client.get("/reviews").text
     assert the_submission(world.learner_a, lesson).state == SubmissionState.SUBMITTED
+
+
+def score_input(page: str, criterion) -> str:
+    """The <input> tag of one criterion's score on a review page."""
+    before, after = page.split(f'name="score_{criterion.id}"')
+    return before.rsplit("<input", 1)[1] + after.split(">", 1)[0]
+
+
+def test_the_review_of_version_2_starts_from_the_scores_given_to_version_1(app, client, auth, world):
+    lesson = world.courses_a.assignment
+    auth.login(world.learner_a)
+    hand_in(client, lesson, text="My price list")
+    submission_id = the_submission(world.learner_a, lesson).id
+    mentor = app.test_client()
+    mentor.post("/login", data={"login": world.mentor_a.login_name, "password": "correct horse battery"})
+    first = mentor.get(f"/submissions/{submission_id}/review").text
+    assert all('value="2"' not in score_input(first, criterion) for criterion in lesson.rubric)
+    fields = review_fields(
+        mentor, submission_id, decision="revision_requested", feedback="Add the weight.", **scores_for(lesson, 2)
+    )
+    assert post_review(mentor, submission_id, fields).status_code == 302
+    assert hand_in(client, lesson, text="My price list, 500 g for 80 yuan").status_code == 302
+    second = mentor.get(f"/submissions/{submission_id}/review").text
+    assert all('value="2"' in score_input(second, criterion) for criterion in lesson.rubric)

@@ -58,6 +58,13 @@ def load_for_review(submission_id: int) -> Submission | None:
     )
 
 
+def starting_scores(submission: Submission) -> dict[int, int]:
+    """Criterion id → points of the latest review: where the review of the next version starts (no query)."""
+    if not submission.reviews:
+        return {}
+    return {score.criterion_id: score.points for score in submission.reviews[-1].scores}
+
+
 def conflict_message(submission: Submission, version_id: int) -> str:
     """Why a review could not be recorded: already decided by someone, or the learner sent a new version."""
     decided_by = db.session.execute(

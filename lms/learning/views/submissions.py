@@ -175,7 +175,9 @@ def review(submission_id: int):
     submission = load_reviewable(submission_id)
     if request.method == "GET":  # reading the work changes nothing: the learner may still improve it
         latest = submission.versions[-1]
-        form = review_form(submission.lesson, row_version=submission.row_version, version_id=latest.id)
+        # The scores of the last review are where the review of the new version starts.
+        scores = {f"score_{key}": points for key, points in review_services.starting_scores(submission).items()}
+        form = review_form(submission.lesson, row_version=submission.row_version, version_id=latest.id, **scores)
         return render_review(submission, form)
     form = review_form(submission.lesson)
     if not form.validate_on_submit():
