@@ -41,6 +41,12 @@ class UploadRefused(UserFacingError):  # noqa: N818 - the name the other areas c
     """An upload that is not what it claims to be, or too large; ``message`` says so to the person."""
 
 
+def named_as(original_name: str, extension: str) -> str:
+    """The uploaded name with the extension of what the file is: ``price-list.exe`` holding a PDF is ``.pdf``."""
+    stem = original_name.rsplit(".", 1)[0] if "." in original_name.lstrip(".") else original_name
+    return f"{stem.strip()}.{extension}" if stem.strip() else ""
+
+
 def is_utf8_text(path: Path) -> bool:
     """UTF-8 throughout and no NUL bytes: text a phone can show, not a renamed binary."""
     decoder = codecs.getincrementaldecoder("utf-8")()

@@ -8,15 +8,19 @@ from pathlib import PurePosixPath
 
 from flask import Response, abort
 
+from lms.media.checks import named_as
 from lms.media.models import MediaFile, MediaKind
 from lms.media.stores import Download, StoredFileMissing, current_store
 
 
 def download_for(media_file: MediaFile, personal: bool) -> Download:
     attachment = media_file.kind == MediaKind.RESOURCE
+    stored_as = PurePosixPath(media_file.path)
+    # Named with the extension of what it is (its stored key's), also for a file kept before names were.
+    name = named_as(media_file.original_name, stored_as.suffix.lstrip(".")) or stored_as.name
     return Download(
         content_type=media_file.content_type,
-        name=media_file.original_name if attachment else PurePosixPath(media_file.path).name,
+        name=name if attachment else stored_as.name,
         attachment=attachment,
         personal=personal,
     )

@@ -21,7 +21,7 @@ from werkzeug.datastructures import FileStorage
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.media import ownership  # noqa: F401 - files go with the last record that names them
-from lms.media.checks import CHUNK_BYTES, PICTURE_TYPES, UploadRefused, detect_type
+from lms.media.checks import CHUNK_BYTES, PICTURE_TYPES, UploadRefused, detect_type, named_as
 from lms.media.models import MediaFile, MediaKind
 from lms.media.pictures import reencode_picture
 from lms.media.stores import StoredFileMissing, current_store
@@ -108,12 +108,6 @@ def clean_name(filename: str | None) -> str:
     """The uploaded name without folders or control characters, kept only to show and download as."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(character for character in name if character.isprintable()).strip()[:255]
-
-
-def named_as(original_name: str, extension: str) -> str:
-    """The uploaded name with the extension of what the file is: ``price-list.exe`` holding a PDF is ``.pdf``."""
-    stem = original_name.rsplit(".", 1)[0] if "." in original_name.lstrip(".") else original_name
-    return f"{stem.strip()}.{extension}" if stem.strip() else ""
 
 
 def keep_file(incoming: Path, kind: str, content_type: str, original_name: str, uploaded_by=None) -> MediaFile:

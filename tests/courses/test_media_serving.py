@@ -5,7 +5,7 @@ import pytest
 from lms.core.extensions import db
 from lms.courses.models import LessonResource
 from lms.media import storage
-from lms.media.models import MediaKind, VideoStatus
+from lms.media.models import MediaFile, MediaKind, VideoStatus
 from lms.media.stores import current_store
 from tests.courses.test_media_samples import png_bytes
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory
@@ -161,3 +161,13 @@ def test_serving_a_file_takes_the_same_few_queries_however_big_the_course(
     with count_queries() as larger:
         assert fetch(client, last_video_id)[0].status_code == 200
     assert len(small) == len(larger) <= 4
+
+
+def test_a_file_kept_under_a_misleading_name_downloads_with_the_extension_of_what_it_is(client, auth, world, files):
+    price_list = db.session.get(MediaFile, files["price_list"])
+    price_list.original_name = "price-list.exe"  # as files were kept before names followed their content
+    db.session.commit()
+    auth.login(world.learner_a)
+    response, _body = fetch(client, files["price_list"])
+    assert "price-list.pdf" in response.headers["Content-Disposition"]
+    assert ".exe" not in response.headers["Content-Disposition"]
