@@ -35,8 +35,8 @@ translations: $(VENV)/.installed
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) lms seed-demo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
-	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	@echo "Serving on http://$(HOST):$(PORT), with the queue worker  (Ctrl+C stops both)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho --procfile Procfile start --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check lms tests migrations benchmarks wsgi.py gunicorn.conf.py setup.py

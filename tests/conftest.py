@@ -9,14 +9,13 @@ from contextlib import contextmanager
 
 import flask_migrate
 import pytest
-from flask import current_app
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from sqlalchemy import Connection, String, event, exists, literal, select, text, union_all
 
 from lms.app import create_app
 from lms.core.extensions import db, limiter
-from lms.courses import video
+from lms.core.queue import huey
 from lms.media.stores import EXTENSION_KEY, current_store
 from tests import factories
 from tests.s3_server import running_s3_server
@@ -110,6 +109,10 @@ def app(tmp_path_factory):
             "BABEL_DEFAULT_LOCALE": "en",
             "LMS_PASSWORD_TIME_COST": 1,
             "LMS_PASSWORD_MEMORY_KIB": 64,
+            # Jobs run as they are enqueued, in the test's thread and transaction (tests of a real worker
+            # start one of their own, and ``job_queue`` holds them for the test to run).
+            "LMS_QUEUE_URL": "memory://",
+            "LMS_QUEUE_IMMEDIATE": True,
         }
     )
     with app.app_context():
@@ -211,13 +214,27 @@ def app_context(app, request):
 
 
 @pytest.fixture
-def conversions_in_line(monkeypatch):
-    """A video conversion a page starts runs before the page answers, in the test's thread and transaction."""
+def job_queue():
+    """Jobs wait in a queue in memory instead of running when enqueued; ``job_queue.run()`` runs them."""
+    huey.immediate = False
+    try:
+        yield JobQueue()
+    finally:
+        huey.storage.flush_all()
+        huey.immediate = True
 
-    def convert_now(lesson_id: int) -> None:
-        video.run_video_job(current_app._get_current_object(), lesson_id)
 
-    monkeypatch.setattr(video, "start_video_processing", convert_now)
+class JobQueue:
+    def names(self) -> list[str]:
+        return [task.name for task in huey.pending()]
+
+    def run(self) -> int:
+        """Run every waiting job (and any it enqueues) in the test's thread; how many ran."""
+        ran = 0
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            ran += 1
+        return ran
 
 
 @pytest.fixture(scope="session")

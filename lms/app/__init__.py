@@ -13,7 +13,7 @@ from lms.app.operations import health as operation_health  # noqa: F401 - regist
 from lms.app.operations import metrics as operation_metrics  # noqa: F401 - registers its routes
 from lms.cohorts import bp as cohorts_bp
 from lms.cohorts import views as cohort_views  # noqa: F401 - registers its routes
-from lms.core import errors, i18n, logs, metrics, security, web
+from lms.core import errors, i18n, logs, metrics, queue, security, web
 from lms.core.config import env, file_mask, settings_from_environment, unknown_settings
 from lms.core.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from lms.courses import bp as courses_bp
@@ -22,6 +22,7 @@ from lms.learning import views as learning_views  # noqa: F401 - registers its r
 from lms.media.stores import init_store
 from lms.outcomes import bp as outcomes_bp
 from lms.outcomes import views as outcome_views  # noqa: F401 - registers its routes
+from lms.outcomes.follow_ups import tasks as follow_up_tasks  # noqa: F401 - registers its jobs
 from lms.progress import bp as progress_bp
 from lms.progress import views as progress_views  # noqa: F401 - registers its routes
 
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    queue.init_queue(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login_manager.init_app(app)
     i18n.init_app(app)

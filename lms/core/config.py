@@ -304,6 +304,8 @@ def settings_from_environment(instance_path: str) -> dict:
         **storage_settings(),
         "LMS_FFMPEG": env("FFMPEG") or shutil.which("ffmpeg"),
         "LMS_VIDEO_MAX_MB": env_int("VIDEO_MAX_MB", 200, minimum=1),
+        # A conversion renews its claim while ffmpeg runs; a worker that stopped loses it after this long.
+        "LMS_VIDEO_CLAIM_SECONDS": env_int("VIDEO_CLAIM_SECONDS", 60, minimum=1),
         "LMS_IMAGE_MAX_MB": env_int("IMAGE_MAX_MB", 10, minimum=1),
         "LMS_RESOURCE_MAX_MB": env_int("RESOURCE_MAX_MB", 20, minimum=1),
         # A learner with no activity (lesson, quiz, sign-in) for this many days is listed as at risk.
@@ -318,4 +320,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_SMTP_STARTTLS": env_bool("SMTP_STARTTLS", True),
         "LMS_SMTP_SSL": env_bool("SMTP_SSL", False),
         "LMS_MAIL_FROM": env("MAIL_FROM", ""),
+        # The job queue's storage: empty for a SQLite file in the instance folder, else redis:// or postgresql://.
+        "LMS_QUEUE_URL": env("QUEUE_URL", ""),
+        # Run each job as it is enqueued, in the enqueuing process (tests; never with a worker).
+        "LMS_QUEUE_IMMEDIATE": env_bool("QUEUE_IMMEDIATE"),
     }

@@ -13,9 +13,10 @@ from lms.app.commands.mail import send_mail
 from lms.app.commands.media import process_videos
 from lms.app.commands.security_log import purge_security_events
 from lms.core.errors import UserFacingError
+from lms.app.commands.worker import worker
 from lms.core.extensions import db
 from lms.core.roles import Role
-from lms.courses.video import process_video
+from lms.courses.tasks import convert_lesson_video
 
 lms_cli = AppGroup("lms", help="Operate the learning management system.")
 
@@ -52,12 +53,10 @@ def seed_demo(password, videos):
     """Install a demo program; running it again changes nothing but the password."""
     result = demo.seed(password, videos=videos)
     db.session.commit()
-    if result.video_lesson_ids:
-        click.echo(f"Making the small versions of {len(result.video_lesson_ids)} demo videos (first run only)...")
     for lesson_id in result.video_lesson_ids:
-        process_video(lesson_id)
+        convert_lesson_video(lesson_id)
     if result.video_lesson_ids:
-        click.echo("Demo videos ready.")
+        click.echo(f"The queue worker makes the small versions of {len(result.video_lesson_ids)} demo videos.")
     click.echo("Demo program: " + result.program_name)
     click.echo(f"Demo logins (password for all: {result.password}):")
     for role, name, login in result.logins:
@@ -79,3 +78,4 @@ def register_commands(app: Flask) -> None:
     lms_cli.add_command(restore)
     lms_cli.add_command(sweep_stored_files)
     lms_cli.add_command(purge_security_events)
+    lms_cli.add_command(worker)
