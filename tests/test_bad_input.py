@@ -35,7 +35,6 @@ def urls_taking_posts(app, world) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.usefixtures("conversions_in_line")
 def test_no_garbage_post_gets_a_server_error(app, client, auth, world, role):
     user = world.by_role(role)
     if user is not None:

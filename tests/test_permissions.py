@@ -60,7 +60,6 @@ def wrong_answer(app, world, endpoint: str, case, role: str) -> str | None:
 
 
 @pytest.mark.parametrize(("endpoint", "index"), CASES)
-@pytest.mark.usefixtures("conversions_in_line")
 def test_route_answers_each_role_as_declared(app, world, endpoint, index):
     """One world per case; each role's visit, sign-in included, is rolled back before the next."""
     case = MATRIX[endpoint][index]

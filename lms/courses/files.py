@@ -24,6 +24,8 @@ def attach_video(lesson: Lesson, media_file: MediaFile) -> Lesson:
     lesson.poster = None
     lesson.duration_seconds = None
     lesson.video_status = VideoStatus.PROCESSING if ffmpeg_available() else VideoStatus.ORIGINAL_ONLY
+    # A conversion of the old video loses its claim (and stops at its next renewal); the new one may start now.
+    lesson.video_claim = lesson.video_claimed_until = None
     db.session.flush()
     return lesson
 

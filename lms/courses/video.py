@@ -1,21 +1,34 @@
-"""The small 360p rendition and poster of lesson videos, made with ffmpeg outside the request.
+"""The small 360p rendition and poster of lesson videos, made with ffmpeg by a queue worker.
 
-An upload commits with the lesson PROCESSING; a background thread (or ``lms process-videos``
-after a restart) then makes the rendition and poster and sets READY, or FAILED leaving no
-half-written file or row behind.
+An upload commits with the lesson PROCESSING and enqueues a conversion (``courses/tasks.py``).
+A conversion first claims the lesson in the database (one at a time per lesson, on any
+machine) and renews the claim while ffmpeg works; a worker that stops loses its claim after
+``LMS_VIDEO_CLAIM_SECONDS`` and the lesson is taken up again. ffmpeg runs in a process group
+of its own and dies with its worker. Its output goes to the lesson's work folder, which is
+emptied before and after; the old rendition and poster are deleted only in the commit that
+puts the new ones in place.
 """
 
+import contextlib
+import ctypes
+import os
+import secrets
 import shutil
+import signal
 import subprocess
-import threading
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import or_, select, update
 
+from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.courses.models import Lesson
-from lms.media import storage
+from lms.media import storage, workspace
 from lms.media.models import MediaKind, VideoStatus
 
 # Short side 360 px, whether the phone filmed upright or sideways; never enlarged; even sizes for H.264.
@@ -27,12 +40,117 @@ RENDITION_OPTIONS = [
     *("-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k", "-ac", "1", "-movflags", "+faststart"),
 ]
 FFMPEG_TIMEOUT_SECONDS = 30 * 60
-# One conversion at a time per process: the server has few cores and requests still need them.
-one_conversion_at_a_time = threading.Lock()
+PR_SET_PDEATHSIG = 1
 
 
 class ConversionFailed(Exception):  # noqa: N818 - it names what happened, not a programming error
     """ffmpeg could not read the video or write its rendition."""
+
+
+class ConversionCancelled(Exception):  # noqa: N818
+    """The lesson no longer waits for this conversion: its video was replaced or removed."""
+
+
+@dataclass
+class Claim:
+    """This conversion's hold on one lesson's video."""
+
+    lesson_id: int
+    video_id: int
+    token: str
+
+    @property
+    def work_name(self) -> str:
+        return f"lesson-{self.lesson_id}"
+
+
+def claim_seconds() -> int:
+    return current_app.config["LMS_VIDEO_CLAIM_SECONDS"]
+
+
+def claim_conversion(lesson_id: int) -> Claim | None:
+    """Take the lesson's waiting video for this conversion (a conditional UPDATE, committed), or None."""
+    lesson = db.session.get(Lesson, lesson_id, populate_existing=True)
+    if lesson is None or lesson.video_id is None or lesson.video_status != VideoStatus.PROCESSING:
+        return None
+    claim, now = Claim(lesson_id, lesson.video_id, secrets.token_hex(16)), utcnow()
+    result = db.session.execute(
+        update(Lesson)
+        .where(
+            Lesson.id == lesson_id,
+            Lesson.video_id == claim.video_id,
+            Lesson.video_status == VideoStatus.PROCESSING,
+            or_(Lesson.video_claimed_until.is_(None), Lesson.video_claimed_until < now),
+        )
+        .values(
+            video_claim=claim.token,
+            video_claimed_until=now + timedelta(seconds=claim_seconds()),
+            updated_at=Lesson.updated_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claim if result.rowcount == 1 else None
+
+
+def still_claimed(claim: Claim) -> bool:
+    """Renew the claim; False once the lesson's video changed or another conversion took it over."""
+    result = db.session.execute(
+        update(Lesson)
+        .where(
+            Lesson.id == claim.lesson_id,
+            Lesson.video_claim == claim.token,
+            Lesson.video_id == claim.video_id,
+            Lesson.video_status == VideoStatus.PROCESSING,
+        )
+        .values(video_claimed_until=utcnow() + timedelta(seconds=claim_seconds()), updated_at=Lesson.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def release_claim(claim: Claim) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(Lesson)
+        .where(Lesson.id == claim.lesson_id, Lesson.video_claim == claim.token)
+        .values(video_claim=None, video_claimed_until=None, updated_at=Lesson.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def claimed_lesson(claim: Claim) -> Lesson | None:
+    """The lesson, if this conversion still holds it for the same video."""
+    lesson = db.session.get(Lesson, claim.lesson_id, populate_existing=True)
+    if lesson is None or lesson.video_claim != claim.token or lesson.video_id != claim.video_id:
+        return None
+    return lesson if lesson.video_status == VideoStatus.PROCESSING else None
+
+
+def die_with_worker() -> None:
+    """In the child before ffmpeg starts: the kernel kills it if its worker dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold a stopping worker's signals while it cleans up, so a second one cannot cut the cleanup short."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()  # reaps it and closes its pipes
 
 
 def ffprobe_command(ffmpeg: str) -> str | None:
@@ -40,141 +158,206 @@ def ffprobe_command(ffmpeg: str) -> str | None:
     return str(beside) if beside.is_file() else shutil.which("ffprobe")
 
 
-def run(command: list[str]) -> str:
-    """Run one ffmpeg tool; its output, or ConversionFailed with the end of what it said."""
+def run(command: list[str], claim: Claim | None = None) -> str:
+    """Run one ffmpeg tool; its output, or ConversionFailed with the end of what it said.
+
+    While it runs the claim is renewed; when the claim is lost (ConversionCancelled), the job
+    times out, or the worker is told to stop, ffmpeg is killed with its process group.
+    """
     try:
-        result = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
-            command, capture_output=True, text=True, errors="replace", timeout=FFMPEG_TIMEOUT_SECONDS, check=False
+        process = subprocess.Popen(  # noqa: S603 - a fixed argument list, no shell
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+            preexec_fn=die_with_worker,
         )
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except OSError as error:
         raise ConversionFailed(str(error)) from error
-    if result.returncode != 0:
-        raise ConversionFailed(result.stderr.strip()[-500:])
-    return result.stdout
+    deadline = time.monotonic() + FFMPEG_TIMEOUT_SECONDS
+    try:
+        while True:
+            try:
+                output, errors = process.communicate(timeout=max(claim_seconds() / 3, 0.2))
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise ConversionFailed(f"ffmpeg took longer than {FFMPEG_TIMEOUT_SECONDS} s") from None
+                if claim is not None and not still_claimed(claim):
+                    raise ConversionCancelled from None
+    finally:
+        with signals_held():
+            stop_process_group(process)
+    if process.returncode != 0:
+        raise ConversionFailed(errors.strip()[-500:])
+    return output
 
 
-def probe_duration(ffmpeg: str, source: Path) -> float | None:
+def probe_duration(ffmpeg: str, source: Path, claim: Claim | None = None) -> float | None:
     """The video's length in seconds (None when ffprobe is missing); a file it cannot read fails."""
     ffprobe = ffprobe_command(ffmpeg)
     if ffprobe is None:
         return None
-    output = run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(source)])
+    output = run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(source)], claim)
     try:
         return float(output.strip())
     except ValueError as error:
         raise ConversionFailed(f"no duration in {output!r}") from error
 
 
-def make_poster(ffmpeg: str, source: Path, target: Path, duration: float | None) -> None:
+def make_poster(ffmpeg: str, source: Path, target: Path, duration: float | None, claim: Claim | None = None) -> None:
     # A frame at one second shows the product better than the often black first frame.
     at = min(1.0, duration / 2) if duration else 0.0
     seek = ["-ss", f"{at:.2f}", "-i", str(source), "-frames:v", "1"]
-    run([ffmpeg, "-nostdin", "-v", "error", "-y", *seek, "-vf", SCALE_360P, "-q:v", "5", "-f", "image2", str(target)])
+    scale = ["-vf", SCALE_360P, "-q:v", "5", "-f", "image2", str(target)]
+    run([ffmpeg, "-nostdin", "-v", "error", "-y", *seek, *scale], claim)
     if not target.is_file() or target.stat().st_size == 0:
         raise ConversionFailed("no poster frame")
 
 
-def make_rendition(ffmpeg: str, source: Path, target: Path) -> None:
-    run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), *RENDITION_OPTIONS, "-f", "mp4", str(target)])
+def make_rendition(ffmpeg: str, source: Path, target: Path, claim: Claim | None = None) -> None:
+    encode = ["-i", str(source), *RENDITION_OPTIONS, "-f", "mp4", str(target)]
+    run([ffmpeg, "-nostdin", "-v", "error", "-y", *encode], claim)
     if not target.is_file() or target.stat().st_size == 0:
         raise ConversionFailed("empty rendition")
 
 
-def waiting_lesson(lesson_id: int, video_id: int | None = None) -> Lesson | None:
-    """The lesson, if it still waits for this video's rendition (a lead may have replaced it meanwhile)."""
+def process_video(lesson_id: int) -> str | None:
+    """Make one lesson's rendition and poster, in an app context of its own; the status it left, or None.
+
+    None means there was nothing to do here: the lesson no longer waits, or another conversion holds it.
+    """
+    with current_app._get_current_object().app_context():
+        if not current_app.config.get("LMS_FFMPEG"):
+            return keep_original_only(lesson_id)
+        claim = claim_conversion(lesson_id)
+        if claim is None:
+            return None
+        try:
+            return convert_claimed(claim)
+        finally:
+            with signals_held():
+                workspace.clear_work_folder(claim.work_name)
+                release_claim(claim)
+
+
+def keep_original_only(lesson_id: int) -> str | None:
     lesson = db.session.get(Lesson, lesson_id, populate_existing=True)
     if lesson is None or lesson.video_id is None or lesson.video_status != VideoStatus.PROCESSING:
         return None
-    if video_id is not None and lesson.video_id != video_id:
-        return None
-    return lesson
-
-
-def process_video(lesson_id: int) -> str | None:
-    """Make one lesson's rendition and poster in an app context of its own, and commit; returns the status."""
-    with current_app._get_current_object().app_context():
-        lesson = waiting_lesson(lesson_id)
-        if lesson is None:
-            return None
-        ffmpeg = current_app.config.get("LMS_FFMPEG")
-        if not ffmpeg:
-            lesson.video_status = VideoStatus.ORIGINAL_ONLY
-            db.session.commit()
-            return lesson.video_status
-        video_id, video_key = lesson.video_id, lesson.video.path
-        stem = Path(lesson.video.original_name).stem or "video"
-        db.session.commit()  # hold no transaction open while ffmpeg works, which may take minutes
-        rendition_file, poster_file = storage.new_incoming_path(".mp4"), storage.new_incoming_path(".jpg")
-        try:
-            # ffmpeg reads a file on this disk: from a bucket, the original is fetched for the conversion.
-            with storage.local_copy(video_key) as source:
-                duration = probe_duration(ffmpeg, source)
-                make_poster(ffmpeg, source, poster_file, duration)
-                make_rendition(ffmpeg, source, rendition_file)
-        except (ConversionFailed, storage.StoredFileMissing) as error:
-            current_app.logger.warning("video of lesson %s could not be converted: %s", lesson_id, error)
-            storage.discard_file(rendition_file)
-            storage.discard_file(poster_file)
-            return mark_failed(lesson_id, video_id)
-        try:
-            lesson = waiting_lesson(lesson_id, video_id)
-            if lesson is None:
-                return None
-            lesson.rendition = storage.keep_file(rendition_file, MediaKind.RENDITION, "video/mp4", f"{stem}-360p.mp4")
-            lesson.poster = storage.keep_file(poster_file, MediaKind.POSTER, "image/jpeg", f"{stem}.jpg")
-            lesson.duration_seconds = round(duration) if duration is not None else None
-            lesson.video_status = VideoStatus.READY
-            db.session.commit()
-            return lesson.video_status
-        finally:
-            storage.discard_file(rendition_file)
-            storage.discard_file(poster_file)
-
-
-def mark_failed(lesson_id: int, video_id: int) -> str | None:
-    lesson = waiting_lesson(lesson_id, video_id)
-    if lesson is None:
-        return None
-    lesson.video_status = VideoStatus.FAILED
+    lesson.video_status = VideoStatus.ORIGINAL_ONLY
     db.session.commit()
     return lesson.video_status
 
 
-def run_video_job(app: Flask, lesson_id: int) -> None:
-    """The background thread's work: one lesson, errors logged rather than lost."""
-    with one_conversion_at_a_time, app.app_context():
-        try:
-            process_video(lesson_id)
-        except Exception:
-            app.logger.exception("processing the video of lesson %s stopped", lesson_id)
+def convert_claimed(claim: Claim) -> str | None:
+    lesson = claimed_lesson(claim)
+    if lesson is None:
+        return None
+    ffmpeg = current_app.config["LMS_FFMPEG"]
+    video_key = lesson.video.path
+    stem = Path(lesson.video.original_name).stem or "video"
+    db.session.commit()  # hold no transaction open while ffmpeg works, which may take minutes
+    # A conversion of this lesson that a stopped worker left half-done wrote here: start clean.
+    workspace.clear_work_folder(claim.work_name)
+    folder = workspace.work_folder(claim.work_name)
+    rendition_file, poster_file = folder / "rendition.mp4", folder / "poster.jpg"
+    try:
+        # ffmpeg reads a file on this disk: from a bucket, the original is fetched for the conversion.
+        with storage.local_copy(video_key) as source:
+            duration = probe_duration(ffmpeg, source, claim)
+            make_poster(ffmpeg, source, poster_file, duration, claim)
+            make_rendition(ffmpeg, source, rendition_file, claim)
+    except ConversionCancelled:
+        return None
+    except (ConversionFailed, storage.StoredFileMissing) as error:
+        current_app.logger.warning("video of lesson %s could not be converted: %s", claim.lesson_id, error)
+        return finish(claim, VideoStatus.FAILED)
+    return finish(claim, VideoStatus.READY, rendition_file, poster_file, duration, stem)
 
 
-def start_video_processing(lesson_id: int) -> threading.Thread:
-    """Convert a lesson's video in a background thread; call after the request has committed."""
-    thread = threading.Thread(
-        target=run_video_job, args=(current_app._get_current_object(), lesson_id), name=f"video-{lesson_id}"
+def finish(claim: Claim, status: str, rendition_file=None, poster_file=None, duration=None, stem="") -> str | None:
+    """Put the new files in place and delete the old ones in one commit, if the lesson still waits for them."""
+    lesson = claimed_lesson(claim)
+    if lesson is None:
+        return None
+    old_files = [lesson.rendition, lesson.poster]
+    if status == VideoStatus.READY:
+        # A rendition no smaller than the original saves a learner nothing: she gets the original.
+        smaller = rendition_file.stat().st_size < lesson.video.size_bytes
+        lesson.rendition = (
+            storage.keep_file(rendition_file, MediaKind.RENDITION, "video/mp4", f"{stem}-360p.mp4") if smaller else None
+        )
+        lesson.poster = storage.keep_file(poster_file, MediaKind.POSTER, "image/jpeg", f"{stem}.jpg")
+        lesson.duration_seconds = round(duration) if duration is not None else None
+    lesson.video_status = status
+    lesson.video_claim = lesson.video_claimed_until = None
+    db.session.flush()
+    for old in old_files:
+        if old is not None:
+            storage.delete_media(old)
+    db.session.commit()
+    return status
+
+
+def mark_failed(lesson_id: int) -> None:
+    """Give up on a waiting video that no conversion holds (its tries ran out on errors that were not the video's)."""
+    db.session.execute(
+        update(Lesson)
+        .where(
+            Lesson.id == lesson_id,
+            Lesson.video_status == VideoStatus.PROCESSING,
+            or_(Lesson.video_claimed_until.is_(None), Lesson.video_claimed_until < utcnow()),
+        )
+        .values(video_status=VideoStatus.FAILED)
+        .execution_options(synchronize_session=False)
     )
-    thread.daemon = True  # a stopping server does not wait; `lms process-videos` picks the lesson up again
-    thread.start()
-    return thread
 
 
 def request_video_processing(lesson: Lesson) -> bool:
-    """Mark a lesson's video to be converted (again); False when there is no video or no ffmpeg."""
+    """Mark a lesson's video to be converted again; False when it already waits, or there is no video or ffmpeg."""
     if lesson.video is None or not storage.ffmpeg_available():
         return False
-    lesson.video_status = VideoStatus.PROCESSING
-    db.session.flush()
-    return True
+    # Conditional, so that two presses of "convert again" ask for one conversion.
+    result = db.session.execute(
+        update(Lesson)
+        .where(Lesson.id == lesson.id, Lesson.video_id.is_not(None), Lesson.video_status != VideoStatus.PROCESSING)
+        .values(video_status=VideoStatus.PROCESSING)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(lesson, ["video_status", "updated_at"])
+    return result.rowcount == 1
 
 
-def lessons_waiting_for_video():
-    """A select of the ids of lessons whose video waits for its rendition."""
-    return select(Lesson.id).where(Lesson.video_status == VideoStatus.PROCESSING).order_by(Lesson.id)
+def lessons_waiting_for_video(now=None):
+    """A select of the ids of lessons whose video waits for a conversion that nobody is working on."""
+    now = now or utcnow()
+    return (
+        select(Lesson.id)
+        .where(
+            Lesson.video_status == VideoStatus.PROCESSING,
+            Lesson.video_id.is_not(None),
+            or_(Lesson.video_claimed_until.is_(None), Lesson.video_claimed_until < now),
+        )
+        .order_by(Lesson.id)
+    )
 
 
-def requeue_videos() -> int:
-    """Mark every failed or as-uploaded video to be converted again (after installing ffmpeg, say)."""
+def lessons_left_by_stopped_workers(now=None):
+    """A select of the ids of lessons whose conversion stopped without finishing (its claim ran out)."""
+    now = now or utcnow()
+    return (
+        select(Lesson.id)
+        .where(Lesson.video_status == VideoStatus.PROCESSING, Lesson.video_claimed_until < now)
+        .order_by(Lesson.id)
+    )
+
+
+def requeue_videos() -> list[int]:
+    """Mark every failed or as-uploaded video to be converted again (after installing ffmpeg, say); their ids."""
     lessons = db.session.scalars(
         select(Lesson).where(
             Lesson.video_id.is_not(None),
@@ -184,4 +367,4 @@ def requeue_videos() -> int:
     for lesson in lessons:
         lesson.video_status = VideoStatus.PROCESSING
     db.session.flush()
-    return len(lessons)
+    return [lesson.id for lesson in lessons]

@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.core.extensions import db
-from lms.courses import video
 from lms.courses.models import Lesson, LessonResource
 from lms.media.models import MediaFile, VideoStatus
 from lms.media.stores import current_store
-from tests.courses.test_media_samples import WEBVTT, png_bytes, sample_video_files
+from tests.courses.test_media_samples import WEBVTT, ffmpeg_or_skip, png_bytes, sample_video_files
 from tests.factories import LessonFactory
 
 
@@ -23,20 +22,6 @@ def sample_videos(tmp_path_factory):
 def lead(client, auth, world):
     auth.login(world.lead)
     return world.lead
-
-
-@pytest.fixture
-def background_jobs(monkeypatch):
-    """The conversion threads the pages start, for the test to wait on."""
-    threads = []
-    start = video.start_video_processing
-
-    def recorded(lesson_id):
-        threads.append(start(lesson_id))
-        return threads[-1]
-
-    monkeypatch.setattr(video, "start_video_processing", recorded)
-    return threads
 
 
 def post_file(client, url, field, data: bytes, filename: str, **fields):
@@ -80,15 +65,15 @@ def test_an_oversize_upload_gets_the_friendly_413_page(app, client, lead, world)
     assert media_count() == 0
 
 
-@pytest.mark.commits
-def test_an_uploaded_video_is_converted_in_the_background(client, lead, world, sample_videos, background_jobs):
+def test_an_uploaded_video_is_converted_by_the_queue(client, lead, world, sample_videos, job_queue):
     lesson = world.courses_a.video
     data = sample_videos["small"].read_bytes()
     response = post_file(client, f"/manage/lessons/{lesson.id}/video", "video", data, "茶园.mp4")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/manage/lessons/{lesson.id}/files")
-    assert len(background_jobs) == 1
-    background_jobs[0].join(timeout=120)
+    assert job_queue.names() == ["convert_lesson_video"]
+    assert reloaded(lesson.id).video_status == VideoStatus.PROCESSING
+    assert job_queue.run() == 1
     lesson = reloaded(lesson.id)
     assert lesson.video_status == VideoStatus.READY
     page = client.get(f"/manage/lessons/{lesson.id}/files").text
@@ -100,12 +85,12 @@ def test_an_uploaded_video_is_converted_in_the_background(client, lead, world, s
     assert client.get(f"/media/{lesson.rendition_id}").status_code == 200
 
 
-def test_without_ffmpeg_the_page_says_the_original_is_served(app, client, lead, world, monkeypatch, background_jobs):
+def test_without_ffmpeg_the_page_says_the_original_is_served(app, client, lead, world, monkeypatch, job_queue):
     monkeypatch.setitem(app.config, "LMS_FFMPEG", None)
     lesson = world.courses_a.video
     mp4 = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 2000
     assert post_file(client, f"/manage/lessons/{lesson.id}/video", "video", mp4, "tea.mp4").status_code == 302
-    assert background_jobs == []
+    assert job_queue.names() == []
     assert reloaded(lesson.id).video_status == VideoStatus.ORIGINAL_ONLY
     page = client.get(f"/manage/lessons/{lesson.id}/files").text
     assert "Learners get the original file, because ffmpeg is not installed on this server." in page
@@ -113,17 +98,21 @@ def test_without_ffmpeg_the_page_says_the_original_is_served(app, client, lead, 
     assert "Convert again" not in page
 
 
-@pytest.mark.commits
-def test_a_failed_conversion_can_be_tried_again(client, lead, world, background_jobs):
+def test_a_failed_conversion_can_be_tried_again_and_two_presses_ask_once(client, lead, world, job_queue):
+    ffmpeg_or_skip()
     lesson = world.courses_a.video
     broken = b"\x00\x00\x00\x18ftypisom" + b"junk" * 500
     post_file(client, f"/manage/lessons/{lesson.id}/video", "video", broken, "broken.mp4")
-    background_jobs[0].join(timeout=120)
+    assert job_queue.run() == 1
     assert reloaded(lesson.id).video_status == VideoStatus.FAILED
     page = client.get(f"/manage/lessons/{lesson.id}/files").text
     assert "The video could not be converted" in page
+    assert "Convert again" in page
     assert client.post(f"/manage/lessons/{lesson.id}/video/convert").status_code == 302
-    background_jobs[1].join(timeout=120)
+    assert client.post(f"/manage/lessons/{lesson.id}/video/convert").status_code == 302
+    assert job_queue.names() == ["convert_lesson_video"]
+    assert "Convert again" not in client.get(f"/manage/lessons/{lesson.id}/files").text
+    assert job_queue.run() == 1
     assert reloaded(lesson.id).video_status == VideoStatus.FAILED
 
 

@@ -155,13 +155,6 @@ def test_a_video_replaced_during_conversion_keeps_only_the_new_one(app, monkeypa
     assert incoming_files() == []
 
 
-@pytest.mark.commits
-def test_the_background_runner_converts_after_the_request(app, sample_videos, video_lesson):
-    lesson = uploaded(video_lesson, sample_videos["small"])
-    video.start_video_processing(lesson.id).join(timeout=120)
-    assert reloaded(lesson.id).video_status == VideoStatus.READY
-
-
 def test_process_videos_command_converts_the_lessons_left_waiting(app, sample_videos):
     waiting = [uploaded(LessonFactory(kind="video"), sample_videos["small"]) for _ in range(2)]
     broken = LessonFactory(kind="video")

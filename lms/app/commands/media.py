@@ -1,4 +1,8 @@
-"""``flask --app wsgi lms process-videos``: convert the lesson videos still waiting."""
+"""``flask --app wsgi lms process-videos``: convert the lesson videos still waiting, here and now.
+
+The worker does this on its own; this is for a machine without one. Conversions claim their
+lesson as the worker's do, so running both converts each video once.
+"""
 
 import click
 from flask import current_app
@@ -20,7 +24,7 @@ def process_videos(retry):
     if retry:
         requeued = video.requeue_videos()
         db.session.commit()
-        click.echo(f"{requeued} video(s) to convert again.")
+        click.echo(f"{len(requeued)} video(s) to convert again.")
     lesson_ids = db.session.scalars(video.lessons_waiting_for_video()).all()
     db.session.commit()  # each lesson is processed in a session of its own
     if not current_app.config.get("LMS_FFMPEG"):

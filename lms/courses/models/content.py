@@ -96,6 +96,9 @@ class Lesson(db.Model):
     poster_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     captions_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     video_status: Mapped[str] = mapped_column(String(16), default=VideoStatus.NONE)
+    # The conversion working on the video now, and until when its claim holds unless renewed.
+    video_claim: Mapped[str | None] = mapped_column(String(32))
+    video_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[int | None]
     # Quiz lessons: percent needed to pass; 0 attempts means no limit.
     pass_mark: Mapped[int] = mapped_column(default=70)
@@ -122,6 +125,13 @@ class Lesson(db.Model):
         order_by="(RubricCriterion.position, RubricCriterion.id)",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def small_rendition(self) -> MediaFile | None:
+        """The rendition to offer: only when it is smaller than the original (a tiny upload may not be)."""
+        if self.rendition is None or self.video is None or self.rendition.size_bytes >= self.video.size_bytes:
+            return None
+        return self.rendition
 
     @property
     def accepted_kinds(self) -> list[str]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, require, roles_required, signed_in
-from lms.courses import bp, files, policies, video
+from lms.courses import bp, files, policies, tasks, video
 from lms.courses.media_forms import CaptionsForm, CoverForm, ResourceForm, VideoUploadForm
 from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
@@ -82,9 +82,10 @@ def upload_video(lesson_id: int):
             form.video.errors.append(refused.message)
         else:
             converting = lesson.video_status == VideoStatus.PROCESSING
+            if converting:
+                tasks.convert_after_commit(lesson_id)
             db.session.commit()
             if converting:
-                video.start_video_processing(lesson_id)
                 flash(_("Video uploaded. A small version for phones is being made; reload this page to see it."))
             else:
                 flash(_("Video uploaded."))
@@ -97,8 +98,8 @@ def upload_video(lesson_id: int):
 def convert_video(lesson_id: int):
     lesson = load_lesson(lesson_id)
     if ActionForm().validate_on_submit() and video.request_video_processing(lesson):
+        tasks.convert_after_commit(lesson_id)
         db.session.commit()
-        video.start_video_processing(lesson_id)
         flash(_("Converting the video again; reload this page in a minute or two."))
     return back_to_files(lesson_id)
 
