@@ -1,4 +1,5 @@
-"""The email outbox: a request only writes a row; `lms send-mail` delivers the rows over SMTP.
+"""The email outbox: a request only writes a row; a queued job (``notifications/tasks.py``) or
+`lms send-mail` delivers it over SMTP.
 
 A message is never deleted. A failed try is counted, its error kept, and the next try waits
 1, 2, 4 ... minutes, at most 6 hours. Each message is claimed with a conditional UPDATE and
@@ -28,7 +29,7 @@ ERROR_MAX_CHARS = 1000
 
 
 def queue_email(to_address: str, subject: str, body: str) -> OutboxEmail:
-    """Write an email to the outbox; `lms send-mail` sends it later."""
+    """Write an email to the outbox; the queue sends it once the transaction commits."""
     # A header cannot hold a line break (it would let text inject headers): keep the subject on one line.
     email = OutboxEmail(to_address=to_address.strip(), subject=" ".join(subject.split())[:300], body=body)
     db.session.add(email)
@@ -158,11 +159,40 @@ def open_connection(settings: SmtpSettings) -> smtplib.SMTP:
     return connection
 
 
+def close_connection(connection: smtplib.SMTP) -> None:
+    try:
+        connection.quit()
+    except (OSError, smtplib.SMTPException):
+        connection.close()
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def deliver_email(settings: SmtpSettings, email_id: int, now: datetime | None = None) -> OutboxEmail | None:
+    """Send one email if it is due, on a connection of its own; its row after the try, None when not tried."""
+    now = now or utcnow()
+    email = claim_email(email_id, now)
+    if email is None:
+        return None
+    try:
+        connection = open_connection(settings)
+    except (OSError, smtplib.SMTPException) as error:
+        record_failure(email, error, now)
+        return email
+    try:
+        connection.send_message(build_message(email, settings.sender))
+    except (smtplib.SMTPException, OSError, ValueError) as error:
+        record_failure(email, error, now)
+    else:
+        record_sent(email, utcnow())
+    finally:
+        close_connection(connection)
+    return email
 
 
 def deliver_due(settings: SmtpSettings, now: datetime | None = None, limit: int = BATCH_SIZE) -> DeliveryReport:
@@ -206,8 +236,5 @@ def deliver_due(settings: SmtpSettings, now: datetime | None = None, limit: int 
             record_sent(email, utcnow())
             report.sent += 1
     finally:
-        try:
-            connection.quit()
-        except (OSError, smtplib.SMTPException):
-            connection.close()
+        close_connection(connection)
     return report

@@ -18,6 +18,7 @@ from lms.core.extensions import db
 from lms.core.web import absolute_url, path_for
 from lms.notifications.mail import queue_email
 from lms.notifications.models import Notification
+from lms.notifications.tasks import send_after_commit
 
 # kind → wording(params) → message; params fill the %(name)s placeholders when shown or emailed.
 WORDINGS: dict[str, Callable[[dict], str]] = {}
@@ -71,7 +72,7 @@ def queue_notification_email(user: User, notification: Notification):
                 _("Village Business School"),
             ]
         )
-        return queue_email(user.email, text, body)
+        return send_after_commit(queue_email(user.email, text, body))
 
 
 # The name the areas' notices use for a notification's link.

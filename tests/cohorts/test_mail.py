@@ -1,47 +1,19 @@
 """The email outbox: `lms send-mail` delivers over SMTP, retries with backoff, never loses a message."""
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from email.policy import default as default_policy
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.notifications import mail
 from lms.notifications.models import OutboxEmail
+from tests.cohorts.mail_server import free_port
 
 CHINESE_SUBJECT = "反馈：您的茶叶视频已通过"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def use_server(monkeypatch, app, port: int) -> None:
