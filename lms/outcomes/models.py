@@ -146,6 +146,18 @@ class FollowUpSource(StrEnum):
     IMPORT = "import"  # collected on paper or in a survey tool, imported from CSV
 
 
+class FollowUpReminder(db.Model):
+    """A graduate was told a follow-up wave is due: one row per wave, so two schedulers cannot both tell."""
+
+    __tablename__ = "follow_up_reminders"
+    __table_args__ = (UniqueConstraint("graduation_id", "wave_months"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    graduation_id: Mapped[int] = mapped_column(ForeignKey("graduations.id", ondelete="CASCADE"))
+    wave_months: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class FollowUp(db.Model):
     """What a graduate's business did in one follow-up wave. Money in fen; at most one per wave."""
 

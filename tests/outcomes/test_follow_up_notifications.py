@@ -1,16 +1,20 @@
 """Due follow-ups are announced once per graduate and wave, in the app and by email, by a daily command."""
 
+import threading
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from lms.core.calendar import utcnow
+from lms.core.calendar import add_months, program_today, utcnow
 from lms.core.extensions import db
 from lms.notifications.models import Notification, NotificationKind, OutboxEmail
 from lms.notifications.services import notification_text
 from lms.outcomes.follow_ups import services
+from lms.outcomes.follow_ups import tasks as follow_up_tasks
 from lms.outcomes.follow_ups import waves as wave_services
-from lms.outcomes.models import Graduation
+from lms.outcomes.models import FollowUpReminder, Graduation
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.outcomes.test_follow_up_services import values
 
@@ -99,3 +103,45 @@ def test_the_command_reports_and_twice_adds_nothing(app, world):
     db.session.expire_all()
     assert sorted(n.params["months"] for n in notifications()) == [3, 6]
     assert runner.invoke(args=["lms", "notify-follow-ups", "--today", "someday"]).exit_code != 0
+
+
+@pytest.mark.commits
+def test_two_schedulers_at_once_tell_each_graduate_once(app, world, monkeypatch):
+    """Every machine's scheduler enqueues the daily reminders; both runs read the same due waves, one tells."""
+    three_months_ago = add_months(program_today(), -3)
+    world.graduate(graduated_on=three_months_ago)
+    world.graduate(learner=world.learner_b, cohort=world.cohort_b, graduated_on=three_months_ago)
+    db.session.commit()
+    graduates = sorted([world.learner_a.id, world.learner_b.id])
+    db.session.remove()
+    both_have_read = threading.Barrier(2, timeout=30)
+    claim = wave_services.claim_reminder
+    first_claim = threading.local()
+
+    def claim_once_both_have_read(graduation, months):
+        if not getattr(first_claim, "done", False):
+            first_claim.done = True
+            both_have_read.wait()
+        return claim(graduation, months)
+
+    monkeypatch.setattr(wave_services, "claim_reminder", claim_once_both_have_read)
+    told = []
+
+    def scheduler():
+        with app.app_context():
+            try:
+                told.append(follow_up_tasks.send_follow_up_reminders.call_local())
+            except OperationalError:  # SQLite's "database is locked": this run told nobody
+                db.session.rollback()
+                told.append(0)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(told) == 2  # one run told both, or each told one: never both told the same graduate
+    assert sorted((n.user_id, n.params["months"]) for n in notifications()) == [(id_, 3) for id_ in graduates]
+    assert db.session.scalar(select(func.count()).select_from(FollowUpReminder)) == 2

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, exists, literal, select, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
@@ -14,10 +15,10 @@ from lms.cohorts.models import Cohort, Program
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.roles import Role
-from lms.notifications.models import Notification, NotificationKind
+from lms.notifications.models import NotificationKind
 from lms.notifications.services import link_to, notify, register_wording
 from lms.outcomes.follow_ups.rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
-from lms.outcomes.models import Baseline, FollowUp, Graduation
+from lms.outcomes.models import Baseline, FollowUp, FollowUpReminder, Graduation
 
 
 def follow_up_due_wording(params: dict):
@@ -222,11 +223,8 @@ def waves_falling_due(today: date) -> Select:
         return None
     due = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("due")
     announced = exists(
-        select(Notification.id).where(
-            Notification.user_id == Graduation.learner_id,
-            Notification.kind == NotificationKind.FOLLOW_UP_DUE.value,
-            Notification.params["graduation"].as_integer() == due.c.graduation_id,
-            Notification.params["months"].as_integer() == due.c.months,
+        select(FollowUpReminder.id).where(
+            FollowUpReminder.graduation_id == due.c.graduation_id, FollowUpReminder.wave_months == due.c.months
         )
     )
     collected = exists(
@@ -251,7 +249,19 @@ def notify_due_follow_ups(today: date | None = None) -> int:
         return 0
     sent = 0
     for graduation, months in db.session.execute(query).all():
+        if not claim_reminder(graduation, months):
+            continue
         link = link_to("outcomes.new_follow_up", learner_id=graduation.learner_id, wave=months)
         notify(graduation.learner, NotificationKind.FOLLOW_UP_DUE, link, months=months, graduation=graduation.id)
         sent += 1
     return sent
+
+
+def claim_reminder(graduation: Graduation, months: int) -> bool:
+    """Record that this wave is being announced; False when another run (another machine) already did."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(FollowUpReminder(graduation_id=graduation.id, wave_months=months))
+    except IntegrityError:
+        return False
+    return True
