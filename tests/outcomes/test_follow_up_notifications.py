@@ -145,3 +145,14 @@ def test_two_schedulers_at_once_tell_each_graduate_once(app, world, monkeypatch)
     assert sum(told) == 2  # one run told both, or each told one: never both told the same graduate
     assert sorted((n.user_id, n.params["months"]) for n in notifications()) == [(id_, 3) for id_ in graduates]
     assert db.session.scalar(select(func.count()).select_from(FollowUpReminder)) == 2
+
+
+def test_the_daily_job_tells_with_a_link_on_the_base_url(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "LMS_BASE_URL", "https://lms.example.org")
+    world.learner_a.email = "chunmei@example.org"
+    world.graduate(graduated_on=add_months(program_today(), -3))
+    db.session.commit()
+    assert follow_up_tasks.send_follow_up_reminders.call_local() == 1
+    assert follow_up_tasks.send_follow_up_reminders.call_local() == 0
+    email = db.session.scalar(select(OutboxEmail))
+    assert f"https://lms.example.org/learners/{world.learner_a.id}/follow-ups/new?wave=3" in email.body
