@@ -7,6 +7,7 @@ and runs side by side never collide.
 
 import http.client
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -97,3 +98,29 @@ def gunicorn(environment: dict[str, str], log_dir: Path, arguments: list[str]) -
         yield port
     finally:
         stop(process)
+
+
+def start_worker(environment: dict[str, str], log: Path, workers: int = 1) -> subprocess.Popen:
+    """The queue worker, ``flask --app wsgi lms worker``, in a session of its own (signal its process group)."""
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "lms", "worker", "--workers", str(workers)]
+    environment = {**os.environ, **environment}
+    environment.pop("LMS_QUEUE_IMMEDIATE", None)
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=output, start_new_session=True
+        )
+
+
+@contextmanager
+def worker(environment: dict[str, str], log_dir: Path) -> Iterator[subprocess.Popen]:
+    """A queue worker running beside a served app; stopped (SIGTERM, as systemd does) at the end."""
+    process = start_worker(environment, log_dir / "worker.log")
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -49,15 +49,18 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def live_server(app, tmp_path_factory):
-    """The app served by gunicorn, as a user runs it, on the migrated test database; yields its base URL."""
+    """The app served by gunicorn with its queue worker, as a user runs them, on the migrated test database;
+    yields its base URL."""
+    logs = tmp_path_factory.mktemp("gunicorn")
     environment = {
         "LMS_DATABASE_URL": app.config["LMS_TEST_DATABASE_URL"],
         "LMS_INSTANCE_PATH": os.environ["LMS_INSTANCE_PATH"],
+        "LMS_QUEUE_URL": f"sqlite:///{logs / 'queue.sqlite3'}",
         "LMS_PASSWORD_TIME_COST": "1",
         "LMS_PASSWORD_MEMORY_KIB": "64",
     }
     arguments = ["--workers", "2", "--threads", "2"]
-    with served.gunicorn(environment, tmp_path_factory.mktemp("gunicorn"), arguments) as port:
+    with served.gunicorn(environment, logs, arguments) as port, served.worker(environment, logs):
         yield f"http://127.0.0.1:{port}"
 
 

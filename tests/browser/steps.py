@@ -109,10 +109,11 @@ def find_ffmpeg() -> str:
 
 
 def make_test_video(folder: Path, name: str = "tea-in-soft-light.mp4") -> Path:
-    """Two seconds of ffmpeg's test pattern with a tone: a small but real MP4."""
+    """Two seconds of ffmpeg's test pattern with a tone, at a phone camera's bitrate: its 360p version is smaller."""
     target = folder / name
-    command = [find_ffmpeg(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10"]
-    command += ["-f", "lavfi", "-i", "sine", "-t", "2", "-shortest", "-pix_fmt", "yuv420p", str(target)]
+    command = [find_ffmpeg(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25"]
+    command += ["-f", "lavfi", "-i", "sine", "-t", "2", "-shortest", "-c:v", "libx264", "-b:v", "2M"]
+    command += ["-pix_fmt", "yuv420p", str(target)]
     subprocess.run(command, check=True, timeout=60)
     return target
 

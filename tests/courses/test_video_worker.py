@@ -3,8 +3,6 @@ no file is left behind, and the next worker converts the video once, however oft
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,10 +17,10 @@ from lms.courses import files, tasks
 from lms.courses.models import Lesson
 from lms.media import storage, workspace
 from lms.media.models import MediaFile, MediaKind, VideoStatus
+from tests import served
 from tests.courses.test_media_samples import ffmpeg_or_skip, make_video, upload
 from tests.factories import LessonFactory
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
 
 
@@ -51,15 +49,6 @@ def real_queue(url: str, instance_path: str):
     finally:
         huey.storage.close()
         huey.storage, huey._immediate = saved
-
-
-def start_worker(env: dict, log: Path, workers: int = 1) -> subprocess.Popen:
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "lms", "worker", "--workers", str(workers)]
-    with log.open("ab") as output:
-        # A session of its own: the test signals the worker's whole process group, as systemd or honcho do.
-        return subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=output, start_new_session=True
-        )
 
 
 def encoding_pids(target: Path) -> list[int]:
@@ -112,19 +101,17 @@ def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_convert
     lesson_id, video_path = lesson.id, storage.media_path(lesson.video)
     url = queue_url(app, tmp_path)
     env = {
-        **os.environ,
         "LMS_DATABASE_URL": app.config["LMS_TEST_DATABASE_URL"],
         "LMS_QUEUE_URL": url,
         "LMS_FFMPEG": str(slow_ffmpeg(tmp_path)),
         "LMS_VIDEO_CLAIM_SECONDS": "2",
     }
-    env.pop("LMS_QUEUE_IMMEDIATE", None)
     log = tmp_path / "worker.log"
     work = workspace.incoming_root() / f"lesson-{lesson_id}"
     rendition_part = work / "rendition.mp4"
 
     # SIGTERM (a deploy, Ctrl+C under honcho): ffmpeg is stopped, the work folder emptied, the claim given back.
-    worker = start_worker(env, log)
+    worker = served.start_worker(env, log)
     ffmpeg = wait_for(lambda: encoding_pids(rendition_part), "ffmpeg to start encoding", log)
     os.killpg(worker.pid, signal.SIGTERM)
     assert worker.wait(timeout=20) == 0
@@ -134,7 +121,7 @@ def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_convert
     assert (stopped.video_status, stopped.video_claim) == (VideoStatus.PROCESSING, None)
 
     # SIGKILL (the machine or the service's cgroup killed): ffmpeg dies with its worker; files stay behind for now.
-    worker = start_worker(env, log, workers=2)
+    worker = served.start_worker(env, log, workers=2)
     ffmpeg = wait_for(lambda: encoding_pids(rendition_part), "ffmpeg to start encoding again", log)
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
@@ -148,7 +135,7 @@ def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_convert
     with real_queue(url, app.instance_path):
         tasks.convert_lesson_video(lesson_id)
         tasks.convert_lesson_video(lesson_id)
-    worker = start_worker(env, log, workers=2)
+    worker = served.start_worker(env, log, workers=2)
     try:
         wait_for(lambda: lesson_now(lesson_id).video_status == VideoStatus.READY, "the conversion to finish", log)
         time.sleep(0.5)  # the other jobs asked for run too, and find nothing to do
