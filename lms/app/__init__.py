@@ -19,6 +19,7 @@ from lms.core.extensions import babel, compress, csrf, db, limiter, login_manage
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers its routes
 from lms.learning import views as learning_views  # noqa: F401 - registers its routes
+from lms.media import tasks as media_tasks  # noqa: F401 - registers its jobs
 from lms.media.stores import init_store
 from lms.outcomes import bp as outcomes_bp
 from lms.outcomes import views as outcome_views  # noqa: F401 - registers its routes

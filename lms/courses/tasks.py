@@ -3,7 +3,6 @@
 from lms.core.extensions import db
 from lms.core.queue import crontab, enqueue_after_commit, huey, in_app_context, job, periodic_job
 from lms.courses import video
-from lms.media import workspace
 
 CONVERSION_RETRIES = 3
 CONVERSION_RETRY_SECONDS = 60
@@ -50,9 +49,3 @@ def take_up_waiting_conversions() -> int:
 def take_up_stopped_conversions() -> int:
     """Every minute: the conversions whose worker stopped (their claim ran out) go back in the queue."""
     return enqueue_waiting_conversions(video.lessons_left_by_stopped_workers())
-
-
-@periodic_job(crontab(minute="17"))
-def sweep_incoming_files() -> int:
-    """Hourly: work files and half-received uploads that stopped processes left in ``incoming/``."""
-    return workspace.sweep_incoming()

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
+from lms.media import workspace
 from lms.media.models import MediaFile, MediaKind
-from lms.media.storage import discard_file, upload_root
 from lms.media.stores import current_store
 
 STORED_NAME = re.compile(rf"^({'|'.join(kind.value for kind in MediaKind)})/\d{{4}}/[0-9a-f]{{32}}\.[a-z0-9]+$")
@@ -38,8 +38,4 @@ def sweep_files(older_than: timedelta) -> tuple[int, int]:
     orphans = unnamed_keys(old)
     for key in orphans:
         store.delete(key)
-    incoming = upload_root() / "incoming"
-    stale = [path for path in incoming.glob("*") if path.is_file() and path.stat().st_mtime <= cutoff.timestamp()]
-    for path in stale:
-        discard_file(path)
-    return len(orphans), len(stale)
+    return len(orphans), workspace.sweep_incoming(int(older_than.total_seconds()))

@@ -12,8 +12,10 @@ from lms.core.extensions import db
 from lms.courses import files, tasks, video
 from lms.courses.models import Lesson
 from lms.media import storage, workspace
+from lms.media import tasks as media_tasks
 from lms.media.models import MediaFile, MediaKind, VideoStatus
 from tests.courses.test_media_samples import incoming_files, make_video, sample_video_files, upload
+from tests.courses.test_video_processing import stored_path
 from tests.factories import LessonFactory
 
 CONVERT = "convert_lesson_video"
@@ -54,7 +56,7 @@ def test_converting_again_replaces_the_rendition_and_poster_rows_and_files(sampl
     lesson = uploaded(sample_videos["large"])
     assert tasks.convert_lesson_video.call_local(lesson.id) == VideoStatus.READY
     lesson = reloaded(lesson.id)
-    first = [(file.id, storage.media_path(file)) for file in (lesson.rendition, lesson.poster)]
+    first = [(file.id, stored_path(file)) for file in (lesson.rendition, lesson.poster)]
     assert video.request_video_processing(lesson) is True
     assert video.request_video_processing(lesson) is False  # a second press asks for nothing more
     db.session.commit()
@@ -63,7 +65,7 @@ def test_converting_again_replaces_the_rendition_and_poster_rows_and_files(sampl
     assert [file.id for file in stored(MediaKind.RENDITION)] == [lesson.rendition_id]
     assert [file.id for file in stored(MediaKind.POSTER)] == [lesson.poster_id]
     assert not any(path.exists() for _, path in first)
-    assert all(storage.media_path(file).exists() for file in (lesson.video, lesson.rendition, lesson.poster))
+    assert all(stored_path(file).exists() for file in (lesson.video, lesson.rendition, lesson.poster))
     assert (lesson.video_claim, lesson.video_claimed_until) == (None, None)
     assert incoming_files() == []
 
@@ -80,7 +82,7 @@ def test_a_rendition_larger_than_the_original_is_not_kept_and_the_original_is_se
     assert lesson.small_rendition is None
     assert lesson.poster is not None
     assert stored(MediaKind.RENDITION) == []
-    assert files_on_disk() - before == {storage.media_path(lesson.poster)}
+    assert files_on_disk() - before == {stored_path(lesson.poster)}
     assert incoming_files() == []
 
 
@@ -196,7 +198,7 @@ def test_old_leftovers_in_incoming_are_swept_and_fresh_ones_kept(tmp_path):
     day_ago = utcnow().timestamp() - workspace.LEFT_BEHIND_SECONDS - 60
     os.utime(old, (day_ago, day_ago))
     os.utime(old.parent, (day_ago, day_ago))
-    assert tasks.sweep_incoming_files.call_local() == 1
+    assert media_tasks.sweep_left_files.call_local() == (0, 1)
     assert not old.parent.exists()
     assert fresh.exists()
     storage.discard_file(fresh)

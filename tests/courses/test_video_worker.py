@@ -19,6 +19,7 @@ from lms.media import storage, workspace
 from lms.media.models import MediaFile, MediaKind, VideoStatus
 from tests import served
 from tests.courses.test_media_samples import ffmpeg_or_skip, make_video, upload
+from tests.courses.test_video_processing import stored_path
 from tests.factories import LessonFactory
 
 WAIT_SECONDS = 60
@@ -98,7 +99,7 @@ def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_convert
         lesson = LessonFactory(kind="video")
         files.upload_lesson_video(lesson, upload(clip.read_bytes(), "clip.mp4"))
         db.session.commit()
-    lesson_id, video_path = lesson.id, storage.media_path(lesson.video)
+    lesson_id, video_path = lesson.id, stored_path(lesson.video)
     url = queue_url(app, tmp_path)
     env = {
         "LMS_DATABASE_URL": app.config["LMS_TEST_DATABASE_URL"],
@@ -147,7 +148,7 @@ def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_convert
     assert done.poster is not None
     kinds = dict(db.session.execute(select(MediaFile.kind, func.count()).group_by(MediaFile.kind)).all())
     assert kinds == {MediaKind.VIDEO: 1, MediaKind.RENDITION: 1, MediaKind.POSTER: 1}
-    kept = {video_path, storage.media_path(done.rendition), storage.media_path(done.poster)}
+    kept = {video_path, stored_path(done.rendition), stored_path(done.poster)}
     assert files_on_disk() - before == kept
     assert not work.exists()
     assert encoding_pids(work) == []
