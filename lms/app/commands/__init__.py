@@ -12,8 +12,8 @@ from lms.app.commands.follow_ups import notify_follow_ups
 from lms.app.commands.mail import send_mail
 from lms.app.commands.media import process_videos
 from lms.app.commands.security_log import purge_security_events
-from lms.core.errors import UserFacingError
 from lms.app.commands.worker import worker
+from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.courses.tasks import convert_lesson_video
