@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from lms.core.extensions import db
 from lms.core.queue import huey, queue_storage
@@ -33,10 +33,17 @@ def slow_ffmpeg(folder: Path) -> Path:
     return wrapper
 
 
-def queue_url(app, folder: Path) -> str:
-    """The test database itself on PostgreSQL (Huey's PostgreSQL storage), else a SQLite file."""
+@pytest.fixture
+def queue_url(app, tmp_path):
+    """The test database itself on PostgreSQL (Huey's PostgreSQL storage, its tables dropped after), else SQLite."""
     database = app.config["LMS_TEST_DATABASE_URL"]
-    return database if database.startswith("postgresql") else f"sqlite:///{folder / 'queue.sqlite3'}"
+    if not database.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+        return
+    yield database
+    with db.engine.begin() as connection:
+        for table in ("huey_kv", "huey_schedule", "huey_task", "huey_counter"):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
 
 
 @contextmanager
@@ -92,7 +99,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.commits
-def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_converted_once(app, tmp_path):
+def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_converted_once(app, tmp_path, queue_url):
     clip = make_video(tmp_path / "clip.mp4", "640x360", 10, seconds=3)
     before = files_on_disk()
     with app.test_request_context():
@@ -100,7 +107,7 @@ def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_convert
         files.upload_lesson_video(lesson, upload(clip.read_bytes(), "clip.mp4"))
         db.session.commit()
     lesson_id, video_path = lesson.id, stored_path(lesson.video)
-    url = queue_url(app, tmp_path)
+    url = queue_url
     env = {
         "LMS_DATABASE_URL": app.config["LMS_TEST_DATABASE_URL"],
         "LMS_QUEUE_URL": url,
