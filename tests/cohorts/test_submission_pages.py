@@ -326,3 +326,19 @@ def test_the_review_of_version_2_starts_from_the_scores_given_to_version_1(app, 
     assert hand_in(client, lesson, text="My price list, 500 g for 80 yuan").status_code == 302
     second = mentor.get(f"/submissions/{submission_id}/review").text
     assert all('value="2"' in score_input(second, criterion) for criterion in lesson.rubric)
+
+
+def test_photos_show_as_thumbnails_and_videos_play_in_the_page(app, client, auth, world, shop_lesson):
+    auth.login(world.learner_a)
+    assert hand_in(client, shop_lesson, photo=(png_bytes(), "shop.png")).status_code == 302
+    video = (b"\x00\x00\x00\x18ftypisom" + b"\x00" * 64, "tea.mp4")
+    assert hand_in(client, world.courses_a.assignment, text="My video", video=video).status_code == 302
+    photo_id = the_submission(world.learner_a, shop_lesson).versions[0].files[0].media_id
+    video_id = the_submission(world.learner_a, world.courses_a.assignment).versions[0].files[0].media_id
+    thumbnail = f'<img class="submitted-photo" src="/media/{photo_id}" alt="" loading="lazy">Photo: '
+    assert f'<a href="/media/{photo_id}">{thumbnail}' in client.get(submission_url(shop_lesson)).text
+    mentor = app.test_client()
+    mentor.post("/login", data={"login": world.mentor_a.login_name, "password": "correct horse battery"})
+    submission = the_submission(world.learner_a, world.courses_a.assignment)
+    page = mentor.get(f"/submissions/{submission.id}/review").text
+    assert f'<video class="submitted-video" src="/media/{video_id}" controls preload="none"' in page
