@@ -25,6 +25,10 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your account cannot open this page.")),
     404: (_l("Page not found"), _l("The page may have moved, or the link may be mistyped.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    409: (
+        _l("This could not be done"),
+        _l("Something changed since this page was opened. Please open it again."),
+    ),
     413: (
         _l("File too large"),
         _l("The file you sent is larger than this site accepts. Please send a smaller file."),

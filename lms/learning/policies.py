@@ -1,5 +1,6 @@
 """Who may hand in, see and review submissions, and grant extensions."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.accounts.models import User
@@ -10,6 +11,7 @@ from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.core.security import is_program_manager
 from lms.courses.models import CohortCourse, Lesson, LessonKind
+from lms.courses.policies import offered_course_ids
 from lms.learning.models import SubmissionFile, SubmissionVersion
 from lms.learning.models.submission import Submission
 from lms.media.access import register_access_rule
@@ -35,6 +37,18 @@ def submitting_cohort(learner: User, lesson: Lesson) -> Cohort | None:
 def is_open_assignment(lesson: Lesson) -> bool:
     """A published assignment of a published course: something learners can hand in."""
     return lesson.kind == LessonKind.ASSIGNMENT and lesson.published and lesson.module.course.published
+
+
+WITHDRAWN_MESSAGE = _l("This lesson is no longer open, so what you did in it was not recorded.")
+
+
+def lesson_withdrawn(user: User, lesson: Lesson) -> bool:
+    """A lesson of a course offered to the learner's cohorts that is not published (any more): what she did in it
+    offline is refused with a message, where a lesson she was never offered is simply not found."""
+    if (lesson.published and lesson.module.course.published) or user.role != Role.LEARNER:
+        return False
+    offered = offered_course_ids(user).where(CohortCourse.course_id == lesson.module.course_id).limit(1)
+    return db.session.scalar(offered) is not None
 
 
 def can_view_submission(user: User, submission: Submission) -> bool:

@@ -22,6 +22,7 @@ from wtforms.widgets import HiddenInput
 from lms.core.forms import BaseForm, BoundedDateField, DateRequired, MultiCheckboxField, coerce_id, web_link
 from lms.core.web import MAX_ID
 from lms.courses.models import Lesson
+from lms.learning.forms.offline import OfflineFields
 from lms.learning.models.submission import ReviewDecision, extension_bounds
 from lms.learning.services.due_dates import assignment_due_on
 
@@ -33,7 +34,7 @@ def few_photos(form, field):
         raise ValidationError(_l("Choose at most %(count)d photos.", count=MAX_PHOTOS))
 
 
-class SubmissionForm(BaseForm):
+class SubmissionForm(OfflineFields, BaseForm):
     text = TextAreaField(_l("Your answer"), validators=[Optional(), Length(max=10000)])
     link = StringField(
         _l("Link"),

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -22,6 +22,8 @@ class Completion(db.Model):
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The id the phone gave a "Mark as done" made offline: sent again, it adds nothing.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     learner: Mapped[User] = relationship()
     lesson: Mapped[Lesson] = relationship()

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, Table, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -31,6 +31,8 @@ class QuizAttempt(db.Model):
     score_percent: Mapped[int]
     passed: Mapped[bool]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The id the phone gave an attempt answered offline: sent again, it is not graded twice.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     lesson: Mapped[Lesson] = relationship()
     learner: Mapped[User] = relationship()

@@ -71,6 +71,8 @@ class SubmissionVersion(db.Model):
     link: Mapped[str] = mapped_column(String(500), default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     late: Mapped[bool] = mapped_column(default=False)
+    # The id the phone gave work handed in offline: sent again, it makes no second version.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     submission: Mapped[Submission] = relationship(back_populates="versions")
     files: Mapped[list["SubmissionFile"]] = relationship(

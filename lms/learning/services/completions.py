@@ -6,12 +6,12 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
-from lms.core.calendar import utcnow
 from lms.core.db_types import dialect_insert
 from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Submission, SubmissionState
+from lms.learning.services.offline import OfflineAction, action_time
 from lms.learning.signals import lesson_completed
 
 # Handed in: the learner has nothing to do on it unless a mentor asks for a revision.
@@ -20,14 +20,22 @@ WAITING_FOR_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW)
 HANDED_IN = (*WAITING_FOR_REVIEW, SubmissionState.ACCEPTED)
 
 
-def record_completion(learner: User, lesson: Lesson) -> bool:
-    """Mark a lesson finished for a learner; True when this call recorded it, False if it already was."""
-    # One INSERT ... ON CONFLICT DO NOTHING: a double click or two open tabs can neither
-    # make a second row nor fail on the unique constraint, however they interleave.
+def record_completion(learner: User, lesson: Lesson, offline: OfflineAction | None = None) -> bool:
+    """Mark a lesson finished for a learner; True when this call recorded it, False if it already was.
+
+    ``offline``: the phone's id and time for a "Mark as done" made offline; the time is kept as when it was done.
+    """
+    # One INSERT ... ON CONFLICT DO NOTHING: a double click, two open tabs or a phone sending its
+    # queue again can neither make a second row nor fail on a unique constraint, however they interleave.
     statement = (
         dialect_insert(Completion)
-        .values(learner_id=learner.id, lesson_id=lesson.id, completed_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["learner_id", "lesson_id"])
+        .values(
+            learner_id=learner.id,
+            lesson_id=lesson.id,
+            completed_at=action_time(learner, offline),
+            client_id=offline.client_id if offline else None,
+        )
+        .on_conflict_do_nothing()
         .returning(Completion.id)  # a row back only when this statement inserted it (rowcount is unreliable)
     )
     recorded = db.session.execute(statement).first() is not None

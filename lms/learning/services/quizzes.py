@@ -17,6 +17,7 @@ from lms.core.extensions import db
 from lms.courses.models import Lesson, Question, QuestionKind
 from lms.learning.models import QuizAnswer, QuizAttempt
 from lms.learning.services.completions import record_completion
+from lms.learning.services.offline import OfflineAction, action_time
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE)
 # Numeric(14, 4) columns: four decimals kept, and fewer than ten digits before the point.
@@ -133,7 +134,12 @@ def _grade_numeric(question: Question, values: Sequence[str]) -> tuple[bool, Dec
 
 
 def grade_attempt(
-    lesson: Lesson, learner: User, answers: Mapping[int, Sequence[str]], *, number: int | None = None
+    lesson: Lesson,
+    learner: User,
+    answers: Mapping[int, Sequence[str]],
+    *,
+    number: int | None = None,
+    offline: OfflineAction | None = None,
 ) -> QuizAttempt:
     """Grade and keep one attempt; passing records the lesson as done.
 
@@ -141,12 +147,19 @@ def grade_attempt(
     ``number`` is the attempt number the form was made for: a form sent again is refused
     as already recorded instead of using up another attempt. Nothing is written when a
     ``QuizRefusedError`` is raised; after ``AttemptAlreadyRecordedError`` the session must be rolled back.
+    ``offline``: an attempt answered offline, graded now and dated when it was answered; sent again
+    with the same id, the attempt already graded is returned and nothing is added.
     """
+    if offline is not None:
+        replayed = offline_attempt(learner, offline.client_id)
+        if replayed is not None:
+            return replayed
     questions = quiz_questions(lesson)
     if not questions:
         raise InvalidAnswerError(_l("This quiz has no questions yet."))
     used = attempts_used(lesson, learner)
-    if number is not None and number <= used:
+    # An attempt kept offline is told apart by its client id, not by the number its form was made for.
+    if number is not None and offline is None and number <= used:
         raise AttemptAlreadyRecordedError(_l("This attempt was already recorded."))
     if attempts_left(lesson, used) == 0:
         if lesson.attempts_allowed == 1:
@@ -158,7 +171,13 @@ def grade_attempt(
     if any(question_id not in by_id for question_id in answers):
         raise InvalidAnswerError(_l("An answer was sent for a question that is not in this quiz. Please answer again."))
 
-    attempt = QuizAttempt(lesson_id=lesson.id, learner_id=learner.id, number=used + 1)
+    attempt = QuizAttempt(
+        lesson_id=lesson.id,
+        learner_id=learner.id,
+        number=used + 1,
+        submitted_at=action_time(learner, offline),
+        client_id=offline.client_id if offline else None,
+    )
     score = 0
     for question in questions:
         values = [value.strip() for value in answers.get(question.id, ()) if value and value.strip()]
@@ -183,7 +202,15 @@ def grade_attempt(
         # Two submissions raced past the count: the unique (lesson, learner, number) stopped the second.
         raise AttemptAlreadyRecordedError(_l("This attempt was already recorded.")) from error
     if attempt.passed:
-        record_completion(learner, lesson)
+        record_completion(learner, lesson, offline)
+    return attempt
+
+
+def offline_attempt(learner: User, client_id: str) -> QuizAttempt | None:
+    """The learner's attempt the phone sent before under this id, or None; another learner's id is refused."""
+    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.client_id == client_id))
+    if attempt is not None and attempt.learner_id != learner.id:
+        raise AttemptAlreadyRecordedError(_l("This attempt was already recorded."))
     return attempt
 
 

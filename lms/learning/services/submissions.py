@@ -6,7 +6,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from lms.accounts.models import User
@@ -17,6 +17,7 @@ from lms.core.extensions import db
 from lms.courses.models import Lesson
 from lms.learning.models.submission import Review, Submission, SubmissionFile, SubmissionState, SubmissionVersion
 from lms.learning.services.due_dates import is_late, learner_due_on
+from lms.learning.services.offline import OfflineAction, action_time
 from lms.learning.signals import submission_submitted
 from lms.media import storage
 from lms.media.models import MediaKind
@@ -77,7 +78,7 @@ def store_uploads(handed: Handed, learner: User) -> list[tuple[str, object]]:
     return stored
 
 
-def open_submission(lesson: Lesson, learner: User, cohort: Cohort) -> Submission:
+def open_submission(lesson: Lesson, learner: User, cohort: Cohort, at: datetime | None = None) -> Submission:
     """The learner's submission row for this lesson, made now if it is the first time (once, even in a race)."""
     query = select(Submission).where(Submission.lesson_id == lesson.id, Submission.learner_id == learner.id)
     existing = db.session.scalar(query)
@@ -85,7 +86,14 @@ def open_submission(lesson: Lesson, learner: User, cohort: Cohort) -> Submission
         return existing
     try:
         with db.session.begin_nested():
-            submission = Submission(lesson=lesson, learner=learner, cohort=cohort, version_count=0)
+            submission = Submission(
+                lesson=lesson,
+                learner=learner,
+                cohort=cohort,
+                version_count=0,
+                first_submitted_at=at or utcnow(),
+                last_submitted_at=at or utcnow(),
+            )
             db.session.add(submission)
         return submission
     except IntegrityError:
@@ -93,8 +101,18 @@ def open_submission(lesson: Lesson, learner: User, cohort: Cohort) -> Submission
         return db.session.scalar(query)
 
 
-def submit_work(lesson: Lesson, learner: User, cohort: Cohort, handed: Handed) -> SubmissionVersion:
-    """Hand in a new version; refused once a mentor started reviewing or accepted it. Raises SubmissionRefused."""
+def submit_work(
+    lesson: Lesson, learner: User, cohort: Cohort, handed: Handed, offline: OfflineAction | None = None
+) -> SubmissionVersion:
+    """Hand in a new version; refused once a mentor started reviewing or accepted it. Raises SubmissionRefused.
+
+    ``offline``: work handed in offline, dated (and judged late or not) by when it was handed in; sent
+    again with the same id, the version it made is returned and nothing is added.
+    """
+    if offline is not None:
+        replayed = offline_version(learner, offline.client_id)
+        if replayed is not None:
+            return replayed
     previous = find_submission(lesson, learner)
     if previous is not None and previous.state not in CHANGEABLE_STATES:
         raise SubmissionRefused(refusal_for(previous.state))
@@ -102,8 +120,8 @@ def submit_work(lesson: Lesson, learner: User, cohort: Cohort, handed: Handed) -
     if handed.is_empty(kept):
         raise SubmissionRefused(_l("Add something to hand in: write a text, give a link or choose a file."))
     stored = store_uploads(handed, learner)
-    submission = open_submission(lesson, learner, cohort)
-    now = utcnow()
+    now = action_time(learner, offline)
+    submission = open_submission(lesson, learner, cohort, now)
     # One conditional UPDATE takes the next version number: it fails if a mentor opened the work meanwhile.
     number = db.session.scalar(
         update(Submission)
@@ -131,13 +149,30 @@ def submit_work(lesson: Lesson, learner: User, cohort: Cohort, handed: Handed) -
         link=handed.link.strip(),
         submitted_at=now,
         late=is_late(now, learner_due_on(lesson, learner, cohort)),
+        client_id=offline.client_id if offline else None,
     )
     version.files = [SubmissionFile(media_id=old.media_id, kind=old.kind) for old in kept]
     version.files += [SubmissionFile(media=media_file, kind=kind) for kind, media_file in stored]
     db.session.add(version)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # The phone sent the same offline hand-in twice at once: the unique client id stopped the second.
+        raise SubmissionRefused(_l("This work was already handed in.")) from error
     db.session.expire(submission)
     submission_submitted.send(learner, submission=submission, version=version)
+    return version
+
+
+def offline_version(learner: User, client_id: str) -> SubmissionVersion | None:
+    """The version the phone handed in before under this id, or None; another learner's id is refused."""
+    version = db.session.scalar(
+        select(SubmissionVersion)
+        .options(joinedload(SubmissionVersion.submission))
+        .where(SubmissionVersion.client_id == client_id)
+    )
+    if version is not None and version.submission.learner_id != learner.id:
+        raise SubmissionRefused(_l("This work was already handed in."))
     return version
 
 

@@ -1,6 +1,6 @@
 """What learners see: the catalogue of their cohorts' courses, course pages, lessons, quizzes."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,8 @@ from lms.core.security import require, roles_required, signed_in
 from lms.courses import bp, policies
 from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
-from lms.learning.forms.quizzes import QuizForm, posted_answers
+from lms.learning import policies as learning_policies
+from lms.learning.forms.quizzes import DoneForm, QuizForm, posted_answers
 from lms.learning.services import completions, quizzes
 from lms.learning.services import lessons as learning
 
@@ -28,6 +29,19 @@ def load_lesson(lesson_id: int) -> Lesson:
     )
     require(policies.can_view_lesson(current_user, lesson), 404)
     return lesson
+
+
+def load_lesson_to_act_on(lesson_id: int) -> Lesson:
+    """``load_lesson`` for a learner's action; a lesson withdrawn since she saw it is refused with a message."""
+    lesson = db.get_or_404(Lesson, lesson_id, options=lesson_with_files())
+    if not policies.can_view_lesson(current_user, lesson):
+        require(learning_policies.lesson_withdrawn(current_user, lesson), 404)
+        abort(make_response(render_error(409, learning_policies.WITHDRAWN_MESSAGE)))
+    return lesson
+
+
+def first_error(form) -> str | None:
+    return next((errors[0] for errors in form.errors.values() if errors), None)
 
 
 def locked_response(lesson: Lesson, page: learning.LessonPage, **extra):
@@ -81,14 +95,17 @@ def lesson_page(lesson_id: int):
 @bp.route("/lessons/<int:lesson_id>/done", methods=["POST"])
 @roles_required(Role.LEARNER)
 def mark_lesson_done(lesson_id: int):
-    lesson = load_lesson(lesson_id)
+    lesson = load_lesson_to_act_on(lesson_id)
     page = learning.lesson_page(lesson, current_user)
     locked = locked_response(lesson, page)
     if locked:
         return locked
     if lesson.kind not in SELF_PACED_KINDS:
         return render_error(400, _("A quiz is done when you pass it, and an assignment when your mentor accepts it."))
-    recorded = ActionForm().validate_on_submit() and completions.record_completion(current_user, lesson)
+    form = DoneForm()
+    if not form.validate_on_submit():
+        return render_error(400, first_error(form))
+    recorded = completions.record_completion(current_user, lesson, form.offline)
     if recorded:
         db.session.commit()
     if request.headers.get("X-Requested-With") == "fetch":
@@ -103,7 +120,7 @@ def mark_lesson_done(lesson_id: int):
 @bp.route("/lessons/<int:lesson_id>/quiz", methods=["POST"])
 @roles_required(Role.LEARNER)
 def submit_quiz(lesson_id: int):
-    lesson = load_lesson(lesson_id)
+    lesson = load_lesson_to_act_on(lesson_id)
     require(lesson.kind == LessonKind.QUIZ, 404)
     page = learning.lesson_page(lesson, current_user)
     locked = locked_response(lesson, page)
@@ -111,16 +128,18 @@ def submit_quiz(lesson_id: int):
         return locked
     form = QuizForm()
     if not form.validate_on_submit():
-        return render_error(400)
+        return render_error(400, first_error(form))
     answers = posted_answers(request.form)
     try:
-        attempt = quizzes.grade_attempt(lesson, current_user, answers, number=form.attempt_number)
+        attempt = quizzes.grade_attempt(lesson, current_user, answers, number=form.attempt_number, offline=form.offline)
     except quizzes.InvalidAnswerError as refusal:
         # Refused before anything was added to the session; the page comes back with the
         # learner's answers kept, and what to fix.
         return render_lesson(lesson, page, 400, refusal=refusal, posted=answers)
     except quizzes.QuizRefusedError as refusal:
         db.session.rollback()
+        if form.offline:
+            return render_error(409, str(refusal.message))  # the phone shows the learner why
         flash(str(refusal.message), "error")
         return redirect(url_for(".lesson_page", lesson_id=lesson.id))
     db.session.commit()

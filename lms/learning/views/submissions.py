@@ -1,6 +1,6 @@
 """Submitting assignments, the review queue, reviews, revisions, extensions."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,12 +8,13 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
 from lms.cohorts import bp
+from lms.core.errors import render_error
 from lms.core.extensions import db
 from lms.core.paging import CountedPage
 from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 from lms.core.web import MAX_ID, id_arg, page_arg
-from lms.courses.models import Lesson, Module
+from lms.courses.models import Lesson, LessonKind, Module
 from lms.learning import policies
 from lms.learning.forms.submissions import ExtensionForm, review_form, submission_form
 from lms.learning.models.submission import ReviewDecision, Submission
@@ -27,8 +28,11 @@ from lms.learning.services.lessons import course_outline
 QUEUE_PAGE_SIZE = 50
 
 
-def load_assignment(lesson_id: int) -> Lesson:
+def load_assignment(lesson_id: int, *, to_hand_in: bool = False) -> Lesson:
+    """The assignment, or 404; one withdrawn since the learner saw it is refused with a message when she hands in."""
     lesson = db.get_or_404(Lesson, lesson_id, options=[joinedload(Lesson.module).joinedload(Module.course)])
+    if to_hand_in and lesson.kind == LessonKind.ASSIGNMENT and policies.lesson_withdrawn(current_user, lesson):
+        abort(make_response(render_error(409, policies.WITHDRAWN_MESSAGE)))
     require(policies.is_open_assignment(lesson), 404)
     return lesson
 
@@ -86,7 +90,7 @@ def my_submission(lesson_id: int):
 @bp.route("/lessons/<int:lesson_id>/submission", methods=["POST"])
 @roles_required(Role.LEARNER)
 def submit_work(lesson_id: int):
-    lesson = load_assignment(lesson_id)
+    lesson = load_assignment(lesson_id, to_hand_in=True)
     cohort = policies.submitting_cohort(current_user, lesson)
     require(cohort is not None, 404)
     locked = locked_page(lesson)
@@ -104,7 +108,7 @@ def submit_work(lesson_id: int):
         keep_files="keep_files" in form and form.keep_files.data,
     )
     try:
-        services.submit_work(lesson, current_user, cohort, handed)
+        services.submit_work(lesson, current_user, cohort, handed, form.offline)
     except services.FileRefused as refused:
         db.session.rollback()
         form[refused.field].errors.append(refused.message)
