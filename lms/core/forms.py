@@ -7,11 +7,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, FieldList, FormField, SelectMultipleField
+from wtforms import DateField, DateTimeLocalField, Field, FieldList, FormField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from lms.core.calendar import program_today
+from lms.core.numbers import read_number
 from lms.core.web import MAX_ID
 
 # Dates people type are about the programs' years: nothing before this, nothing further ahead than YEARS_AHEAD.
@@ -146,3 +147,47 @@ class DateRequired:
         if field.data is None:
             field.errors[:] = []
             raise StopValidation(self.message)
+
+
+class NumberField(Field):
+    """A number typed as text, read by ``read_number`` ("3,500", "8.2元") and kept exact: Decimal, or int when whole.
+
+    A number it cannot read gives one message with an example, and no range message on top of it.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, decimals=2, digits=12, currency=False, units=(), **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.reading = {"decimals": decimals, "digits": digits, "currency": currency, "units": tuple(units)}
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return str(self.data) if self.reading["decimals"] == 0 else f"{self.data:.{self.reading['decimals']}f}"
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        value = read_number(valuelist[0] if valuelist else "", **self.reading)
+        if value is not None:
+            self.data = int(value) if self.reading["decimals"] == 0 else value
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class YuanField(NumberField):
+    """An amount of yuan: two decimals at most, "¥" before or "元"/"块" after accepted; a float never touches it."""
+
+    def __init__(self, label=None, validators=None, *, digits=13, **kwargs):
+        super().__init__(label, validators, decimals=2, digits=digits, currency=True, **kwargs)
+
+
+class WholeNumberField(NumberField):
+    """A whole number typed on a phone, such as a household size ("4", "4人") or a count ("1,200")."""
+
+    def __init__(self, label=None, validators=None, *, units=(), **kwargs):
+        super().__init__(label, validators, decimals=0, digits=9, units=units, **kwargs)

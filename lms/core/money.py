@@ -1,24 +1,28 @@
 """Money: integer minor units (fen) in the database, exact Decimal yuan in forms; never floats."""
 
-import re
 from decimal import Decimal
 
 from flask_babel import format_currency
 
+from lms.core.numbers import NumberRefusedError, read_number
+
 FEN_PER_YUAN = 100
 DEFAULT_CURRENCY = "CNY"
-# Plain digits with at most two decimals: no exponents ("1e3"), signs, NaN or thousands separators,
-# so what a person typed is exactly what is stored. Nine digits of yuan fit a BigInteger of fen easily.
-YUAN_PATTERN = re.compile(r"\d{1,9}(\.\d{1,2})?")
+# Nine digits of yuan fit a BigInteger of fen easily.
+YUAN_DIGITS = 9
+
+
+def read_yuan(text: str | None) -> Decimal | None:
+    """Typed yuan ("3,500.50", "8.2元", "¥12") as an exact Decimal, None when empty; NumberRefusedError otherwise."""
+    return read_number(text, decimals=2, digits=YUAN_DIGITS, currency=True)
 
 
 def yuan_to_fen(yuan: Decimal | str) -> int:
-    """Exact yuan (a Decimal, or text such as "3500.5") as whole fen (350050); ValueError if it is not one."""
+    """Exact yuan (a Decimal, or text such as "3,500.5元") as whole fen (350050); ValueError if it is not one."""
     if yuan is None or isinstance(yuan, str):
-        cleaned = (yuan or "").strip()
-        if not YUAN_PATTERN.fullmatch(cleaned):
-            raise ValueError(cleaned)
-        yuan = Decimal(cleaned)
+        yuan = read_yuan(yuan)
+        if yuan is None:
+            raise NumberRefusedError("")
     fen = yuan * FEN_PER_YUAN
     if fen != fen.to_integral_value():
         raise ValueError("more than two decimal places")

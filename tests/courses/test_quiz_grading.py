@@ -91,6 +91,8 @@ def test_multiple_choice_is_right_only_with_exactly_the_right_set():
         ("12.5", True),
         (" 12.50 ", True),
         ("12,5", True),
+        ("12.5元", True),  # a trailing currency word
+        ("¥12.5", True),
         ("１２．５", True),  # a Chinese keyboard's full-width digits
         ("12。5", True),
         ("+12.5", True),
@@ -121,13 +123,42 @@ def test_numeric_comparison_is_exact_decimal_arithmetic():
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("12.5", "12.5"), ("12,5", "12.5"), (" 12.50 ", "12.5"), ("1,200", "1200"), ("1,200.5", "1200.5"), (".5", "0.5")],
+    [
+        ("12.5", "12.5"),
+        (" 12.50 ", "12.5"),
+        ("1,200", "1200"),
+        ("1，200", "1200"),
+        ("1,200.5", "1200.5"),
+        (".5", "0.5"),
+        ("12,5", "12.5"),
+        ("8.2元", "8.2"),
+        ("8.2 块", "8.2"),
+        ("¥12", "12"),
+    ],
 )
 def test_parse_number_reads_what_people_type(typed, value):
     assert parse_number(typed) == Decimal(value)
 
 
-@pytest.mark.parametrize("typed", ["twelve", "12 元", "1e3", "NaN", "Infinity", "12.5.1", "--3", "1,2,3", "9" * 40])
+def test_parse_number_takes_the_questions_own_unit():
+    assert parse_number("12.5 kg", "kg") == Decimal("12.5")
+    with pytest.raises(InvalidAnswerError, match="斤"):
+        parse_number("25斤", "kg")
+
+
+@pytest.mark.parametrize(
+    ("typed", "example"),
+    [("1,2345", "1.5 or 1,500"), ("1.234,5", "1.5 or 1,500"), ("3万", "30000"), ("twelve", "8.2 or 3,500")],
+)
+def test_ambiguous_numbers_are_refused_with_an_example(typed, example):
+    with pytest.raises(InvalidAnswerError) as refused:
+        parse_number(typed)
+    assert example in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "typed", ["twelve", "12 斤", "1e3", "NaN", "Infinity", "12.5.1", "--3", "1,2,3", "1,2345", "3万", "9" * 40]
+)
 def test_text_is_refused_and_no_attempt_is_recorded(typed):
     lesson = quiz()
     question = numeric_question(lesson)

@@ -149,7 +149,7 @@ def test_text_for_a_number_is_refused_and_the_answers_are_kept(client, auth, wor
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "“forty five” is not a number. Type digits only, such as 12.5." in html
+    assert "“forty five” is not a number. Type digits, for example 8.2 or 3,500." in html
     assert 'value="forty five"' in html
     assert f'value="{quiz["window"].id}" checked' in html
     assert attempts(lesson) == 0

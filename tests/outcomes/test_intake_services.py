@@ -23,13 +23,27 @@ VALUES = {
 
 
 @pytest.mark.parametrize(
-    ("text", "fen"), [("3500.5", 350050), ("3500.50", 350050), ("0", 0), (" 12 ", 1200), ("0.01", 1)]
+    ("text", "fen"),
+    [
+        ("3500.5", 350050),
+        ("3500.50", 350050),
+        ("0", 0),
+        (" 12 ", 1200),
+        ("0.01", 1),
+        ("3,500", 350000),
+        ("3，500", 350000),
+        ("8.2元", 820),
+        ("¥12", 1200),
+        ("３５００元", 350000),
+    ],
 )
 def test_yuan_text_becomes_exact_fen(text, fen):
     assert yuan_to_fen(text) == fen
 
 
-@pytest.mark.parametrize("text", ["1e3", "-1", "", "abc", "1.234", "NaN", "Infinity", "+5", "1,000", "9" * 40])
+@pytest.mark.parametrize(
+    "text", ["1e3", "-1", "", "abc", "1.234", "NaN", "Infinity", "1,000,0", "3,5000", "3万", "12斤", "9" * 40]
+)
 def test_anything_but_plain_yuan_is_refused(text):
     with pytest.raises(ValueError, match=r".*"):
         yuan_to_fen(text)

@@ -61,6 +61,23 @@ def test_mentor_fills_on_behalf_and_edit_keeps_one_row(client, auth, world):
     assert update.changes == {"monthly_income_fen": [350050, 400000]}
 
 
+def test_numbers_with_separators_and_units_are_read(client, auth, world):
+    auth.login(world.learner_a)
+    client.post(url(world.learner_a, "consent"), data={"granted": "no"})
+    typed = {**GOOD, "monthly_income": "3，500元", "household_size": "4人", "birth_year": "1985年"}
+    assert client.post(url(world.learner_a), data=typed).status_code == 302
+    baseline = db.session.scalars(select(Baseline)).one()
+    assert (baseline.monthly_income_fen, baseline.household_size, baseline.birth_year) == (350000, 4, 1985)
+
+
+def test_an_ambiguous_income_is_refused_with_an_example(client, auth, world):
+    auth.login(world.learner_a)
+    client.post(url(world.learner_a, "consent"), data={"granted": "no"})
+    page = client.post(url(world.learner_a), data={**GOOD, "monthly_income": "3万"}).get_data(as_text=True)
+    assert "Type “3万” in digits only, for example 30000." in page
+    assert db.session.scalar(select(func.count(Baseline.id))) == 0
+
+
 def test_bad_input_gets_field_errors_and_writes_nothing(client, auth, world):
     intake.record_consent(world.learner_a, True, world.learner_a)
     db.session.commit()

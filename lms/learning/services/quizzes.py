@@ -1,7 +1,5 @@
 """Quizzes: grading an attempt on the server, keeping every attempt, and reviewing one."""
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -14,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
+from lms.core.numbers import NumberRefusedError, read_number
 from lms.courses.models import Lesson, Question, QuestionKind
 from lms.learning.models import QuizAnswer, QuizAttempt
 from lms.learning.services.completions import record_completion
@@ -22,9 +21,9 @@ from lms.learning.services.offline import OfflineAction, action_time
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE)
 # Numeric(14, 4) columns: four decimals kept, and fewer than ten digits before the point.
 DECIMAL_PLACES = Decimal("0.0001")
-LARGEST_NUMBER = Decimal(10) ** 10
-PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+NUMBER_DIGITS = 10
+# More decimals than the column keeps are rounded, not refused: 0.33333 is a fair answer to 1/3.
+ANY_PLACES = 30
 
 
 class QuizRefusedError(UserFacingError):
@@ -83,21 +82,14 @@ def learner_attempts(lesson: Lesson, learner: User) -> list[QuizAttempt]:
     return list(db.session.scalars(query))
 
 
-def parse_number(raw: str) -> Decimal:
-    """A typed number as Decimal: "12.5", "12,5", " 12.50 ", "1,200" and full-width digits all read."""
-    # NFKC turns full-width digits and punctuation from a Chinese keyboard into ASCII.
-    text = unicodedata.normalize("NFKC", raw).replace("。", ".").replace(" ", "").strip()
-    if THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    elif text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    if not PLAIN_NUMBER.fullmatch(text):
-        raise InvalidAnswerError(
-            _l("“%(value)s” is not a number. Type digits only, such as 12.5.", value=raw.strip()[:30])
-        )
-    value = Decimal(text)
-    if abs(value) >= LARGEST_NUMBER:
-        raise InvalidAnswerError(_l("This number is too large for this question."))
+def parse_number(raw: str, unit: str = "") -> Decimal:
+    """A typed answer as Decimal: "12.5", "１２．５", "1,200", "8.2元" or "12.5 kg" (the question's unit) all read."""
+    try:
+        value = read_number(raw, decimals=ANY_PLACES, digits=NUMBER_DIGITS, currency=True, units=(unit,), negative=True)
+    except NumberRefusedError as refusal:
+        raise InvalidAnswerError(refusal.message) from None
+    if value is None:
+        raise InvalidAnswerError(_l("Type a number, such as 12.5."))
     return value.quantize(DECIMAL_PLACES, rounding=ROUND_HALF_EVEN)
 
 
@@ -125,7 +117,7 @@ def _grade_numeric(question: Question, values: Sequence[str]) -> tuple[bool, Dec
     if not values:
         return False, None
     try:
-        value = parse_number(values[0])
+        value = parse_number(values[0], question.unit or "")
     except InvalidAnswerError as refusal:
         raise InvalidAnswerError(refusal.message, question.id) from None
     if question.answer is None:

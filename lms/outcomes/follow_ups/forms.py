@@ -1,22 +1,27 @@
 """The follow-up form (short, for a phone), and the lead's schedule form."""
 
-import re
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, Field, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import TextInput
 
 from lms.core.calendar import program_today
-from lms.core.forms import BaseForm, BoundedDateField, MultiCheckboxField, coerce_id, drop_nul, web_link
+from lms.core.forms import (
+    BaseForm,
+    BoundedDateField,
+    MultiCheckboxField,
+    NumberField,
+    WholeNumberField,
+    YuanField,
+    coerce_id,
+    drop_nul,
+    web_link,
+)
 from lms.core.money import yuan_to_fen
 from lms.outcomes.follow_ups.services import MAX_EVIDENCE, MAX_PRODUCTS, FollowUpValues
 from lms.outcomes.follow_ups.waves import parse_schedule
-from lms.outcomes.intake.forms import CHANNEL_LABELS, WholeNumberField, choices_of
+from lms.outcomes.intake.forms import CHANNEL_LABELS, choices_of
 from lms.outcomes.models import QUANTITY_UNITS
-from lms.outcomes.support.forms import YuanField
 
 # How a unit reads after a number ("310 boxes"), and in the form's choice, where a jin is explained.
 UNIT_LABELS = {
@@ -30,8 +35,6 @@ UNIT_CHOICES = {**UNIT_LABELS, "jin": _l("jin (500 g)")}
 # A product on the program's list may leave its unit to the list.
 ROW_UNIT_CHOICES = {"": _l("Its usual unit"), **UNIT_CHOICES}
 assert set(UNIT_LABELS) == set(QUANTITY_UNITS)
-QUANTITY_PATTERN = re.compile(r"^\d{1,12}(\.\d+)?$")
-THOUSANDS_SEPARATORS = str.maketrans("", "", ", ，")
 LONGEST_PERIOD_DAYS = 366
 COUNT_MAX = 1_000_000
 NOTES_MAX = 5000
@@ -47,28 +50,16 @@ def count_in_range(form, field):
         raise ValidationError(_l("Enter a number up to 1,000,000."))
 
 
-class QuantityField(Field):
-    """A quantity sold, typed as text and kept as an exact Decimal with at most two decimals."""
+class QuantityField(NumberField):
+    """A quantity sold, kept as an exact Decimal with at most two decimals ("1,000" and "12.5" read)."""
 
-    widget = TextInput()
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, decimals=2, **kwargs)
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data.normalize():f}"
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = ((valuelist[0] if valuelist else "") or "").translate(THOUSANDS_SEPARATORS)
-        if not text:
-            return
-        if text.startswith("-") and QUANTITY_PATTERN.match(text[1:]):
-            raise ValueError(_l("The quantity cannot be negative."))
-        if not QUANTITY_PATTERN.match(text):
-            raise ValueError(_l("Enter a number, such as 250 or 12.5."))
-        if "." in text and len(text.split(".")[1]) > 2:
-            raise ValueError(_l("Use at most two decimal places."))
-        self.data = Decimal(text)
 
 
 class WaveField(SelectField):
@@ -143,17 +134,20 @@ class FollowUpForm(BaseForm):
     channels = MultiCheckboxField(_l("Where you sold"), choices=choices_of(CHANNEL_LABELS))
     households_benefiting = WholeNumberField(
         _l("Households that earn from your business"),
+        units=("户", "家", "households"),
         validators=[Optional(), count_in_range],
         description=_l("Suppliers, neighbours who sell through you. 0 if none."),
         render_kw={"inputmode": "numeric", "min": 0},
     )
     people_employed = WholeNumberField(
         _l("People you employ"),
+        units=("人", "个", "people"),
         validators=[Optional(), count_in_range],
         render_kw={"inputmode": "numeric", "min": 0},
     )
     livestreams = WholeNumberField(
         _l("Livestreams held in the period"),
+        units=("场", "次", "livestreams"),
         validators=[Optional(), count_in_range],
         render_kw={"inputmode": "numeric", "min": 0},
     )

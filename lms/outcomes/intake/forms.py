@@ -1,12 +1,13 @@
 """Forms of the intake: the consent buttons and the short baseline form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.core.calendar import utcnow
-from lms.core.forms import BaseForm, MultiCheckboxField
+from lms.core.forms import BaseForm, MultiCheckboxField, WholeNumberField
 from lms.core.money import yuan_to_fen
+from lms.core.numbers import NumberRefusedError
 from lms.outcomes.models import BusinessStatus
 
 BUSINESS_STATUS_LABELS = {
@@ -38,23 +39,6 @@ EARLIEST_BIRTH_YEAR = 1930
 
 def choices_of(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in labels.items()]
-
-
-class WholeNumberField(IntegerField):
-    """A whole number typed on a phone: one clear message for text, and no range message on top of it."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and not valuelist[0].strip():
-            self.data = None  # left empty: InputRequired or Optional decides
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a whole number, such as 4.")) from None
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
 
 
 class ConsentForm(BaseForm):
@@ -93,6 +77,7 @@ class BaselineForm(BaseForm):
     )
     household_size = WholeNumberField(
         _l("Household size"),
+        units=("人", "口", "people", "persons"),
         validators=[
             InputRequired(message=_l("Enter how many people live in your household.")),
             NumberRange(min=1, max=30, message=_l("Enter a number from 1 to 30.")),
@@ -117,6 +102,7 @@ class BaselineForm(BaseForm):
     gender = RadioField(_l("Gender"), choices=choices_of(GENDER_LABELS), default="unspecified")
     birth_year = WholeNumberField(
         _l("Year of birth (optional)"),
+        units=("年",),
         validators=[Optional()],
         render_kw={"inputmode": "numeric"},
     )
@@ -124,6 +110,8 @@ class BaselineForm(BaseForm):
     def validate_monthly_income(self, field):
         try:
             self.income_fen = yuan_to_fen(field.data)
+        except NumberRefusedError as refusal:
+            raise ValidationError(refusal.message) from None
         except ValueError:
             raise ValidationError(
                 _l("Enter the income in yuan as a number that is not negative, for example 3500 or 3500.50.")

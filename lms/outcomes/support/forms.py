@@ -1,15 +1,11 @@
 """The form a lead records support with; the amount is read as an exact Decimal of yuan."""
 
-import re
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import TextInput
 
 from lms.core.calendar import program_today
-from lms.core.forms import BaseForm, BoundedDateField
+from lms.core.forms import BaseForm, BoundedDateField, YuanField
 from lms.outcomes.models import SupportKind
 
 KIND_LABELS = {
@@ -20,34 +16,6 @@ KIND_LABELS = {
     SupportKind.TRAINING: _l("Training"),
 }
 NOTES_MAX = 5000
-# Up to 10^13 yuan: beyond any real support, and 10^15 fen stays far inside a BigInteger.
-YUAN_PATTERN = re.compile(r"^\d{1,13}(\.\d+)?$")
-THOUSANDS_SEPARATORS = str.maketrans("", "", ", ，")
-
-
-class YuanField(Field):
-    """An amount of yuan typed as text and kept as a Decimal; a float never touches it."""
-
-    widget = TextInput()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{self.data:.2f}"
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "") or ""
-        text = text.translate(THOUSANDS_SEPARATORS)
-        if not text:
-            return
-        if text.startswith("-") and YUAN_PATTERN.match(text[1:]):
-            raise ValueError(_l("The value cannot be negative."))
-        if not YUAN_PATTERN.match(text):
-            raise ValueError(_l("Enter an amount in yuan, such as 3500.50."))
-        if "." in text and len(text.split(".")[1]) > 2:
-            raise ValueError(_l("Use at most two decimal places (fen)."))
-        self.data = Decimal(text)
 
 
 class SupportForm(BaseForm):
