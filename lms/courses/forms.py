@@ -11,6 +11,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -23,7 +24,7 @@ from lms.cohorts.models import Program
 from lms.core.extensions import db
 from lms.core.forms import BaseForm, MultiCheckboxField, coerce_id
 from lms.core.i18n import LANGUAGES
-from lms.courses.models import Question, QuestionKind
+from lms.courses.models import AnswerReveal, Question, QuestionKind, UnlockRule
 from lms.courses.services.quizzes import MAX_POINTS, fits_column, question_problems
 
 LESSON_KIND_LABELS = {
@@ -44,6 +45,16 @@ SUBMISSION_KIND_LABELS = {
     "photo": _l("Photo"),
     "video": _l("Video"),
     "file": _l("File"),
+}
+ANSWER_REVEAL_LABELS = {
+    AnswerReveal.PASSED: _l("After the learner passes (or has used every attempt)"),
+    AnswerReveal.EACH_ATTEMPT: _l("After each attempt"),
+    AnswerReveal.LAST_ATTEMPT: _l("After the last attempt"),
+    AnswerReveal.NEVER: _l("Never"),
+}
+UNLOCK_RULE_LABELS = {
+    UnlockRule.SUBMISSION: _l("When its assignments are handed in"),
+    UnlockRule.ACCEPTANCE: _l("When a mentor accepts its assignments"),
 }
 MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
 OPTION_ROWS = 6
@@ -78,6 +89,11 @@ class CourseForm(BaseForm):
         _l("Estimated minutes"), default=0, validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
     sequential = BooleanField(_l("Open each module only after the one before it is complete"))
+    unlock_on = RadioField(
+        _l("In that case, a module's assignments count as complete"),
+        choices=choices_of(UNLOCK_RULE_LABELS),
+        default=UnlockRule.SUBMISSION,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,6 +144,12 @@ class QuizLessonForm(LessonForm):
         _l("Attempts allowed"),
         validators=[InputRequired(), NumberRange(min=0, max=100)],
         description=_l("0 means no limit."),
+    )
+    show_answers = SelectField(
+        _l("Show the right answers"),
+        choices=choices_of(ANSWER_REVEAL_LABELS),
+        default=AnswerReveal.PASSED,
+        description=_l("The feedback on each choice shows at the same time."),
     )
 
 

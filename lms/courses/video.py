@@ -292,7 +292,7 @@ def finish(claim: Claim, status: str, rendition_file=None, poster_file=None, dur
             storage.keep_file(rendition_file, MediaKind.RENDITION, "video/mp4", f"{stem}-360p.mp4") if smaller else None
         )
         lesson.poster = storage.keep_file(poster_file, MediaKind.POSTER, "image/jpeg", f"{stem}.jpg")
-        lesson.duration_seconds = round(duration) if duration is not None else None
+        lesson.take_video_duration(duration)
     lesson.video_status = status
     lesson.video_claim = lesson.video_claimed_until = None
     db.session.flush()

@@ -158,17 +158,37 @@ def save_lesson(page: Page, title: str) -> None:
 
 
 def publish_lesson(page: Page, title: str) -> None:
+    """The button at the top saves what was typed below it, then publishes."""
     page.get_by_role("button", name="Publish lesson").click()
     arrive(page, title)
-    expect_message(page, "Lesson published.")
+    expect_message(page, "Lesson saved and published.")
     back_to_outline(page)
+
+
+def leaving_asks_first(page: Page) -> None:
+    """With text typed and not saved, leaving the page brings the browser's warning; staying keeps the text."""
+    warnings = []
+    page.once("dialog", lambda dialog: (warnings.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Back to the outline").click()
+    expect(page.get_by_label("Text of the reading")).to_have_value(READING_BODY)
+    assert warnings == ["beforeunload"]
 
 
 def add_reading(page: Page) -> None:
     add_lesson(page, "Reading", READING)
+    page.get_by_role("button", name="Publish lesson").click()
+    arrive(page, READING)
+    expect(
+        page.get_by_role("alert").filter(has_text="A reading needs its text before it is published.")
+    ).to_be_visible()
     page.get_by_label("Text of the reading").fill(READING_BODY)
-    save_lesson(page, READING)
+    leaving_asks_first(page)
+    # Publish straight away, without Save: the text is kept.
     publish_lesson(page, READING)
+    page.get_by_role("link", name=READING, exact=True).click()
+    arrive(page, READING)
+    expect(page.get_by_label("Text of the reading")).to_have_value(READING_BODY.strip())
+    back_to_outline(page)
 
 
 def add_video(page: Page, video_file: Path) -> None:
@@ -220,12 +240,16 @@ def add_assignment(page: Page) -> None:
     page.get_by_role("group", name="Learners may submit").get_by_label("Text", exact=True).check()
     page.get_by_role("group", name="Learners may submit").get_by_label("Photo", exact=True).check()
     page.get_by_label("Due this many days after the cohort starts").fill("14")
-    save_lesson(page, ASSIGNMENT)
+    # Straight to the rubric, without Save: the instructions, kinds and due date are kept.
     page.get_by_label("Criterion", exact=True).fill(CRITERION)
     page.get_by_label("Points", exact=True).fill("4")
     page.get_by_role("button", name="Add to the rubric").click()
     arrive(page, ASSIGNMENT)
-    expect_message(page, "Criterion added to the rubric.")
+    expect_message(page, "Lesson saved and the criterion added to the rubric.")
+    expect(page.get_by_label("Instructions")).to_have_value(INSTRUCTIONS)
+    accepted = page.get_by_role("group", name="Learners may submit")
+    expect(accepted.get_by_label("Photo", exact=True)).to_be_checked()
+    expect(page.get_by_label("Due this many days after the cohort starts")).to_have_value("14")
     publish_lesson(page, ASSIGNMENT)
 
 

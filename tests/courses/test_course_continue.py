@@ -30,12 +30,12 @@ def hand_in(learner, lesson, cohort, state=SubmissionState.SUBMITTED) -> Submiss
     return submission
 
 
-def course_with_a_task(sequential: bool):
+def course_with_a_task(sequential: bool, unlock_on: str = "acceptance"):
     """Module 1: a reading, then an assignment, then a reading; module 2: one reading. The reading is done."""
     program = ProgramFactory()
     cohort = CohortFactory(program=program)
     learner = EnrollmentFactory(cohort=cohort).learner
-    course = CourseFactory(program=program, sequential=sequential, title="Open your shop")
+    course = CourseFactory(program=program, sequential=sequential, unlock_on=unlock_on, title="Open your shop")
     first, second = ModuleFactory(course=course, position=1), ModuleFactory(course=course, position=2)
     intro = LessonFactory(module=first, kind="reading", position=1, title="Why a shop")
     task = LessonFactory(module=first, kind="assignment", position=2, title="Send your shop link")
@@ -90,6 +90,23 @@ def test_a_sequential_course_never_continues_into_a_locked_module_and_says_the_w
     locked_html = locked.get_data(as_text=True)
     assert "Continue:" not in locked_html
     assert WITH_MENTOR in locked_html
+
+
+def test_a_course_that_unlocks_on_submission_opens_the_next_module_once_the_work_is_handed_in(client, auth):
+    cohort, learner, course, task, after_task, next_module = course_with_a_task(True, unlock_on="submission")
+    record_completion(learner, after_task)
+    db.session.commit()
+    auth.login(learner)
+    assert client.get(f"/lessons/{next_module.id}").status_code == 403  # nothing handed in yet
+    hand_in(learner, task, cohort)
+    html = course_page(client, course)
+    assert f'href="/lessons/{next_module.id}">Continue: Your first order' in continue_button(html)
+    assert client.get(f"/lessons/{next_module.id}").status_code == 200
+    # A revision asked for does not close the module again; the task is where to continue.
+    db.session.execute(Submission.__table__.update().values(state=SubmissionState.REVISION_REQUESTED))
+    db.session.commit()
+    assert client.get(f"/lessons/{next_module.id}").status_code == 200
+    assert f'href="/lessons/{task.id}">Continue: Send your shop link' in continue_button(course_page(client, course))
 
 
 def test_a_free_course_goes_on_to_the_next_module_while_the_work_waits(client, auth):
@@ -204,3 +221,18 @@ def test_the_course_and_lesson_pages_run_as_many_queries_with_work_waiting(clien
     baseline = counted_pages(client, auth, count_queries, 6, hand_in_work=False)
     for lesson_count in (6, 60):
         assert counted_pages(client, auth, count_queries, lesson_count, hand_in_work=True) == baseline, lesson_count
+
+
+def test_a_lead_chooses_what_opens_the_next_module(client, auth):
+    lead = LeadFactory()
+    course = CourseFactory(sequential=True)
+    auth.login(lead)
+    form = client.get(f"/manage/courses/{course.id}/edit").text
+    assert '<input checked id="unlock_on-0" name="unlock_on" type="radio" value="submission">' in form
+    data = {"program_id": course.program_id, "title": course.title, "language": "en", "sequential": "y"}
+    client.post(f"/manage/courses/{course.id}/edit", data={**data, "unlock_on": "acceptance"})
+    db.session.expire_all()
+    assert course.unlock_on == "acceptance"
+    assert client.post(f"/manage/courses/{course.id}/edit", data={**data, "unlock_on": "never"}).status_code == 200
+    db.session.expire_all()
+    assert course.unlock_on == "acceptance"

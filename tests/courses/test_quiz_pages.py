@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.core.extensions import db
+from lms.courses.models import Lesson
 from lms.learning.models import QuizAttempt
 from lms.learning.models.completion import Completion
 from tests.factories import EnrollmentFactory, LessonFactory, ModuleFactory, OptionFactory, QuestionFactory
@@ -111,11 +112,47 @@ def test_a_failed_attempt_shows_what_was_wrong_without_giving_the_answers_away(c
     html = client.get(f"/lessons/{lesson.id}/quiz/attempts/1").get_data(as_text=True)
     assert "50%" in html
     assert "Not passed yet: you need 75%." in html
-    assert "Hard shadows hide the product." in html
-    assert "Multiply the cost by 1.5." in html
-    assert "a right answer" not in html  # one attempt is left: the answers stay hidden
+    assert "✗ Not right" in html
+    # One attempt is left: the answers, and the feedback that works them out, stay hidden.
+    assert "Hard shadows hide the product." not in html
+    assert "Multiply the cost by 1.5." not in html
+    assert "a right answer" not in html
     assert "The answer:" not in html
+    assert "The right answers show once you pass, or once every attempt is used." in html
     assert "Try again" in html
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown_after_first", "shown_after_last"),
+    [("each", True, True), ("last", False, True), ("passed", False, True), ("never", False, False)],
+)
+def test_the_quiz_says_when_answers_and_feedback_show(
+    client, auth, world, quiz, setting, shown_after_first, shown_after_last
+):
+    lesson = quiz["lesson"]
+    lesson.show_answers = setting
+    db.session.commit()
+    auth.login(world.learner_a)
+    wrong = {f"question-{quiz['single'].id}": str(quiz["noon"].id)}
+    for number, shown in ((1, shown_after_first), (2, shown_after_last)):
+        client.post(f"/lessons/{lesson.id}/quiz", data={**wrong, "number": str(number)})
+        html = client.get(f"/lessons/{lesson.id}/quiz/attempts/{number}").text
+        assert ("a right answer" in html) is shown
+        assert ("Hard shadows hide the product." in html) is shown  # the option's feedback follows the setting
+
+
+def test_a_lead_sets_when_a_quiz_shows_its_answers(client, auth, world, quiz):
+    lesson = quiz["lesson"]
+    auth.login(world.lead)
+    assert (
+        "After the learner passes (or has used every attempt)" in client.get(f"/manage/lessons/{lesson.id}/edit").text
+    )
+    data = {"title": lesson.title, "minutes": "5", "pass_mark": "75", "attempts_allowed": "2", "show_answers": "never"}
+    client.post(f"/manage/lessons/{lesson.id}/edit", data=data)
+    assert db.session.get(Lesson, lesson.id).show_answers == "never"
+    response = client.post(f"/manage/lessons/{lesson.id}/edit", data={**data, "show_answers": "always"})
+    assert response.status_code == 200
+    assert db.session.get(Lesson, lesson.id).show_answers == "never"
 
 
 def test_after_the_last_attempt_the_right_answers_are_shown(client, auth, world, quiz):

@@ -226,12 +226,16 @@ def test_accepted_work_is_neither_due_nor_overdue(assignment_next):
     assert overdue_titles(world.cohort_a, world.learner_a) is None
 
 
-@pytest.mark.parametrize("sequential", [False, True], ids=["free", "sequential"])
-def test_continuing_skips_work_waiting_for_review_but_never_into_a_locked_module(sequential):
+@pytest.mark.parametrize(
+    ("sequential", "unlock_on"),
+    [(False, "submission"), (True, "acceptance"), (True, "submission")],
+    ids=["free", "sequential-on-acceptance", "sequential-on-submission"],
+)
+def test_continuing_skips_work_waiting_for_review_but_never_into_a_locked_module(sequential, unlock_on):
     program = ProgramFactory()
     cohort = CohortFactory(program=program)
     learner = EnrollmentFactory(cohort=cohort).learner
-    course = CourseFactory(program=program, sequential=sequential)
+    course = CourseFactory(program=program, sequential=sequential, unlock_on=unlock_on)
     first, second = ModuleFactory(course=course, position=1), ModuleFactory(course=course, position=2)
     task = LessonFactory(module=first, kind="assignment", position=1)
     after_task = LessonFactory(module=first, kind="reading", position=2)
@@ -248,10 +252,11 @@ def test_continuing_skips_work_waiting_for_review_but_never_into_a_locked_module
     assert continue_with() == after_task
     record_completion(learner, after_task)
     db.session.commit()
-    # The task keeps the first module unfinished: a sequential course stays closed until it is accepted.
-    assert continue_with() == (None if sequential else next_module)
+    # Until the task is accepted, a course that unlocks on acceptance stays closed; one on submission opens.
+    stalled = sequential and unlock_on == "acceptance"
+    assert continue_with() == (None if stalled else next_module)
     card = home_services.learner_home(learner).courses[0]
-    assert card.waiting_for_review == sequential
+    assert card.waiting_for_review == stalled
 
 
 # ---- Query counts ----

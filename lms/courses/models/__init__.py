@@ -1,11 +1,22 @@
 """Course content: courses, modules, lessons, quiz questions, rubrics and which cohorts take which course."""
 
-from lms.courses.models.content import LESSON_KINDS, CohortCourse, Course, Lesson, LessonKind, LessonResource, Module
+from lms.courses.models.content import (
+    LESSON_KINDS,
+    AnswerReveal,
+    CohortCourse,
+    Course,
+    Lesson,
+    LessonKind,
+    LessonResource,
+    Module,
+    UnlockRule,
+)
 from lms.courses.models.quiz import QUESTION_KINDS, Option, Question, QuestionKind, RubricCriterion
 
 __all__ = [
     "LESSON_KINDS",
     "QUESTION_KINDS",
+    "AnswerReveal",
     "CohortCourse",
     "Course",
     "Lesson",
@@ -16,4 +27,5 @@ __all__ = [
     "Question",
     "QuestionKind",
     "RubricCriterion",
+    "UnlockRule",
 ]

@@ -1,5 +1,6 @@
 """Course → ordered modules → ordered lessons, and which cohorts take which course."""
 
+import math
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -28,9 +29,28 @@ LESSON_KINDS = tuple(kind.value for kind in LessonKind)
 SUBMISSION_KINDS = ("text", "link", "photo", "video", "file")
 
 
+class UnlockRule(StrEnum):
+    """In a sequential course, what of a module's assignments opens the next module."""
+
+    SUBMISSION = "submission"  # handed in: a slow review never stalls the learner
+    ACCEPTANCE = "acceptance"  # accepted by a mentor
+
+
+class AnswerReveal(StrEnum):
+    """When a quiz's result page shows the right answers and the feedback that explains them."""
+
+    EACH_ATTEMPT = "each"
+    LAST_ATTEMPT = "last"  # once no attempt is left
+    PASSED = "passed"  # once passed, or no attempt is left
+    NEVER = "never"
+
+
 class Course(db.Model):
     __tablename__ = "courses"
-    __table_args__ = (CheckConstraint("language IN ('zh_Hans', 'en')", name="language_known"),)
+    __table_args__ = (
+        CheckConstraint("language IN ('zh_Hans', 'en')", name="language_known"),
+        CheckConstraint("unlock_on IN ('submission', 'acceptance')", name="unlock_on_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
@@ -43,6 +63,7 @@ class Course(db.Model):
     published: Mapped[bool] = mapped_column(default=False)
     # When on, a module opens only once every lesson of the module before it is complete.
     sequential: Mapped[bool] = mapped_column(default=False)
+    unlock_on: Mapped[str] = mapped_column(String(16), default=UnlockRule.SUBMISSION, server_default="submission")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -78,6 +99,7 @@ class Lesson(db.Model):
         CheckConstraint("attempts_allowed >= 0", name="attempts_not_negative"),
         CheckConstraint("due_days >= 0", name="due_days_not_negative"),
         CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        CheckConstraint("show_answers IN ('each', 'last', 'passed', 'never')", name="show_answers_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +125,7 @@ class Lesson(db.Model):
     # Quiz lessons: percent needed to pass; 0 attempts means no limit.
     pass_mark: Mapped[int] = mapped_column(default=70)
     attempts_allowed: Mapped[int] = mapped_column(default=0)
+    show_answers: Mapped[str] = mapped_column(String(16), default=AnswerReveal.PASSED, server_default="passed")
     # Assignment lessons: due this many days after the cohort starts; accepted kinds, comma-separated.
     due_days: Mapped[int | None]
     accepts: Mapped[str] = mapped_column(String(100), default="")
@@ -125,6 +148,12 @@ class Lesson(db.Model):
         order_by="(RubricCriterion.position, RubricCriterion.id)",
         cascade="all, delete-orphan",
     )
+
+    def take_video_duration(self, seconds: float | None) -> None:
+        """Keep the video's length, and fill the lesson's minutes from it (rounded up; the lead may change them)."""
+        self.duration_seconds = round(seconds) if seconds is not None else None
+        if self.duration_seconds is not None:
+            self.minutes = max(1, math.ceil(self.duration_seconds / 60))
 
     @property
     def small_rendition(self) -> MediaFile | None:

@@ -11,7 +11,7 @@ from lms.cohorts.models import Program
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.courses import files
-from lms.courses.models import LESSON_KINDS, CohortCourse, Course, Lesson, Module
+from lms.courses.models import LESSON_KINDS, AnswerReveal, CohortCourse, Course, Lesson, LessonKind, Module, UnlockRule
 from lms.courses.models.content import SUBMISSION_KINDS
 from lms.courses.records import record_queries
 
@@ -19,7 +19,7 @@ LANGUAGES = ("zh_Hans", "en")
 LESSON_FIELDS = {
     "video": ("title", "minutes", "transcript"),
     "reading": ("title", "minutes", "body"),
-    "quiz": ("title", "minutes", "body", "pass_mark", "attempts_allowed"),
+    "quiz": ("title", "minutes", "body", "pass_mark", "attempts_allowed", "show_answers"),
     "assignment": ("title", "minutes", "body", "accepts", "due_days"),
 }
 TEXT_FIELDS = ("title", "summary", "body", "transcript")
@@ -86,6 +86,10 @@ def update_course(course: Course, data: dict) -> Course:
     course.language = clean(data, "language")
     course.estimated_minutes = data.get("estimated_minutes") or 0
     course.sequential = bool(data.get("sequential"))
+    unlock_on = clean(data, "unlock_on") or UnlockRule.SUBMISSION
+    if unlock_on not in tuple(UnlockRule):
+        raise AuthoringError(_l("Choose what opens the next module."))
+    course.unlock_on = unlock_on
     db.session.flush()
     return course
 
@@ -191,6 +195,7 @@ def lesson_problem(lesson: Lesson, data: dict):
         ("pass_mark", lambda value: value is not None and 0 <= value <= 100, _l("The pass mark is 0 to 100 %.")),
         ("attempts_allowed", lambda value: value is not None and value >= 0, _l("Attempts must be 0 or more.")),
         ("due_days", lambda value: value is None or value >= 0, _l("Days must be 0 or more.")),
+        ("show_answers", lambda value: value in tuple(AnswerReveal), _l("Choose when the right answers show.")),
         (
             "accepts",
             lambda value: bool(value) and set(value) <= set(SUBMISSION_KINDS),
@@ -231,8 +236,20 @@ def move_lesson(lesson: Lesson, direction: int) -> bool:
     return moved
 
 
+def publishing_problem(lesson: Lesson):
+    """Why a lesson is not ready for learners yet (an empty reading, a quiz without questions), or None."""
+    if lesson.kind == LessonKind.READING and not (lesson.body or "").strip():
+        return _l("A reading needs its text before it is published. Type the text, then publish.")
+    if lesson.kind == LessonKind.QUIZ and not lesson.questions:
+        return _l("A quiz needs at least one question before it is published. Add a question, then publish.")
+    return None
+
+
 def set_lesson_published(lesson: Lesson, published: bool) -> Lesson:
-    """Publish a lesson or take it back to draft; learners' progress on it is kept either way."""
+    """Publish a lesson that is ready (``publishing_problem``) or take it back to draft; progress is kept either way."""
+    problem = publishing_problem(lesson) if published else None
+    if problem is not None:
+        raise AuthoringError(problem)
     lesson.published = published
     db.session.flush()
     return lesson

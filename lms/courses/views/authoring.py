@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.cohorts.models import Program
@@ -20,12 +21,13 @@ from lms.courses.forms import (
     NewLessonForm,
     OfferForm,
 )
-from lms.courses.models import Course, Lesson, Module, Question
+from lms.courses.models import QUESTION_KINDS, Course, Lesson, Module, Question
 from lms.courses.records import record_queries
 from lms.courses.services import authoring as services
 from lms.courses.services import duplicate
 from lms.courses.services import offers as offer_services
 from lms.courses.services.authoring import AuthoringError
+from lms.courses.services.editor import EditorAction, editor_action, save_lesson
 from lms.courses.views.common import (
     DIRECTIONS,
     LABELS,
@@ -239,6 +241,15 @@ def manage_new_lesson(module_id: int):
     return render_template("courses/manage/lesson_new.html", form=form, module=module, labels=LABELS)
 
 
+EDITOR_DONE = {
+    EditorAction.SAVE: _l("Lesson saved."),
+    EditorAction.PUBLISH: _l("Lesson saved and published."),
+    EditorAction.UNPUBLISH: _l("Lesson saved and back to draft. Learners keep their progress on it."),
+    EditorAction.ADD_CRITERION: _l("Lesson saved and the criterion added to the rubric."),
+    EditorAction.ADD_QUESTION: _l("Lesson saved. Now write the question."),
+}
+
+
 @bp.route("/manage/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_edit_lesson(lesson_id: int):
@@ -252,20 +263,32 @@ def manage_edit_lesson(lesson_id: int):
         ],
     )
     form = LESSON_FORMS[lesson.kind](obj=lesson)
-    if form.validate_on_submit():
-        try:
-            services.update_lesson(lesson, form.data)
-        except AuthoringError as error:
-            refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Lesson saved."))
-            return to_lesson(lesson.id)
+    action = editor_action(request.form.get("action"))
+    adding_criterion = action == EditorAction.ADD_CRITERION and lesson.kind == "assignment"
+    # Every button of the page submits this one form, so what was typed is saved before anything else.
+    criterion_form = CriterionForm() if adding_criterion else CriterionForm(formdata=None)
+    question_kind = request.form.get("question_kind")
+    if form.is_submitted():
+        lesson_valid = form.validate()
+        criterion_valid = criterion_form.validate() if adding_criterion else True
+        if not criterion_valid:
+            form.form_errors.append(_("The criterion was not added: see the rubric below. Nothing was saved yet."))
+        if lesson_valid and criterion_valid:
+            try:
+                criterion = save_lesson(lesson, form.data, action, criterion_form.data if adding_criterion else None)
+            except AuthoringError as error:
+                refused(form, error)
+            else:
+                db.session.commit()
+                flash(EDITOR_DONE[action])
+                if action == EditorAction.ADD_QUESTION and question_kind in QUESTION_KINDS:
+                    return redirect(url_for(".manage_new_question", lesson_id=lesson.id, kind=question_kind))
+                return to_lesson(lesson.id, f"criterion-{criterion.id}" if criterion else None)
     return render_template(
         "courses/manage/lesson_edit.html",
         lesson=lesson,
         form=form,
-        criterion_form=CriterionForm(formdata=None),
+        criterion_form=criterion_form,
         labels=LABELS,
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from lms.accounts.models import User
 from lms.core.db_types import dialect_insert
 from lms.core.extensions import db
-from lms.courses.models import Course, Lesson, Module
+from lms.courses.models import Course, Lesson, Module, UnlockRule
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Submission, SubmissionState
 from lms.learning.services.offline import OfflineAction, action_time
@@ -81,11 +81,17 @@ def waiting_for_review(learner_id, lesson_id):
     )
 
 
+def handed_in_ever(learner_id, lesson_id):
+    """True where the learner has handed in work for the lesson at least once (whatever its state now)."""
+    return exists().where(Submission.lesson_id == lesson_id, Submission.learner_id == learner_id)
+
+
 def locked_for(learner_column):
     """True where the lesson (``Lesson``, its ``Module`` and ``Course`` joined) is locked for the learner.
 
     The lock rule of ``lessons.apply_sequential_locks`` in SQL: in a sequential course, a module opens once
-    every module before it is complete (all its published lessons finished).
+    every module before it is complete (all its published lessons finished); where the course unlocks on
+    submission, an assignment handed in counts as finished for this.
     """
     earlier, unfinished, done = aliased(Module), aliased(Lesson), aliased(Completion)
     return and_(
@@ -96,6 +102,7 @@ def locked_for(learner_column):
             unfinished.module_id == earlier.id,
             unfinished.published.is_(True),
             ~exists().where(done.lesson_id == unfinished.id, done.learner_id == learner_column),
+            ~and_(Course.unlock_on == UnlockRule.SUBMISSION, handed_in_ever(learner_column, unfinished.id)),
         ),
     )
 
@@ -103,9 +110,9 @@ def locked_for(learner_column):
 def next_lesson_choice(learner: User, course_ids: list[int]):
     """A subquery of (course_id, lesson_id): per course, the first published lesson the learner can do now.
 
-    Lessons finished or handed in and waiting for review are skipped; in a sequential course, so is everything
-    after the first unfinished module, which stays locked until its work is accepted (``apply_sequential_locks``, the
-    same rule for the outline). The learner's home and the course page both continue from here.
+    Lessons finished or handed in and waiting for review are skipped; in a sequential course, so is every
+    module still locked (``locked_for``: the same rule as ``apply_sequential_locks`` for the outline).
+    The learner's home and the course page both continue from here.
     """
     unfinished = (
         select(
@@ -115,15 +122,16 @@ def next_lesson_choice(learner: User, course_ids: list[int]):
             Module.id.label("module_id"),
             Lesson.position.label("position"),
             case((waiting_for_review(learner.id, Lesson.id), 1), else_=0).label("waiting"),
-            case((Course.sequential.is_(True), 1), else_=0).label("sequential"),
-            func.dense_rank()
-            .over(partition_by=Module.course_id, order_by=(Module.position, Module.id))
-            .label("module_place"),
         )
         .join(Module, Module.id == Lesson.module_id)
         .join(Course, Course.id == Module.course_id)
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
-        .where(Module.course_id.in_(course_ids), Lesson.published.is_(True), Completion.id.is_(None))
+        .where(
+            Module.course_id.in_(course_ids),
+            Lesson.published.is_(True),
+            Completion.id.is_(None),
+            ~locked_for(learner.id),
+        )
         .subquery()
     )
     order = (unfinished.c.module_position, unfinished.c.module_id, unfinished.c.position, unfinished.c.lesson_id)
@@ -133,7 +141,7 @@ def next_lesson_choice(learner: User, course_ids: list[int]):
             unfinished.c.course_id,
             func.row_number().over(partition_by=unfinished.c.course_id, order_by=order).label("place"),
         )
-        .where(unfinished.c.waiting == 0, or_(unfinished.c.sequential == 0, unfinished.c.module_place == 1))
+        .where(unfinished.c.waiting == 0)
         .subquery()
     )
     return select(ranked.c.course_id, ranked.c.lesson_id).where(ranked.c.place == 1).subquery()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import load_only
 from lms.accounts.models import User
 from lms.core.extensions import db
 from lms.core.roles import Role
-from lms.courses.models import Course, Lesson, LessonKind, Module, Question
+from lms.courses.models import Course, Lesson, LessonKind, Module, Question, UnlockRule
 from lms.courses.policies import can_manage_courses, offered_course_ids
 from lms.learning.models import QuizAttempt
 from lms.learning.policies import submitting_cohort
@@ -36,6 +36,7 @@ class OutlineModule:
     lessons: list[Lesson]
     complete: bool
     locked_by: Module | None = None  # the first unfinished module before it, in a sequential course
+    opens_next: bool | None = None  # done enough to open the next module; None: when complete
 
     @property
     def locked(self) -> bool:
@@ -160,17 +161,21 @@ def course_outline(course: Course, viewer: User) -> CourseOutline:
         # Where to continue and what waits for review come with the lessons, in the same query.
         choice = progress.next_lesson_choice(viewer, [course.id])
         lessons_query = lessons_query.outerjoin(choice, choice.c.lesson_id == Lesson.id).add_columns(
-            choice.c.lesson_id, progress.waiting_for_review(viewer.id, Lesson.id)
+            choice.c.lesson_id,
+            progress.waiting_for_review(viewer.id, Lesson.id),
+            progress.handed_in_ever(viewer.id, Lesson.id),
         )
     else:
-        lessons_query = lessons_query.add_columns(null(), false())
+        lessons_query = lessons_query.add_columns(null(), false(), false())
     by_module: dict[int, list[Lesson]] = {}
-    next_id, waiting = None, set()
-    for lesson, chosen, waits in db.session.execute(lessons_query):
+    next_id, waiting, handed_in = None, set(), set()
+    for lesson, chosen, waits, handed in db.session.execute(lessons_query):
         by_module.setdefault(lesson.module_id, []).append(lesson)
         next_id = chosen or next_id
         if waits:
             waiting.add(lesson.id)
+        if handed:
+            handed_in.add(lesson.id)
     done = progress.completed_lesson_ids(viewer, course) if for_learner else set()
     outline = CourseOutline(
         course=course, modules=[], done=done, for_learner=for_learner, waiting=waiting, next_id=next_id
@@ -180,21 +185,25 @@ def course_outline(course: Course, viewer: User) -> CourseOutline:
         if not lessons and not managing:
             continue  # a module with nothing published yet says nothing to a learner
         complete = all(lesson.id in done for lesson in lessons if lesson.published)
-        outline.modules.append(OutlineModule(module=module, lessons=lessons, complete=complete))
+        counted = done | handed_in if course.unlock_on == UnlockRule.SUBMISSION else done
+        opens_next = all(lesson.id in counted for lesson in lessons if lesson.published)
+        outline.modules.append(OutlineModule(module=module, lessons=lessons, complete=complete, opens_next=opens_next))
     if course.sequential and for_learner:  # staff browse freely
         apply_sequential_locks(outline.modules)
     return outline
 
 
 def apply_sequential_locks(modules: list[OutlineModule]) -> None:
-    """The lock rule of a sequential course: a module opens once every module before it is complete.
+    """The lock rule of a sequential course: a module opens once every module before it is done with.
 
-    ``completions.next_lesson_choice`` applies the same rule in SQL (nothing after the first unfinished module).
+    Done with is complete, or, where the course unlocks on submission, complete but for assignments handed in
+    (``opens_next``). ``completions.locked_for`` is the same rule in SQL, which ``next_lesson_choice`` follows.
     """
     first_unfinished = None
     for item in modules:
         item.locked_by = first_unfinished
-        if first_unfinished is None and not item.complete:
+        opens_next = item.complete if item.opens_next is None else item.opens_next
+        if first_unfinished is None and not opens_next:
             first_unfinished = item.module
 
 

@@ -13,7 +13,7 @@ from lms.accounts.models import User
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.numbers import NumberRefusedError, read_number
-from lms.courses.models import Lesson, Question, QuestionKind
+from lms.courses.models import AnswerReveal, Lesson, Question, QuestionKind
 from lms.learning.models import QuizAnswer, QuizAttempt
 from lms.learning.services.completions import record_completion
 from lms.learning.services.offline import OfflineAction, action_time
@@ -215,11 +215,26 @@ class AttemptReview:
     answers: dict[int, QuizAnswer]
     attempts: list[QuizAttempt]
     attempts_left: int | None
+    show_answers: str = AnswerReveal.PASSED
 
     @property
     def reveal_answers(self) -> bool:
-        """Show the right answers once they can no longer be copied into another attempt."""
-        return any(attempt.passed for attempt in self.attempts) or self.attempts_left == 0
+        """Whether the right answers and their feedback show, by the quiz's setting (``answers_revealed``)."""
+        return answers_revealed(self.show_answers, self.attempts, self.attempts_left)
+
+
+def answers_revealed(setting: str, attempts: Sequence[QuizAttempt], attempts_left: int | None) -> bool:
+    """The quiz's rule for showing right answers: after each attempt, after the last, after passing, or never.
+
+    "After passing" also shows them once no attempt is left, as nothing can be copied into another attempt then.
+    """
+    if setting == AnswerReveal.EACH_ATTEMPT:
+        return bool(attempts)
+    if setting == AnswerReveal.LAST_ATTEMPT:
+        return attempts_left == 0
+    if setting == AnswerReveal.PASSED:
+        return any(attempt.passed for attempt in attempts) or attempts_left == 0
+    return False
 
 
 def attempt_review(lesson: Lesson, learner: User, number: int) -> AttemptReview | None:
@@ -233,4 +248,6 @@ def attempt_review(lesson: Lesson, learner: User, number: int) -> AttemptReview 
         select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id).options(selectinload(QuizAnswer.selected))
     )
     answers = {answer.question_id: answer for answer in db.session.scalars(answers_query)}
-    return AttemptReview(attempt, questions, answers, attempts, attempts_left(lesson, len(attempts)))
+    return AttemptReview(
+        attempt, questions, answers, attempts, attempts_left(lesson, len(attempts)), show_answers=lesson.show_answers
+    )
