@@ -1,5 +1,6 @@
 """Form pieces shared by every blueprint."""
 
+import re
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -64,6 +65,21 @@ class MultiCheckboxField(SelectMultipleField):
         if isinstance(value, str):
             value = [item for item in value.split(",") if item]
         super().process_data(value)
+
+
+# A link ends at a space or at the punctuation a Chinese share text puts around it.
+LINK_IN_TEXT = re.compile(r"https?://[^\s<>\"'，。！？、；：【】（）《》「」“”‘’]+", re.IGNORECASE)
+
+
+def first_link(value):
+    """The first http(s) link of pasted share text, such as "【快手小店】… https://v.kuaishou.com/abc123 打开快手查看".
+
+    Text without a link stays as typed, so ``web_link`` can say what is wrong with it.
+    """
+    if not isinstance(value, str):
+        return value
+    match = LINK_IN_TEXT.search(value)
+    return match.group(0).rstrip(".,;:!?)]") if match else value
 
 
 def web_link(form, field):

@@ -342,3 +342,41 @@ def test_photos_show_as_thumbnails_and_videos_play_in_the_page(app, client, auth
     submission = the_submission(world.learner_a, world.courses_a.assignment)
     page = mentor.get(f"/submissions/{submission.id}/review").text
     assert f'<video class="submitted-video" src="/media/{video_id}" controls preload="none"' in page
+
+
+SHARE_TEXT = "【快手小店】赣南脐橙 5斤装 https://v.kuaishou.com/abc123 打开快手查看"
+
+
+def test_the_link_is_taken_out_of_pasted_share_text(client, auth, world, shop_lesson):
+    auth.login(world.learner_a)
+    assert hand_in(client, shop_lesson, link=SHARE_TEXT).status_code == 302
+    assert the_submission(world.learner_a, shop_lesson).versions[0].link == "https://v.kuaishou.com/abc123"
+
+
+def test_photos_chosen_stay_held_when_something_else_is_refused(client, auth, world, shop_lesson):
+    auth.login(world.learner_a)
+    photos = [(io.BytesIO(png_bytes()), "front.png"), (io.BytesIO(png_bytes(3, 3)), "shelf.png")]
+    response = client.post(
+        submission_url(shop_lesson),
+        data={"link": "shop.example.org", "photo": photos},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "starting with http:// or https://" in response.text
+    held = db.session.scalars(select(MediaFile).order_by(MediaFile.id)).all()
+    assert [media.original_name for media in held] == ["front.png", "shelf.png"]
+    for media in held:
+        assert f'name="held_photo" value="{media.id}" checked' in response.text
+    assert count(Submission) == 0
+    # Sent again with the link put right and no photo chosen anew: both photos are handed in.
+    other = MediaFile(kind="image", path="image/2027/someone-else.png", content_type="image/png", size_bytes=1)
+    db.session.add(other)
+    db.session.commit()
+    response = client.post(
+        submission_url(shop_lesson),
+        data={"link": "https://shop.example.org/tea", "held_photo": [str(held[0].id), str(held[1].id), str(other.id)]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    files = the_submission(world.learner_a, shop_lesson).versions[0].files
+    assert sorted(item.media_id for item in files) == [held[0].id, held[1].id]  # not a file she did not upload

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from lms.core.forms import BaseForm, BoundedDateField, DateRequired, MultiCheckboxField, coerce_id, web_link
+from lms.core.forms import BaseForm, BoundedDateField, DateRequired, MultiCheckboxField, coerce_id, first_link, web_link
 from lms.core.web import MAX_ID
 from lms.courses.models import Lesson
 from lms.learning.forms.offline import OfflineFields
@@ -38,8 +38,9 @@ class SubmissionForm(OfflineFields, BaseForm):
     text = TextAreaField(_l("Your answer"), validators=[Optional(), Length(max=10000)])
     link = StringField(
         _l("Link"),
+        filters=[first_link],
         validators=[Optional(), Length(max=500), web_link],
-        description=_l("For example the address of your online shop, starting with https://"),
+        description=_l("For example the address of your online shop, or the text that Share → Copy link gives."),
         render_kw={"inputmode": "url", "autocomplete": "url"},
     )
     photo = MultipleFileField(

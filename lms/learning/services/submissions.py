@@ -20,7 +20,7 @@ from lms.learning.services.due_dates import is_late, learner_due_on
 from lms.learning.services.offline import OfflineAction, action_time
 from lms.learning.signals import submission_submitted
 from lms.media import storage
-from lms.media.models import MediaKind
+from lms.media.models import MediaFile, MediaKind
 
 # What each accepted kind is stored as: photos are pictures, a file is a downloadable resource.
 UPLOAD_KINDS = {"photo": MediaKind.IMAGE, "video": MediaKind.VIDEO, "file": MediaKind.RESOURCE}
@@ -61,9 +61,10 @@ class Handed:
     link: str = ""
     uploads: dict[str, list[FileStorage]] = field(default_factory=dict)
     keep_files: bool = False
+    held: list[tuple[str, MediaFile]] = field(default_factory=list)  # checked and kept by ``hold_uploads``
 
     def is_empty(self, kept: list[SubmissionFile]) -> bool:
-        return not (self.text.strip() or self.link.strip() or any(self.uploads.values()) or kept)
+        return not (self.text.strip() or self.link.strip() or any(self.uploads.values()) or self.held or kept)
 
 
 def store_uploads(handed: Handed, learner: User) -> list[tuple[str, object]]:
@@ -76,6 +77,40 @@ def store_uploads(handed: Handed, learner: User) -> list[tuple[str, object]]:
             except storage.UploadRefused as refused:
                 raise FileRefused(kind, refused.message) from refused
     return stored
+
+
+def hold_uploads(uploads: dict[str, list[FileStorage]], learner: User) -> tuple[list[tuple[str, MediaFile]], list]:
+    """Check and keep each good uploaded file for the form, so a refusal never makes her choose it again.
+
+    Returns the files kept and a FileRefused for each bad one; the caller commits the kept ones at once.
+    """
+    held, refusals = [], []
+    for kind, files in uploads.items():
+        for upload in files:
+            try:
+                held.append((kind, storage.store_upload(upload, UPLOAD_KINDS[kind], learner)))
+            except storage.UploadRefused as refused:
+                refusals.append(FileRefused(kind, refused.message))
+    return held, refusals
+
+
+def held_uploads(learner: User, held: dict[str, list[str]]) -> list[tuple[str, MediaFile]]:
+    """The files held for her form (kind → posted ids): only her own uploads of that kind count."""
+    wanted = {
+        int(value): kind
+        for kind, values in held.items()
+        if kind in UPLOAD_KINDS
+        for value in values
+        if value.isascii() and value.isdigit() and len(value) < 12
+    }
+    if not wanted:
+        return []
+    query = select(MediaFile).where(MediaFile.id.in_(wanted), MediaFile.uploaded_by_id == learner.id)
+    return [
+        (wanted[media.id], media)
+        for media in db.session.scalars(query.order_by(MediaFile.id))
+        if media.kind == UPLOAD_KINDS[wanted[media.id]]
+    ]
 
 
 def open_submission(lesson: Lesson, learner: User, cohort: Cohort, at: datetime | None = None) -> Submission:
@@ -152,7 +187,7 @@ def submit_work(
         client_id=offline.client_id if offline else None,
     )
     version.files = [SubmissionFile(media_id=old.media_id, kind=old.kind) for old in kept]
-    version.files += [SubmissionFile(media=media_file, kind=kind) for kind, media_file in stored]
+    version.files += [SubmissionFile(media=media_file, kind=kind) for kind, media_file in [*handed.held, *stored]]
     db.session.add(version)
     try:
         db.session.flush()

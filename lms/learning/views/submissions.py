@@ -48,7 +48,7 @@ def locked_page(lesson: Lesson):
     return render_template("courses/locked.html", lesson=lesson, blocking=blocking, outline=outline), 403
 
 
-def render_thread(lesson: Lesson, cohort, form=None, status: int = 200, refusal: str | None = None):
+def render_thread(lesson: Lesson, cohort, form=None, status: int = 200, refusal: str | None = None, held=()):
     submission = services.find_submission(lesson, current_user)
     latest = submission.versions[-1] if submission and submission.versions else None
     can_change = cohort is not None and services.can_change(submission)
@@ -67,6 +67,7 @@ def render_thread(lesson: Lesson, cohort, form=None, status: int = 200, refusal:
         due_on=due_dates.learner_due_on(lesson, current_user, cohort) if cohort else None,
         form=form if can_change else None,
         refusal=refusal,
+        held=held,
         rubric_by_id={criterion.id: criterion for criterion in lesson.rubric},
     )
     return page, status
@@ -99,23 +100,34 @@ def submit_work(lesson_id: int):
     submission = services.find_submission(lesson, current_user)
     latest = submission.versions[-1] if submission and submission.versions else None
     form = submission_form(lesson, has_files=bool(latest and latest.files))
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
         return render_thread(lesson, cohort, form, 400)
+    kinds = [kind for kind in services.UPLOAD_KINDS if kind in form]
+    held = services.held_uploads(current_user, {kind: request.form.getlist(f"held_{kind}") for kind in kinds})
+    # Good files are kept for the form and committed before anything else is checked, so that whatever is
+    # refused next (a link, another file, the state), she never has to choose them again.
+    new, refusals = services.hold_uploads(
+        {kind: as_list(form[kind].data) for kind in kinds if not form[kind].errors}, current_user
+    )
+    if new:
+        db.session.commit()
+    held += new
+    for refused in refusals:
+        form[refused.field].errors.append(refused.message)
+    if not valid or refusals:
+        return render_thread(lesson, cohort, form, 400, held=held)
     handed = services.Handed(
         text=form.text.data or "" if "text" in form else "",
         link=form.link.data or "" if "link" in form else "",
-        uploads={kind: as_list(form[kind].data) for kind in services.UPLOAD_KINDS if kind in form},
         keep_files="keep_files" in form and form.keep_files.data,
+        held=held,
     )
     try:
         services.submit_work(lesson, current_user, cohort, handed, form.offline)
-    except services.FileRefused as refused:
-        db.session.rollback()
-        form[refused.field].errors.append(refused.message)
-        return render_thread(lesson, cohort, form, 400)
     except services.SubmissionRefused as refused:
         db.session.rollback()
-        return render_thread(lesson, cohort, form, 409, refusal=refused.message)
+        return render_thread(lesson, cohort, form, 409, refusal=refused.message, held=held)
     db.session.commit()
     flash(_("Your work is handed in. Your mentor will review it."))
     return redirect(url_for(".my_submission", lesson_id=lesson.id))

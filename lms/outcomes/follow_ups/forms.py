@@ -15,6 +15,7 @@ from lms.core.forms import (
     YuanField,
     coerce_id,
     drop_nul,
+    first_link,
     web_link,
 )
 from lms.core.money import yuan_to_fen
@@ -153,6 +154,7 @@ class FollowUpForm(BaseForm):
     )
     shop_link = StringField(
         _l("Shop link (if you have one)"),
+        filters=[first_link],
         validators=[Optional(), Length(max=500), web_link],
         render_kw={"inputmode": "url", "autocomplete": "url"},
     )
