@@ -206,6 +206,7 @@ class TimelineEntry:
     lesson_title: str
     course_title: str
     attempt: QuizAttempt | None = None  # None: a lesson finished
+    unpublished: bool = False  # the lesson was taken back to draft since
 
 
 @dataclass
@@ -224,6 +225,20 @@ class LearnerRecord:
     def last_activity(self) -> datetime | None:
         times = [self.learner.last_login_at] + [entry.at for entry in self.timeline[:1]]
         return max((moment for moment in times if moment), default=None)
+
+    @property
+    def course_histories(self) -> dict[int, list[TimelineEntry]]:
+        """Course id → its lessons finished and quizzes taken, newest first: each course's details on the page."""
+        histories: dict[int, list[TimelineEntry]] = {}
+        for done, lesson, course in self.completions:
+            histories.setdefault(course.id, []).append(
+                TimelineEntry(done.completed_at, lesson.title, course.title, unpublished=not lesson.published)
+            )
+        for attempt, lesson, course in self.attempts:
+            histories.setdefault(course.id, []).append(
+                TimelineEntry(attempt.submitted_at, lesson.title, course.title, attempt)
+            )
+        return {key: sorted(entries, key=lambda entry: entry.at, reverse=True) for key, entries in histories.items()}
 
     @property
     def timeline(self) -> list[TimelineEntry]:
