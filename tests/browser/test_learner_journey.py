@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -29,7 +30,7 @@ from lms.learning.models.submission import Submission
 from lms.media import storage
 from lms.media.models import MediaKind
 from lms.outcomes.models import Baseline, FollowUp, Graduation, ReportingConsent
-from tests.browser.conftest import LAPTOP, PHONE
+from tests.browser.conftest import CHECKERS, LAPTOP, PHONE
 from tests.browser.steps import (
     NOTIFICATIONS_ZH,
     arrive,
@@ -272,6 +273,7 @@ def submit_assignment_with_photo(page: Page, photo: Path) -> None:
     page.get_by_label("你的答案").fill(FIRST_TEXT)
     page.get_by_label("链接").fill("我的快手小店")
     page.get_by_label("照片").set_input_files(photo)
+    CHECKERS[page].expect_status(400, urlsplit(page.url).path)  # the form comes back with the refusal
     page.get_by_role("button", name="提交", exact=True).click()
     # The link is refused; the photo she chose is kept for the form, so she does not choose it again.
     arrive(page, THREAD)
