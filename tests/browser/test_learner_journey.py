@@ -279,7 +279,7 @@ def submit_assignment_with_photo(page: Page, photo: Path) -> None:
     arrive(page, THREAD)
     expect(page.get_by_text("请填写完整的链接，以 http:// 或 https:// 开头。")).to_be_visible()
     kept = page.get_by_role("group", name="已选好的文件，为你保留着")
-    expect(kept.get_by_role("checkbox", name=photo.name)).to_be_checked()
+    expect(kept.get_by_role("checkbox", name=f"{photo.stem}.jpg")).to_be_checked()
     expect(page.get_by_label("你的答案")).to_have_value(FIRST_TEXT)
     assert_no_sideways_scroll(page)
     page.get_by_label("链接").fill(SHARE_TEXT)  # pasted as the app copies it
