@@ -217,6 +217,8 @@ def app_context(app, request):
 def job_queue():
     """Jobs wait in a queue in memory instead of running when enqueued; ``job_queue.run()`` runs them."""
     huey.immediate = False
+    # The queue's storage may hold jobs a served app (the browser tests' server) left in it.
+    huey.storage.flush_all()
     try:
         yield JobQueue()
     finally:

@@ -96,7 +96,6 @@ def pages_with_forms(client, world) -> list[tuple[str, dict]]:
 
 
 @pytest.mark.parametrize("role", ["learner", "mentor", "lead"])
-@pytest.mark.usefixtures("conversions_in_line")
 def test_no_number_or_date_typed_into_a_form_gets_a_server_error(client, auth, world, role):
     auth.login(world.by_role(role))
     forms = pages_with_forms(client, world)
