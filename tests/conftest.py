@@ -24,10 +24,6 @@ TEST_PASSWORD = factories.TEST_PASSWORD
 SAVEPOINT = re.compile(r"(RELEASE |ROLLBACK TO )?SAVEPOINT ", re.IGNORECASE)
 
 
-def under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
 def test_database_url(tmp_dir) -> str:
     """A new SQLite file, or a schema of its own in the PostgreSQL test database.
 

@@ -16,8 +16,9 @@ import limits.strategies
 import pytest
 import redis
 
-from tests.conftest import TEST_PASSWORD, under_ci
+from tests.conftest import TEST_PASSWORD
 from tests.factories import LeadFactory, UserFactory
+from tests.served import under_ci
 
 PROJECT = Path(__file__).resolve().parents[2]
 INVISIBLE = ["\x00", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\x7f", "\u2028"]

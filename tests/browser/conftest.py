@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, R
 
 from lms.app import PROJECT_ROOT
 from tests import served
+from tests.served import under_ci
 
 BROWSER_TESTS = Path(__file__).resolve().parent
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,10 +63,6 @@ def live_server(app, tmp_path_factory):
     arguments = ["--workers", "2", "--threads", "2"]
     with served.gunicorn(environment, logs, arguments) as port, served.worker(environment, logs):
         yield f"http://127.0.0.1:{port}"
-
-
-def under_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def find_chromium() -> str | None:
