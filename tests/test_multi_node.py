@@ -30,6 +30,8 @@ def nodes(app, s3_server, tmp_path_factory):
         "LMS_SECRET_KEY": secrets.token_urlsafe(32),
         "LMS_DATABASE_URL": app.config["LMS_TEST_DATABASE_URL"],
         "LMS_RATELIMIT_STORAGE_URL": redis_url,
+        # Redis outlives the run, and the factories' numbers repeat from run to run.
+        "LMS_RATELIMIT_KEY_PREFIX": f"multi-node-{secrets.token_hex(8)}",
         "LMS_PASSWORD_TIME_COST": "1",
         "LMS_PASSWORD_MEMORY_KIB": "64",
         **s3_server.settings(s3_server.new_bucket()),

@@ -260,6 +260,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
         if storage_url.startswith("redis")
         else {},
+        # Several sites counting in one Redis keep apart by their prefix.
+        "RATELIMIT_KEY_PREFIX": env("RATELIMIT_KEY_PREFIX", "lms"),
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STRATEGY": "moving-window",
         # A store that is down leaves each process counting on its own (with a logged warning), never a 500.
