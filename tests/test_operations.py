@@ -5,14 +5,18 @@ import ipaddress
 import json
 import logging
 import random
+import time
 
 import pytest
+from sqlalchemy import event
 
 from lms.app import create_app
 from lms.core import logs
 from lms.core.extensions import db
+from lms.core.queue import QUEUE_NAME, huey, queue_storage
 from lms.media.models import VideoStatus
 from lms.notifications.mail import queue_email
+from lms.outcomes.follow_ups.tasks import send_follow_up_reminders
 
 DATABASE_DOWN = "postgresql+psycopg://lms:secret-password@127.0.0.1:1/lms"
 
@@ -23,6 +27,9 @@ def other_app(app, **config):
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
+            # The queue is one for the process: another app must not give it storage of its own.
+            "LMS_QUEUE_URL": app.config["LMS_QUEUE_URL"],
+            "LMS_QUEUE_IMMEDIATE": True,
             **config,
         }
     )
@@ -128,3 +135,39 @@ def test_metrics_are_read_only_with_the_token_or_from_an_allowed_address(app, en
     guarded.config["LMS_METRICS_ALLOW"] = [*guarded.config["LMS_METRICS_ALLOW"], ipaddress.ip_network("10.0.0.0/8")]
     response = guarded.test_client().get("/metrics", headers=headers, environ_base=environ)
     assert response.status_code == status
+
+
+def test_readyz_gives_up_on_an_unreachable_postgresql_after_the_connect_timeout(app):
+    """Each connection is made with libpq's connect_timeout, so an unreachable host cannot hold readiness."""
+    down = other_app(app, SQLALCHEMY_DATABASE_URI=DATABASE_DOWN, LMS_DATABASE_CONNECT_SECONDS=2)
+    made = []
+    with down.app_context():
+        event.listen(db.engine, "do_connect", lambda _dialect, _record, _args, parameters: made.append(parameters))
+    assert down.test_client().get("/readyz").status_code == 503
+    assert made[0]["connect_timeout"] == 2
+    assert made[0]["tcp_user_timeout"] == 2000
+
+
+def test_readyz_asks_the_queue_storage(client, monkeypatch):
+    assert client.get("/readyz").json["checks"]["queue"] == "not configured"  # jobs run where enqueued
+    monkeypatch.setattr(huey, "_immediate", False)
+    storage_class, arguments = queue_storage(f"redis://127.0.0.1:6379/{random.randint(1, 15)}", "")
+    monkeypatch.setattr(huey, "storage", storage_class(QUEUE_NAME, **arguments))
+    assert client.get("/readyz").json["checks"]["queue"] == "ok"
+    storage_class, arguments = queue_storage("redis://:secret-password@127.0.0.1:1/0", "")
+    monkeypatch.setattr(huey, "storage", storage_class(QUEUE_NAME, **arguments))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"]["queue"] == "failed: ConnectionError"
+    assert "secret-password" not in response.text
+
+
+def test_metrics_give_the_queue_depth_and_how_long_the_next_job_has_waited(client, job_queue, monkeypatch):
+    enqueued = time.time() - 90
+    monkeypatch.setattr(time, "time_ns", lambda: int(enqueued * 1e9))
+    send_follow_up_reminders()  # a periodic job, enqueued as a scheduler does
+    monkeypatch.undo()
+    text = client.get("/metrics").text
+    assert "lms_queue_waiting 1.0" in text
+    [age] = [line.split()[1] for line in text.splitlines() if line.startswith("lms_queue_oldest_age_seconds")]
+    assert 90 <= float(age) < 3600

@@ -9,9 +9,14 @@ from lms.core.queue import enqueue_after_commit, job, queue_storage
 
 def test_the_queue_storage_follows_one_setting(tmp_path):
     assert queue_storage("", str(tmp_path)) == (SqliteStorage, {"filename": str(tmp_path / "queue.sqlite3")})
-    assert queue_storage("redis://127.0.0.1:6379/3", "") == (RedisStorage, {"url": "redis://127.0.0.1:6379/3"})
-    assert queue_storage("postgresql+psycopg://lms@db/lms", "") == (PostgresStorage, {"dsn": "postgresql://lms@db/lms"})
-    assert queue_storage("postgres://lms@db/lms", "") == (PostgresStorage, {"dsn": "postgresql://lms@db/lms"})
+    storage_class, arguments = queue_storage("redis://127.0.0.1:6379/3", "")
+    assert storage_class is RedisStorage
+    connection = arguments["connection_pool"].connection_kwargs
+    assert (connection["host"], connection["port"], connection["db"]) == ("127.0.0.1", 6379, 3)
+    assert (connection["socket_connect_timeout"], connection["socket_timeout"]) == (2, 10)
+    postgres = (PostgresStorage, {"dsn": "postgresql://lms@db/lms", "connect_timeout": 2})
+    assert queue_storage("postgresql+psycopg://lms@db/lms", "") == postgres
+    assert queue_storage("postgres://lms@db/lms", "") == postgres
     assert queue_storage("sqlite:////srv/lms/queue.db", "") == (SqliteStorage, {"filename": "/srv/lms/queue.db"})
     assert queue_storage("memory://", "") == (MemoryStorage, {})
     with pytest.raises(ValueError, match="LMS_QUEUE_URL"):

@@ -70,7 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
-        web.configure_database(db.engine)
+        web.configure_database(db.engine, app.config["LMS_DATABASE_CONNECT_SECONDS"])
     migrate.init_app(app, db, directory=str(RESOURCES / "migrations"))
     csrf.init_app(app)
     compress.init_app(app)

@@ -246,6 +246,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_UMASK": file_mask(),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: how long to try to connect before giving up (readiness must answer before a balancer's timeout).
+        "LMS_DATABASE_CONNECT_SECONDS": env_int("DATABASE_CONNECT_SECONDS", 3, minimum=1, maximum=60),
         "MAX_CONTENT_LENGTH": env_int("MAX_UPLOAD_MB", 200, minimum=1) * 1024 * 1024,
         # Sign-in, join, verify and anything else a visitor who is not signed in sends.
         "LMS_ANONYMOUS_MAX_KB": env_int("ANONYMOUS_MAX_KB", 64, minimum=4),

@@ -7,17 +7,23 @@ never looks for rows that are not there yet, and a rolled-back request starts no
 """
 
 import functools
+import re
+import time
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, crontab
+from huey.signals import SIGNAL_ENQUEUED
 from huey.storage import MemoryStorage, PostgresStorage, RedisStorage, SqliteStorage
+from redis import ConnectionPool
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lms.core.config import SettingsError
+from lms.core.health import NOT_CONFIGURED, SERVICE_TIMEOUT_SECONDS, register_readiness_check
 
 __all__ = [
     "crontab",
@@ -26,8 +32,10 @@ __all__ = [
     "in_app_context",
     "init_queue",
     "job",
+    "oldest_waiting_seconds",
     "periodic_job",
     "queue_storage",
+    "waiting_jobs",
 ]
 
 QUEUE_NAME = "lms"
@@ -36,6 +44,10 @@ AFTER_COMMIT = "lms_queue_after_commit"
 # Until the app is built the queue keeps jobs in memory; ``init_queue`` puts the real storage in.
 huey = Huey(QUEUE_NAME, storage_class=MemoryStorage, utc=True, results=False)
 bound_app: dict[str, Flask] = {}
+# A job's id starts with the time it was first enqueued (milliseconds, hex): the queue keeps no such time itself.
+ENQUEUED_STAMP = re.compile(r"^([0-9a-f]{12})-")
+# Huey waits up to a second for a job on Redis; a read must be allowed longer than that.
+REDIS_READ_SECONDS = 10
 
 
 def queue_storage(url: str, instance_path: str) -> tuple[type, dict]:
@@ -44,10 +56,15 @@ def queue_storage(url: str, instance_path: str) -> tuple[type, dict]:
         return SqliteStorage, {"filename": str(Path(instance_path) / "queue.sqlite3")}
     scheme = urlsplit(url).scheme.split("+", 1)[0]
     if scheme in {"redis", "rediss", "unix"}:
-        return RedisStorage, {"url": url}
+        # Timeouts, so that a Redis that vanished fails readiness and the worker instead of hanging them.
+        pool = ConnectionPool.from_url(
+            url, socket_connect_timeout=SERVICE_TIMEOUT_SECONDS, socket_timeout=REDIS_READ_SECONDS
+        )
+        return RedisStorage, {"connection_pool": pool}
     if scheme in {"postgresql", "postgres"}:
         # SQLAlchemy's driver suffix (postgresql+psycopg://) means nothing to psycopg itself.
-        return PostgresStorage, {"dsn": "postgresql" + url[url.index(":") :]}
+        dsn = "postgresql" + url[url.index(":") :]
+        return PostgresStorage, {"dsn": dsn, "connect_timeout": SERVICE_TIMEOUT_SECONDS}
     if scheme == "sqlite":
         return SqliteStorage, {"filename": url.removeprefix("sqlite:///")}
     if scheme == "memory":
@@ -63,6 +80,41 @@ def init_queue(app: Flask) -> None:
     huey._immediate = bool(app.config["LMS_QUEUE_IMMEDIATE"])
     huey.storage = huey.create_storage()
     bound_app["app"] = app
+
+
+@huey.signal(SIGNAL_ENQUEUED)
+def stamp_enqueued_time(_signal, task) -> None:
+    # Only the first time: a retry taken back into the queue keeps its id (and its eta says when it was due).
+    if not ENQUEUED_STAMP.match(task.id):
+        task.id = f"{time.time_ns() // 1_000_000:012x}-{task.id}"
+
+
+def waiting_jobs() -> int:
+    """How many jobs wait in the queue for a worker (not those scheduled for later)."""
+    return huey.pending_count()
+
+
+def oldest_waiting_seconds() -> float:
+    """How long the next job to run has been waiting: since it was enqueued, or since it fell due."""
+    pending = huey.pending(limit=1)
+    if not pending:
+        return 0.0
+    stamp = ENQUEUED_STAMP.match(pending[0].id)
+    waiting_since = int(stamp.group(1), 16) / 1000 if stamp else time.time()
+    if pending[0].eta is not None:  # huey keeps etas in naive UTC
+        waiting_since = max(waiting_since, pending[0].eta.replace(tzinfo=UTC).timestamp())
+    return max(0.0, time.time() - waiting_since)
+
+
+def check_queue_storage() -> str | None:
+    """The queue's storage answers (in immediate mode there is none to ask)."""
+    if huey.immediate or isinstance(huey.storage, MemoryStorage):
+        return NOT_CONFIGURED
+    huey.storage.queue_size()
+    return None
+
+
+register_readiness_check("queue", check_queue_storage)
 
 
 def job_app() -> Flask:

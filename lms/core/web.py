@@ -60,8 +60,18 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def configure_database(engine: Engine) -> None:
-    """Turn on SQLite's foreign keys, WAL journal and busy timeout for each connection."""
+def configure_database(engine: Engine, connect_seconds: int) -> None:
+    """PostgreSQL: give up connecting after ``connect_seconds`` (readiness answers soon with the database
+    unreachable). SQLite: turn on foreign keys, the WAL journal and a busy timeout for each connection."""
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "do_connect")
+        def limit_connecting(_dialect, _record, _arguments, parameters):
+            parameters.setdefault("connect_timeout", connect_seconds)
+            # A connection whose server vanished (no reset, packets dropped) fails instead of waiting minutes.
+            parameters.setdefault("tcp_user_timeout", connect_seconds * 1000)
+
+        return
     if engine.dialect.name != "sqlite":
         return
 

@@ -1,4 +1,4 @@
-"""``/metrics`` for Prometheus: request counts and latency, and figures read from the database at each scrape.
+"""``/metrics`` for Prometheus: request counts and latency, and database and queue figures read when scraped.
 
 Only a scraper with the token (``Authorization: Bearer …``) or from an allowed address reads it; anyone
 else is told there is no such page.
@@ -13,6 +13,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
 from lms.app.operations import bp
+from lms.core import queue
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.metrics import CONTENT_TYPE_LATEST, process_metrics
@@ -66,9 +67,25 @@ class DatabaseFigures:
         )
 
 
+class QueueFigures:
+    """Read when scraped: the jobs waiting for a worker and how long the next one has waited."""
+
+    def collect(self):
+        try:
+            waiting, oldest = queue.waiting_jobs(), queue.oldest_waiting_seconds()
+        except Exception:  # the storage does not answer: readiness says so; the other figures still go out
+            current_app.logger.warning("the queue's storage did not answer for the metrics", exc_info=True)
+            return
+        yield GaugeMetricFamily("lms_queue_waiting", "Jobs waiting in the queue for a worker", value=waiting)
+        yield GaugeMetricFamily(
+            "lms_queue_oldest_age_seconds", "How long the next job to run has been waiting", value=oldest
+        )
+
+
 def database_figures() -> bytes:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseFigures())
+    registry.register(QueueFigures())
     return generate_latest(registry)
 
 
