@@ -316,6 +316,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_AT_RISK_DAYS": env_int("AT_RISK_DAYS", 7, minimum=1),
         # A submission waiting longer than this for a mentor is marked in the review queue.
         "LMS_REVIEW_WAIT_DAYS": env_int("REVIEW_WAIT_DAYS", 3, minimum=1),
+        # An action a phone kept offline counts as made at most this long before it arrived (due dates).
+        "LMS_OFFLINE_WINDOW_HOURS": env_int("OFFLINE_WINDOW_HOURS", 72, minimum=1, maximum=24 * 60),
         # Email goes out through the outbox (`lms send-mail`); without a host, messages wait in it.
         "LMS_SMTP_HOST": env("SMTP_HOST", ""),
         "LMS_SMTP_PORT": env_int("SMTP_PORT", 587, minimum=1, maximum=65535),

@@ -43,9 +43,12 @@ WITHDRAWN_MESSAGE = _l("This lesson is no longer open, so what you did in it was
 
 
 def lesson_withdrawn(user: User, lesson: Lesson) -> bool:
-    """A lesson of a course offered to the learner's cohorts that is not published (any more): what she did in it
-    offline is refused with a message, where a lesson she was never offered is simply not found."""
+    """A lesson of a course offered to the learner's cohorts that is not published any more: what she did in it
+    offline is refused with a message, where a lesson she was never offered, or a draft never opened to
+    learners, is simply not found (its 409 would tell her it exists)."""
     if (lesson.published and lesson.module.course.published) or user.role != Role.LEARNER:
+        return False
+    if lesson.opened_at is None:
         return False
     offered = offered_course_ids(user).where(CohortCourse.course_id == lesson.module.course_id).limit(1)
     return db.session.scalar(offered) is not None

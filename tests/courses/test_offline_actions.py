@@ -1,5 +1,6 @@
 """Actions a learner made offline, sent later by her phone with its own id and the time they happened."""
 
+import io
 import uuid
 from datetime import timedelta
 
@@ -12,6 +13,9 @@ from lms.core.extensions import db
 from lms.learning.models import QuizAttempt, SubmissionVersion
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Submission
+from lms.media.models import MediaFile
+from tests.courses.test_media_samples import png_bytes
+from tests.factories import LessonFactory
 
 
 def count(model, **where) -> int:
@@ -24,10 +28,19 @@ def offline(happened_at=None, client_id=None) -> dict:
     return {"client_id": client_id or str(uuid.uuid4()), "happened_at": (happened_at or utcnow()).isoformat()}
 
 
+def open_since(course, when) -> None:
+    """Back-date when the course and its lessons were first published (the factories publish them now)."""
+    course.first_published_at = when
+    for module in course.modules:
+        for lesson in module.lessons:
+            lesson.first_published_at = when
+
+
 @pytest.fixture
 def enrolled_a_month_ago(world):
     enrolment = db.session.scalar(select(Enrollment).where(Enrollment.learner_id == world.learner_a.id))
     enrolment.enrolled_at = utcnow() - timedelta(days=30)
+    open_since(world.courses_a.reading.module.course, utcnow() - timedelta(days=60))
     db.session.commit()
     return enrolment.enrolled_at
 
@@ -52,15 +65,37 @@ def test_a_lesson_marked_done_offline_is_kept_once_with_its_time(client, auth, w
     assert completion.completed_at == when
 
 
-def test_the_phone_time_is_kept_between_the_enrolment_and_now(client, auth, world, enrolled_a_month_ago):
+def test_the_phone_time_is_kept_within_the_offline_window(client, auth, app, world, enrolled_a_month_ago):
+    course = world.courses_a.reading.module.course
     auth.login(world.learner_a)
     client.post(f"/lessons/{world.courses_a.reading.id}/done", data=offline(utcnow() + timedelta(days=3)))
     client.post(f"/lessons/{world.courses_a.video.id}/done", data=offline(utcnow() - timedelta(days=400)))
+    world.courses_a.quiz.first_published_at = utcnow() - timedelta(hours=2)  # opened after her enrolment
+    db.session.commit()
+    client.post(f"/lessons/{world.courses_a.quiz.id}/quiz", data=right_answer(world.courses_a.quiz) | offline())
     db.session.expire_all()
     times = dict(db.session.execute(select(Completion.lesson_id, Completion.completed_at)).all())
-    assert times[world.courses_a.reading.id] <= utcnow()
-    assert times[world.courses_a.reading.id] > utcnow() - timedelta(minutes=1)
-    assert times[world.courses_a.video.id] == enrolled_a_month_ago
+    assert utcnow() - timedelta(minutes=1) < times[world.courses_a.reading.id] <= utcnow()
+    # Never more than the offline window before it arrived, so no due date is dodged by staying offline.
+    window = timedelta(hours=app.config["LMS_OFFLINE_WINDOW_HOURS"])
+    assert utcnow() - window - timedelta(minutes=1) < times[world.courses_a.video.id] <= utcnow() - window
+    assert course.first_published_at < enrolled_a_month_ago < times[world.courses_a.video.id]
+
+
+def test_the_phone_time_is_never_before_the_lesson_opened_or_her_enrolment(client, auth, app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "LMS_OFFLINE_WINDOW_HOURS", 24 * 60)
+    reading, video = world.courses_a.reading, world.courses_a.video
+    enrolment = db.session.scalar(select(Enrollment).where(Enrollment.learner_id == world.learner_a.id))
+    enrolment.enrolled_at = utcnow() - timedelta(days=30)
+    open_since(reading.module.course, utcnow() - timedelta(days=60))
+    reading.first_published_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    auth.login(world.learner_a)
+    client.post(f"/lessons/{reading.id}/done", data=offline(utcnow() - timedelta(days=20)))
+    client.post(f"/lessons/{video.id}/done", data=offline(utcnow() - timedelta(days=50)))
+    db.session.expire_all()
+    times = dict(db.session.execute(select(Completion.lesson_id, Completion.completed_at)).all())
+    assert times == {reading.id: reading.first_published_at, video.id: enrolment.enrolled_at}
 
 
 @pytest.mark.parametrize(
@@ -168,6 +203,32 @@ def test_an_action_on_a_lesson_unpublished_meanwhile_is_refused(client, auth, wo
     assert response.status_code == 409
     assert "This lesson is no longer open, so what you did in it was not recorded." in response.text
     assert count(Completion) == count(QuizAttempt) == count(Submission) == count(SubmissionVersion) == 0
+
+
+def test_a_draft_never_opened_to_learners_stays_not_found(client, auth, world):
+    draft = LessonFactory(module=world.courses_a.reading.module, kind="reading", published=False)
+    assignment = LessonFactory(module=world.courses_a.reading.module, kind="assignment", published=False)
+    db.session.commit()
+    auth.login(world.learner_a)
+    assert client.post(f"/lessons/{draft.id}/done", data=offline()).status_code == 404
+    assert client.post(f"/lessons/{assignment.id}/submission", data=offline()).status_code == 404
+    assert count(Completion) == count(Submission) == 0
+
+
+def test_a_hand_in_sent_again_stores_no_file_twice(client, auth, world, enrolled_a_month_ago):
+    lesson = world.courses_a.assignment
+    lesson.accepts = "text,photo"
+    db.session.commit()
+    auth.login(world.learner_a)
+    action = offline(utcnow() - timedelta(hours=3))
+
+    def send():
+        data = {"text": "The stall.", "photo": (io.BytesIO(png_bytes()), "stall.png")} | action
+        return client.post(f"/lessons/{lesson.id}/submission", data=data, content_type="multipart/form-data")
+
+    assert send().status_code == send().status_code == 302
+    assert count(SubmissionVersion) == 1
+    assert count(MediaFile, uploaded_by_id=world.learner_a.id) == 1
 
 
 def test_an_unpublished_lesson_of_another_cohort_stays_not_found(client, auth, world):

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload, validates
 
 from lms.cohorts.models import Cohort, Program
 from lms.core.calendar import utcnow
@@ -45,6 +45,13 @@ class AnswerReveal(StrEnum):
     NEVER = "never"
 
 
+def note_published(row, published: bool) -> bool:
+    """Keep when a course or lesson was first published (a validator: every way of publishing passes here)."""
+    if published and row.first_published_at is None:
+        row.first_published_at = utcnow()
+    return published
+
+
 class Course(db.Model):
     __tablename__ = "courses"
     __table_args__ = (
@@ -61,6 +68,8 @@ class Course(db.Model):
     estimated_minutes: Mapped[int] = mapped_column(default=0)
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     published: Mapped[bool] = mapped_column(default=False)
+    # When it was first published: before it, no learner could have seen it.
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When on, a module opens only once every lesson of the module before it is complete.
     sequential: Mapped[bool] = mapped_column(default=False)
     unlock_on: Mapped[str] = mapped_column(String(16), default=UnlockRule.SUBMISSION, server_default="submission")
@@ -72,6 +81,10 @@ class Course(db.Model):
     modules: Mapped[list["Module"]] = relationship(
         back_populates="course", order_by="(Module.position, Module.id)", cascade="all, delete-orphan"
     )
+
+    @validates("published")
+    def note_first_publishing(self, _key, published):
+        return note_published(self, published)
 
 
 class Module(db.Model):
@@ -109,6 +122,7 @@ class Lesson(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int] = mapped_column(default=5)
     published: Mapped[bool] = mapped_column(default=False)
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Markdown: the text of a reading, a quiz's introduction, an assignment's instructions.
     body: Mapped[str] = mapped_column(Text, default="")
     # Video lessons.
@@ -148,6 +162,18 @@ class Lesson(db.Model):
         order_by="(RubricCriterion.position, RubricCriterion.id)",
         cascade="all, delete-orphan",
     )
+
+    @validates("published")
+    def note_first_publishing(self, _key, published):
+        return note_published(self, published)
+
+    @property
+    def opened_at(self) -> datetime | None:
+        """When learners could first see it: it and its course both published once (None: never)."""
+        course = self.module.course
+        if self.first_published_at is None or course.first_published_at is None:
+            return None
+        return max(self.first_published_at, course.first_published_at)
 
     def take_video_duration(self, seconds: float | None) -> None:
         """Keep the video's length, and fill the lesson's minutes from it (rounded up; the lead may change them)."""

@@ -12,7 +12,17 @@ from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module, Question
 
 # What a copy never takes over: its own identity and times, and its parent (set as it joins the copy's tree).
-NOT_COPIED = {"id", "created_at", "updated_at", "slug", "course_id", "module_id", "lesson_id", "question_id"}
+NOT_COPIED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "first_published_at",
+    "slug",
+    "course_id",
+    "module_id",
+    "lesson_id",
+    "question_id",
+}
 TITLE_MAX = Course.title.type.length
 
 

@@ -32,7 +32,7 @@ def record_completion(learner: User, lesson: Lesson, offline: OfflineAction | No
         .values(
             learner_id=learner.id,
             lesson_id=lesson.id,
-            completed_at=action_time(learner, offline),
+            completed_at=action_time(learner, lesson, offline),
             client_id=offline.client_id if offline else None,
         )
         .on_conflict_do_nothing()

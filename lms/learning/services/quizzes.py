@@ -167,7 +167,7 @@ def grade_attempt(
         lesson_id=lesson.id,
         learner_id=learner.id,
         number=used + 1,
-        submitted_at=action_time(learner, offline),
+        submitted_at=action_time(learner, lesson, offline),
         client_id=offline.client_id if offline else None,
     )
     score = 0

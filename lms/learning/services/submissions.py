@@ -155,7 +155,7 @@ def submit_work(
     if handed.is_empty(kept):
         raise SubmissionRefused(_l("Add something to hand in: write a text, give a link or choose a file."))
     stored = store_uploads(handed, learner)
-    now = action_time(learner, offline)
+    now = action_time(learner, lesson, offline)
     submission = open_submission(lesson, learner, cohort, now)
     # One conditional UPDATE takes the next version number: it fails if a mentor opened the work meanwhile.
     number = db.session.scalar(

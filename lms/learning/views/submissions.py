@@ -103,6 +103,13 @@ def submit_work(lesson_id: int):
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:
         return render_thread(lesson, cohort, form, 400)
+    if form.offline is not None and not form.client_id.errors:
+        try:
+            replayed = services.offline_version(current_user, form.offline.client_id)
+        except services.SubmissionRefused as refused:
+            return render_thread(lesson, cohort, form, 409, refusal=refused.message)
+        if replayed is not None:  # sent again by the phone: its files are kept already, none is stored twice
+            return redirect(url_for(".my_submission", lesson_id=lesson.id))
     kinds = [kind for kind in services.UPLOAD_KINDS if kind in form]
     held = services.held_uploads(current_user, {kind: request.form.getlist(f"held_{kind}") for kind in kinds})
     # Good files are kept for the form and committed before anything else is checked, so that whatever is
