@@ -11,6 +11,7 @@ from lms.app.commands.files import sweep_stored_files
 from lms.app.commands.follow_ups import notify_follow_ups
 from lms.app.commands.mail import send_mail
 from lms.app.commands.media import process_videos
+from lms.app.commands.scale import seed_scale_command
 from lms.app.commands.security_log import purge_security_events
 from lms.app.commands.worker import worker
 from lms.core.errors import UserFacingError
@@ -79,3 +80,4 @@ def register_commands(app: Flask) -> None:
     lms_cli.add_command(sweep_stored_files)
     lms_cli.add_command(purge_security_events)
     lms_cli.add_command(worker)
+    lms_cli.add_command(seed_scale_command)
