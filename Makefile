@@ -46,6 +46,7 @@ lint: install-dev
 benchmark: install-dev translations
 	$(BIN)/python -m benchmarks.pages
 	$(BIN)/python -m benchmarks.impact
+	$(BIN)/python -m benchmarks.load
 
 pytest: install-dev install-node translations
 	$(BIN)/python -m tests.run
