@@ -19,7 +19,9 @@ from lms.core.extensions import babel, compress, csrf, db, limiter, login_manage
 from lms.courses import bp as courses_bp
 from lms.courses import views as course_views  # noqa: F401 - registers its routes
 from lms.learning import views as learning_views  # noqa: F401 - registers its routes
+from lms.media import bp as media_bp
 from lms.media import tasks as media_tasks  # noqa: F401 - registers its jobs
+from lms.media import views as media_views  # noqa: F401 - registers its routes
 from lms.media.stores import init_store
 from lms.outcomes import bp as outcomes_bp
 from lms.outcomes import views as outcome_views  # noqa: F401 - registers its routes
@@ -89,3 +91,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(outcomes_bp)
     app.register_blueprint(operations_bp)
+    app.register_blueprint(media_bp)

@@ -14,7 +14,7 @@ from lms.media.stores import Download, StoredFileMissing, current_store
 
 
 def download_for(media_file: MediaFile, personal: bool) -> Download:
-    attachment = media_file.kind == MediaKind.RESOURCE
+    attachment = media_file.kind in (MediaKind.RESOURCE, MediaKind.EXPORT)
     stored_as = PurePosixPath(media_file.path)
     # Named with the extension of what it is (its stored key's), also for a file kept before names were.
     name = named_as(media_file.original_name, stored_as.suffix.lstrip(".")) or stored_as.name

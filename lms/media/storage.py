@@ -36,6 +36,7 @@ EXTENSIONS = {
     "text/vtt": "vtt",
     "application/pdf": "pdf",
     "text/plain": "txt",
+    "text/csv": "csv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }

@@ -1,11 +1,34 @@
 """Outcomes: the follow-up export, the data dictionary and the follow-up import."""
 
+from lms.core.extensions import db
+from lms.media.models import ExportJob
 from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, STAFF, Case, everyone
 
 # A mentor exports only the cohorts they mentor: another cohort, or one that does not exist, is hidden.
 MENTOR_HIDDEN = everyone(200, anonymous=302, learner=403, mentor=404)
 
+# An export job's page and file are the asker's alone: anybody else (an admin too) is told there is none.
+ASKER_ONLY = everyone(404, anonymous=302, learner=403)
+
+
+def export_of(user) -> int:
+    """An export the queue is still building, asked for by ``user``."""
+    export = ExportJob(kind="follow-ups", parameters={}, filename="follow-ups.csv", locale="en", requested_by=user)
+    db.session.add(export)
+    db.session.commit()
+    return export.id
+
+
 CASES: dict[str, list[Case]] = {
+    "media.export_status": [
+        Case(lambda w: f"/exports/{export_of(w.lead)}", {**ASKER_ONLY, "lead": 200}),
+        Case(lambda w: f"/exports/{export_of(w.mentor_a)}", {**ASKER_ONLY, "mentor": 200}),
+        Case(lambda w: "/exports/999999", ASKER_ONLY),
+    ],
+    # Not ready yet: nobody downloads it (the ready file is downloaded in the export's own tests).
+    "media.export_download": [
+        Case(lambda w: f"/exports/{export_of(w.lead)}/download", ASKER_ONLY),
+    ],
     "outcomes.follow_up_export_page": [
         Case(lambda w: "/follow-ups/export", STAFF),
         Case(lambda w: f"/follow-ups/export?cohort={w.cohort_a.id}&verified=yes&poverty=no", STAFF),

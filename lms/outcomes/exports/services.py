@@ -10,11 +10,13 @@ from itertools import groupby
 
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program, cohort_mentors
 from lms.core.extensions import db
 from lms.core.security import is_mentor
+from lms.media.exports import register_export
 from lms.outcomes.exports.columns import FOLLOW_UP_COLUMNS, quantity_text
 from lms.outcomes.follow_ups.rules import ReportFilters
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
@@ -23,6 +25,9 @@ from lms.outcomes.policies import can_manage_outcomes
 # Rows fetched from the database at a time, and the size past which the file being built moves from memory to disk.
 EXPORT_BATCH = 1000
 SPOOL_BYTES = 8 * 1024 * 1024
+# A selection of more follow-ups than this is written by a queue job, not while the request waits.
+QUEUED_FROM = 2000
+EXPORT_KIND = "follow-ups"
 
 
 # ---- Who sees which graduates ----
@@ -129,6 +134,30 @@ def write_follow_ups(out, filters: ReportFilters, user: User) -> int:
         writer.writerow([column.cell(values[column.key]) for column in FOLLOW_UP_COLUMNS])
         count += 1
     return count
+
+
+def write_queued_export(parameters: dict, user: User, out) -> int:
+    """The export job's writer: the selection it kept, for the person who asked, in scope as she is now."""
+    return write_follow_ups(out, ReportFilters.from_args(MultiDict(parameters)), user)
+
+
+register_export(EXPORT_KIND, write_queued_export)
+
+
+def is_queued(follow_ups: int) -> bool:
+    """Is a selection of this many follow-ups large enough to be written by a queue job?"""
+    return follow_ups > QUEUED_FROM
+
+
+def selection_size(filters: ReportFilters, user: User) -> int:
+    """How many follow-ups the export holds, counted no further than a queued export's size (one query)."""
+    kept = _graduates(
+        select(FollowUp.id).select_from(FollowUp).join(Graduation, Graduation.id == FollowUp.graduation_id),
+        filters,
+        user,
+    ).join(ReportingConsent, consented())
+    capped = kept.where(*filters.follow_up_conditions()).limit(QUEUED_FROM + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped))
 
 
 def follow_ups_csv(filters: ReportFilters, user: User):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Request
 from sqlalchemy import and_, or_
+from werkzeug.datastructures import MultiDict
 
 from lms.cohorts.models import Cohort
 from lms.core.calendar import add_months
@@ -60,7 +61,11 @@ class ReportFilters:
 
     @classmethod
     def from_request(cls, request: Request) -> "ReportFilters":
-        args = request.args
+        return cls.from_args(request.args)
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "ReportFilters":
+        """The filters of query-string arguments (a request's, or those an export job kept)."""
 
         def day(name: str) -> date | None:
             try:

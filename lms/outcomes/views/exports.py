@@ -13,6 +13,7 @@ from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, is_mentor, require, roles_required
 from lms.core.spreadsheets import csv_text, send_csv, template_header
+from lms.media.tasks import request_export
 from lms.outcomes import bp
 from lms.outcomes.exports import columns as export_columns
 from lms.outcomes.exports import services as export_services
@@ -42,12 +43,14 @@ def export_filters() -> ReportFilters:
 def follow_up_export_page():
     filters = export_filters()
     cohorts = export_services.scoped_cohorts(current_user)
+    summary = export_services.export_summary(filters, current_user)
     return render_template(
         "outcomes/exports/export.html",
         filters=filters,
         cohorts=cohorts,
         counties=sorted({cohort.county for cohort in cohorts if cohort.county}),
-        summary=export_services.export_summary(filters, current_user),
+        summary=summary,
+        queued=export_services.is_queued(summary.follow_ups),
         gender_labels=GENDER_LABELS,
         channel_labels=CHANNEL_LABELS,
         can_import=can_manage_outcomes(current_user),
@@ -58,8 +61,19 @@ def follow_up_export_page():
 @roles_required(*STAFF_ROLES)
 def follow_up_export():
     filters = export_filters()
-    file = export_services.follow_ups_csv(filters, current_user)
     filename = f"follow-ups-{program_today().isoformat()}.csv"
+    if export_services.is_queued(export_services.selection_size(filters, current_user)):
+        # Too large to write while the request waits: a job writes it; its page says when it is ready.
+        export = request_export(
+            export_services.EXPORT_KIND,
+            filters.query_args(),
+            current_user._get_current_object(),
+            filename,
+            str(get_locale()),
+        )
+        db.session.commit()
+        return redirect(url_for("media.export_status", export_id=export.id), 303)
+    file = export_services.follow_ups_csv(filters, current_user)
     record_security_event(SecurityEventKind.EXPORT_DOWNLOADED, detail="follow-ups")
     db.session.commit()
     return send_csv(file, filename)
