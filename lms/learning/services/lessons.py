@@ -130,8 +130,12 @@ def catalogue_entries(viewer: User) -> list[CatalogueEntry]:
     return entries
 
 
-def course_outline(course: Course, viewer: User) -> CourseOutline:
-    """A course's modules and visible lessons, with the viewer's completions, locks, work waiting and next lesson."""
+def course_outline(course: Course, viewer: User, *, continue_from: bool = True) -> CourseOutline:
+    """A course's modules and visible lessons, with the viewer's completions, locks, work waiting and next lesson.
+
+    ``continue_from=False`` leaves out where to continue (``next_id``), the costliest part of the query: an open
+    lesson's page shows its neighbours, not where the learner should be.
+    """
     modules = db.session.scalars(
         select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
     ).all()
@@ -159,9 +163,14 @@ def course_outline(course: Course, viewer: User) -> CourseOutline:
     for_learner = viewer.role == Role.LEARNER
     if for_learner:
         # Where to continue and what waits for review come with the lessons, in the same query.
-        choice = progress.next_lesson_choice(viewer, [course.id])
-        lessons_query = lessons_query.outerjoin(choice, choice.c.lesson_id == Lesson.id).add_columns(
-            choice.c.lesson_id,
+        if continue_from:
+            choice = progress.next_lesson_choice(viewer, [course.id])
+            lessons_query = lessons_query.outerjoin(choice, choice.c.lesson_id == Lesson.id)
+            chosen_column = choice.c.lesson_id
+        else:
+            chosen_column = null()
+        lessons_query = lessons_query.add_columns(
+            chosen_column,
             progress.waiting_for_review(viewer.id, Lesson.id),
             progress.handed_in_ever(viewer.id, Lesson.id),
         )
@@ -221,7 +230,11 @@ class LessonPage:
 
 def lesson_page(lesson: Lesson, viewer: User) -> LessonPage:
     """The outline around a lesson, its neighbours, and what its kind needs (questions, due date)."""
-    outline = course_outline(lesson.module.course, viewer)
+    course = lesson.module.course
+    outline = course_outline(course, viewer, continue_from=False)
+    if outline.for_learner and outline.blocking_module(lesson) is not None:
+        # Only a locked lesson's page says where to continue.
+        outline.next_id = db.session.scalar(select(progress.next_lesson_choice(viewer, [course.id]).c.lesson_id))
     previous, following = outline.neighbours(lesson)
     page = LessonPage(outline=outline, previous=previous, next=following)
     if lesson.kind == LessonKind.QUIZ:
