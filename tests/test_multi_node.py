@@ -1,17 +1,21 @@
-"""Two app nodes as docs/DEPLOY.md runs them: one PostgreSQL, one Redis, one S3 bucket, nothing else shared.
+"""Two app nodes and a queue worker as docs/DEPLOY.md runs them: one PostgreSQL (the queue's storage too), one
+Redis, one S3 bucket, nothing else shared.
 
-Each node has its own instance folder (as two machines would) and the same LMS_SECRET_KEY. Whatever a
-person starts on one node must carry on on the other: her session, a file she uploaded, an import she
-previewed, the limit on her sign-in attempts.
+Each process has its own instance folder (as separate machines would) and the same LMS_SECRET_KEY. Whatever
+a person starts on one node must carry on on the other: her session, a file she uploaded, an import she
+previewed, the limit on her sign-in attempts, an export the worker builds.
 """
 
 import re
 import secrets
+import time
 
 import pytest
 import requests
+from sqlalchemy import func, select, text
 
 from lms.core.extensions import db
+from lms.media.models import ExportJob, ExportStatus, MediaFile, MediaKind
 from tests import factories, served
 from tests.cohorts.test_import import GOOD_ROWS, csv_bytes
 
@@ -35,6 +39,10 @@ def nodes(app, s3_server, tmp_path_factory):
         "LMS_PASSWORD_TIME_COST": "1",
         "LMS_PASSWORD_MEMORY_KIB": "64",
         **s3_server.settings(s3_server.new_bucket()),
+        # Huey's PostgreSQL storage, in the run's own schema (a shared Redis would hand jobs to other runs).
+        "LMS_QUEUE_URL": app.config["LMS_TEST_DATABASE_URL"],
+        # Any follow-up export is built by the worker.
+        "LMS_QUEUED_EXPORT_ROWS": "0",
     }
     urls = []
     with (
@@ -48,9 +56,16 @@ def nodes(app, s3_server, tmp_path_factory):
             tmp_path_factory.mktemp("node-b-log"),
             ["--workers", "1", "--threads", "2"],
         ) as port_b,
+        served.worker(
+            {**shared, "LMS_INSTANCE_PATH": str(tmp_path_factory.mktemp("worker"))},
+            tmp_path_factory.mktemp("worker-log"),
+        ),
     ):
         urls = [f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"]
         yield urls
+    with app.app_context(), db.engine.begin() as connection:
+        for table in ("huey_kv", "huey_schedule", "huey_task", "huey_counter"):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
 
 
 def browser() -> requests.Session:
@@ -147,3 +162,27 @@ def test_sign_in_attempts_count_across_nodes(nodes):
     # The sixth try is refused on either node, even with the right password.
     for node in nodes:
         assert sign_in(browser(), node, person).status_code == 429
+
+
+def test_an_export_asked_for_on_one_node_is_built_once_by_the_worker_and_downloaded_on_the_other(nodes, s3_server):
+    node_a, node_b = nodes
+    world = factories.make_world()
+    graduation = factories.graduate(world.cohort_a, world.learner_a, consent=True)
+    factories.follow_up(graduation, 0)
+    lead = browser()
+    assert sign_in(lead, node_a, world.lead).status_code == 302
+    asked = lead.get(f"{node_a}/follow-ups/export.csv", allow_redirects=False)
+    assert asked.status_code == 303
+    page = asked.headers["Location"]
+    assert lead.get(f"{node_b}/follow-ups/export.csv", allow_redirects=False).headers["Location"] == page
+    deadline = time.monotonic() + 60
+    while "Your file is ready" not in (answer := lead.get(f"{node_b}{page}").text):
+        assert time.monotonic() < deadline, answer[:500]
+        time.sleep(0.2)
+    download = lead.get(f"{node_b}{page}/download", allow_redirects=False)
+    assert download.headers["Location"].startswith(f"{s3_server.endpoint_url}/")
+    body = requests.get(download.headers["Location"], timeout=10).content.decode("utf-8-sig")
+    assert world.learner_a.name in body
+    db.session.expire_all()
+    assert db.session.scalars(select(ExportJob.status)).all() == [ExportStatus.READY]
+    assert db.session.scalar(select(func.count()).where(MediaFile.kind == MediaKind.EXPORT)) == 1

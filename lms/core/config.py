@@ -328,6 +328,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_MAIL_FROM": env("MAIL_FROM", ""),
         # The job queue's storage: empty for a SQLite file in the instance folder, else redis:// or postgresql://.
         "LMS_QUEUE_URL": env("QUEUE_URL", ""),
+        # An export of more rows than this is written by a queue job, and downloaded from its page once ready.
+        "LMS_QUEUED_EXPORT_ROWS": env_int("QUEUED_EXPORT_ROWS", 2000, minimum=0),
         # Run each job as it is enqueued, in the enqueuing process (tests; never with a worker).
         "LMS_QUEUE_IMMEDIATE": env_bool("QUEUE_IMMEDIATE"),
     }

@@ -335,9 +335,9 @@ def test_many_follow_ups_stream_in_batches(app, world, monkeypatch):
 
 
 def test_a_large_selection_is_written_by_a_job_and_downloaded_from_its_page(
-    client, auth, world, job_queue, monkeypatch
+    app, client, auth, world, job_queue, monkeypatch
 ):
-    monkeypatch.setattr(export_services, "QUEUED_FROM", 1)
+    monkeypatch.setitem(app.config, "LMS_QUEUED_EXPORT_ROWS", 1)
     graduation = graduate(world.cohort_a, world.learner_a)
     made = [follow_up(graduation, 0, quantities=[("tea", "1", "kg")]), follow_up(graduation, 3)]
     auth.login(world.lead)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
+from flask import current_app
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
@@ -25,8 +26,6 @@ from lms.outcomes.policies import can_manage_outcomes
 # Rows fetched from the database at a time, and the size past which the file being built moves from memory to disk.
 EXPORT_BATCH = 1000
 SPOOL_BYTES = 8 * 1024 * 1024
-# A selection of more follow-ups than this is written by a queue job, not while the request waits.
-QUEUED_FROM = 2000
 EXPORT_KIND = "follow-ups"
 
 
@@ -144,9 +143,13 @@ def write_queued_export(parameters: dict, user: User, out) -> int:
 register_export(EXPORT_KIND, write_queued_export)
 
 
+def queued_from() -> int:
+    return current_app.config["LMS_QUEUED_EXPORT_ROWS"]
+
+
 def is_queued(follow_ups: int) -> bool:
-    """Is a selection of this many follow-ups large enough to be written by a queue job?"""
-    return follow_ups > QUEUED_FROM
+    """Is a selection of this many follow-ups large enough to be written by a queue job (LMS_QUEUED_EXPORT_ROWS)?"""
+    return follow_ups > queued_from()
 
 
 def selection_size(filters: ReportFilters, user: User) -> int:
@@ -156,7 +159,7 @@ def selection_size(filters: ReportFilters, user: User) -> int:
         filters,
         user,
     ).join(ReportingConsent, consented())
-    capped = kept.where(*filters.follow_up_conditions()).limit(QUEUED_FROM + 1).subquery()
+    capped = kept.where(*filters.follow_up_conditions()).limit(queued_from() + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(capped))
 
 
