@@ -24,7 +24,7 @@ from lms.cohorts.models import Program
 from lms.core.extensions import db
 from lms.core.forms import BaseForm, MultiCheckboxField, coerce_id
 from lms.core.i18n import LANGUAGES
-from lms.courses.models import AnswerReveal, Question, QuestionKind, UnlockRule
+from lms.courses.models import AnswerReveal, Course, Question, QuestionKind, UnlockRule
 from lms.courses.services.quizzes import MAX_POINTS, fits_column, question_problems
 
 LESSON_KIND_LABELS = {
@@ -85,6 +85,14 @@ class CourseForm(BaseForm):
     language = SelectField(
         _l("Language of the course"), choices=choices_of({"zh_Hans": LANGUAGES["zh_Hans"], "en": LANGUAGES["en"]})
     )
+    translation_of_id = SelectField(
+        _l("The same course in another language"),
+        coerce=coerce_id,
+        default=0,
+        description=_l(
+            "Offer both to a cohort: each learner is shown the one in her language, the other only if she asks."
+        ),
+    )
     estimated_minutes = IntegerField(
         _l("Estimated minutes"), default=0, validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
@@ -99,6 +107,14 @@ class CourseForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.program_id.choices = [
             (program.id, program.name) for program in db.session.scalars(select(Program).order_by(Program.name))
+        ]
+        if self.translation_of_id.data is None:  # an original's None, or a form without the field: "none"
+            self.translation_of_id.data = 0
+        self.translation_of_id.choices = [(0, _l("None: this is the original"))] + [
+            (course.id, f"{course.title} ({LANGUAGES.get(course.language, course.language)})")
+            for course in db.session.scalars(
+                select(Course).where(Course.translation_of_id.is_(None)).order_by(Course.title, Course.id)
+            )
         ]
 
 

@@ -56,9 +56,11 @@ def note_released_references(session: Session, flush_context) -> None:
         session.info.pop(CANDIDATES, None)
 
 
-def unowned(media_ids) -> select:
-    """The media files among ``media_ids`` that no row of any owner names."""
-    query = select(MediaFile).where(MediaFile.id.in_(sorted(media_ids)))
+def unowned(media_ids=None) -> select:
+    """The media files among ``media_ids`` (None: all of them) that no row of any owner names."""
+    query = select(MediaFile)
+    if media_ids is not None:
+        query = query.where(MediaFile.id.in_(sorted(media_ids)))
     for column in reference_columns():
         query = query.where(~exists().where(column == MediaFile.id))
     return query

@@ -9,8 +9,9 @@ from lms.media.models import ExportJob
 
 
 @periodic_job(crontab(minute="17", hour="19"))
-def sweep_left_files() -> tuple[int, int]:
-    """Daily (03:17 in China): stored files no row names, and work files stopped processes left, a day old."""
+def sweep_left_files() -> sweep.Swept:
+    """Daily (03:17 in China): stored files no row names, work files stopped processes left and files held for
+    forms never sent, a day old."""
     swept = sweep.sweep_files(timedelta(seconds=workspace.LEFT_BEHIND_SECONDS))
     db.session.commit()
     return swept

@@ -163,11 +163,17 @@ def assignments_due(learner: User, cohorts: list[Cohort], today: date, soon_days
 
 
 def unread_feedback(learner: User, limit: int = 5) -> list[tuple[Review, Lesson]]:
-    """Mentors' reviews the learner has not opened yet, newest first (one query)."""
+    """Mentors' reviews the learner has not opened yet, newest first (one query).
+
+    Only where she can open them (``is_open_assignment``): opening the thread is what marks them read, so one on
+    an assignment taken back to draft would stay new for ever behind a link that is not found.
+    """
     query = (
         select(Review, Lesson)
         .join(Submission, Submission.id == Review.submission_id)
-        .join(Lesson, Lesson.id == Submission.lesson_id)
+        .join(Lesson, and_(Lesson.id == Submission.lesson_id, Lesson.published.is_(True)))
+        .join(Module, Module.id == Lesson.module_id)
+        .join(Course, and_(Course.id == Module.course_id, Course.published.is_(True)))
         .where(Submission.learner_id == learner.id, Review.read_by_learner_at.is_(None))
         .options(load_only(Lesson.id, Lesson.title))
         .order_by(Review.created_at.desc(), Review.id.desc())
@@ -176,11 +182,14 @@ def unread_feedback(learner: User, limit: int = 5) -> list[tuple[Review, Lesson]
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def learner_home(learner: User, today: date | None = None) -> LearnerHome:
-    """Everything on a learner's home page: where to continue, progress, quiz results, due work, certificates."""
+def learner_home(learner: User, today: date | None = None, language: str | None = None) -> LearnerHome:
+    """Everything on a learner's home page: where to continue, progress, quiz results, due work, certificates.
+
+    With her ``language``, a course offered in several languages is shown, and continued, in hers.
+    """
     today = today or grids.program_today()
     cohorts = db.session.execute(cohort_services.cohorts_for(learner)).all()
-    entries = catalogue_entries(learner)
+    entries = catalogue_entries(learner, language)
     ids = [entry.course.id for entry in entries]
     upcoming = next_lessons(learner, ids)
     activity = course_activity(learner, ids)

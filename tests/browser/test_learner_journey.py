@@ -72,6 +72,7 @@ MENTOR_NAME, MENTOR_EMAIL = "Wang Fang", "wang.fang@example.org"
 LEAD_NAME, LEAD_EMAIL = "Zhou Lihua", "zhou.lihua@example.org"
 
 COURSE = "用短视频卖茶叶"
+COURSE_EN = "Sell your tea with short videos"
 MODULE = "拍好你的茶"
 VIDEO = "在柔光下拍茶"
 READING = "了解你的茶"
@@ -138,6 +139,10 @@ def make_world(video_file: Path) -> World:
     RubricCriterionFactory(lesson=assignment, criterion=FRAME, points=4, position=0)
     RubricCriterionFactory(lesson=assignment, criterion=STORY, points=6, position=1)
     CohortCourseFactory(cohort=cohort, course=course, required=True)
+    # The same course in English, offered too: a Chinese learner sees it only if she asks.
+    english = CourseFactory(program=program, title=COURSE_EN, language="en", translation_of=course)
+    LessonFactory(module=ModuleFactory(course=english, title="Your product"), kind="reading", title="Your tea")
+    CohortCourseFactory(cohort=cohort, course=english, required=False)
     files.attach_video(video, storage.store_local_file(video_file, MediaKind.VIDEO, video_file.name, "video/mp4"))
     db.session.commit()  # ends the transaction: the server must not wait for this session's lock
     process_video(video.id)  # the small version and poster, as the server makes them after an upload
@@ -200,8 +205,18 @@ def give_consent_and_fill_intake(page: Page) -> None:
     expect(page.get_by_label("家庭月收入（元）")).to_have_value("2800.00")
 
 
+def find_her_language_in_the_catalogue(page: Page) -> None:
+    """The course in Chinese; its English copy only as a link."""
+    main_nav(page, "主导航").get_by_role("link", name="课程").click()
+    arrive(page, "课程")
+    expect(page.get_by_role("heading", name=COURSE)).to_be_visible()
+    expect(page.get_by_text(COURSE_EN)).to_have_count(0)
+    expect(page.get_by_role("link", name="English", exact=True)).to_be_visible()
+
+
 def watch_video_lesson(page: Page, screenshot) -> None:
     go_home(page)
+    expect(page.get_by_text(COURSE_EN)).to_have_count(0)
     expect(page.get_by_role("link", name="回答几个关于你家庭和生意的简短问题")).to_have_count(0)
     expect(page.get_by_text("已完成 0 / 4 个课时")).to_be_visible()
     screenshot(page, "learner-home-zh.png")
@@ -457,6 +472,7 @@ def test_learner_joins_learns_hands_in_work_graduates_verifies_her_certificate_a
     join_with_invite_code(phone)
     sign_out_and_back_in(phone)
     give_consent_and_fill_intake(phone)
+    find_her_language_in_the_catalogue(phone)
     watch_video_lesson(phone, screenshot)
     read_lesson(phone, screenshot)
     fail_then_pass_quiz(phone, screenshot)

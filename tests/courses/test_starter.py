@@ -30,6 +30,8 @@ def test_both_languages_import_as_complete_matching_courses():
         assert "video" in kinds
         assert "reading" in kinds
     assert lesson_kinds(courses["zh_Hans"]) == lesson_kinds(courses["en"])
+    assert courses["en"].translation_of == courses["zh_Hans"]  # one course in two languages
+    assert courses["zh_Hans"].translation_of is None
 
 
 def test_every_lesson_has_real_content_and_every_quiz_can_be_passed():

@@ -198,7 +198,7 @@ def test_old_leftovers_in_incoming_are_swept_and_fresh_ones_kept(tmp_path):
     day_ago = utcnow().timestamp() - workspace.LEFT_BEHIND_SECONDS - 60
     os.utime(old, (day_ago, day_ago))
     os.utime(old.parent, (day_ago, day_ago))
-    assert media_tasks.sweep_left_files.call_local() == (0, 1)
+    assert media_tasks.sweep_left_files.call_local() == (0, 1, 0)
     assert not old.parent.exists()
     assert fresh.exists()
     storage.discard_file(fresh)

@@ -155,14 +155,16 @@ def bad_line(world, **changes) -> str:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"income": "-100"}, "Monthly income cannot be negative."),
-        ({"revenue": "-0.5"}, "Revenue cannot be negative."),
-        ({"income": "about 3000"}, "Monthly income must be a number, such as 3500.50."),
+        ({"income": "-100"}, "Monthly income: The number cannot be negative."),
+        ({"revenue": "-0.5"}, "Revenue: The number cannot be negative."),
+        ({"income": "about 3000"}, "Monthly income: “about 3000” is not a number. Type digits, for example 8.2 or 3,5"),
         ({"income": ""}, "Monthly income is missing."),
-        ({"revenue": "1e5"}, "Revenue must be a number, such as 3500.50."),
-        ({"income": "3500.505"}, "Monthly income has more than two decimal places."),
-        ({"quantity": "lots"}, "Quantity must be a number, such as 3500.50."),
-        ({"quantity": "-3"}, "Quantity cannot be negative."),
+        ({"revenue": "1e5"}, "Revenue: “1e5” is not a number. Type digits, for example 8.2 or 3,500."),
+        ({"income": "3500.505"}, "Monthly income: Use at most 2 decimal places, for example 12.5."),
+        ({"income": "3万"}, "Monthly income: Type “3万” in digits only, for example 30000."),
+        ({"revenue": '"1,2345"'}, "Revenue: “1,2345” can be read two ways."),
+        ({"quantity": "lots"}, "Quantity: “lots” is not a number. Type digits, for example 8.2 or 3,500."),
+        ({"quantity": "-3"}, "Quantity: The number cannot be negative."),
         ({"start": "2024-02-30"}, "Period start is not a date; write it as 2027-06-30."),
         ({"end": "next week"}, "Period end is not a date; write it as 2027-06-30."),
         ({"start": ""}, "Period start is missing."),
@@ -204,9 +206,9 @@ def test_counts_must_be_whole_numbers_that_are_not_negative(client, auth, world,
     content = "phone,wave,period_start,period_end,monthly_income,households,employed,livestreams\n"
     content += f"{local(world.learner_a.phone)},3,2024-04-01,2024-04-30,100,2.5,-1,many\n"
     page = upload(client, content).get_data(as_text=True)
-    assert "Households benefiting must be a whole number, such as 12." in page
-    assert "People employed cannot be negative." in page
-    assert "Livestreams must be a whole number, such as 12." in page
+    assert "Households benefiting: Enter a whole number, such as 4." in page
+    assert "People employed: The number cannot be negative." in page
+    assert "Livestreams: “many” is not a number. Type digits, for example 4 or 1,200." in page
 
 
 def test_a_period_that_ends_in_the_future_is_refused(client, auth, world, graduates):

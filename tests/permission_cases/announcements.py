@@ -21,6 +21,8 @@ def form(cohort) -> dict:
 
 
 STAFF_ACTION = everyone(302, learner=403)
+LEARNER_ACTION = everyone(403, anonymous=302, learner=302)
+LEARNER_HIDDEN = everyone(403, anonymous=302, learner=404)
 
 CASES: dict[str, list[Case]] = {
     "cohorts.announcements": [Case(lambda w: "/announcements", STAFF)],
@@ -42,5 +44,11 @@ CASES: dict[str, list[Case]] = {
             everyone(200, anonymous=302, learner=404, mentor=404),
         ),
         Case(lambda w: "/announcements/99999999", everyone(404, anonymous=302)),
+    ],
+    "cohorts.read_announcement": [
+        # Only a learner reads one into her record; another cohort's is hidden from her.
+        Case(lambda w: f"/announcements/{announcement_to(w, w.cohort_a)}/read", LEARNER_ACTION, "POST"),
+        Case(lambda w: f"/announcements/{announcement_to(w, w.cohort_b)}/read", LEARNER_HIDDEN, "POST"),
+        Case(lambda w: "/announcements/99999999/read", LEARNER_HIDDEN, "POST"),
     ],
 }

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from lms.cohorts.models import CheckIn
 from lms.core.extensions import db
 from lms.learning.models.submission import Review, Submission, SubmissionVersion
@@ -39,6 +41,21 @@ def test_unread_feedback_is_on_the_learners_home_until_opened(client, auth, worl
     assert f"/lessons/{world.courses_a.assignment.id}/submission" in home
     assert "Revision requested" in home
     client.get(f"/lessons/{world.courses_a.assignment.id}/submission")  # opening the thread reads it
+    assert "New feedback from your mentor" not in client.get("/").text
+
+
+@pytest.mark.parametrize("taken_back", ["lesson", "course"])
+def test_feedback_on_work_she_can_no_longer_open_is_not_listed_as_new(client, auth, world, taken_back):
+    """The home listed it as new for ever: its link was a 404, so opening it could never mark it read."""
+    reviewed_submission(world)
+    lesson = world.courses_a.assignment
+    if taken_back == "lesson":
+        lesson.published = False
+    else:
+        lesson.module.course.published = False
+    db.session.commit()
+    auth.login(world.learner_a)
+    assert client.get(f"/lessons/{lesson.id}/submission").status_code == 404
     assert "New feedback from your mentor" not in client.get("/").text
 
 

@@ -13,7 +13,11 @@ from lms.media.sweep import sweep_files
 @click.option("--hours", type=click.IntRange(min=1), default=24, show_default=True, help="Only files older than this.")
 @with_appcontext
 def sweep_stored_files(hours):
-    """Delete stored files and work files left by a process stopped between storing a file and recording it."""
-    orphans, work_files = sweep_files(timedelta(hours=hours))
+    """Delete stored files and work files left by a process stopped between storing a file and recording it, and
+    files kept for a form that was never sent."""
+    swept = sweep_files(timedelta(hours=hours))
     db.session.commit()
-    click.echo(f"{orphans} stored file(s) no record names deleted; {work_files} unfinished work file(s) deleted.")
+    click.echo(
+        f"{swept.orphans} stored file(s) no record names deleted; {swept.work_files} unfinished work file(s) "
+        f"deleted; {swept.unused} file(s) kept for a form never sent deleted."
+    )

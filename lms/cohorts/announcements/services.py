@@ -65,11 +65,16 @@ def post_announcement(author: User, cohort_ids: list[int], title: str, body: str
     return announcement
 
 
+def read_by(learner: User, announcement_id=Announcement.id):
+    """Whether the learner has opened the announcement (by default the one of the enclosing query)."""
+    return exists().where(
+        AnnouncementRead.announcement_id == announcement_id, AnnouncementRead.learner_id == learner.id
+    )
+
+
 def learner_announcements(learner: User) -> Select:
     """A select of (announcement, read) for the cohorts the learner is in now, newest first."""
-    read = exists().where(
-        AnnouncementRead.announcement_id == Announcement.id, AnnouncementRead.learner_id == learner.id
-    )
+    read = read_by(learner)
     in_cohort = (
         select(announcement_cohorts.c.announcement_id)
         .join(Enrollment, Enrollment.cohort_id == announcement_cohorts.c.cohort_id)
@@ -92,6 +97,11 @@ def staff_announcements(user: User) -> Select:
         .where(Announcement.id.in_(posted_to))
         .order_by(Announcement.created_at.desc(), Announcement.id.desc())
     )
+
+
+def announcement_read(announcement: Announcement, learner: User) -> bool:
+    """Has the learner opened it already?"""
+    return db.session.scalar(select(read_by(learner, announcement.id)))
 
 
 def mark_announcement_read(announcement: Announcement, learner: User) -> None:

@@ -1,4 +1,4 @@
-"""Announcements: staff post to their cohorts and see what was posted; learners open one (marking it read)."""
+"""Announcements: staff post to their cohorts and see what was posted; learners open one (a POST marks it read)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,8 @@ from lms.cohorts.announcements.forms import AnnouncementForm
 from lms.cohorts.models import Announcement
 from lms.cohorts.policies import can_read_announcement
 from lms.core.extensions import db
+from lms.core.forms import ActionForm
+from lms.core.roles import Role
 from lms.core.security import STAFF_ROLES, is_learner, require, roles_required, signed_in
 from lms.core.web import id_arg
 
@@ -48,9 +50,8 @@ def new_announcement():
     return page, 400 if form.errors else 200
 
 
-@bp.route("/announcements/<int:announcement_id>")
-@signed_in
-def announcement(announcement_id: int):
+def load_announcement(announcement_id: int) -> Announcement:
+    """The announcement with its cohorts and author; 404 if missing or another cohort's (as if it did not exist)."""
     found = db.session.scalar(
         select(Announcement)
         .options(selectinload(Announcement.cohorts), selectinload(Announcement.author))
@@ -58,9 +59,24 @@ def announcement(announcement_id: int):
     )
     if found is None:
         abort(404)
-    # Another cohort's announcement is hidden, as if it did not exist.
     require(can_read_announcement(current_user, found), 404)
-    if is_learner(current_user):
+    return found
+
+
+@bp.route("/announcements/<int:announcement_id>")
+@signed_in
+def announcement(announcement_id: int):
+    found = load_announcement(announcement_id)
+    not_read = is_learner(current_user) and not services.announcement_read(found, current_user)
+    return render_template("cohorts/announcements/announcement.html", announcement=found, not_read=not_read)
+
+
+@bp.route("/announcements/<int:announcement_id>/read", methods=["POST"])
+@roles_required(Role.LEARNER)
+def read_announcement(announcement_id: int):
+    """Opening it from the home, or "Mark as read" on its page, records the reading (a GET changes nothing)."""
+    found = load_announcement(announcement_id)
+    if ActionForm().validate_on_submit():
         services.mark_announcement_read(found, current_user)
         db.session.commit()
-    return render_template("cohorts/announcements/announcement.html", announcement=found)
+    return redirect(url_for(".announcement", announcement_id=found.id))

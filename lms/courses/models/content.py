@@ -57,6 +57,8 @@ class Course(db.Model):
     __table_args__ = (
         CheckConstraint("language IN ('zh_Hans', 'en')", name="language_known"),
         CheckConstraint("unlock_on IN ('submission', 'acceptance')", name="unlock_on_known"),
+        # A course in another language is the same course as its original: at most one copy per language.
+        UniqueConstraint("translation_of_id", "language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +67,9 @@ class Course(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    # The course this one is a copy of in another language (None: an original); a learner is shown the copy in
+    # her language (``learning.services.lessons.in_her_language``).
+    translation_of_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"), index=True)
     estimated_minutes: Mapped[int] = mapped_column(default=0)
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     published: Mapped[bool] = mapped_column(default=False)
@@ -78,6 +83,7 @@ class Course(db.Model):
 
     program: Mapped[Program] = relationship()
     cover: Mapped[MediaFile | None] = relationship()
+    translation_of: Mapped["Course | None"] = relationship(remote_side="Course.id")
     modules: Mapped[list["Module"]] = relationship(
         back_populates="course", order_by="(Module.position, Module.id)", cascade="all, delete-orphan"
     )

@@ -90,8 +90,31 @@ def update_course(course: Course, data: dict) -> Course:
     if unlock_on not in tuple(UnlockRule):
         raise AuthoringError(_l("Choose what opens the next module."))
     course.unlock_on = unlock_on
+    set_translation_of(course, data.get("translation_of_id") or None)
     db.session.flush()
     return course
+
+
+def set_translation_of(course: Course, original_id: int | None) -> None:
+    """Make the course the copy, in its own language, of an original course of its program (or an original)."""
+    if original_id is None:
+        course.translation_of = None
+        return
+    original = db.session.get(Course, original_id)
+    if original is None or original.id == course.id or original.program_id != course.program.id:
+        raise AuthoringError(_l("Choose a course of the same program as the one this course is a copy of."))
+    if original.translation_of_id is not None:
+        raise AuthoringError(_l("Choose the original course, not another copy of it."))
+    if original.language == course.language:
+        raise AuthoringError(_l("The copy must be in another language than its original."))
+    if course.id is not None and db.session.scalar(select(Course.id).where(Course.translation_of_id == course.id)):
+        raise AuthoringError(_l("Other courses are copies of this one, so it stays an original."))
+    clash = select(Course.id).where(Course.translation_of_id == original.id, Course.language == course.language)
+    if course.id is not None:
+        clash = clash.where(Course.id != course.id)
+    if db.session.scalar(clash.limit(1)):
+        raise AuthoringError(_l("That course already has a copy in this language."))
+    course.translation_of = original
 
 
 def set_course_published(course: Course, published: bool) -> Course:

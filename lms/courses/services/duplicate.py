@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from lms.core.extensions import db
 from lms.courses.models import Course, Lesson, Module, Question
 
-# What a copy never takes over: its own identity and times, and its parent (set as it joins the copy's tree).
+# What a copy never takes over: its own identity and times, and its parent (set as it joins the copy's tree);
+# a duplicate is a course of its own, not the original's copy in another language.
 NOT_COPIED = {
     "id",
     "created_at",
@@ -22,6 +23,7 @@ NOT_COPIED = {
     "module_id",
     "lesson_id",
     "question_id",
+    "translation_of_id",
 }
 TITLE_MAX = Course.title.type.length
 

@@ -51,6 +51,9 @@ def import_course(path: Path, program: Program, *, published: bool = True) -> tu
             for position, lesson_spec in enumerate(module_spec["lessons"])
         ]
         course.modules.append(module)
+    if spec.get("translation_of"):
+        # The original, when it is installed already (the languages are installed original first).
+        course.translation_of = db.session.scalar(select(Course).where(Course.slug == spec["translation_of"]))
     db.session.add(course)
     db.session.flush()
     return course, True

@@ -24,6 +24,8 @@ class CatalogueEntry:
     lesson_count: int
     minutes: int
     done: int | None = None  # None: the viewer is not a learner, so has no progress
+    # The same course in other languages, left out for this learner: she sees them only if she asks.
+    other_languages: list[Course] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
@@ -97,8 +99,31 @@ class CourseOutline:
         return (lessons[index - 1] if index > 0 else None, lessons[index + 1] if index + 1 < len(lessons) else None)
 
 
-def catalogue_entries(viewer: User) -> list[CatalogueEntry]:
-    """Published courses the viewer may take or follow, with lesson counts, minutes and the learner's progress."""
+def in_her_language(entries: list[CatalogueEntry], language: str) -> list[CatalogueEntry]:
+    """Of the copies of one course in several languages, the one in her language and any other she has started.
+
+    With no copy in her language, the original (else the first) stands for the course. The copies left out are
+    named on the entry shown (``other_languages``), so she can still ask for one; the order is kept.
+    """
+    copies: dict[int, list[CatalogueEntry]] = {}
+    for entry in entries:
+        copies.setdefault(entry.course.translation_of_id or entry.course.id, []).append(entry)
+    shown: set[int] = set()
+    for group in copies.values():
+        chosen = [entry for entry in group if entry.course.language == language or entry.done]
+        if not chosen:
+            chosen = [next((entry for entry in group if entry.course.translation_of_id is None), group[0])]
+        for entry in chosen:
+            entry.other_languages = [other.course for other in group if other not in chosen]
+        shown.update(entry.course.id for entry in chosen)
+    return [entry for entry in entries if entry.course.id in shown]
+
+
+def catalogue_entries(viewer: User, language: str | None = None) -> list[CatalogueEntry]:
+    """Published courses the viewer may take or follow, with lesson counts, minutes and the learner's progress.
+
+    For a learner with a ``language``, a course offered in several languages is shown in hers (``in_her_language``).
+    """
     stats = (
         select(
             Module.course_id,
@@ -127,6 +152,8 @@ def catalogue_entries(viewer: User) -> list[CatalogueEntry]:
         done = progress.course_progress(viewer, [entry.course.id for entry in entries])
         for entry in entries:
             entry.done = done[entry.course.id][0]
+        if language:
+            entries = in_her_language(entries, language)
     return entries
 
 

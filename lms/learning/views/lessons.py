@@ -1,6 +1,7 @@
 """What learners see: the catalogue of their cohorts' courses, course pages, lessons, quizzes."""
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -71,7 +72,7 @@ def render_lesson(lesson: Lesson, page: learning.LessonPage, status: int = 200, 
 @bp.route("/courses")
 @signed_in
 def catalogue():
-    entries = learning.catalogue_entries(current_user)
+    entries = learning.catalogue_entries(current_user, str(get_locale()))
     return render_template("courses/catalogue.html", entries=entries)
 
 

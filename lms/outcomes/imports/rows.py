@@ -14,6 +14,7 @@ from lms.accounts.models import User
 from lms.accounts.services import normalize_phone
 from lms.core.calendar import program_today
 from lms.core.money import yuan_to_fen
+from lms.core.numbers import NumberRefusedError, read_number
 from lms.outcomes.models import SALES_CHANNELS, Graduation
 
 COLUMN_LABELS = {
@@ -56,8 +57,7 @@ LIST_SEPARATORS = re.compile(r"[;；、]")
 CHANNEL_SEPARATORS = re.compile(r"[;；、,，]")
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", re.ASCII)
 WAVE_PATTERN = re.compile(r"^(\d{1,3})\s*(个月|月|months?)?$", re.ASCII | re.IGNORECASE)
-NUMBER_PATTERN = re.compile(r"^[0-9]+(\.[0-9]+)?$")
-NUMBER_MARKS = str.maketrans("", "", ", ¥元")  # thousands separators and currency marks people type
+MONEY_COLUMNS = ("monthly_income", "revenue")
 # Up to 10^13 yuan (far inside a BigInteger in fen), 10^9 people or livestreams, quantities as Numeric(14, 2) holds.
 MONEY_DIGITS, COUNT_DIGITS, QUANTITY_DIGITS = 13, 9, 12
 LIMITS = {"product": 100, "shop_link": 500, "notes": 5000}
@@ -89,29 +89,12 @@ class FollowUpImportRow:
 
 
 def number_cell(row: FollowUpImportRow, column: str, decimals: int, digits: int) -> Decimal | None:
-    """A non-negative number with at most ``decimals`` places, or None (empty, or wrong: the row says why)."""
-    text = unicodedata.normalize("NFKC", row.values[column]).translate(NUMBER_MARKS)
-    if not text:
+    """The cell read as the forms read numbers (``read_number``), or None: empty, or refused (the row says why)."""
+    try:
+        return read_number(row.values[column], decimals=decimals, digits=digits, currency=column in MONEY_COLUMNS)
+    except NumberRefusedError as error:
+        row.errors.append(_("%(column)s: %(problem)s", column=COLUMN_LABELS[column], problem=error.message))
         return None
-    label = COLUMN_LABELS[column]
-    body = text[1:] if text.startswith("-") else text
-    if not NUMBER_PATTERN.match(body) or len(body.split(".")[0]) > digits:
-        if decimals:
-            row.errors.append(_("%(column)s must be a number, such as 3500.50.", column=label))
-        else:
-            row.errors.append(_("%(column)s must be a whole number, such as 12.", column=label))
-        return None
-    if text.startswith("-") and Decimal(body) != 0:
-        row.errors.append(_("%(column)s cannot be negative.", column=label))
-        return None
-    places = len(body.split(".")[1]) if "." in body else 0
-    if places > decimals:
-        if decimals:
-            row.errors.append(_("%(column)s has more than two decimal places.", column=label))
-        else:
-            row.errors.append(_("%(column)s must be a whole number, such as 12.", column=label))
-        return None
-    return Decimal(body)
 
 
 def date_cell(row: FollowUpImportRow, column: str) -> date | None:
@@ -205,7 +188,7 @@ def check_row(row: FollowUpImportRow) -> None:
     if end and end > program_today():
         row.errors.append(_("The period cannot end in the future."))
     money: dict[str, int | None] = {}
-    for column in ("monthly_income", "revenue"):
+    for column in MONEY_COLUMNS:
         yuan = number_cell(row, column, decimals=2, digits=MONEY_DIGITS)
         money[column] = yuan_to_fen(yuan) if yuan is not None else None
     if not values["monthly_income"]:

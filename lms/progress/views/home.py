@@ -1,6 +1,7 @@
 """The home page: where each person starts."""
 
 from flask import current_app, make_response, render_template
+from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.core.security import is_learner, signed_in
@@ -18,7 +19,7 @@ def home():
         response = make_response(
             render_template(
                 "progress/home.html",
-                learner_page=home_services.learner_home(current_user),
+                learner_page=home_services.learner_home(current_user, language=str(get_locale())),
                 # The outcomes area's cards on the learner's home: the intake link and the follow-ups due.
                 needs_intake=intake_services.needs_baseline(current_user),
                 follow_ups=waves.home_follow_ups(current_user),
