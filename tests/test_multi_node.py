@@ -1,23 +1,31 @@
-"""Two app nodes and a queue worker as docs/DEPLOY.md runs them: one PostgreSQL (the queue's storage too), one
+"""Two app nodes and two queue workers as docs/DEPLOY.md runs them: one PostgreSQL (the queue's storage too), one
 Redis, one S3 bucket, nothing else shared.
 
 Each process has its own instance folder (as separate machines would) and the same LMS_SECRET_KEY. Whatever
 a person starts on one node must carry on on the other: her session, a file she uploaded, an import she
-previewed, the limit on her sign-in attempts, an export the worker builds.
+previewed, the limit on her sign-in attempts, an export a worker builds; two workers' schedulers tell each
+graduate once.
 """
 
 import re
 import secrets
 import time
+from datetime import timedelta
 
 import pytest
 import requests
 from sqlalchemy import func, select, text
 
+from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.media.models import ExportJob, ExportStatus, MediaFile, MediaKind
+from lms.notifications.models import Notification, NotificationKind
+from lms.outcomes.follow_ups import waves
+from lms.outcomes.follow_ups.tasks import send_follow_up_reminders
+from lms.outcomes.models import FollowUpReminder
 from tests import factories, served
 from tests.cohorts.test_import import GOOD_ROWS, csv_bytes
+from tests.courses.test_video_worker import real_queue
 
 pytestmark = pytest.mark.commits
 
@@ -162,6 +170,36 @@ def test_sign_in_attempts_count_across_nodes(nodes):
     # The sixth try is refused on either node, even with the right password.
     for node in nodes:
         assert sign_in(browser(), node, person).status_code == 429
+
+
+def test_two_schedulers_runs_of_the_daily_reminders_tell_each_graduate_once(app, nodes):
+    world = factories.make_world()
+    for _ in range(3):
+        factories.graduate(world.cohort_a, graduated_on=program_today() - timedelta(days=100))
+    db.session.commit()
+    due = len(db.session.execute(waves.waves_falling_due(program_today())).all())
+    assert due >= 3
+    # Each worker's scheduler enqueues the day's run: two runs, taken by the two workers at once.
+    with real_queue(app.config["LMS_TEST_DATABASE_URL"], app.instance_path):
+        send_follow_up_reminders()
+        send_follow_up_reminders()
+    deadline = time.monotonic() + 60
+    while reminders_told() < due or queue_rows() > 0:
+        assert time.monotonic() < deadline, f"{reminders_told()} of {due} reminders"
+        time.sleep(0.2)
+    time.sleep(0.5)  # the second run, if it is still going, finds nothing left to tell
+    assert reminders_told() == due
+    assert db.session.scalar(select(func.count()).select_from(FollowUpReminder)) == due
+
+
+def reminders_told() -> int:
+    db.session.rollback()
+    kind = NotificationKind.FOLLOW_UP_DUE
+    return db.session.scalar(select(func.count()).select_from(Notification).where(Notification.kind == kind))
+
+
+def queue_rows() -> int:
+    return db.session.scalar(text("SELECT count(*) FROM huey_task"))
 
 
 def test_an_export_asked_for_on_one_node_is_built_once_by_the_worker_and_downloaded_on_the_other(nodes, s3_server):
