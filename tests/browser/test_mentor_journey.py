@@ -303,7 +303,7 @@ def learner_reads_the_announcement(page: Page) -> None:
     page.goto("/")
     arrive(page, f"Hello, {SUBMITTER[0]}")
     card = section(page, "Announcements")
-    expect(card.get_by_role("listitem")).to_have_text([re.compile(f"^New {ANNOUNCEMENT[0]}")])
+    expect(card.get_by_role("listitem")).to_have_text([re.compile(rf"^New\s+{ANNOUNCEMENT[0]}")])
     card.get_by_role("button", name=ANNOUNCEMENT[0]).click()  # opening it (a POST) marks it read
     arrive(page, ANNOUNCEMENT[0])
     expect(page.get_by_text(ANNOUNCEMENT[1])).to_be_visible()

@@ -62,6 +62,7 @@ def test_a_lost_job_is_taken_up_again_and_a_failure_is_said(client, auth, world,
     job_queue.run()
     db.session.refresh(lost)
     assert lost.status == ExportStatus.READY
+    assert '<span class="hint">1 KB</span>' in client.get(f"/exports/{lost.id}").text  # sized as on every page
 
 
 def test_exports_are_deleted_with_their_files_after_their_days(app, world, job_queue, store):
