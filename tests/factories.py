@@ -9,6 +9,7 @@ from decimal import Decimal
 import factory
 from argon2 import PasswordHasher
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, Program
@@ -21,6 +22,9 @@ TEST_PASSWORD = "correct horse battery"
 # One cheap hash for every factory-made account keeps the suite fast.
 TEST_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=64).hash(TEST_PASSWORD)
 ONE_COMMIT = ContextVar("one_commit", default=False)  # set by one_commit()
+# Leads made without a choice of programs lead every program, also those made after them (tests only): their ids
+# and emails (factory emails never repeat in a run, where ids of rolled-back rows do).
+LEADS_OF_EVERY_PROGRAM: set[tuple[int, str]] = set()
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -71,6 +75,19 @@ class LeadFactory(UserFactory):
     email = factory.Sequence(lambda n: f"lead{n}@example.org")
     role = Role.LEAD
 
+    @factory.post_generation
+    def programs(self, create, extracted, **kwargs):
+        """The programs she leads: ``programs=[...]``, or else every program made before her."""
+        if not create:
+            return
+        if extracted is None:
+            LEADS_OF_EVERY_PROGRAM.add((self.id, self.email))
+        chosen = extracted if extracted is not None else db.session.scalars(select(Program)).all()
+        for program in chosen:
+            program.leads.append(self)
+        if chosen and not ONE_COMMIT.get():
+            db.session.commit()
+
 
 class AdminFactory(UserFactory):
     name = factory.Sequence(lambda n: f"Admin {n}")
@@ -84,6 +101,24 @@ class ProgramFactory(BaseFactory):
 
     name = factory.Sequence(lambda n: f"County incubator {n}")
     currency = "CNY"
+
+    @factory.post_generation
+    def leads(self, create, extracted, **kwargs):
+        """Its leads: ``leads=[...]``, or else every lead made without a choice of programs (she leads them all)."""
+        if not create:
+            return
+        chosen = extracted if extracted is not None else leads_of_every_program()
+        self.leads.extend(lead for lead in chosen if lead not in self.leads)
+        if chosen and not ONE_COMMIT.get():
+            db.session.commit()
+
+
+def leads_of_every_program() -> list[User]:
+    if not LEADS_OF_EVERY_PROGRAM:
+        return []
+    ids = [lead_id for lead_id, _email in LEADS_OF_EVERY_PROGRAM]
+    found = db.session.scalars(select(User).where(User.id.in_(ids), User.role == Role.LEAD)).all()
+    return [lead for lead in found if (lead.id, lead.email) in LEADS_OF_EVERY_PROGRAM]
 
 
 class CohortFactory(BaseFactory):
@@ -299,6 +334,7 @@ class World:
     admin: User
     courses_a: CourseSet
     courses_b: CourseSet
+    other_lead: User  # leads another program only
 
     def by_role(self, role: str) -> User | None:
         """The person a permission test signs in as for ``role`` (cohort A's, where it matters)."""
@@ -308,6 +344,7 @@ class World:
             "mentor": self.mentor_a,
             "lead": self.lead,
             "admin": self.admin,
+            "other_lead": self.other_lead,
         }[role]
 
     def graduate(self, *, learner: User | None = None, cohort: Cohort | None = None, **kwargs) -> Graduation:
@@ -339,4 +376,5 @@ def make_world() -> World:
             AdminFactory(),
             courses_a,
             courses_b,
+            LeadFactory(name="Lead of another program", programs=[ProgramFactory(name="Another county incubator")]),
         )

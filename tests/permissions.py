@@ -20,6 +20,7 @@ from tests.permission_cases import (
     operations,
     outcomes,
     preview,
+    privacy,
     products,
     progress,
     submissions,
@@ -45,6 +46,7 @@ MATRIX: dict[str, list[Case]] = {
     **operations.CASES,
     **announcements.CASES,
     **preview.CASES,
+    **privacy.CASES,
 }
 
 

@@ -103,6 +103,7 @@ def test_graduates_meet_their_cohorts_rules_with_work_done_during_the_cohort(app
         enrolled = db.session.scalar(select(Enrollment.enrolled_at).where(Enrollment.learner_id == learner.id))
         assert enrolled < starts
     lead = db.session.scalar(select(User).where(User.role == Role.LEAD))
+    assert [lead] == cohorts()[0].program.leads  # the demo lead leads the demo program, so she sees its cohorts
     client.post("/login", data={"login": lead.email, "password": PASSWORD})
     for cohort in cohorts():
         assert client.get(f"/cohorts/{cohort.id}/graduation").status_code == 200

@@ -104,3 +104,13 @@ def test_behind_the_configured_proxies_the_client_address_and_scheme_come_from_t
         }
         proxied.test_client().get("/static/style.css", headers=headers).close()
     assert seen == [("127.0.0.1", "http", "localhost"), ("198.51.100.7", "https", "localhost")]
+
+
+def test_pages_for_a_signed_in_person_are_kept_by_no_cache_and_static_files_are(client, auth, world):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    auth.login(world.mentor_a)
+    for url in ("/", f"/learners/{world.learner_a.id}", f"/cohorts/{world.cohort_a.id}/progress.csv"):
+        assert client.get(url).headers["Cache-Control"] == "private, no-store", url
+    static = client.get("/static/style.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")

@@ -92,6 +92,8 @@ class SignInSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The browser it was opened in (its user agent, cut short): her list of sessions names each one by it.
+    user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class SecurityEvent(db.Model):

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from lms.accounts.models import PasswordSetupCode, User
 from lms.accounts.passwords.services import check_new_password
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
+from lms.accounts.sessions import services as sessions
 from lms.accounts.sessions.services import current_session_remembers, end_all_sessions, start_session
 from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
@@ -189,6 +190,21 @@ def sign_out_elsewhere(user: User) -> User:
     start_session(user, remember=remember)
     record_security_event(SecurityEventKind.SIGNED_OUT_ELSEWHERE, user=user)
     return user
+
+
+def end_other_session(user: User, session_id: int) -> bool:
+    """She ends one of her other sessions from her list; True when one ended."""
+    ended = sessions.end_other_session(user, session_id)
+    if ended:
+        record_security_event(SecurityEventKind.SESSION_ENDED, user=user)
+    return ended
+
+
+def sign_out_everywhere(person: User, actor: User) -> int:
+    """Staff end every session of an account without switching it off (a phone lost, a password given away)."""
+    ended = end_all_sessions(person)
+    record_security_event(SecurityEventKind.SIGNED_OUT_BY_STAFF, user=person, actor=actor, detail=str(ended))
+    return ended
 
 
 def switch_off_account(person: User, actor: User) -> User:

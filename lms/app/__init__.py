@@ -26,6 +26,9 @@ from lms.media.stores import init_store
 from lms.outcomes import bp as outcomes_bp
 from lms.outcomes import views as outcome_views  # noqa: F401 - registers its routes
 from lms.outcomes.follow_ups import tasks as follow_up_tasks  # noqa: F401 - registers its jobs
+from lms.privacy import bp as privacy_bp
+from lms.privacy import tasks as privacy_tasks  # noqa: F401 - registers its jobs
+from lms.privacy import views as privacy_views  # noqa: F401 - registers its routes
 from lms.progress import bp as progress_bp
 from lms.progress import views as progress_views  # noqa: F401 - registers its routes
 
@@ -92,3 +95,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outcomes_bp)
     app.register_blueprint(operations_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(privacy_bp)

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from lms.accounts.models import User
 from lms.certificates.models import Certificate, CertificateKind, new_verification_code
 from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.cohorts.policies import managed_cohort_ids
 from lms.core.calendar import utcnow
 from lms.core.db_types import dialect_insert
 from lms.core.extensions import db
@@ -102,9 +103,15 @@ def learner_certificates(learner: User) -> Select:
     )
 
 
-def all_certificates(cohort_id: int | None = None, course_id: int | None = None) -> Select:
-    """A select of every certificate, newest first, of one cohort's learners and/or for one course."""
+def all_certificates(viewer: User, cohort_id: int | None = None, course_id: int | None = None) -> Select:
+    """A select of the certificates ``viewer`` runs (an admin every one, a lead her programs' learners'), newest
+    first, of one cohort's learners and/or for one course."""
     query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    managed = managed_cohort_ids(viewer)
+    if managed is not None:
+        query = query.where(
+            Certificate.learner_id.in_(select(Enrollment.learner_id).where(Enrollment.cohort_id.in_(managed)))
+        )
     if cohort_id is not None:
         learners = select(Enrollment.learner_id).where(Enrollment.cohort_id == cohort_id)
         query = query.where(Certificate.learner_id.in_(learners))
@@ -113,9 +120,13 @@ def all_certificates(cohort_id: int | None = None, course_id: int | None = None)
     return query
 
 
-def certificate_filters() -> tuple[list[Cohort], list[Course]]:
-    """The cohorts and courses a lead can narrow the certificate list to."""
-    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.name, Cohort.id)).all()
+def certificate_filters(viewer: User) -> tuple[list[Cohort], list[Course]]:
+    """The cohorts (of the programs she runs) and courses a lead can narrow the certificate list to."""
+    query = select(Cohort).order_by(Cohort.name, Cohort.id)
+    managed = managed_cohort_ids(viewer)
+    if managed is not None:
+        query = query.where(Cohort.id.in_(managed))
+    cohorts = db.session.scalars(query).all()
     courses = db.session.scalars(select(Course).order_by(Course.title, Course.id)).all()
     return list(cohorts), list(courses)
 

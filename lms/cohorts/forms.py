@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringF
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from lms.accounts.forms import AccountFieldsMixin, NewPasswordMixin, new_password_fields, phone_number
+from lms.accounts.models import User
 from lms.cohorts import services
 from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, Program
@@ -107,12 +108,13 @@ class CohortForm(BaseForm):
     )
     rule_baseline = BooleanField(_l("To graduate: the intake form (baseline) filled in"), default=True)
 
-    def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
+    def __init__(self, *args, cohort: Cohort | None = None, user: User | None = None, **kwargs):
         super().__init__(*args, obj=cohort, **kwargs)
         self.editing = cohort
         if cohort is None:
+            # Only the programs this person runs; a program she does not lead is not a choice.
             self.program_id.choices = [
-                (program.id, program.name) for program in db.session.scalars(select(Program).order_by(Program.name))
+                (program.id, program.name) for program in db.session.scalars(services.programs_for(user))
             ]
             del self.rule_business_plan_lesson_id
         else:

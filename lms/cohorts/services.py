@@ -1,11 +1,12 @@
 """Programs and cohorts: creating and editing them, mentor assignment, who is in a cohort now."""
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from lms.accounts.models import User
 from lms.cohorts import signals
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, Program, cohort_mentors, new_invite_code
+from lms.cohorts.policies import led_program_ids
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.roles import Role
@@ -50,9 +51,11 @@ def active_learner_count(cohort: Cohort) -> int:
     )
 
 
-def create_program(data: dict) -> Program:
-    """Start a program."""
+def create_program(data: dict, creator: User | None = None) -> Program:
+    """Start a program; a lead who starts one leads it."""
     program = Program(name=data["name"].strip(), currency=(data.get("currency") or "CNY").upper())
+    if creator is not None and creator.role == Role.LEAD:
+        program.leads.append(creator)
     db.session.add(program)
     db.session.flush()
     return program
@@ -146,10 +149,20 @@ def cohorts_for(user: User):
         query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
             cohort_mentors.c.mentor_id == user.id
         )
+    elif user.role == Role.LEAD:
+        query = query.where(Cohort.program_id.in_(led_program_ids(user)))
     elif user.role == Role.LEARNER:
         query = query.join(Enrollment, Enrollment.cohort_id == Cohort.id).where(
             Enrollment.learner_id == user.id, Enrollment.status == EnrollmentStatus.ACTIVE
         )
+    return query
+
+
+def programs_for(user: User) -> Select:
+    """A select of the programs this person runs, by name: every program for an admin, her own for a lead."""
+    query = select(Program).order_by(Program.name)
+    if user.role != Role.ADMIN:
+        query = query.where(Program.id.in_(led_program_ids(user)))
     return query
 
 

@@ -43,8 +43,13 @@ def is_staff(user) -> bool:
     return _has_role(user, STAFF_ROLES)
 
 
+def is_lead(user) -> bool:
+    """Is this person a program lead (whichever programs they lead)?"""
+    return _has_role(user, (Role.LEAD,))
+
+
 def is_program_manager(user) -> bool:
-    """Leads and admins: they run the whole program, every cohort, course and outcome."""
+    """Leads and admins: they set programs up (a lead runs only the programs she leads, ``cohorts.policies``)."""
     return _has_role(user, MANAGER_ROLES)
 
 

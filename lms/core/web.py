@@ -129,7 +129,17 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    keep_personal_answers_out_of_caches(response)
     return response
+
+
+def keep_personal_answers_out_of_caches(response: Response) -> None:
+    """Whatever a signed-in person is sent (pages with names, phones, figures; exports) is kept by no cache: a shared
+    phone or office computer must not show it to the next person. Answers that say how to cache themselves (static
+    files, course media) keep what they say."""
+    if "Cache-Control" in response.headers or not current_user.is_authenticated:
+        return
+    response.headers["Cache-Control"] = "private, no-store"
 
 
 @functools.lru_cache(maxsize=256)

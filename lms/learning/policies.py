@@ -6,7 +6,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.cohorts.enrolment.current import active_enrolments
 from lms.cohorts.models import Cohort
-from lms.cohorts.policies import can_view_cohort, mentors_cohort, mentors_learner_now
+from lms.cohorts.policies import can_view_cohort, leads_cohort, leads_learner, mentors_cohort, mentors_learner_now
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.core.security import is_program_manager
@@ -55,27 +55,27 @@ def lesson_withdrawn(user: User, lesson: Lesson) -> bool:
 
 
 def can_view_submission(user: User, submission: Submission) -> bool:
-    """The learner who made it, mentors of its cohort, leads and admins."""
+    """The learner who made it, mentors of its cohort, leads of its program and admins."""
     if user.id == submission.learner_id:
         return True
-    return is_program_manager(user) or mentors_cohort(user, submission.cohort_id)
+    return leads_cohort(user, submission.cohort_id) or mentors_cohort(user, submission.cohort_id)
 
 
 def can_review_submission(user: User, submission: Submission) -> bool:
-    """Mentors of the submission's cohort, leads and admins decide on it."""
-    return is_program_manager(user) or mentors_cohort(user, submission.cohort_id)
+    """Mentors of the submission's cohort, leads of its program and admins decide on it."""
+    return leads_cohort(user, submission.cohort_id) or mentors_cohort(user, submission.cohort_id)
 
 
 def can_grant_extension(user: User, learner: User) -> bool:
-    """Mentors of a cohort the learner is active in, leads and admins move a learner's due dates."""
+    """Mentors of a cohort the learner is active in, leads of her program and admins move her due dates."""
     if learner.role != Role.LEARNER:
         return False
-    return is_program_manager(user) or mentors_learner_now(user, learner)
+    return leads_learner(user, learner) or mentors_learner_now(user, learner)
 
 
 def can_grant_cohort_extensions(user: User, cohort: Cohort) -> bool:
-    """The cohort's mentors, leads and admins move due dates for several of its learners at once."""
-    return is_program_manager(user) or mentors_cohort(user, cohort.id)
+    """The cohort's mentors, leads of its program and admins move due dates for several of its learners at once."""
+    return leads_cohort(user, cohort.id) or mentors_cohort(user, cohort.id)
 
 
 def can_view_turnaround(user: User) -> bool:
@@ -101,5 +101,5 @@ register_access_rule(can_view_submission_file, personal=True)
 
 
 def can_preview_as(user: User, cohort: Cohort) -> bool:
-    """Leads and admins preview the courses as a learner of any cohort; a mentor as one of her own cohorts."""
+    """Admins and the program's leads preview the courses as a learner of a cohort; a mentor as one of her own."""
     return can_view_cohort(user, cohort)

@@ -1,7 +1,7 @@
 """Who may see a stored file: each owner of files (a lesson, a submission, a follow-up) registers its rule.
 
 The media layer knows nothing of owners; a rule answers True or False for the files it owns and
-None for any other. Leads and admins see every file; a file no rule claims is seen by nobody else.
+None for any other. Admins see every file; a file no rule claims is seen by nobody else.
 An owner also says whether its files are personal (a learner's work, an evidence photo): those are
 never kept in any cache.
 """
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lms.accounts.models import User
-from lms.core.security import is_program_manager
+from lms.core.security import is_admin, is_program_manager
 from lms.media.models import MediaFile
 
 AccessRule = Callable[[User, MediaFile], bool | None]
@@ -35,11 +35,12 @@ def file_access(user: User, media_file: MediaFile) -> FileAccess:
     for rule, personal in ACCESS_RULES:
         allowed = rule(user, media_file)
         if allowed is not None:
-            return FileAccess(allowed or is_program_manager(user), personal)
+            # Admins see every file; a lead, as the owner's rule says (the programs she leads).
+            return FileAccess(allowed or is_admin(user), personal)
     # A file no owner claims is treated as personal: nobody's phone keeps it.
     return FileAccess(is_program_manager(user), personal=True)
 
 
 def can_view_file(user: User, media_file: MediaFile) -> bool:
-    """May ``user`` see this file? Leads and admins may; anybody else as the owner's rule says."""
+    """May ``user`` see this file? Admins may; anybody else as the owner's rule says."""
     return file_access(user, media_file).allowed

@@ -35,6 +35,7 @@ EXTENSIONS = {
     "image/webp": "webp",
     "text/vtt": "vtt",
     "application/pdf": "pdf",
+    "application/zip": "zip",
     "text/plain": "txt",
     "text/csv": "csv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",

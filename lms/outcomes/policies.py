@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from lms.accounts.models import User
-from lms.cohorts.policies import mentors_learner_now
+from lms.cohorts.policies import leads_learner, mentors_learner_now
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.core.security import is_program_manager
@@ -18,10 +18,10 @@ def can_manage_outcomes(user: User) -> bool:
 
 
 def can_edit_intake(user: User, learner: User) -> bool:
-    """The learner themself, a mentor of one of their active cohorts, or a lead/admin."""
+    """The learner themself, a mentor of one of their active cohorts, a lead of their program, or an admin."""
     if learner.role != Role.LEARNER:
         return False
-    return user.id == learner.id or can_manage_outcomes(user) or mentors_learner_now(user, learner)
+    return user.id == learner.id or leads_learner(user, learner) or mentors_learner_now(user, learner)
 
 
 def can_change_consent(user: User, learner: User, has_decision: bool) -> bool:
@@ -53,7 +53,7 @@ def can_verify_follow_up(user: User, learner: User) -> bool:
     """A mentor of the graduate's cohort or a lead/admin checks figures against evidence; never the graduate."""
     if learner.role != Role.LEARNER or user.id == learner.id:
         return False
-    return can_manage_outcomes(user) or mentors_learner_now(user, learner)
+    return leads_learner(user, learner) or mentors_learner_now(user, learner)
 
 
 def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:

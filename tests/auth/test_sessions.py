@@ -169,3 +169,35 @@ def test_a_person_signs_out_everywhere_else_and_stays_signed_in_here(app, client
     assert response.headers["Location"] == "/account/password"
     assert opens_pages(app, saved) == {"session": False, "remember_token": False}
     assert opens_pages(app, cookies(client)) == {"session": True, "remember_token": True}
+
+
+def test_she_sees_her_sessions_and_ends_one_other_without_ending_this_one(app, client):
+    user = UserFactory()
+    lost_phone = app.test_client()
+    lost_phone.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0 (Linux; Android 10; Redmi 9A)"
+    sign_in(lost_phone, user)
+    saved = cookies(lost_phone)
+    sign_in(client, user)
+    page = client.get("/account/password").text
+    assert "Redmi 9A" in page
+    assert "(this one)" in page
+    sessions = db.session.scalars(select(SignInSession).where(SignInSession.user_id == user.id)).all()
+    lost, here = sorted(sessions, key=lambda sign_in: sign_in.id)
+    assert client.post(f"/account/sessions/{here.id}/end").status_code == 302  # never the one she is using
+    assert opens_pages(app, cookies(client)) == {"session": True, "remember_token": True}
+    client.post(f"/account/sessions/{lost.id}/end")
+    assert opens_pages(app, saved) == {"session": False, "remember_token": False}
+    assert "Redmi 9A" not in client.get("/account/password").text
+
+
+def test_staff_sign_a_person_out_everywhere_and_the_account_stays_on(app, client):
+    mentor = MentorFactory()
+    phone = app.test_client()
+    sign_in(phone, mentor)
+    saved = cookies(phone)
+    sign_in(client, AdminFactory())
+    assert client.post(f"/accounts/{mentor.id}/sign-out").status_code == 302
+    assert opens_pages(app, saved) == {"session": False, "remember_token": False}
+    db.session.expire_all()
+    assert mentor.active
+    sign_in(phone, mentor)  # she signs in again at once

@@ -6,7 +6,7 @@ certificates, which need no finished course) when its URL is built.
 
 from lms.certificates.services import issue_program_certificate, revoke_certificate
 from lms.core.extensions import db
-from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
+from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone, other_lead
 
 UNKNOWN_CODE = "AAAAAAAAAAAAAAAAAAAA"
 # Learner A's certificate: theirs, and their mentor's to see.
@@ -39,13 +39,18 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/certificates?cohort={w.cohort_a.id}&course={w.courses_a.course.id}", MANAGERS),
     ],
     "progress.certificate": [
-        Case(lambda w: f"/certificates/{code_a(w)}", OWN_OR_MENTORED),
+        Case(lambda w: f"/certificates/{code_a(w)}", other_lead(OWN_OR_MENTORED)),
         Case(lambda w: f"/certificates/{code_b(w)}", SOMEONE_ELSES),
         Case(lambda w: f"/certificates/{revoked_code_b(w)}", SOMEONE_ELSES),
         Case(lambda w: f"/certificates/{UNKNOWN_CODE}", everyone(404, anonymous=302)),
     ],
     "progress.revoke_certificate": [
-        Case(lambda w: f"/certificates/{code_a(w)}/revoke", MANAGER_ACTION, method="POST", data={"reason": "Copied."}),
+        Case(
+            lambda w: f"/certificates/{code_a(w)}/revoke",
+            other_lead(MANAGER_ACTION),
+            method="POST",
+            data={"reason": "Copied."},
+        ),
         # Without a reason nothing is revoked: back to the page with a message.
         Case(lambda w: f"/certificates/{code_b(w)}/revoke", MANAGER_ACTION, method="POST"),
         Case(

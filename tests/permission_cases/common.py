@@ -23,6 +23,11 @@ def everyone(status: int, **overrides: int) -> dict[str, int]:
     return {role: overrides.get(role, status) for role in ROLES}
 
 
+def other_lead(expect: dict[str, int], status: int = 404) -> dict[str, int]:
+    """``expect``, and what a lead of another program gets (hidden, unless said otherwise): she runs only hers."""
+    return {**expect, "other_lead": status}
+
+
 SIGNED_IN = everyone(200, anonymous=302)
 STAFF = everyone(200, anonymous=302, learner=403)
 MANAGERS = everyone(200, anonymous=302, learner=403, mentor=403)

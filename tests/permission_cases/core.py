@@ -12,6 +12,7 @@ from tests.permission_cases.common import (
     STAFF,
     Case,
     everyone,
+    other_lead,
 )
 
 LEARNERS_TOO = everyone(302, anonymous=200, learner=200)
@@ -22,14 +23,16 @@ MANAGER_PAGE_SHOWN_ON_POST = everyone(200, anonymous=302, learner=403, mentor=40
 def cohort_page(suffix: str) -> list[Case]:
     """A lead's page of cohort A, and of a cohort that does not exist."""
     return [
-        Case(lambda w: f"/cohorts/{w.cohort_a.id}/{suffix}", MANAGERS),
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/{suffix}", other_lead(MANAGERS)),
         Case(lambda w: f"/cohorts/999999/{suffix}", MISSING),
     ]
 
 
 def cohort_action(suffix: str, data: dict | None = None) -> list[Case]:
     return [
-        Case(lambda w: f"/cohorts/{w.cohort_a.id}/{suffix}", MANAGER_ACTION, method="POST", data=data or {}),
+        Case(
+            lambda w: f"/cohorts/{w.cohort_a.id}/{suffix}", other_lead(MANAGER_ACTION), method="POST", data=data or {}
+        ),
         Case(lambda w: f"/cohorts/999999/{suffix}", MISSING, method="POST", data=data or {}),
     ]
 
@@ -38,7 +41,12 @@ def learner_cases(action: str, ok: dict[str, int], method: str = "GET", data: di
     """Cohort A's learner; cohort B's learner reached through cohort A (hidden); a missing learner."""
     data = data or {}
     return [
-        Case(lambda w: f"/cohorts/{w.cohort_a.id}/learners/{w.learner_a.id}/{action}", ok, method=method, data=data),
+        Case(
+            lambda w: f"/cohorts/{w.cohort_a.id}/learners/{w.learner_a.id}/{action}",
+            other_lead(ok),
+            method=method,
+            data=data,
+        ),
         Case(lambda w: f"/cohorts/{w.cohort_a.id}/learners/{w.learner_b.id}/{action}", MISSING, method, data),
         Case(lambda w: f"/cohorts/{w.cohort_a.id}/learners/999999/{action}", MISSING, method, data),
     ]
@@ -56,7 +64,7 @@ CASES: dict[str, list[Case]] = {
     "auth.setup_password": [Case(lambda w: "/setup-password", ANONYMOUS_ONLY)],
     # Leads switch off learners and mentors; admins anyone but themselves; nobody else may.
     "auth.switch_off": [
-        Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-off", MANAGERS),
+        Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-off", other_lead(MANAGERS, 403)),
         Case(lambda w: f"/accounts/{w.learner_b.id}/switch-off", MANAGERS),
         Case(lambda w: f"/accounts/{w.admin.id}/switch-off", everyone(403, anonymous=302)),
         Case(lambda w: f"/accounts/{w.lead.id}/switch-off", everyone(403, anonymous=302, admin=200)),
@@ -64,6 +72,13 @@ CASES: dict[str, list[Case]] = {
         Case(
             lambda w: f"/accounts/{w.learner_a.id}/switch-off", MANAGER_ACTION, method="POST", data={"confirm": "yes"}
         ),
+    ],
+    "auth.end_other_session": [Case(lambda w: "/account/sessions/999999/end", everyone(302), method="POST")],
+    # Ending every session of an account (it stays on): whom one may switch off.
+    "auth.sign_out_everywhere": [
+        Case(lambda w: f"/accounts/{w.mentor_a.id}/sign-out", other_lead(MANAGER_ACTION, 403), method="POST"),
+        Case(lambda w: f"/accounts/{w.admin.id}/sign-out", everyone(403, anonymous=302), method="POST"),
+        Case(lambda w: "/accounts/999999/sign-out", everyone(404, anonymous=302, learner=403, mentor=403), "POST"),
     ],
     "auth.switch_on": [
         Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-on", MANAGER_ACTION, method="POST"),
@@ -85,7 +100,7 @@ CASES: dict[str, list[Case]] = {
     "cohorts.new_program": [Case(lambda w: "/programs/new", MANAGERS)],
     "cohorts.new_cohort": [Case(lambda w: "/cohorts/new", MANAGERS)],
     "cohorts.detail": [
-        Case(lambda w: f"/cohorts/{w.cohort_a.id}", STAFF),
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}", other_lead(STAFF)),
         # Cohort B is not the mentor's: it is hidden from them.
         Case(lambda w: f"/cohorts/{w.cohort_b.id}", everyone(200, anonymous=302, learner=403, mentor=404)),
         Case(lambda w: "/cohorts/999999", everyone(404, anonymous=302, learner=403)),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.core.extensions import db
 from lms.outcomes.models import Graduation, SupportRecord
-from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone, moved_to_cohort_b
+from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone, moved_to_cohort_b, other_lead
 
 
 def graduation_of_learner_a(world) -> int:
@@ -34,7 +34,7 @@ def support_record_of(learner) -> int:
 CASES: dict[str, list[Case]] = {
     # ---- Graduation: mentors of the cohort see the table; only leads and admins confirm and undo ----
     "outcomes.graduation": [
-        Case(lambda w: f"/cohorts/{w.cohort_a.id}/graduation", everyone(200, anonymous=302, learner=403)),
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/graduation", other_lead(everyone(200, anonymous=302, learner=403))),
         Case(lambda w: f"/cohorts/{w.cohort_b.id}/graduation", everyone(200, anonymous=302, learner=403, mentor=404)),
         Case(lambda w: "/cohorts/999999/graduation", everyone(404, anonymous=302, learner=403)),
     ],
@@ -67,7 +67,7 @@ CASES: dict[str, list[Case]] = {
     ],
     # ---- Intake (consent, baseline): the learner, a mentor of their active cohort, leads and admins ----
     "outcomes.intake": [
-        Case(lambda w: f"/learners/{w.learner_a.id}/intake", everyone(200, anonymous=302)),
+        Case(lambda w: f"/learners/{w.learner_a.id}/intake", other_lead(everyone(200, anonymous=302))),
         # Cohort B's learner: hidden from learner A and from cohort A's mentor.
         Case(lambda w: f"/learners/{w.learner_b.id}/intake", everyone(200, anonymous=302, learner=404, mentor=404)),
         # A mentor is not a learner: nobody has an intake for them.

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.core.extensions import db
 from lms.learning.models.submission import Submission, SubmissionVersion
-from tests.permission_cases.common import MANAGERS, STAFF, Case, everyone
+from tests.permission_cases.common import MANAGERS, STAFF, Case, everyone, other_lead
 
 LEARNER_PAGE = everyone(403, anonymous=302, learner=200)
 LEARNER_HIDDEN = everyone(403, anonymous=302, learner=404)
@@ -78,7 +78,7 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/reviews?cohort={w.cohort_b.id}", STAFF),
     ],
     "cohorts.review": [
-        Case(COHORT_A, STAFF),
+        Case(COHORT_A, other_lead(STAFF)),
         Case(COHORT_B, OTHER_COHORT),
         Case(lambda w: "/submissions/999999/review", STAFF_MISSING),
         # A review form without its fields: shown again with the errors, to those who may review.
@@ -87,7 +87,7 @@ CASES: dict[str, list[Case]] = {
     ],
     "cohorts.turnaround": [Case(lambda w: "/reviews/turnaround", MANAGERS)],
     "cohorts.cohort_extensions": [
-        Case(lambda w: f"/cohorts/{w.cohort_a.id}/extensions", STAFF),
+        Case(lambda w: f"/cohorts/{w.cohort_a.id}/extensions", other_lead(STAFF)),
         Case(lambda w: f"/cohorts/{w.cohort_b.id}/extensions", OTHER_COHORT),
         Case(lambda w: "/cohorts/999999/extensions", STAFF_MISSING),
         # Posted without an assignment: the form again, with what is missing.

@@ -37,6 +37,8 @@ class SecurityEventKind(StrEnum):
     EXPORT_DOWNLOADED = "export_downloaded"
     DATA_EXPORTED = "data_exported"
     DATA_REQUEST = "data_request"
+    SESSION_ENDED = "session_ended"
+    SIGNED_OUT_BY_STAFF = "signed_out_by_staff"
 
 
 KIND_LABELS = {
@@ -60,6 +62,8 @@ KIND_LABELS = {
     SecurityEventKind.EXPORT_DOWNLOADED: _l("Export downloaded"),
     SecurityEventKind.DATA_EXPORTED: _l("Personal data downloaded"),
     SecurityEventKind.DATA_REQUEST: _l("Data request"),
+    SecurityEventKind.SESSION_ENDED: _l("Signed out on one other phone or computer"),
+    SecurityEventKind.SIGNED_OUT_BY_STAFF: _l("Signed out everywhere by staff"),
 }
 
 

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
 
 from lms.accounts.models import SignInSession, User
@@ -23,7 +23,8 @@ def token_hash(token: str) -> str:
 def start_session(user: User, *, remember: bool) -> str:
     """A new session for ``user``; returns the token the cookies carry (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
-    db.session.add(SignInSession(user_id=user.id, token_hash=token_hash(token), remember=remember))
+    browser = request.user_agent.string[:200] if has_request_context() else ""
+    db.session.add(SignInSession(user_id=user.id, token_hash=token_hash(token), remember=remember, user_agent=browser))
     db.session.flush()
     user.session_token = token
     return token
@@ -109,3 +110,31 @@ def end_all_sessions(user: User) -> int:
     user.session_token = None
     db.session.flush()
     return result.rowcount
+
+
+def open_sessions(user: User) -> list[SignInSession]:
+    """Her sessions that still open pages, the most recently used first (for her list of sessions)."""
+    now = utcnow()
+    found = db.session.scalars(
+        select(SignInSession)
+        .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
+        .order_by(SignInSession.last_seen_at.desc(), SignInSession.id.desc())
+    )
+    return [sign_in for sign_in in found if not session_expired(user, sign_in, now)]
+
+
+def is_this_session(user: User, sign_in: SignInSession) -> bool:
+    """Is this the session ``user`` was loaded with (the browser asking)?"""
+    return bool(user.session_token) and sign_in.token_hash == token_hash(user.session_token)
+
+
+def end_other_session(user: User, session_id: int) -> bool:
+    """End one of her other sessions (a phone she lost); never the one she is using. True when one ended."""
+    query = update(SignInSession).where(
+        SignInSession.id == session_id, SignInSession.user_id == user.id, SignInSession.ended_at.is_(None)
+    )
+    if user.session_token:
+        query = query.where(SignInSession.token_hash != token_hash(user.session_token))
+    result = db.session.execute(query.values(ended_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.flush()
+    return result.rowcount == 1

@@ -20,7 +20,11 @@ def accounts():
     role = role if role in ROLE_LABELS else None
     page = db.paginate(services.list_users(role), page=page_arg(), per_page=50, error_out=False)
     return render_template(
-        "auth/accounts.html", page=page, role=role, role_labels=ROLE_LABELS, can_switch_off=policies.can_switch_off
+        "auth/accounts.html",
+        page=page,
+        role=role,
+        role_labels=ROLE_LABELS,
+        switchable=policies.switchable_ids(current_user, page.items),
     )
 
 
@@ -56,6 +60,18 @@ def switch_off(user_id: int):
         flash(_("%(name)s's account is switched off and signed out everywhere.", name=person.name))
         return redirect(url_for("auth.accounts"))
     return render_template("auth/switch_off.html", person=person, role_labels=ROLE_LABELS)
+
+
+@bp.route("/accounts/<int:user_id>/sign-out", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def sign_out_everywhere(user_id: int):
+    person = db.get_or_404(User, user_id)
+    require(policies.can_switch_off(current_user, person))
+    if ActionForm().validate_on_submit():
+        services.sign_out_everywhere(person, current_user._get_current_object())
+        db.session.commit()
+        flash(_("%(name)s is signed out on every phone and computer; the account stays on.", name=person.name))
+    return redirect(url_for("auth.accounts"))
 
 
 @bp.route("/accounts/<int:user_id>/switch-on", methods=["POST"])

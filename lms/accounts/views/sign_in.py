@@ -11,7 +11,13 @@ from lms.accounts.forms import ChangePasswordForm, LoginForm, SetupPasswordForm
 from lms.accounts.models import User
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.accounts.sessions.browser import open_browser_session
-from lms.accounts.sessions.services import current_session_remembers, end_session, load_session_user
+from lms.accounts.sessions.services import (
+    current_session_remembers,
+    end_session,
+    is_this_session,
+    load_session_user,
+    open_sessions,
+)
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter, login_manager
 from lms.core.forms import ActionForm
@@ -163,7 +169,30 @@ def change_password():
                 login_user(user, remember=current_session_remembers(user))
                 flash(_("Your password is changed. Other phones and computers are signed out."))
                 return redirect(url_for("progress.home"))
-    return render_template("auth/change_password.html", form=form)
+    return password_page(form)
+
+
+def password_page(form: ChangePasswordForm):
+    user = current_user._get_current_object()
+    open_now = open_sessions(user)
+    return render_template(
+        "auth/change_password.html",
+        form=form,
+        sessions=open_now,
+        this_session=next((sign_in.id for sign_in in open_now if is_this_session(user, sign_in)), None),
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@signed_in
+def end_other_session(session_id: int):
+    if ActionForm().validate_on_submit():
+        if services.end_other_session(current_user._get_current_object(), session_id):
+            db.session.commit()
+            flash(_("That phone or computer is signed out."))
+        else:
+            flash(_("That session had ended already."))
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.route("/account/sign-out-elsewhere", methods=["POST"])

@@ -148,6 +148,8 @@ def seed(password: str | None = None, *, videos: bool = True) -> SeedResult:
         program = cohorts.create_program({"name": PROGRAM_NAME, "currency": "CNY"})
     lead = ensure_user(*LEAD[:1], Role.LEAD, LEAD[1], LEAD[2], password)
     result.logins.append((Role.LEAD, lead.name, lead.email))
+    if lead not in program.leads:
+        program.leads.append(lead)  # a lead runs only the programs she leads
     mentors = [ensure_user(name, Role.MENTOR, email, phone, password) for name, email, phone in MENTORS]
     result.logins.extend((Role.MENTOR, mentor.name, mentor.email) for mentor in mentors)
     cohorts_learners = []

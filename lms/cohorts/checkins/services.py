@@ -5,16 +5,23 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
 from lms.cohorts.models import CheckIn, Cohort, Enrollment, EnrollmentStatus
-from lms.cohorts.policies import active_enrolment_with_mentor, can_manage_cohorts, mentors_cohort
+from lms.cohorts.policies import (
+    active_enrolment_with_mentor,
+    can_manage_cohorts,
+    leads_cohort,
+    managed_cohort_ids,
+    mentors_cohort,
+)
 from lms.core.extensions import db
 
 # ---- Who may ----
 
 
 def can_view_check_ins(user: User, enrollment: Enrollment) -> bool:
-    """Leads and admins read check-ins in any cohort; a mentor of the cohort only while the learner is active in it."""
+    """Admins and the program's leads read check-ins in any of its cohorts; a mentor of the cohort only while the
+    learner is active in it."""
     if can_manage_cohorts(user):
-        return True
+        return leads_cohort(user, enrollment.cohort_id)
     return enrollment.status == EnrollmentStatus.ACTIVE and mentors_cohort(user, enrollment.cohort_id)
 
 
@@ -62,7 +69,11 @@ def learner_check_ins(learner: User, viewer: User):
         .options(joinedload(CheckIn.mentor), joinedload(CheckIn.cohort))
         .order_by(CheckIn.happened_on.desc(), CheckIn.id.desc())
     )
-    if not can_manage_cohorts(viewer):
+    if can_manage_cohorts(viewer):
+        managed = managed_cohort_ids(viewer)
+        if managed is not None:
+            query = query.where(CheckIn.cohort_id.in_(managed))
+    else:
         mentored_now = active_enrolment_with_mentor(viewer.id, learner.id, column=Enrollment.cohort_id)
         query = query.where(CheckIn.cohort_id.in_(mentored_now))
     return query

@@ -11,6 +11,7 @@ from lms.cohorts.models.cohort import (
     Program,
     cohort_mentors,
     new_invite_code,
+    program_leads,
 )
 from lms.cohorts.models.kept_import import KeptImport
 
@@ -29,4 +30,5 @@ __all__ = [
     "announcement_cohorts",
     "cohort_mentors",
     "new_invite_code",
+    "program_leads",
 ]

@@ -28,6 +28,14 @@ cohort_mentors = Table(
     Column("mentor_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
+# Who leads which program: a lead sees and runs only the programs she leads (admins see every program).
+program_leads = Table(
+    "program_leads",
+    db.metadata,
+    Column("program_id", ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True),
+    Column("lead_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 
 class Program(db.Model):
     __tablename__ = "programs"
@@ -37,9 +45,14 @@ class Program(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     # Follow-up waves, in months after graduation (0 = at graduation), comma-separated and ascending.
     follow_up_months: Mapped[str] = mapped_column(String(50), default="0,3,6,12", server_default="0,3,6,12")
+    # Follow-up evidence photos are deleted this many months after their follow-up's period (None: kept).
+    evidence_retention_months: Mapped[int | None]
+    # The day the retention job last ran for this program: a conditional UPDATE claims each day's run once.
+    retention_ran_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohorts: Mapped[list["Cohort"]] = relationship(back_populates="program", order_by="Cohort.name")
+    leads: Mapped[list[User]] = relationship(secondary=program_leads, order_by=User.name)
 
     @property
     def follow_up_waves(self) -> list[int]:

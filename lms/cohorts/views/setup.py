@@ -83,7 +83,7 @@ def index():
 def new_program():
     form = ProgramForm()
     if form.validate_on_submit():
-        program = services.create_program(form.data)
+        program = services.create_program(form.data, current_user)
         db.session.commit()
         flash(_("Program %(name)s created. Now add its first cohort.", name=program.name))
         return redirect(url_for(".new_cohort", program_id=program.id))
@@ -93,7 +93,7 @@ def new_program():
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def new_cohort():
-    form = CohortForm(program_id=id_arg("program_id"))
+    form = CohortForm(program_id=id_arg("program_id"), user=current_user)
     if not form.program_id.choices:
         flash(_("Create a program first."))
         return redirect(url_for(".new_program"))
@@ -110,6 +110,7 @@ def new_cohort():
 @roles_required(*MANAGER_ROLES)
 def edit_cohort(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     form = CohortForm(cohort=cohort)
     if form.validate_on_submit():
         services.update_cohort(cohort, form.data)
@@ -145,6 +146,7 @@ def detail(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def invite_settings(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     form = InviteSettingsForm(cohort)
     if form.validate_on_submit():
         invite_services.update_invite_settings(cohort, form.settings())
@@ -158,6 +160,7 @@ def invite_settings(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def switch_invite(cohort_id: int, action: str):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     if ActionForm().validate_on_submit():
         invite_services.set_invite_enabled(cohort, action == "enable")
         db.session.commit()
@@ -172,6 +175,7 @@ def switch_invite(cohort_id: int, action: str):
 @roles_required(*MANAGER_ROLES)
 def regenerate_invite(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     if ActionForm().validate_on_submit():
         invite_services.regenerate_invite_code(cohort)
         db.session.commit()
@@ -183,6 +187,7 @@ def regenerate_invite(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def assign_mentor(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     form = AssignMentorForm(cohort)
     if form.validate_on_submit():
         mentor = db.get_or_404(User, form.mentor_id.data)
@@ -198,6 +203,7 @@ def assign_mentor(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def unassign_mentor(cohort_id: int, mentor_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     mentor = db.get_or_404(User, mentor_id)
     require(mentor.role == Role.MENTOR, 404)
     if ActionForm().validate_on_submit():

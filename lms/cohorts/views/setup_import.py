@@ -6,14 +6,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.cohorts import bp
+from lms.cohorts import bp, policies
 from lms.cohorts.enrolment.forms import ImportConfirmForm, ImportUploadForm
 from lms.cohorts.imports import services
 from lms.cohorts.imports.parsing import COLUMNS, MAX_BYTES
 from lms.cohorts.models import Cohort
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
-from lms.core.security import MANAGER_ROLES, roles_required
+from lms.core.security import MANAGER_ROLES, require, roles_required
 from lms.core.spreadsheets import csv_text, send_csv, spreadsheet_safe, template_header
 
 # Session keys: the preview waiting for confirmation, and the import whose codes are shown.
@@ -49,6 +49,7 @@ def import_template():
 @roles_required(*MANAGER_ROLES)
 def import_learners(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     form = ImportUploadForm()
     if form.validate_on_submit():
         data = form.file.data.stream.read(MAX_BYTES + 1)
@@ -74,6 +75,7 @@ def import_learners(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def confirm_import(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     form = ImportConfirmForm()
     token = session_token(PENDING, cohort)
     data = services.load_upload(token) if form.validate_on_submit() and form.token.data == token else None
@@ -108,6 +110,7 @@ def confirm_import(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def import_result(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     codes = services.load_codes(session_token(RESULT, cohort))
     return render_template("cohorts/import_result.html", cohort=cohort, codes=codes)
 
@@ -116,6 +119,7 @@ def import_result(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def import_result_csv(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     codes = services.load_codes(session_token(RESULT, cohort))
     if codes is None:
         flash(_("The setup codes are no longer shown. Give a learner a new code from the cohort page."), "error")
@@ -131,6 +135,7 @@ def import_result_csv(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def forget_import_codes(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     if ActionForm().validate_on_submit():
         services.discard(session_token(RESULT, cohort))
         db.session.commit()

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User
-from lms.cohorts import bp
+from lms.cohorts import bp, policies
 from lms.cohorts.enrolment import services as enrolment_services
 from lms.cohorts.enrolment.forms import MoveForm, PairForm
 from lms.cohorts.models import Cohort, Enrollment
@@ -18,6 +18,7 @@ from lms.core.security import MANAGER_ROLES, require, roles_required
 
 def load_enrollment(cohort_id: int, learner_id: int) -> Enrollment:
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(policies.can_manage_cohort(current_user, cohort), 404)
     enrollment = enrolment_services.find_enrollment(cohort, learner_id)
     require(enrollment is not None, 404)
     return enrollment

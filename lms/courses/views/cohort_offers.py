@@ -3,11 +3,13 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
 from lms.cohorts import bp as cohorts_bp
 from lms.cohorts.models import Cohort
+from lms.cohorts.policies import can_manage_cohort
 from lms.core.extensions import db
-from lms.core.security import MANAGER_ROLES, roles_required
+from lms.core.security import MANAGER_ROLES, require, roles_required
 from lms.courses.forms import CohortOfferForm
 from lms.courses.services import offers as offer_services
 from lms.courses.views.common import perform
@@ -21,6 +23,7 @@ def offers_page(cohort: Cohort, form: CohortOfferForm, courses, status: int = 20
 @roles_required(*MANAGER_ROLES)
 def cohort_courses(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
+    require(can_manage_cohort(current_user, cohort), 404)
     courses = offer_services.program_courses(cohort)
     offers = offer_services.cohort_offers(cohort)
     form = CohortOfferForm(courses, offered=list(offers), required=[key for key, value in offers.items() if value])

@@ -10,9 +10,10 @@ from sqlalchemy.orm import contains_eager
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, cohort_mentors
+from lms.cohorts.policies import managed_cohort_ids
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
-from lms.core.security import is_mentor, is_program_manager
+from lms.core.security import is_mentor
 from lms.learning.models.submission import Extension, Review, Submission, SubmissionVersion
 from lms.learning.services.due_dates import assignment_due_on
 from lms.learning.services.submissions import REVIEWABLE_STATES
@@ -29,9 +30,8 @@ def visible_cohort_ids(user: User):
     """A select of the cohort ids whose submissions this person reviews (None: every cohort)."""
     if is_mentor(user):
         return select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
-    if is_program_manager(user):
-        return None
-    return select(Cohort.id).where(False)
+    # Admins every cohort, leads their programs' cohorts, anybody else none.
+    return managed_cohort_ids(user)
 
 
 def pending_submissions(user: User, cohort_id: int | None = None) -> Select:

@@ -15,13 +15,13 @@ from werkzeug.datastructures import MultiDict
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program, cohort_mentors
+from lms.cohorts.policies import managed_cohort_ids
 from lms.core.extensions import db
-from lms.core.security import is_mentor
+from lms.core.security import is_mentor, is_program_manager
 from lms.media.exports import register_export
 from lms.outcomes.exports.columns import FOLLOW_UP_COLUMNS, quantity_text
 from lms.outcomes.follow_ups.rules import ReportFilters
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent
-from lms.outcomes.policies import can_manage_outcomes
 
 # Rows fetched from the database at a time, and the size past which the file being built moves from memory to disk.
 EXPORT_BATCH = 1000
@@ -33,9 +33,10 @@ EXPORT_KIND = "follow-ups"
 
 
 def scope_conditions(user: User) -> list:
-    """Leads and admins export the whole program; a mentor, only graduates of the cohorts they mentor."""
-    if can_manage_outcomes(user):
-        return []
+    """Admins export every program, leads their programs; a mentor, only graduates of the cohorts they mentor."""
+    if is_program_manager(user):
+        managed = managed_cohort_ids(user)
+        return [] if managed is None else [Graduation.cohort_id.in_(managed)]
     if is_mentor(user):
         mentored = select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
         return [Graduation.cohort_id.in_(mentored)]
@@ -45,7 +46,11 @@ def scope_conditions(user: User) -> list:
 def scoped_cohorts(user: User) -> list[Cohort]:
     """The cohorts this person may narrow an export to, with their programs."""
     query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
-    if not can_manage_outcomes(user):
+    if is_program_manager(user):
+        managed = managed_cohort_ids(user)
+        if managed is not None:
+            query = query.where(Cohort.id.in_(managed))
+    else:
         query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
             cohort_mentors.c.mentor_id == user.id
         )

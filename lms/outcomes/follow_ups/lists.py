@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program, cohort_mentors
-from lms.cohorts.policies import active_enrolment_with_mentor
+from lms.cohorts.policies import active_enrolment_with_mentor, managed_cohort_ids
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.outcomes.follow_ups.rules import OVERDUE_AFTER_DAYS, latest_graduation_date_due, wave_due_on
@@ -34,9 +34,15 @@ def mentor_scope(user: User):
     return exists(active_enrolment_with_mentor(user.id, Graduation.learner_id))
 
 
+def lead_scope(user: User) -> list:
+    """Graduates an admin (all) or a lead (of her programs' cohorts) may see."""
+    managed = managed_cohort_ids(user)
+    return [] if managed is None else [Graduation.cohort_id.in_(managed)]
+
+
 def wave_rows(user: User, today: date, cohort_id: int | None = None):
     """A subquery of every due (or collected) wave of the graduates this person may see, one row per wave."""
-    scope = [] if can_manage_outcomes(user) else [mentor_scope(user)]
+    scope = lead_scope(user) if can_manage_outcomes(user) else [mentor_scope(user)]
     if cohort_id is not None:
         scope.append(Graduation.cohort_id == cohort_id)
     selects = []
@@ -147,11 +153,18 @@ def list_page(rows, state: str, page: int, per_page: int) -> list[ListRow]:
 def list_cohorts(user: User) -> list[Cohort]:
     """The cohorts the list can be narrowed to: a mentor's own, or all for leads."""
     query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
-    if not can_manage_outcomes(user):
+    if can_manage_outcomes(user):
+        query = query.where(*lead_scope_cohorts(user))
+    else:
         query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
             cohort_mentors.c.mentor_id == user.id
         )
     return list(db.session.scalars(query))
+
+
+def lead_scope_cohorts(user: User) -> list:
+    managed = managed_cohort_ids(user)
+    return [] if managed is None else [Cohort.id.in_(managed)]
 
 
 def open_counts(user: User, today: date | None = None) -> dict[str, int]:

@@ -68,10 +68,6 @@ def parse_schedule(text: str) -> list[int]:
     return months
 
 
-def all_programs() -> list[Program]:
-    return list(db.session.scalars(select(Program).order_by(Program.name)))
-
-
 def set_follow_up_schedule(program: Program, months: list[int]) -> Program:
     """Store a program's follow-up waves; follow-ups already collected for a dropped wave are kept."""
     program.follow_up_months = ",".join(str(value) for value in months)

@@ -7,7 +7,9 @@ from datetime import date
 from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
+from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program
+from lms.cohorts.services import programs_for
 from lms.core.extensions import db
 from lms.outcomes.follow_ups.rules import ReportFilters
 from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation, ReportingConsent
@@ -36,11 +38,11 @@ class Selection:
 # ---- Choosing the program and the cohorts of the filter ----
 
 
-def programs() -> list[Program]:
-    """Every program, newest first, with its cohorts (for the filter form): one query."""
-    return list(
-        db.session.scalars(select(Program).options(joinedload(Program.cohorts)).order_by(Program.id.desc())).unique()
-    )
+def programs(viewer: User) -> list[Program]:
+    """The programs ``viewer`` runs (an admin every one), newest first, with their cohorts (for the filter form):
+    one query."""
+    query = programs_for(viewer).options(joinedload(Program.cohorts)).order_by(None).order_by(Program.id.desc())
+    return list(db.session.scalars(query).unique())
 
 
 def counties_of(program: Program) -> list[str]:

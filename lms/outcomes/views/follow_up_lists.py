@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.cohorts.models import Program
+from lms.cohorts.policies import leads_program
+from lms.cohorts.services import programs_for
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.money import format_fen
@@ -46,7 +48,7 @@ def follow_ups():
     counts["open"] = counts.get(WaveState.DUE, 0) + counts.get(WaveState.OVERDUE, 0)
     counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
     paging = CountedPage(page_arg(), counts.get(state, 0), PER_PAGE)
-    programs = wave_services.all_programs() if can_manage_outcomes(current_user) else []
+    programs = db.session.scalars(programs_for(current_user)).all() if can_manage_outcomes(current_user) else []
     return render_template(
         "outcomes/follow_ups/list.html",
         cohorts=cohorts,
@@ -70,7 +72,7 @@ def follow_ups():
 @roles_required(*MANAGER_ROLES)
 def follow_up_schedule(program_id: int):
     program = db.get_or_404(Program, program_id)
-    require(can_manage_outcomes(current_user))
+    require(leads_program(current_user, program.id), 404)
     form = ScheduleForm(months=", ".join(str(months) for months in program.follow_up_waves))
     if form.validate_on_submit():
         wave_services.set_follow_up_schedule(program, form.waves)

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.cohorts.models import Cohort
-from lms.cohorts.policies import can_manage_cohorts, can_view_cohort
+from lms.cohorts.policies import can_manage_cohort, can_view_cohort, leads_cohort
 from lms.core.extensions import db
 from lms.core.i18n import enumeration
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
@@ -34,7 +34,7 @@ def graduation(cohort_id: int):
         rows=rows,
         form=ConfirmGraduationForm(cohort=cohort),
         # Mentors of the cohort see the table but cannot confirm.
-        can_confirm=can_manage_cohorts(current_user),
+        can_confirm=can_manage_cohort(current_user, cohort),
         eligible=sum(1 for row in rows if row.meets_rules and not row.graduated),
     )
 
@@ -43,6 +43,7 @@ def graduation(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def confirm_graduation(cohort_id: int):
     cohort = load_cohort(cohort_id)
+    require(can_manage_cohort(current_user, cohort), 404)
     form = ConfirmGraduationForm(cohort=cohort)
     back = url_for(".graduation", cohort_id=cohort.id)
     if not form.validate_on_submit():
@@ -71,7 +72,7 @@ def confirm_graduation(cohort_id: int):
 @roles_required(*MANAGER_ROLES)
 def undo_graduation(graduation_id: int):
     graduation = db.get_or_404(Graduation, graduation_id)
-    require(can_manage_cohorts(current_user))
+    require(leads_cohort(current_user, graduation.cohort_id), 404)
     back = url_for(".graduation", cohort_id=graduation.cohort_id)
     if graduation.undone_at is not None:
         flash(_("This graduation has been undone already."))

@@ -5,6 +5,7 @@ from dataclasses import replace
 from flask import render_template, request
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.cohorts.models import Program
@@ -149,7 +150,7 @@ def charts_for(report, formats: Formats, label) -> dict:
 @bp.route("/impact")
 @roles_required(*MANAGER_ROLES)
 def impact():
-    programs = impact_selection.programs()
+    programs = impact_selection.programs(current_user)
     selection = load_selection(programs)
     if selection is None:
         return render_template("outcomes/impact/dashboard.html", selection=None, programs=programs)
@@ -185,7 +186,7 @@ def impact():
 @bp.route("/impact/report.csv")
 @roles_required(*MANAGER_ROLES)
 def impact_report_csv():
-    selection = load_selection(impact_selection.programs())
+    selection = load_selection(impact_selection.programs(current_user))
     if selection is None:
         text = impact_export.report_header_csv()
         filename = "impact-report.csv"

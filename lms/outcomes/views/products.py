@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.cohorts.models import Program
+from lms.cohorts.policies import leads_program
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, require, roles_required
 from lms.outcomes import bp
 from lms.outcomes.follow_ups.forms import UNIT_LABELS
 from lms.outcomes.models import Product
-from lms.outcomes.policies import can_manage_outcomes
 from lms.outcomes.products import services
 from lms.outcomes.products.forms import ProductForm
 
@@ -28,7 +28,7 @@ def render_list(program: Program, form: ProductForm, status: int = 200):
 @roles_required(*MANAGER_ROLES)
 def products(program_id: int):
     program = db.get_or_404(Program, program_id)
-    require(can_manage_outcomes(current_user))
+    require(leads_program(current_user, program.id), 404)
     form = ProductForm()
     if form.validate_on_submit():
         try:
@@ -47,7 +47,7 @@ def products(program_id: int):
 @roles_required(*MANAGER_ROLES)
 def edit_product(product_id: int):
     product = db.get_or_404(Product, product_id)
-    require(can_manage_outcomes(current_user))
+    require(leads_program(current_user, product.program_id), 404)
     program = db.session.get(Program, product.program_id)
     form = ProductForm(obj=product)
     if form.validate_on_submit():
@@ -68,7 +68,7 @@ def edit_product(product_id: int):
 @roles_required(*MANAGER_ROLES)
 def delete_product(product_id: int):
     product = db.get_or_404(Product, product_id)
-    require(can_manage_outcomes(current_user))
+    require(leads_program(current_user, product.program_id), 404)
     program_id, name = product.program_id, product.name
     if ActionForm().validate_on_submit():
         services.delete_product(product)

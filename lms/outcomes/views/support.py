@@ -68,6 +68,7 @@ def add_support(learner_id: int):
 @roles_required(*MANAGER_ROLES)
 def delete_support(record_id: int):
     record = db.get_or_404(SupportRecord, record_id)
+    load_learner(record.learner_id)
     if ActionForm().validate_on_submit():
         learner_id = record.learner_id
         services.delete_support(record, current_user)

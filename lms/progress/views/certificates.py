@@ -43,9 +43,12 @@ def certificates():
     cohort_id = id_arg("cohort")
     course_id = id_arg("course")
     page = db.paginate(
-        services.all_certificates(cohort_id, course_id), page=page_arg(), per_page=PER_PAGE, error_out=False
+        services.all_certificates(current_user, cohort_id, course_id),
+        page=page_arg(),
+        per_page=PER_PAGE,
+        error_out=False,
     )
-    cohorts, courses = services.certificate_filters()
+    cohorts, courses = services.certificate_filters(current_user)
     return render_template(
         "progress/certificates/index.html",
         page=page,
@@ -76,8 +79,7 @@ def certificate(code: str):
 @bp.route("/certificates/<code>/revoke", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def revoke_certificate(code: str):
-    certificate = services.find_certificate(code)
-    require(certificate is not None, 404)
+    certificate = load_certificate(code)
     form = RevokeForm()
     if form.validate_on_submit():
         if certificate.revoked:

@@ -1,0 +1,281 @@
+"""A learner's data: her download, her deletion request, its decision, anonymisation, and retention."""
+
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Text, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from lms.accounts import services as accounts
+from lms.accounts.models import User
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
+from lms.cohorts.models import Cohort, Enrollment, Program
+from lms.cohorts.policies import led_program_ids
+from lms.core.calendar import add_months, utcnow
+from lms.core.errors import UserFacingError
+from lms.core.extensions import db
+from lms.core.security import is_admin
+from lms.media.models import MediaKind
+from lms.media.storage import discard_file, new_incoming_path, store_local_file
+from lms.outcomes.models import FollowUp, FollowUpEvidence, Graduation
+from lms.privacy.export import write_export
+from lms.privacy.models import DataExport, DeletionRequest, DeletionState, ExportState
+from lms.privacy.records import collect_records, mapped_class, media_columns
+
+EXPORT_DAYS = 7  # a ZIP waits this long for its download, then it is deleted
+ANONYMISED_NAME = "—"
+# Whole rows that go: what she was told, and nothing any figure counts.
+DELETED_TABLES = frozenset({"notifications"})
+# Short text columns that are free text too (long ones are Text, emptied everywhere).
+FREE_TEXT = {"submission_versions": ("link",), "follow_ups": ("shop_link",), "support_records": ("given_by",)}
+
+
+class DataRequestRefused(UserFacingError):  # noqa: N818 - read as "the request was refused"
+    """A request about a learner's data that cannot be taken; ``message`` says why."""
+
+
+# ---- Her download ----
+
+
+def latest_export(learner: User) -> DataExport | None:
+    return db.session.scalar(
+        select(DataExport).where(DataExport.learner_id == learner.id).order_by(DataExport.id.desc()).limit(1)
+    )
+
+
+def request_export(learner: User) -> tuple[DataExport, bool]:
+    """Ask for a fresh ZIP (built by a job), and whether it is new: one being built is the answer to asking again."""
+    waiting = latest_export(learner)
+    if waiting is not None and waiting.state == ExportState.WAITING:
+        return waiting, False
+    export = DataExport(learner_id=learner.id, state=ExportState.WAITING)
+    db.session.add(export)
+    db.session.flush()
+    return export, True
+
+
+def build_export(export_id: int) -> DataExport | None:
+    """Write the ZIP of an export that waits, keep it in the store, and mark it ready (run by the queue)."""
+    export = db.session.get(DataExport, export_id)
+    if export is None or export.state != ExportState.WAITING:
+        return export
+    work = new_incoming_path(".zip")
+    try:
+        write_export(export.learner, work)
+        name = f"my-data-{utcnow():%Y%m%d}.zip"
+        export.media = store_local_file(work, MediaKind.RESOURCE, name, "application/zip")
+    finally:
+        discard_file(work)
+    export.state, export.ready_at = ExportState.READY, utcnow()
+    db.session.flush()
+    return export
+
+
+def mark_export_failed(export_id: int) -> None:
+    db.session.execute(
+        update(DataExport)
+        .where(DataExport.id == export_id, DataExport.state == ExportState.WAITING)
+        .values(state=ExportState.FAILED)
+    )
+
+
+def export_expires_at(export: DataExport):
+    return export.ready_at + timedelta(days=EXPORT_DAYS) if export.ready_at else None
+
+
+def record_export_downloaded(export: DataExport) -> None:
+    record_security_event(SecurityEventKind.DATA_EXPORTED, user=export.learner, actor=export.learner)
+
+
+# ---- Her deletion request ----
+
+
+def open_request(learner: User) -> DeletionRequest | None:
+    """Her request waiting for a lead, if any."""
+    return db.session.scalar(
+        select(DeletionRequest).where(
+            DeletionRequest.learner_id == learner.id, DeletionRequest.state == DeletionState.REQUESTED
+        )
+    )
+
+
+def latest_request(learner: User) -> DeletionRequest | None:
+    return db.session.scalar(
+        select(DeletionRequest)
+        .where(DeletionRequest.learner_id == learner.id)
+        .order_by(DeletionRequest.id.desc())
+        .limit(1)
+    )
+
+
+def request_deletion(learner: User) -> DeletionRequest:
+    """She asks us to delete what we hold about her; asking twice is one request."""
+    existing = open_request(learner)
+    if existing is not None:
+        return existing
+    request = DeletionRequest(learner_id=learner.id, state=DeletionState.REQUESTED)
+    db.session.add(request)
+    db.session.flush()
+    record_security_event(SecurityEventKind.DATA_REQUEST, user=learner, actor=learner, detail="deletion requested")
+    return request
+
+
+def withdraw_request(request: DeletionRequest) -> DeletionRequest:
+    """She changes her mind while it waits."""
+    require_waiting(request)
+    request.state, request.decided_at = DeletionState.WITHDRAWN, utcnow()
+    db.session.flush()
+    record_security_event(SecurityEventKind.DATA_REQUEST, user=request.learner, detail="deletion withdrawn")
+    return request
+
+
+def require_waiting(request: DeletionRequest) -> None:
+    if request.state != DeletionState.REQUESTED:
+        raise DataRequestRefused(_l("This request has been decided already."))
+
+
+def refuse_request(request: DeletionRequest, actor: User, note: str) -> DeletionRequest:
+    """A lead says why the records must stay (the learner reads the note)."""
+    require_waiting(request)
+    note = (note or "").strip()
+    if not note:
+        raise DataRequestRefused(_l("Write why her records must be kept: she will read it."))
+    request.state, request.note = DeletionState.REFUSED, note[:2000]
+    request.decided_at, request.decided_by_id = utcnow(), actor.id
+    db.session.flush()
+    record_security_event(SecurityEventKind.DATA_REQUEST, user=request.learner, actor=actor, detail="deletion refused")
+    return request
+
+
+def waiting_requests(viewer: User):
+    """A select of the requests waiting for a decision that ``viewer`` may decide, oldest first."""
+    query = (
+        select(DeletionRequest)
+        .join(User, User.id == DeletionRequest.learner_id)
+        .where(DeletionRequest.state == DeletionState.REQUESTED)
+        .order_by(DeletionRequest.requested_at, DeletionRequest.id)
+    )
+    if not is_admin(viewer):
+        from_programs = (
+            select(Enrollment.learner_id)
+            .join(Cohort, Cohort.id == Enrollment.cohort_id)
+            .where(Cohort.program_id.in_(led_program_ids(viewer)))
+        )
+        query = query.where(DeletionRequest.learner_id.in_(from_programs))
+    return query
+
+
+# ---- Anonymisation: the person goes, the figures stay ----
+
+
+def anonymise_learner(learner: User, actor: User, request: DeletionRequest | None = None) -> User:
+    """Remove her name, phone, email, free text and files; keep counts and money, no longer linkable to her."""
+    if request is not None:
+        require_waiting(request)
+    records = collect_records(learner.id)
+    for table_name, rows in records.tables.items():
+        forget_rows(table_name, rows)
+    accounts.switch_off_account(learner, actor)
+    learner.name, learner.phone, learner.locale = ANONYMISED_NAME, None, None
+    learner.email = f"anonymised-{secrets.token_hex(8)}@invalid"
+    learner.township = learner.village = ""
+    learner.password_hash = accounts.unusable_password_hash()
+    if request is not None:
+        request.state, request.decided_at, request.decided_by_id = DeletionState.ANONYMISED, utcnow(), actor.id
+    db.session.flush()
+    record_security_event(SecurityEventKind.DATA_REQUEST, user=learner, actor=actor, detail="anonymised")
+    return learner
+
+
+def forget_rows(table_name: str, rows: list[dict]) -> None:
+    """Empty the free text of her rows in one table, and let go of the files they name (their rows deleted)."""
+    table = db.metadata.tables[table_name]
+    model = mapped_class(table_name)
+    ids = [row["id"] for row in rows] if "id" in table.columns else []
+    if model is None or not ids:
+        return
+    if table_name in DELETED_TABLES:
+        for item in db.session.scalars(select(model).where(model.id.in_(ids))):
+            db.session.delete(item)
+        return
+    files = media_columns(table)
+    if files:
+        for item in db.session.scalars(select(model).where(model.id.in_(ids))):
+            if any(not table.columns[column].nullable for column in files):
+                db.session.delete(item)  # a row that is only the file: both go (media ownership)
+            else:
+                for column in files:
+                    setattr(item, column, None)
+        db.session.flush()
+    cleared = {column.name: "" for column in table.columns if isinstance(column.type, Text)}
+    cleared.update(dict.fromkeys(FREE_TEXT.get(table_name, ()), ""))
+    cleared.update(
+        {column.name: {} for column in table.columns if isinstance(column.type, JSON) and table_name == "audit_entries"}
+    )
+    if cleared:
+        db.session.execute(update(table).where(table.c.id.in_(ids)).values(**cleared))
+
+
+# ---- Retention per program ----
+
+
+def set_retention(program: Program, months: int | None) -> Program:
+    program.evidence_retention_months = months
+    db.session.flush()
+    return program
+
+
+def claim_retention_run(program_id: int, today: date) -> bool:
+    """Claim today's retention run of a program: true on one machine only (a conditional UPDATE)."""
+    result = db.session.execute(
+        update(Program)
+        .where(Program.id == program_id)
+        .where((Program.retention_ran_on.is_(None)) | (Program.retention_ran_on < today))
+        .values(retention_ran_on=today)
+    )
+    return result.rowcount == 1
+
+
+def expired_evidence(program: Program, today: date):
+    """A select of the evidence photos of the program's follow-ups older than its retention allows."""
+    cutoff = add_months(today, -program.evidence_retention_months)
+    return (
+        select(FollowUpEvidence)
+        .join(FollowUp, FollowUp.id == FollowUpEvidence.follow_up_id)
+        .join(Graduation, Graduation.id == FollowUp.graduation_id)
+        .join(Cohort, Cohort.id == Graduation.cohort_id)
+        .where(Cohort.program_id == program.id, FollowUpEvidence.created_at < start_of(cutoff))
+    )
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def apply_retention(today: date) -> int:
+    """Delete what each program keeps no longer (evidence photos past their months); each program once a day."""
+    deleted = 0
+    programs = db.session.scalars(select(Program).where(Program.evidence_retention_months.is_not(None))).all()
+    for program in programs:
+        if not claim_retention_run(program.id, today):
+            continue
+        for evidence in db.session.scalars(expired_evidence(program, today)):
+            db.session.delete(evidence)
+            deleted += 1
+        db.session.flush()
+    return deleted
+
+
+def expire_exports(now=None) -> int:
+    """Delete the ZIPs older than their days (the rows go, and their files with them)."""
+    cutoff = (now or utcnow()) - timedelta(days=EXPORT_DAYS)
+    old = db.session.scalars(select(DataExport).where(DataExport.requested_at < cutoff)).all()
+    for export in old:
+        db.session.delete(export)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()  # another machine's run deleted them first
+        return 0
+    return len(old)
