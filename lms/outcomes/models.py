@@ -25,8 +25,11 @@ class ReportingConsent(db.Model):
     granted: Mapped[bool]
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A decision staff recorded from paper: the photo of the signed form (goes with the row, media ownership).
+    paper_form_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
 
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    paper_form: Mapped[MediaFile | None] = relationship()
 
 
 class BusinessStatus(StrEnum):

@@ -9,7 +9,7 @@ from lms.core.roles import Role
 from lms.core.security import is_program_manager
 from lms.media.access import register_access_rule
 from lms.media.models import MediaFile
-from lms.outcomes.models import FollowUp, FollowUpEvidence, FollowUpSource
+from lms.outcomes.models import FollowUp, FollowUpEvidence, FollowUpSource, ReportingConsent
 
 
 def can_manage_outcomes(user: User) -> bool:
@@ -84,3 +84,19 @@ def can_view_evidence_file(user: User, media_file: MediaFile) -> bool | None:
 
 
 register_access_rule(can_view_evidence_file, personal=True)
+
+
+def can_view_paper_consent(user: User, media_file: MediaFile) -> bool | None:
+    """The photo of a consent form signed on paper: those who see her outcome records."""
+    learner = db.session.scalar(
+        select(User)
+        .join(ReportingConsent, ReportingConsent.learner_id == User.id)
+        .where(ReportingConsent.paper_form_id == media_file.id)
+        .limit(1)
+    )
+    if learner is None:
+        return None
+    return can_view_outcomes(user, learner)
+
+
+register_access_rule(can_view_paper_consent, personal=True)

@@ -1,5 +1,5 @@
 """a learner's data exports and deletion requests; each program's retention of evidence photos; the browser of a
-sign-in session
+sign-in session; the paper form of a consent staff recorded
 
 Revision ID: 0017
 Revises: 0016
@@ -57,6 +57,15 @@ def upgrade():
     )
     op.create_index(op.f("ix_deletion_requests_learner_id"), "deletion_requests", ["learner_id"])
     op.create_index(op.f("ix_deletion_requests_state"), "deletion_requests", ["state"])
+    with op.batch_alter_table("reporting_consents") as batch:
+        batch.add_column(sa.Column("paper_form_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_reporting_consents_paper_form_id_media_files"),
+            "media_files",
+            ["paper_form_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     with op.batch_alter_table("sign_in_sessions") as batch:
         batch.add_column(sa.Column("user_agent", sa.String(200), nullable=False, server_default=""))
     with op.batch_alter_table("programs") as batch:
@@ -70,5 +79,8 @@ def downgrade():
         batch.drop_column("evidence_retention_months")
     with op.batch_alter_table("sign_in_sessions") as batch:
         batch.drop_column("user_agent")
+    with op.batch_alter_table("reporting_consents") as batch:
+        batch.drop_constraint("fk_reporting_consents_paper_form_id_media_files", type_="foreignkey")
+        batch.drop_column("paper_form_id")
     op.drop_table("deletion_requests")
     op.drop_table("data_exports")

@@ -1,11 +1,14 @@
 """Only the learner changes her consent; staff record a paper one where none exists; withdrawing acts at once."""
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
 from lms.core.extensions import db
 from lms.outcomes.intake import services as intake
 from lms.outcomes.models import AuditEntry, ReportingConsent
+from tests.courses.test_media_samples import png_bytes
 from tests.factories import follow_up
 from tests.outcomes.test_follow_up_export import export, graduate, ids
 
@@ -36,8 +39,15 @@ def test_staff_cannot_overturn_her_decision(client, auth, world, role, hers, the
 @pytest.mark.parametrize("role", ["mentor", "lead"])
 def test_staff_record_a_paper_decision_only_where_none_exists(client, auth, world, role):
     auth.login(world.by_role(role))
+    # Without the photo of the signed form nothing is recorded, and the page says what is missing.
     assert client.post(consent_url(world.learner_a), data={"granted": "no"}).status_code == 302
+    assert "Add a photo of the consent form she signed." in client.get(f"/learners/{world.learner_a.id}/intake").text
+    assert decision(world.learner_a) is None
+    paper = {"granted": "no", "paper_form": (io.BytesIO(png_bytes()), "form.png")}
+    assert client.post(consent_url(world.learner_a), data=paper).status_code == 302
     assert decision(world.learner_a) is False
+    form = db.session.scalar(select(ReportingConsent.paper_form_id))
+    assert client.get(f"/media/{form}").status_code == 200
     assert client.post(consent_url(world.learner_a), data={"granted": "yes"}).status_code == 403
     assert decision(world.learner_a) is False
     entry = db.session.scalars(select(AuditEntry)).one()

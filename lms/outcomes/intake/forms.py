@@ -1,6 +1,7 @@
 """Forms of the intake: the consent buttons and the short baseline form."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -51,6 +52,16 @@ class ConsentForm(BaseForm):
     @property
     def agreed(self) -> bool:
         return self.granted.data == "yes"
+
+
+class PaperConsentForm(ConsentForm):
+    """Staff record a decision the learner took on paper, with a photo of the signed form."""
+
+    paper_form = FileField(
+        _l("Photo of the signed consent form"),
+        validators=[FileRequired(_l("Add a photo of the consent form she signed."))],
+        render_kw={"accept": "image/*"},
+    )
 
 
 # The same questions when a mentor or lead fills them in with the learner.

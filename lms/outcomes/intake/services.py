@@ -7,6 +7,7 @@ from lms.accounts.security_log.services import SecurityEventKind, record_securit
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.roles import Role
+from lms.media.models import MediaFile
 from lms.outcomes.audit import record_change
 from lms.outcomes.models import SALES_CHANNELS, Baseline, ReportingConsent
 from lms.outcomes.products.services import learner_program, product_list
@@ -39,11 +40,14 @@ def needs_baseline(user: User) -> bool:
     return db.session.scalar(select(Baseline.id).where(Baseline.learner_id == user.id)) is None
 
 
-def record_consent(learner: User, granted: bool, actor: User) -> ReportingConsent:
-    """Record or change the learner's consent to use their figures in reports; audited."""
+def record_consent(learner: User, granted: bool, actor: User, paper_form: MediaFile | None = None) -> ReportingConsent:
+    """Record or change the learner's consent to use their figures in reports; audited. Staff recording a decision
+    taken on paper attach the photo of the signed form (``paper_form``)."""
     consent = consent_of(learner)
     if consent is None:
-        consent = ReportingConsent(learner_id=learner.id, granted=granted, recorded_by_id=actor.id)
+        consent = ReportingConsent(
+            learner_id=learner.id, granted=granted, recorded_by_id=actor.id, paper_form=paper_form
+        )
         db.session.add(consent)
         db.session.flush()
         record_change(actor, "consent", consent.id, learner.id, "create", {}, {"granted": granted})

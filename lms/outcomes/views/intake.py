@@ -9,10 +9,12 @@ from lms.core.extensions import db
 from lms.core.money import fen_to_yuan_text
 from lms.core.roles import Role
 from lms.core.security import require, signed_in
+from lms.media import storage
+from lms.media.models import MediaKind
 from lms.outcomes import bp
 from lms.outcomes.intake import services as intake
 from lms.outcomes.intake.forms import FOR_STAFF as BASELINE_FOR_STAFF
-from lms.outcomes.intake.forms import BaselineForm, ConsentForm
+from lms.outcomes.intake.forms import BaselineForm, ConsentForm, PaperConsentForm
 from lms.outcomes.policies import can_change_consent, can_edit_intake, can_manage_outcomes
 from lms.outcomes.products.services import learner_program, product_list
 
@@ -43,7 +45,8 @@ def intake_page(learner_id: int):
         # The consent comes first: without a decision there is no form to fill.
         if request.method == "POST":
             return redirect(url_for(".intake", learner_id=learner.id))
-        return render_template("outcomes/intake/consent.html", learner=learner, on_behalf=on_behalf, form=ConsentForm())
+        form = PaperConsentForm() if on_behalf else ConsentForm()
+        return render_template("outcomes/intake/consent.html", learner=learner, on_behalf=on_behalf, form=form)
     baseline = intake.baseline_of(learner)
     form = BaselineForm(obj=baseline)
     if on_behalf:
@@ -84,14 +87,26 @@ def set_consent(learner_id: int):
     learner = load_learner_for_intake(learner_id)
     # Her decision is hers: staff who record one taken on paper may not overturn it afterwards.
     require(can_change_consent(current_user, learner, has_decision=intake.consent_of(learner) is not None))
-    form = ConsentForm()
+    on_paper = current_user.id != learner.id
+    form = PaperConsentForm() if on_paper else ConsentForm()
     if form.validate_on_submit():
-        intake.record_consent(learner, form.agreed, current_user)
+        try:
+            paper = storage.store_upload(form.paper_form.data, MediaKind.IMAGE, current_user) if on_paper else None
+        except storage.UploadRefused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+            return redirect(url_for(".intake", learner_id=learner.id))
+        intake.record_consent(learner, form.agreed, current_user, paper)
         db.session.commit()
         if form.agreed:
             flash(_("Thank you. Your figures may be used in reports, without your name."))
         else:
             flash(_("Understood. Your figures stay out of every report. Your learning is not affected."))
     else:
-        flash(_("Please choose one of the two buttons."), "error")
+        flash(
+            " ".join(str(error) for error in form.paper_form.errors)
+            if on_paper and form.paper_form.errors
+            else _("Please choose one of the two buttons."),
+            "error",
+        )
     return redirect(url_for(".intake", learner_id=learner.id))
