@@ -1,16 +1,16 @@
 """a learner's data exports and deletion requests; each program's retention of evidence photos; the browser of a
 sign-in session; the paper form of a consent staff recorded
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
