@@ -51,6 +51,19 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/lessons/{w.courses_b.quiz.id}/quiz", LEARNER_ONLY_HIDDEN, method="POST"),
         Case(lambda w: f"/lessons/{w.courses_a.reading.id}/quiz", LEARNER_ONLY_HIDDEN, method="POST"),
     ],
+    # Saving for offline use: the service worker is for everyone (it does nothing for a visitor); what a course
+    # saves follows who may see the course.
+    "courses.service_worker": [Case(lambda w: "/sw.js", everyone(200))],
+    "courses.saved_page": [Case(lambda w: "/offline", SIGNED_IN)],
+    "courses.offline_package": [
+        Case(lambda w: f"/courses/{w.courses_a.course.id}/offline", SIGNED_IN),
+        Case(lambda w: f"/courses/{w.courses_a.course.id}/offline?module={w.courses_a.module.id}", SIGNED_IN),
+        Case(
+            lambda w: f"/courses/{w.courses_a.course.id}/offline?module={w.courses_b.module.id}",
+            everyone(404, anonymous=302),
+        ),
+        Case(lambda w: f"/courses/{w.courses_b.course.id}/offline", HIDDEN_FROM_COHORT_A),
+    ],
     "courses.quiz_result": [
         # No attempt yet: there is no result to show (the shown case is in tests/courses/test_quiz_pages.py).
         Case(lambda w: f"/lessons/{w.courses_a.quiz.id}/quiz/attempts/1", LEARNER_ONLY_HIDDEN),

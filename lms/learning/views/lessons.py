@@ -15,7 +15,7 @@ from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
 from lms.learning import policies as learning_policies
 from lms.learning.forms.quizzes import DoneForm, QuizForm, posted_answers
-from lms.learning.services import completions, quizzes
+from lms.learning.services import completions, quizzes, saving
 from lms.learning.services import lessons as learning
 
 SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
@@ -82,7 +82,9 @@ def course_page(course_id: int):
     course = db.get_or_404(Course, course_id)
     require(policies.can_view_course(current_user, course), 404)
     outline = learning.course_outline(course, current_user)
-    return render_template("courses/course.html", course=course, outline=outline)
+    # What saving for offline use costs, shown before anything downloads (a learner's phone only).
+    sizes = saving.package_sizes(outline) if outline.for_learner else {}
+    return render_template("courses/course.html", course=course, outline=outline, offline_sizes=sizes)
 
 
 @bp.route("/lessons/<int:lesson_id>")
