@@ -1,8 +1,8 @@
 """Run the test suite on SQLite and, when one answers, on PostgreSQL: both at once.
 
 ``python -m tests.run [pytest arguments]``. Each run writes its output to ``test-artifacts/pytest-<database>.log``,
-printed whole when that run ends. Under CI (``CI=true``) PostgreSQL must answer: a missing database is a failure,
-not a skip.
+printed whole when that run ends. The browser journeys are shared out between the two runs, each walked once.
+Under CI (``CI=true``) PostgreSQL must answer: a missing database is a failure, not a skip.
 """
 
 import os
@@ -41,9 +41,13 @@ class Run:
     started: float
 
 
-def start(name: str, database_url: str | None, args: list[str]) -> Run:
+def start(name: str, database_url: str | None, args: list[str], journeys: str | None = None) -> Run:
     env = dict(os.environ)
+    if journeys:
+        env["LMS_JOURNEY_SHARE"] = journeys
     env.pop("LMS_TEST_DATABASE_URL", None)
+    # Compiled modules (and pytest's rewritten tests) are kept: every served app and probe imports the app again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if database_url:
         env["LMS_TEST_DATABASE_URL"] = database_url
     # Each run its own screenshots, unless asked for elsewhere: two runs would write the same files at once.
@@ -84,9 +88,11 @@ def wait_for_all(runs: list[Run]) -> dict[str, int]:
 def main() -> int:
     args = sys.argv[1:]
     url = postgres_url()
-    runs = [start("SQLite", None, args)]
-    if url is not None:
-        runs.append(start("PostgreSQL", url, args))
+    if url is None:
+        runs = [start("SQLite", None, args)]
+    else:
+        # The browser journeys are shared out between the two runs: each is walked once.
+        runs = [start("SQLite", None, args, journeys="0/2"), start("PostgreSQL", url, args, journeys="1/2")]
     together = " at the same time" if len(runs) > 1 else ""
     print(f"Running the test suite on {' and '.join(run.name for run in runs)}{together}...", flush=True)
     statuses = wait_for_all(runs)

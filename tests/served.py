@@ -103,6 +103,8 @@ def gunicorn(environment: dict[str, str], log_dir: Path, arguments: list[str]) -
 def start_worker(environment: dict[str, str], log: Path, workers: int = 1) -> subprocess.Popen:
     """The queue worker, ``flask --app wsgi lms worker``, in a session of its own (signal its process group)."""
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "lms", "worker", "--workers", str(workers)]
+    # An idle worker looks less and less often (up to 10 s apart): a test waits for its jobs.
+    command += ["--max-delay", "0.5"]
     environment = {**os.environ, **environment}
     environment.pop("LMS_QUEUE_IMMEDIATE", None)
     with log.open("ab") as output:

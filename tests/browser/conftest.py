@@ -41,11 +41,32 @@ PHONE = (360, 640)
 LAPTOP = (1280, 800)
 
 
-def pytest_collection_modifyitems(items):
+def journey_share() -> tuple[int, int] | None:
+    """``LMS_JOURNEY_SHARE=K/N``: this run walks the K-th of every N journeys (tests/run.py sets it)."""
+    share = os.environ.get("LMS_JOURNEY_SHARE")
+    if not share:
+        return None
+    index, count = (int(part) for part in share.split("/"))
+    return index, count
+
+
+def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.commits)  # the served app reads what the test commits
+    share = journey_share()
+    if share is None:
+        return
+    # Runs side by side share the journeys out, each walked once: they drive the served app through
+    # the browser, where both databases are already covered request by request.
+    index, count = share
+    journeys = sorted(BROWSER_TESTS.glob("test_*_journey.py"))
+    elsewhere = {path for number, path in enumerate(journeys) if number % count != index}
+    deselected = [item for item in items if item.path in elsewhere]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item.path not in elsewhere]
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,15 @@ from lms.core.queue import huey
     show_default=True,
     help="Also enqueue the periodic work (reminders, outbox sweep); safe on every machine.",
 )
+@click.option(
+    "--max-delay",
+    type=click.FloatRange(0.05, 60),
+    default=10.0,
+    show_default=True,
+    help="Longest pause, in seconds, between looks at an idle queue.",
+)
 @with_appcontext
-def worker(workers, periodic):
+def worker(workers, periodic, max_delay):
     """Run queued jobs until stopped: Ctrl+C lets running jobs finish, SIGTERM stops them (ffmpeg too)."""
     if huey.immediate:
         raise click.ClickException("LMS_QUEUE_IMMEDIATE is on: jobs run where they are enqueued, not in a worker.")
@@ -27,5 +34,5 @@ def worker(workers, periodic):
     # Each worker is a forked process: none may share the parent's database connections.
     db.session.remove()
     db.engine.dispose()
-    consumer = huey.create_consumer(workers=workers, worker_type="process", periodic=periodic)
+    consumer = huey.create_consumer(workers=workers, worker_type="process", periodic=periodic, max_delay=max_delay)
     consumer.run()
