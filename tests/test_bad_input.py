@@ -7,12 +7,25 @@ from werkzeug.exceptions import HTTPException
 
 from tests.permissions import MATRIX, ROLES
 
+# Each form validates every field it has, so one post can carry several kinds of garbage in different fields.
 GARBAGE = [
     {},
-    {"name": "\x00", "login": "\x00\x00", "password": "\x00", "invite_code": "\x00", "email": "a\x00@b.c"},
-    dict.fromkeys(("program_id", "mentor_id", "role", "starts_on", "ends_on", "lang", "phone"), "9" * 40),
-    dict.fromkeys(("name", "login", "county", "currency", "invite_code", "email", "next"), "长" * 5000),
-    {"program_id": "-1", "mentor_id": "abc", "starts_on": "2027-02-30", "role": "admin", "lang": "../../etc"},
+    {
+        "name": "\x00",
+        "login": "\x00\x00",
+        "password": "\x00",
+        "invite_code": "\x00",
+        "email": "a\x00@b.c",
+        **dict.fromkeys(("program_id", "mentor_id", "role", "starts_on", "ends_on", "lang", "phone"), "9" * 40),
+    },
+    {
+        **dict.fromkeys(("name", "login", "county", "currency", "invite_code", "email", "next"), "长" * 5000),
+        "program_id": "-1",
+        "mentor_id": "abc",
+        "starts_on": "2027-02-30",
+        "role": "admin",
+        "lang": "../../etc",
+    },
 ]
 
 

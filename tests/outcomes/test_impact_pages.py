@@ -266,15 +266,15 @@ def queries_for(client, count_queries, url) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize(
-    "url", ["/impact", "/impact?by=channel", "/impact?by=gender&verified=yes", "/impact/report.csv"]
-)
-def test_the_dashboard_and_export_run_the_same_queries_for_few_or_many_graduates(client, auth, count_queries, url):
+DASHBOARD_URLS = ("/impact", "/impact?by=channel", "/impact?by=gender&verified=yes", "/impact/report.csv")
+
+
+def test_the_dashboard_and_export_run_the_same_queries_for_few_or_many_graduates(client, auth, count_queries):
     auth.login(LeadFactory())
     build_impact_world()
-    few = queries_for(client, count_queries, url)
+    few = {url: queries_for(client, count_queries, url) for url in DASHBOARD_URLS}
     cohorts = {**COHORTS, **{f"X{index}": (f"县{index}", index % 2 == 0) for index in range(6)}}
-    build_impact_world(people=[*PEOPLE, *more_people(60)], name="Bigger incubator", cohorts=cohorts)
+    build_impact_world(people=[*PEOPLE, *more_people(30)], name="Bigger incubator", cohorts=cohorts)
     # The bigger program is the newest: it is the one shown.
-    assert queries_for(client, count_queries, url) == few
-    assert few <= 12
+    assert {url: queries_for(client, count_queries, url) for url in DASHBOARD_URLS} == few
+    assert max(few.values()) <= 12, few
