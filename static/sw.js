@@ -80,6 +80,8 @@ async function sendOrKeep(request) {
     await store("actions", "put", { id: id, url: copy.url, fields: fields });
     if (self.registration.sync) { self.registration.sync.register("send").catch(function () {}); }
     tellPages();
+    // A script's request (lesson.js after most of a video) wants no page: "204 No Content", as the server says.
+    if (copy.headers.get("X-Requested-With") === "fetch") { return new Response(null, { status: 204 }); }
     var back = copy.referrer && copy.referrer.indexOf(location.origin) === 0 ? copy.referrer : SHELL[0];
     return Response.redirect(back.split("#")[0] + "#kept", 303);
   }

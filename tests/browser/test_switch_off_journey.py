@@ -8,15 +8,17 @@ from lms.accounts.models import SecurityEvent, User
 from lms.core.extensions import db
 from tests.browser.conftest import LAPTOP
 from tests.browser.steps import SIGN_IN, SIGN_IN_ZH, arrive, expect_message, sign_in
-from tests.factories import TEST_PASSWORD, LeadFactory, MentorFactory
+from tests.factories import TEST_PASSWORD, CohortFactory, LeadFactory, MentorFactory
 
 LEAD_NAME, LEAD_EMAIL = "周丽华", "zhou.lihua@example.org"
 MENTOR_NAME, MENTOR_EMAIL = "Liu Yang", "liu.yang@example.org"
 
 
 def test_a_lead_switches_off_a_mentor_who_is_signed_out_everywhere_and_cannot_sign_in(new_page):
-    LeadFactory(name=LEAD_NAME, email=LEAD_EMAIL)
+    cohort = CohortFactory()
+    LeadFactory(name=LEAD_NAME, email=LEAD_EMAIL, programs=[cohort.program])
     mentor = MentorFactory(name=MENTOR_NAME, email=MENTOR_EMAIL)
+    cohort.mentors.append(mentor)  # a lead switches off the mentors of her programs
     db.session.commit()
 
     mentors_laptop = new_page(LAPTOP)

@@ -54,7 +54,7 @@ def test_a_lesson_changed_since_it_was_saved_has_a_new_version(client, auth, wor
 def test_a_locked_module_is_not_saved(client, auth, world):
     a = world.courses_a
     a.course.sequential = True
-    later = ModuleFactory(course=a.course, position=9)
+    later = ModuleFactory(course=a.course, position=a.module.position + 1)
     LessonFactory(module=later, kind="reading", published=True)
     db.session.commit()
     auth.login(world.learner_a)
