@@ -18,6 +18,7 @@ from lms.courses.cohort_lessons import join_cohort_lessons
 from lms.courses.models import CohortCourse, Course, Lesson, Module
 from lms.learning.models import QuizAttempt
 from lms.learning.models.completion import Completion
+from lms.learning.services.copies import course_family, join_taken_lessons, taken_copy
 from lms.learning.services.due_dates import assignment_due_on, due_before, open_assignments
 from lms.outcomes.models import Graduation
 
@@ -53,7 +54,9 @@ def cohort_percentages(learner: User, cohort_ids: list[int]) -> dict[int, Progre
     done = func.count(Completion.id)
     total = func.count(Lesson.id)
     query = (
-        join_cohort_lessons(select(Cohort.id, done, total, _percent_sql(done, total)), Cohort.id, required_only=True)
+        join_taken_lessons(
+            select(Cohort.id, done, total, _percent_sql(done, total)), Cohort.id, learner.id, required_only=True
+        )
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner.id))
         .where(Cohort.id.in_(cohort_ids))
         .group_by(Cohort.id)
@@ -206,6 +209,8 @@ class GridColumn:
     module_title: str
     total: int
     required: bool = True  # an optional course's modules are shown, but not counted in the total
+    course_id: int = 0
+    family: int = 0  # the course's original (``copies.course_family``): copies in other languages share it
 
 
 @dataclass
@@ -240,19 +245,24 @@ class CohortGrid:
 
 def grid_columns(cohort: Cohort) -> list[GridColumn]:
     """The modules with published lessons of the cohort's published courses: required courses first."""
-    columns = select(Module.id, Module.title, Course.id, Course.title, CohortCourse.required, func.count(Lesson.id))
+    family = course_family()
+    columns = select(
+        Module.id, Module.title, Course.id, Course.title, CohortCourse.required, func.count(Lesson.id), family
+    )
     query = (
         join_cohort_lessons(columns.select_from(Cohort), Cohort.id)
         .where(Cohort.id == cohort.id)
-        .group_by(Module.id, Module.title, Module.position, Course.id, Course.title, CohortCourse.required)
+        .group_by(Module.id, Module.title, Module.position, Course.id, Course.title, CohortCourse.required, family)
         .order_by(CohortCourse.required.desc(), Course.title, Course.id, Module.position, Module.id)
     )
     columns, course_numbers, module_numbers = [], {}, {}
-    for module_id, module_title, course_id, course_title, required, total in db.session.execute(query):
+    for module_id, module_title, course_id, course_title, required, total, family_id in db.session.execute(query):
         course_number = course_numbers.setdefault(course_id, len(course_numbers) + 1)
         module_numbers[course_id] = module_numbers.get(course_id, 0) + 1
         label = f"{course_number}.{module_numbers[course_id]}"
-        columns.append(GridColumn(module_id, label, course_title, module_title, total, bool(required)))
+        columns.append(
+            GridColumn(module_id, label, course_title, module_title, total, bool(required), course_id, family_id)
+        )
     return columns
 
 
@@ -284,14 +294,38 @@ def cohort_grid(cohort: Cohort, sort: str = "name", order: str = "asc") -> Cohor
             .group_by(Completion.learner_id, Lesson.module_id)
         )
         done = {(learner_id, module_id): count for learner_id, module_id, count in db.session.execute(cells)}
-    required = [column.required for column in columns]
-    total = sum(column.total for column in columns if column.required)
+    taken = copies_taken(cohort, columns)
     rows = []
     for learner, last_activity in learners:
         row_cells = [done.get((learner.id, column.module_id), 0) for column in columns]
-        required_done = sum(count for count, counted in zip(row_cells, required, strict=True) if counted)
+        # The total counts the required courses, of a course in several languages only the copy she takes.
+        counted = [
+            column.required and (taken is None or column.course_id in taken.get(learner.id, ())) for column in columns
+        ]
+        required_done = sum(count for count, count_it in zip(row_cells, counted, strict=True) if count_it)
+        total = sum(column.total for column, count_it in zip(columns, counted, strict=True) if count_it)
         rows.append(GridRow(learner, last_activity, row_cells, required_done, total))
     return CohortGrid(cohort, columns, sort_rows(rows, sort, order), sort, order)
+
+
+def copies_taken(cohort: Cohort, columns: list[GridColumn]) -> dict[int, set[int]] | None:
+    """learner id → the ids of the courses she takes (``copies.taken_copy``), or None when no course of the grid
+    is offered in several languages (then every course counts, and no query is needed)."""
+    courses_of_family: dict[int, set[int]] = {}
+    for column in columns:
+        courses_of_family.setdefault(column.family, set()).add(column.course_id)
+    if all(len(courses) < 2 for courses in courses_of_family.values()):
+        return None
+    query = (
+        select(Enrollment.learner_id, CohortCourse.course_id)
+        .join(CohortCourse, CohortCourse.cohort_id == Enrollment.cohort_id)
+        .join(Course, and_(Course.id == CohortCourse.course_id, Course.published.is_(True)))
+        .where(Enrollment.cohort_id == cohort.id, taken_copy(Enrollment.cohort_id, Enrollment.learner_id))
+    )
+    taken: dict[int, set[int]] = {}
+    for learner_id, course_id in db.session.execute(query):
+        taken.setdefault(learner_id, set()).add(course_id)
+    return taken
 
 
 def sort_rows(rows: list[GridRow], sort: str, order: str) -> list[GridRow]:

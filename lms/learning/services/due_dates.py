@@ -14,10 +14,10 @@ from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment
 from lms.core.calendar import end_of_day
 from lms.core.extensions import db
-from lms.courses.cohort_lessons import join_cohort_lessons
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.learning.models import Completion, Extension, Submission
 from lms.learning.services.completions import HANDED_IN, locked_for
+from lms.learning.services.copies import join_taken_lessons
 
 
 def due_cutoff(due_on: date) -> datetime:
@@ -93,8 +93,8 @@ def open_assignments(cohorts: list[Cohort], enrolments, include_optional: bool =
         wanted = or_(wanted, started_course(learner, Course.id))
     dated_cohorts = [cohort.id for cohort in cohorts if cohort.starts_on] or [0]
     return (
-        join_cohort_lessons(
-            select(Enrollment.cohort_id, Enrollment.learner_id, Lesson, Extension), Enrollment.cohort_id
+        join_taken_lessons(
+            select(Enrollment.cohort_id, Enrollment.learner_id, Lesson, Extension), Enrollment.cohort_id, learner
         )
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == learner))
         # At most one submission and one extension per learner and lesson (unique constraints): no duplicate rows.

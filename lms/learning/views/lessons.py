@@ -15,7 +15,7 @@ from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
 from lms.learning import policies as learning_policies
 from lms.learning.forms.quizzes import DoneForm, QuizForm, posted_answers
-from lms.learning.services import completions, quizzes, saving
+from lms.learning.services import completions, copies, quizzes, saving
 from lms.learning.services import lessons as learning
 
 SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
@@ -84,7 +84,11 @@ def course_page(course_id: int):
     outline = learning.course_outline(course, current_user)
     # What saving for offline use costs, shown before anything downloads (a learner's phone only).
     sizes = saving.package_sizes(outline) if outline.for_learner else {}
-    return render_template("courses/course.html", course=course, outline=outline, offline_sizes=sizes)
+    # A copy in another language links to the others she may open (one or two: a check each).
+    others = [other for other in copies.other_copies(course) if policies.can_view_course(current_user, other)]
+    return render_template(
+        "courses/course.html", course=course, outline=outline, offline_sizes=sizes, other_copies=others
+    )
 
 
 @bp.route("/lessons/<int:lesson_id>")

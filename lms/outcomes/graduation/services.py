@@ -12,10 +12,10 @@ from lms.certificates.services import issue_program_certificate, revoke_certific
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
-from lms.courses.cohort_lessons import join_cohort_lessons
 from lms.courses.models import Lesson, LessonKind
 from lms.learning.models.completion import Completion
 from lms.learning.models.submission import Submission, SubmissionState
+from lms.learning.services.copies import join_taken_lessons
 from lms.outcomes.audit import record_change
 from lms.outcomes.models import Baseline, Graduation
 
@@ -57,7 +57,7 @@ def _required_lesson_counts(cohort: Cohort) -> dict[int, tuple[int, int, int, in
         func.sum(cast(case((accepted, 1), else_=0), Integer)),
     )
     query = (
-        join_cohort_lessons(counts, Enrollment.cohort_id, required_only=True)
+        join_taken_lessons(counts, Enrollment.cohort_id, Enrollment.learner_id, required_only=True)
         .outerjoin(Completion, and_(Completion.lesson_id == Lesson.id, Completion.learner_id == Enrollment.learner_id))
         .outerjoin(
             Submission,
