@@ -195,6 +195,11 @@ def app_context(app, request):
     Its writes are rolled back, unless it is marked ``commits`` (threads, a served app, migrations):
     then it commits for real, and every row is deleted afterwards.
     """
+    if request.node.get_closest_marker("shared_world"):
+        request.getfixturevalue("shared_world")  # its app context, transaction and world serve this test
+        limiter.reset()
+        yield
+        return
     with app.app_context():
         limiter.reset()
         if request.node.get_closest_marker("commits"):
@@ -207,6 +212,20 @@ def app_context(app, request):
         if left:
             delete_all_rows()  # the next test starts empty all the same
             pytest.fail(f"rows left behind in {', '.join(left)}: a commit outside the test's transaction")
+
+
+@pytest.fixture(scope="module")
+def shared_world(app):
+    """One world for a module of tests that each undo what they do (``shared_world``: the permission matrix).
+
+    Built once, in an app context and a transaction that last as long as the module and are rolled back after.
+    """
+    with app.app_context():
+        with rolled_back():
+            yield factories.make_world()
+        left = tables_with_rows()
+    if left:
+        pytest.fail(f"rows left behind in {', '.join(left)}: a commit outside the module's transaction")
 
 
 @pytest.fixture

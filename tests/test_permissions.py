@@ -3,7 +3,7 @@
 from contextlib import contextmanager
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 
 from lms.app import create_app
 from lms.core.extensions import db, limiter
@@ -38,15 +38,25 @@ def undone():
         limiter.reset()
 
 
-def wrong_answer(app, world, endpoint: str, case, role: str) -> str | None:
+@pytest.fixture(scope="module")
+def sign_ins(app, shared_world) -> dict[str, list]:
+    """role → the cookies of a sign-in as that role's person, made once for the module's world."""
+    cookies = {}
+    for role in {*ROLES, "other_lead"} - {"anonymous"}:
+        client = app.test_client()
+        user = shared_world.by_role(role)
+        response = client.post("/login", data={"login": user.login_name, "password": TEST_PASSWORD})
+        assert response.status_code == 302, f"{role}: could not sign in as {user}"
+        cookies[role] = list(client._cookies.values())
+    return cookies
+
+
+def wrong_answer(world, sign_ins, endpoint: str, case, role: str) -> str | None:
     """How the answer ``role`` gets differs from the declared one, or None; in a client of its own."""
-    client = app.test_client()
+    client = current_app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    user = world.by_role(role)
-    if user is not None:
-        signed_in = client.post("/login", data={"login": user.login_name, "password": TEST_PASSWORD})
-        if signed_in.status_code != 302:
-            return f"{role}: could not sign in as {user}"
+    for cookie in sign_ins.get(role, ()):
+        client.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
     url = case.url(world)
     data = case.data(world) if callable(case.data) else case.data
     response = client.open(url, method=case.method, data=data)
@@ -59,15 +69,16 @@ def wrong_answer(app, world, endpoint: str, case, role: str) -> str | None:
     return None
 
 
+@pytest.mark.shared_world
 @pytest.mark.parametrize(("endpoint", "index"), CASES)
-def test_route_answers_each_role_as_declared(app, world, endpoint, index):
-    """One world per case; each role's visit, sign-in included, is rolled back before the next."""
+def test_route_answers_each_role_as_declared(shared_world, sign_ins, endpoint, index):
+    """One world and one sign-in per role for all cases; each role's visit is rolled back before the next."""
     case = MATRIX[endpoint][index]
     answers = []
     # A case may also declare what a lead of another program gets ("other_lead").
     for role in [*ROLES, *(role for role in case.expect if role not in ROLES)]:
         with undone():
-            answers.append(wrong_answer(app, world, endpoint, case, role))
+            answers.append(wrong_answer(shared_world, sign_ins, endpoint, case, role))
     wrong = [answer for answer in answers if answer]
     assert not wrong, "\n".join(wrong)
 
