@@ -1,7 +1,8 @@
 """Run the test suite on SQLite and, when one answers, on PostgreSQL: both at once.
 
 ``python -m tests.run [pytest arguments]``. Each run writes its output to ``test-artifacts/pytest-<database>.log``,
-printed whole when that run ends. The browser journeys are shared out between the two runs, each walked once.
+printed whole when that run ends. The browser journeys are shared out between the two runs, each walked once, and
+the tests of what does not depend on the database (``one_database``) run on SQLite only.
 Under CI (``CI=true``) PostgreSQL must answer: a missing database is a failure, not a skip.
 """
 
@@ -41,10 +42,14 @@ class Run:
     started: float
 
 
-def start(name: str, database_url: str | None, args: list[str], journeys: str | None = None) -> Run:
+def start(
+    name: str, database_url: str | None, args: list[str], journeys: str | None = None, second: bool = False
+) -> Run:
     env = dict(os.environ)
     if journeys:
         env["LMS_JOURNEY_SHARE"] = journeys
+    if second:
+        env["LMS_ONE_DATABASE_ELSEWHERE"] = "1"  # what does not depend on the database runs in the first run only
     env.pop("LMS_TEST_DATABASE_URL", None)
     # Compiled modules (and pytest's rewritten tests) are kept: every served app and probe imports the app again.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -92,7 +97,10 @@ def main() -> int:
         runs = [start("SQLite", None, args)]
     else:
         # The browser journeys are shared out between the two runs: each is walked once.
-        runs = [start("SQLite", None, args, journeys="0/2"), start("PostgreSQL", url, args, journeys="1/2")]
+        runs = [
+            start("SQLite", None, args, journeys="0/2"),
+            start("PostgreSQL", url, args, journeys="1/2", second=True),
+        ]
     together = " at the same time" if len(runs) > 1 else ""
     print(f"Running the test suite on {' and '.join(run.name for run in runs)}{together}...", flush=True)
     statuses = wait_for_all(runs)

@@ -47,6 +47,11 @@ def urls_taking_posts(app, world) -> dict[str, str]:
     return urls
 
 
+def refused_before_reading(response) -> bool:
+    """Refused for who is asking (403, or sent to sign in), which the access check decides before any form."""
+    return response.status_code == 403 or response.headers.get("Location", "").startswith("/login")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_garbage_post_gets_a_server_error(app, client, auth, world, role):
     user = world.by_role(role)
@@ -61,6 +66,8 @@ def test_no_garbage_post_gets_a_server_error(app, client, auth, world, role):
             # Garbage must not have signed this client out or in as someone else.
             if endpoint == "auth.logout" and user is not None:
                 auth.login(user)
+            if refused_before_reading(response):
+                break  # the view never reads what is posted: other garbage would meet the same refusal
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from lms.app import PROJECT_ROOT
 from lms.app.commands import lms_cli
 from lms.core.config import settings_from_environment, unknown_settings
 
+pytestmark = pytest.mark.one_database
+
 DEPLOY = PROJECT_ROOT / "deploy"
 CHECKOUT = "/srv/lms/app/"
 UNITS = sorted(DEPLOY.glob("*.service"))

@@ -23,7 +23,7 @@ from lms.media.models import MediaFile, MediaKind, VideoStatus
 from lms.media.stores import LocalStore
 from tests import factories, served
 
-pytestmark = pytest.mark.commits
+pytestmark = [pytest.mark.commits, pytest.mark.one_database]
 
 SITE = PROJECT_ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")

@@ -8,6 +8,8 @@ import pytest
 from lms.app import create_app
 from lms.core.config import SettingsError, settings_from_environment, unknown_settings
 
+pytestmark = pytest.mark.one_database
+
 PRODUCTION = {
     "LMS_ENV": "production",
     "LMS_SECRET_KEY": "k" * 64,

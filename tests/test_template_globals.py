@@ -4,7 +4,11 @@ lms.app.template_globals."""
 import re
 from pathlib import Path
 
+import pytest
+
 from lms.app.template_globals import TEMPLATE_HELPERS, TEMPLATE_POLICIES
+
+pytestmark = pytest.mark.one_database
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Flask's own (request, session, g), Flask-WTF's csrf_token and Flask-Login's current_user.

@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+
+pytestmark = pytest.mark.one_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "lms/translations/zh_Hans/LC_MESSAGES/messages.po"

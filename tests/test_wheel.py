@@ -12,6 +12,8 @@ from babel.messages.mofile import read_mo
 
 from lms.app import PROJECT_ROOT
 
+pytestmark = pytest.mark.one_database
+
 SERVE_ONE_PAGE = """
 from lms.app import create_app
 app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})

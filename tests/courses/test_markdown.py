@@ -7,6 +7,8 @@ from markupsafe import Markup
 
 from lms.courses.markdown import render_markdown
 
+pytestmark = pytest.mark.one_database
+
 
 def test_markdown_renders_text_lists_and_tables():
     html = render_markdown("# Price list\n\n- **Tea** 80 元\n- *Honey*\n\n| item | price |\n|---|--:|\n| tea | 80 |")
