@@ -120,7 +120,7 @@ def open_lesson(page: Page, title: str) -> None:
     arrive(page, title)
 
 
-def test_learner_saves_a_module_and_learns_offline(new_page, tmp_path):
+def test_learner_saves_a_module_and_learns_offline(new_page, tmp_path, screenshot):
     learner, mentor_id, course, ids = make_world(make_test_video(tmp_path))
     phone = new_page(PHONE, locale="zh-CN", learner=True)
     sign_in(phone, MOBILE, NAME, SIGN_IN_ZH)
@@ -176,6 +176,7 @@ def test_learner_saves_a_module_and_learns_offline(new_page, tmp_path):
     phone.get_by_role("button", name="标记为已完成").click()
     arrive(phone, WITHDRAWN)
     expect(phone.get_by_role("status").filter(has_text="离线 · 等待发送：5")).to_be_visible()
+    screenshot(phone, "learner-offline-zh.png")
     # While she is offline, the lead takes the old price list back.
     db.session.get(Lesson, ids["withdrawn"]).published = False
     db.session.commit()
