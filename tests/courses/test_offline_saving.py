@@ -1,6 +1,7 @@
 """Saving a course or module for offline use: its size first, the addresses a phone keeps, the service worker."""
 
 from lms.core.extensions import db
+from lms.courses.services import quizzes
 from lms.media.models import MediaFile
 from tests.factories import LessonFactory, ModuleFactory
 
@@ -91,3 +92,27 @@ def test_pages_name_the_offline_script_for_learners_only(client, auth, world):
     auth.logout()
     auth.login(world.mentor_a)
     assert "/static/offline.js" not in client.get("/courses").text
+
+
+def test_a_quiz_question_or_rubric_changed_gives_its_lesson_a_new_version(client, auth, world):
+    a = world.courses_a
+    auth.login(world.learner_a)
+    url = f"/courses/{a.course.id}/offline?module={a.module.id}"
+
+    def versions():
+        return {lesson["id"]: lesson["version"] for lesson in client.get(url).get_json()["lessons"]}
+
+    before = versions()
+    question = a.quiz.questions[0]
+    data = {
+        "prompt": "Which light is best for a close-up?",
+        "points": 2,
+        "options": [{"text": option.text, "correct": option.correct} for option in question.options],
+    }
+    quizzes.save_question(a.quiz, data, question)
+    quizzes.delete_criterion(a.assignment.rubric[0])
+    db.session.commit()
+    after = versions()
+    assert after[a.quiz.id] != before[a.quiz.id]
+    assert after[a.assignment.id] != before[a.assignment.id]
+    assert after[a.reading.id] == before[a.reading.id]

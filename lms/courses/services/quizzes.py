@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.courses.models import QUESTION_KINDS, Lesson, Option, Question, QuestionKind, RubricCriterion
 from lms.courses.records import record_queries
@@ -109,6 +110,12 @@ def sync_options(question: Question, rows: list[dict]) -> None:
         question.options.remove(option)
 
 
+def page_changed(lesson: Lesson) -> None:
+    """Its questions or rubric are on the lesson's page: a copy saved for offline use is out of date
+    (its version follows ``updated_at``)."""
+    lesson.updated_at = utcnow()
+
+
 def save_question(lesson: Lesson, data: dict, question: Question | None = None) -> Question:
     """Add a question to a quiz lesson, or change one of its questions in place."""
     if lesson.kind != "quiz":
@@ -134,6 +141,7 @@ def save_question(lesson: Lesson, data: dict, question: Question | None = None) 
         question.unit = clean(data, "unit") or ""
     else:
         sync_options(question, option_rows(data))
+    page_changed(lesson)
     db.session.flush()
     db.session.expire(lesson, ["questions"])
     return question
@@ -146,6 +154,7 @@ def delete_question(question: Question) -> None:
             _l("Learners have answered this question, so it stays. Edit it, or give it 0 points, instead.")
         )
     lesson = question.lesson
+    page_changed(lesson)
     db.session.delete(question)
     db.session.flush()
     db.session.expire(lesson, ["questions"])
@@ -154,6 +163,8 @@ def delete_question(question: Question) -> None:
 def move_question(question: Question, direction: int) -> bool:
     """Move a question one place up (-1) or down (+1) in its quiz; False at that end."""
     moved = move_in_order(list(question.lesson.questions), question, direction)
+    if moved:
+        page_changed(question.lesson)
     db.session.expire(question.lesson, ["questions"])
     return moved
 
@@ -176,6 +187,7 @@ def save_criterion(lesson: Lesson, data: dict, criterion: RubricCriterion | None
         db.session.add(criterion)
     criterion.criterion = text
     criterion.points = points
+    page_changed(lesson)
     db.session.flush()
     db.session.expire(lesson, ["rubric"])
     return criterion
@@ -184,6 +196,7 @@ def save_criterion(lesson: Lesson, data: dict, criterion: RubricCriterion | None
 def delete_criterion(criterion: RubricCriterion) -> None:
     """Remove a criterion from an assignment's rubric."""
     lesson = criterion.lesson
+    page_changed(lesson)
     db.session.delete(criterion)
     db.session.flush()
     db.session.expire(lesson, ["rubric"])
@@ -192,5 +205,7 @@ def delete_criterion(criterion: RubricCriterion) -> None:
 def move_criterion(criterion: RubricCriterion, direction: int) -> bool:
     """Move a rubric criterion one place up (-1) or down (+1); False at that end."""
     moved = move_in_order(list(criterion.lesson.rubric), criterion, direction)
+    if moved:
+        page_changed(criterion.lesson)
     db.session.expire(criterion.lesson, ["rubric"])
     return moved
