@@ -35,8 +35,7 @@ def request_export():
         export, new = services.request_export(current_user)
         if new:
             tasks.build_after_commit(export.id)
-        db.session.commit()
-        flash(_("Your download is being prepared. Open this page again in a minute."))
+        db.session.commit()  # the page says it is being prepared: no message to repeat it
     return redirect(url_for(".my_data"))
 
 

@@ -415,6 +415,33 @@ def fill_three_month_follow_up(page: Page, photo: Path, screenshot) -> None:
     expect(section(page, FOLLOW_UP_CARD).get_by_role("link")).to_have_text([f"填写回访：{AT_GRADUATION}"])
 
 
+def download_her_data_and_ask_for_deletion(page: Page) -> None:
+    """She prepares the ZIP of all we hold about her (the worker builds it), downloads it, asks for deletion."""
+    main_nav(page, "主导航").get_by_role("link", name="我的数据").click()
+    arrive(page, "我的数据")
+    page.get_by_role("button", name="准备我的下载文件").click()
+    arrive(page, "我的数据")
+    expect_message(page, "正在准备你的下载文件")
+    link = page.get_by_role("link", name=re.compile(r"^下载我的数据（ZIP"))
+    for _ in range(60):  # the queue worker builds it in a moment; she looks again as the page asks
+        if link.count():
+            break
+        page.wait_for_timeout(500)
+        page.get_by_role("link", name="再看一次").click()
+        arrive(page, "我的数据")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".zip")
+    page.get_by_role("button", name="申请删除我的数据").click()
+    arrive(page, "我的数据")
+    expect_message(page, "你的申请已提交")
+    expect(section(page, "删除我的数据")).to_contain_text("项目负责人正在处理")
+    assert_no_sideways_scroll(page)
+
+
+# The other people's steps, on laptops in English
+
+
 def mentor_requests_revision(page: Page) -> None:
     sign_in(page, MENTOR_EMAIL, MENTOR_NAME)
     expect_unread(page, 2)  # the learner joined the cohort, and handed in her work
@@ -482,6 +509,7 @@ def test_learner_joins_learns_hands_in_work_graduates_verifies_her_certificate_a
     lead_confirms_graduation(lead, world.graduated_on)
     open_certificate_and_verify(phone, screenshot)
     fill_three_month_follow_up(phone, make_png(tmp_path, "orders.png"), screenshot)
+    download_her_data_and_ask_for_deletion(phone)
 
     assert dialogs == [], f"a script in the lesson text ran: {dialogs}"
 
