@@ -1,10 +1,11 @@
 """Languages: the person's choice, else a cookie, else the browser's Accept-Language."""
 
 import math
+from contextlib import contextmanager
 
 from babel.lists import format_list
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_decimal, get_locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,6 +32,15 @@ def select_locale() -> str:
     if cookie in LANGUAGES:
         return cookie
     return language_from_header() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def in_language_of(person):
+    """Words written inside are in ``person``'s language (a message, a file made for her by a job)."""
+    # flask_babel only honours force_locale when ``g`` holds something (it is empty in a bare CLI context).
+    g.setdefault("lms_in_language_of", True)
+    with force_locale(getattr(person, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
 def select_timezone() -> str:

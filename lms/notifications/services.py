@@ -6,8 +6,6 @@ notices; this module knows none of them.
 
 from collections.abc import Callable
 
-from flask import current_app, g
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
@@ -15,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 from lms.accounts.models import User
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
+from lms.core.i18n import in_language_of
 from lms.core.web import absolute_url, path_for
 from lms.notifications.mail import queue_email
 from lms.notifications.models import Notification
@@ -60,9 +59,7 @@ def notify(user: User, kind: str, link: str, **params) -> Notification:
 
 def queue_notification_email(user: User, notification: Notification):
     """Queue the email of a notification, worded in the recipient's language."""
-    # flask_babel only honours force_locale when ``g`` holds something (it is empty in a bare CLI context).
-    g.setdefault("lms_notification_email", True)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with in_language_of(user):
         text = notification_text(notification)
         body = "\n\n".join(
             [

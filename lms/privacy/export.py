@@ -6,22 +6,34 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.core.extensions import db
+from lms.core.i18n import in_language_of
 from lms.core.spreadsheets import BOM, csv_text, spreadsheet_safe
 from lms.media.models import MediaFile
 from lms.media.storage import StoredFileMissing, local_copy
 from lms.privacy.records import PersonalRecords, collect_records, each_table, public_columns
 
-README = """Everything this learning site keeps about you.
 
-profile.json       your account (never your password)
-data.json          every record, by table
-tables/*.csv       the same records, one spreadsheet per table
-files/             the files you handed in and the photos you sent
-"""
+def readme() -> str:
+    """What the ZIP holds, in the language of the words around it (``in_language_of`` her)."""
+    return "\n".join(
+        [
+            _("Everything this learning site keeps about you."),
+            "",
+            "profile.json    " + _("your account (never your password)"),
+            "data.json       " + _("every record, by table"),
+            "tables/*.csv    " + _("the same records, one spreadsheet per table"),
+            "files/          " + _("the files you handed in and the photos you sent"),
+            "",
+            _("Times are in UTC."),
+            _("Money is in the smallest unit of its currency: a column ending in _fen counts fen, 100 to a yuan."),
+            "",
+        ]
+    )
 
 
 def plain(value):
@@ -54,7 +66,8 @@ def write_export(person: User, target: Path) -> PersonalRecords:
     """Write the person's ZIP to ``target`` (a work file on this machine); her files are read through the store."""
     records = collect_records(person.id)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", README)
+        with in_language_of(person):
+            archive.writestr("README.txt", readme())
         archive.writestr("profile.json", json.dumps(profile_of(person), ensure_ascii=False, indent=2))
         data = {}
         for name, columns, rows in each_table(records):

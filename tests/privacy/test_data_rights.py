@@ -81,6 +81,23 @@ def test_she_downloads_everything_we_hold_about_her_as_a_zip(client, auth, world
     assert client.get(f"/my-data/export/{export.id}/download").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("locale", "heading"),
+    [("en", "Everything this learning site keeps about you."), ("zh_Hans", "本网站保存的关于你的全部资料。")],
+)
+def test_the_zip_says_what_it_holds_in_her_language(client, auth, world, locale, heading):
+    world.learner_a.locale = locale
+    db.session.commit()
+    auth.login(world.learner_a)
+    client.post("/my-data/export")
+    export = services.latest_export(world.learner_a)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/my-data/export/{export.id}/download").data))
+    readme = archive.read("README.txt").decode()
+    assert readme.startswith(heading)
+    assert "profile.json" in readme
+    assert "_fen" in readme
+
+
 def test_the_zip_is_built_by_a_queued_job_once_the_request_commits(client, auth, world, job_queue):
     auth.login(world.learner_a)
     client.post("/my-data/export")
