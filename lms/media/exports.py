@@ -1,7 +1,7 @@
 """Large exports built by a queue job, streamed to a file and kept in the store, then downloaded by whoever asked.
 
 An area registers how each kind of export is written (``register_export``); a request asks for one
-(``tasks.request_export``) and shows its page, which refreshes until the file is ready. The job claims the
+(``tasks.request_export``) and shows its page, where the file appears once it is ready. The job claims the
 export in the database as a conversion does, so a repeated or stolen job writes it once, and one
 whose worker stopped is taken up again by ``resume_exports``. Exports are kept for ``KEEP_DAYS``.
 """

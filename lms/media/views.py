@@ -1,4 +1,4 @@
-"""An export being built by the queue: its page (refreshed until the file is ready) and its download."""
+"""An export being built by the queue: its page (looked at again until the file is ready) and its download."""
 
 from flask import render_template
 from flask_login import current_user
@@ -10,9 +10,6 @@ from lms.media import bp
 from lms.media.exports import KEEP_DAYS
 from lms.media.models import ExportJob, ExportStatus
 from lms.media.serving import send_media
-
-# Seconds between the page's refreshes while the file is being prepared.
-REFRESH_SECONDS = 5
 
 
 def load_export(export_id: int) -> ExportJob:
@@ -26,7 +23,7 @@ def load_export(export_id: int) -> ExportJob:
 @roles_required(*STAFF_ROLES)
 def export_status(export_id: int):
     export = load_export(export_id)
-    return render_template("media/export.html", export=export, refresh_seconds=REFRESH_SECONDS, keep_days=KEEP_DAYS)
+    return render_template("media/export.html", export=export, keep_days=KEEP_DAYS)
 
 
 @bp.route("/exports/<int:export_id>/download")
