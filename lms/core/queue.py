@@ -6,8 +6,10 @@ directly: ``enqueue_after_commit`` holds the job until its transaction commits, 
 never looks for rows that are not there yet, and a rolled-back request starts nothing.
 """
 
+import contextlib
 import functools
 import re
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC
@@ -50,6 +52,30 @@ ENQUEUED_STAMP = re.compile(r"^([0-9a-f]{12})-")
 REDIS_READ_SECONDS = 10
 
 
+class PostgresQueueStorage(PostgresStorage):
+    """Huey's PostgreSQL storage, creating its tables when first used rather than when the app is built:
+    a web process starts (and says it is not ready) while the database is down."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, create_tables=False, **kwargs)
+        self.schema_lock = threading.Lock()
+        self.schema_ready = False
+
+    @contextlib.contextmanager
+    def db(self, commit=False, close=False):
+        if not self.schema_ready:
+            with self.schema_lock:
+                if not self.schema_ready:
+                    self.schema_ready = True  # first: making the tables uses this very method
+                    try:
+                        self.initialize_schema()
+                    except Exception:
+                        self.schema_ready = False
+                        raise
+        with super().db(commit=commit, close=close) as cursor:
+            yield cursor
+
+
 def queue_storage(url: str, instance_path: str) -> tuple[type, dict]:
     """The Huey storage class and its arguments for a queue URL: SQLite by default, Redis or PostgreSQL."""
     if not url:
@@ -64,7 +90,7 @@ def queue_storage(url: str, instance_path: str) -> tuple[type, dict]:
     if scheme in {"postgresql", "postgres"}:
         # SQLAlchemy's driver suffix (postgresql+psycopg://) means nothing to psycopg itself.
         dsn = "postgresql" + url[url.index(":") :]
-        return PostgresStorage, {"dsn": dsn, "connect_timeout": SERVICE_TIMEOUT_SECONDS}
+        return PostgresQueueStorage, {"dsn": dsn, "connect_timeout": SERVICE_TIMEOUT_SECONDS}
     if scheme == "sqlite":
         return SqliteStorage, {"filename": url.removeprefix("sqlite:///")}
     if scheme == "memory":
