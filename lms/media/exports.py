@@ -7,7 +7,7 @@ whose worker stopped is taken up again by ``resume_exports``. Exports are kept f
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from flask import current_app
@@ -50,9 +50,11 @@ def new_export(kind: str, parameters: dict, user: User, filename: str, locale: s
     return export, True
 
 
-def claim_export(export_id: int) -> bool:
-    """Take the export for this worker (a conditional UPDATE); False when it is done or another worker holds it."""
+def claim_export(export_id: int) -> datetime | None:
+    """Take the export for this worker (a conditional UPDATE): the claim's end, which says the claim is this
+    worker's, or None when the export is done or another worker holds it."""
     now = utcnow()
+    claimed_until = now + timedelta(minutes=CLAIM_MINUTES)
     taken = db.session.execute(
         update(ExportJob)
         .where(
@@ -62,10 +64,10 @@ def claim_export(export_id: int) -> bool:
                 (ExportJob.status == ExportStatus.RUNNING) & (ExportJob.claimed_until < now),
             ),
         )
-        .values(status=ExportStatus.RUNNING, claimed_until=now + timedelta(minutes=CLAIM_MINUTES))
+        .values(status=ExportStatus.RUNNING, claimed_until=claimed_until)
     ).rowcount
     db.session.commit()
-    return bool(taken)
+    return claimed_until if taken else None
 
 
 def build_export(export_id: int) -> ExportJob | None:
@@ -73,7 +75,8 @@ def build_export(export_id: int) -> ExportJob | None:
 
     Commits. The file is never whole in memory; a writer's error marks the export failed (the page says so).
     """
-    if not claim_export(export_id):
+    claim = claim_export(export_id)
+    if claim is None:
         return None
     export = db.session.get(ExportJob, export_id)
     path = storage.new_incoming_path(".csv")
@@ -81,7 +84,7 @@ def build_export(export_id: int) -> ExportJob | None:
         # UTF-8 with a BOM: spreadsheets on Chinese Windows then read it right.
         with force_locale(export.locale), path.open("w", encoding="utf-8-sig", newline="") as out:
             rows = EXPORT_WRITERS[export.kind](export.parameters, export.requested_by, out)
-        export.file = storage.keep_file(path, MediaKind.EXPORT, "text/csv", export.filename, export.requested_by)
+        kept = storage.keep_file(path, MediaKind.EXPORT, "text/csv", export.filename, export.requested_by)
     except Exception:
         db.session.rollback()
         current_app.logger.exception("export %s failed", export_id)
@@ -92,9 +95,17 @@ def build_export(export_id: int) -> ExportJob | None:
         return None
     finally:
         storage.discard_file(path)
-    export.rows, export.status, export.finished_at = rows, ExportStatus.READY, utcnow()
+    # Only while the claim is still this worker's: one that ran out and was taken again is the other's to finish.
+    finished = db.session.execute(
+        update(ExportJob)
+        .where(ExportJob.id == export_id, ExportJob.status == ExportStatus.RUNNING, ExportJob.claimed_until == claim)
+        .values(status=ExportStatus.READY, rows=rows, finished_at=utcnow(), file_id=kept.id)
+    ).rowcount
+    if not finished:
+        storage.delete_media(kept)
     db.session.commit()
-    return export
+    db.session.refresh(export)
+    return export if finished else None
 
 
 def exports_to_resume() -> list[int]:

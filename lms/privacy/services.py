@@ -17,7 +17,7 @@ from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.security import is_admin
 from lms.media.models import MediaKind
-from lms.media.storage import discard_file, new_incoming_path, store_local_file
+from lms.media.storage import delete_media, discard_file, new_incoming_path, store_local_file
 from lms.outcomes.models import FollowUp, FollowUpEvidence, Graduation
 from lms.privacy.export import write_export
 from lms.privacy.models import DataExport, DeletionRequest, DeletionState, ExportState
@@ -64,11 +64,18 @@ def build_export(export_id: int) -> DataExport | None:
     try:
         write_export(export.learner, work)
         name = f"my-data-{utcnow():%Y%m%d}.zip"
-        export.media = store_local_file(work, MediaKind.RESOURCE, name, "application/zip")
+        media = store_local_file(work, MediaKind.RESOURCE, name, "application/zip")
     finally:
         discard_file(work)
-    export.state, export.ready_at = ExportState.READY, utcnow()
-    db.session.flush()
+    # Two jobs for one export (a retry, a resumed one) may both write it: the first to finish keeps its file.
+    finished = db.session.execute(
+        update(DataExport)
+        .where(DataExport.id == export_id, DataExport.state == ExportState.WAITING)
+        .values(state=ExportState.READY, ready_at=utcnow(), media_id=media.id)
+    ).rowcount
+    if not finished:
+        delete_media(media)
+    db.session.refresh(export)
     return export
 
 

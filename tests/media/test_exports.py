@@ -4,11 +4,12 @@ and deleted with their files after their days."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select, update
 
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.media import exports, tasks
-from lms.media.models import ExportJob, ExportStatus
+from lms.media.models import ExportJob, ExportStatus, MediaFile
 
 
 def write_lines(parameters: dict, user, out) -> int:
@@ -21,7 +22,16 @@ def refuse(parameters: dict, user, out) -> int:
     raise RuntimeError("the writer broke")
 
 
+def taken_meanwhile(parameters: dict, user, out) -> int:
+    """As if the claim ran out while writing and another worker took the export again."""
+    db.session.execute(
+        update(ExportJob).where(ExportJob.kind == "test-taken").values(claimed_until=utcnow() + timedelta(hours=1))
+    )
+    return write_lines({"lines": 1}, user, out)
+
+
 exports.register_export("test-lines", write_lines)
+exports.register_export("test-taken", taken_meanwhile)
 exports.register_export("test-refused", refuse)
 
 
@@ -76,3 +86,11 @@ def test_exports_are_deleted_with_their_files_after_their_days(app, world, job_q
     db.session.commit()
     assert db.session.get(ExportJob, export_id) is None
     assert not store.exists(key)
+
+
+def test_a_worker_whose_claim_was_taken_does_not_finish_the_export(world, job_queue):
+    export = ask("test-taken", world.lead)
+    job_queue.run()
+    db.session.refresh(export)
+    assert (export.status, export.file_id) == (ExportStatus.RUNNING, None)  # the other worker's to finish
+    assert db.session.scalar(select(func.count()).select_from(MediaFile)) == 0  # its file went with it

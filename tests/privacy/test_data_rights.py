@@ -7,7 +7,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.accounts.models import SecurityEvent, User
 from lms.cohorts.checkins.services import log_check_in
@@ -18,7 +18,7 @@ from lms.media import storage
 from lms.media.models import MediaFile, MediaKind
 from lms.outcomes.models import FollowUp, FollowUpEvidence, Graduation
 from lms.privacy import services
-from lms.privacy.models import DeletionRequest, DeletionState
+from lms.privacy.models import DataExport, DeletionRequest, DeletionState
 from tests.courses.test_media_samples import png_bytes
 from tests.factories import TEST_PASSWORD, ReportingConsentFactory, follow_up
 
@@ -96,6 +96,26 @@ def test_the_zip_says_what_it_holds_in_her_language(client, auth, world, locale,
     assert readme.startswith(heading)
     assert "profile.json" in readme
     assert "_fen" in readme
+
+
+def test_two_jobs_building_one_zip_leave_one_file(world, monkeypatch):
+    export, _new = services.request_export(world.learner_a)
+    db.session.commit()
+    write = services.write_export
+
+    def finished_meanwhile(person, target):
+        write(person, target)
+        other = storage.store_local_file(target, MediaKind.RESOURCE, "other.zip", "application/zip")
+        db.session.execute(
+            update(DataExport).where(DataExport.id == export.id).values(state="ready", media_id=other.id)
+        )
+
+    monkeypatch.setattr(services, "write_export", finished_meanwhile)
+    services.build_export(export.id)
+    db.session.commit()
+    zips = db.session.scalars(select(MediaFile).where(MediaFile.kind == MediaKind.RESOURCE)).all()
+    assert [media.original_name for media in zips] == ["other.zip"]  # the first to finish keeps its file
+    assert db.session.get(DataExport, export.id).media.original_name == "other.zip"
 
 
 def test_the_zip_is_built_by_a_queued_job_once_the_request_commits(client, auth, world, job_queue):
