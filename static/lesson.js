@@ -1,9 +1,9 @@
-// Video lessons: once about 80% of the video has played, record the lesson as done,
+// Video lessons: once about 80% of the video (or of its sound alone) has played, record the lesson as done,
 // as the "Mark as done" button would. The button keeps working without this file.
 (function () {
   "use strict";
-  var video = document.querySelector("video[data-done-form]");
-  var form = video && document.getElementById(video.getAttribute("data-done-form"));
+  var player = document.querySelector("video[data-done-form], audio[data-done-form]");
+  var form = player && document.getElementById(player.getAttribute("data-done-form"));
   if (!form || !window.fetch || !window.FormData) {
     return;
   }
@@ -11,8 +11,8 @@
   function retryLater() {
     window.setTimeout(function () { sending = false; }, 30000);
   }
-  video.addEventListener("timeupdate", function () {
-    if (sending || !form.parentNode || !video.duration || video.currentTime < video.duration * 0.8) {
+  player.addEventListener("timeupdate", function () {
+    if (sending || !form.parentNode || !player.duration || player.currentTime < player.duration * 0.8) {
       return;
     }
     sending = true;

@@ -34,16 +34,18 @@ self.addEventListener("fetch", function (event) {
 });
 
 // A page: the network first, keeping a saved page up to date; offline, the saved copy or the saved list.
+// Lesson pages vary with Save-Data, which the saving script's requests do not show: a saved page is the phone's.
+var SAVED_PAGE = { ignoreSearch: true, ignoreVary: true };
 async function page(request) {
   try {
     var response = await fetch(request);
     var saved = await caches.open(SAVED);
-    if (response.ok && !response.redirected && await saved.match(request, { ignoreSearch: true })) {
+    if (response.ok && !response.redirected && await saved.match(request, SAVED_PAGE)) {
       await saved.put(request.url.split("?")[0].split("#")[0], response.clone());
     }
     return response;
   } catch (offline) {
-    var kept = await caches.match(request, { ignoreSearch: true });
+    var kept = await caches.match(request, SAVED_PAGE);
     return kept || (request.mode === "navigate" && await caches.match(SHELL[0])) || Response.error();
   }
 }

@@ -1,11 +1,21 @@
-"""Forms for signing in, joining, passwords and staff accounts."""
+"""Forms for signing in, joining, passwords, a learner's settings and staff accounts."""
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from lms.accounts import services
+from lms.accounts.models import VideoChoice
 from lms.accounts.passwords.services import password_problem
 from lms.core.forms import BaseForm
 from lms.core.roles import Role
@@ -144,3 +154,28 @@ class SetupPasswordForm(NewPasswordMixin, BaseForm):
         render_kw={"autocapitalize": "characters", "autocomplete": "one-time-code"},
     )
     password, confirm = new_password_fields()
+
+
+VIDEO_CHOICE_LABELS = {
+    VideoChoice.AUDIO: _l("Audio only"),
+    VideoChoice.SMALL: _l("Small video"),
+    VideoChoice.NORMAL: _l("Normal video"),
+}
+
+
+class VideoChoiceForm(BaseForm):
+    """A learner picks which version of a lesson video plays first; the others stay a tap away."""
+
+    video_choice = RadioField(
+        _l("What lesson videos play first"),
+        choices=[SelectChoice(value, label) for value, label in VIDEO_CHOICE_LABELS.items()],
+        # Our own check and words instead of WTForms' "Not a valid choice".
+        validate_choice=False,
+        validators=[
+            AnyOf(list(VIDEO_CHOICE_LABELS), message=_l("Choose audio only, small video or normal video.")),
+        ],
+        description=_l(
+            "Audio only uses the least data, a small video about half of a normal one; "
+            "each lesson still lists every version with its size."
+        ),
+    )

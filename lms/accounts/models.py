@@ -1,6 +1,7 @@
 """Accounts: one table for every person, with a role; their sign-in sessions and security events."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
@@ -12,11 +13,20 @@ from lms.core.extensions import db
 from lms.core.roles import Role
 
 
+class VideoChoice(StrEnum):
+    """Which version of a lesson video a learner wants to play first."""
+
+    AUDIO = "audio"
+    SMALL = "small"
+    NORMAL = "normal"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_login"),
         CheckConstraint("role IN ('learner', 'mentor', 'lead', 'admin')", name="role_known"),
+        CheckConstraint("video_choice IN ('audio', 'small', 'normal')", name="video_choice_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +36,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), index=True, default=Role.LEARNER)
     locale: Mapped[str | None] = mapped_column(String(10))
+    # A learner's choice of what lesson videos play first; None: the normal video, or the smallest when her
+    # browser asks to save data.
+    video_choice: Mapped[str | None] = mapped_column(String(8))
     # Where a learner lives, below the cohort's county: reports group by these.
     township: Mapped[str] = mapped_column(String(50), default="")
     village: Mapped[str] = mapped_column(String(50), default="")

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from lms.accounts.models import PasswordSetupCode, User
+from lms.accounts.models import PasswordSetupCode, User, VideoChoice
 from lms.accounts.passwords.services import check_new_password
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.accounts.sessions import services as sessions
@@ -226,6 +226,13 @@ def switch_on_account(person: User, actor: User) -> User:
 def set_locale(user: User, locale: str) -> User:
     """Remember the person's language."""
     user.locale = locale
+    db.session.flush()
+    return user
+
+
+def set_video_choice(user: User, choice: str) -> User:
+    """Remember which version of lesson videos the learner wants to play first."""
+    user.video_choice = VideoChoice(choice)
     db.session.flush()
     return user
 

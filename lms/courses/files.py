@@ -18,9 +18,9 @@ from lms.media.storage import ffmpeg_available, store_upload
 
 
 def attach_video(lesson: Lesson, media_file: MediaFile) -> Lesson:
-    """Make ``media_file`` the lesson's video; the old video, its rendition and poster go unless another names them."""
+    """Make ``media_file`` the lesson's video; the old video, its versions and poster go unless another names them."""
     lesson.video = media_file
-    lesson.rendition = None
+    lesson.rendition = lesson.rendition_small = lesson.audio = None
     lesson.poster = None
     lesson.duration_seconds = None
     lesson.video_status = VideoStatus.PROCESSING if ffmpeg_available() else VideoStatus.ORIGINAL_ONLY
@@ -80,7 +80,8 @@ def remove_resource(resource: LessonResource) -> None:
 def delete_lesson_files(lesson: Lesson) -> None:
     """Release every file of a lesson (call before deleting the lesson itself); shared ones stay."""
     lesson.resources.clear()
-    lesson.video = lesson.rendition = lesson.poster = lesson.captions = None
+    lesson.video = lesson.rendition = lesson.rendition_small = lesson.audio = None
+    lesson.poster = lesson.captions = None
     lesson.video_status = VideoStatus.NONE
     db.session.flush()
 
@@ -94,6 +95,8 @@ def can_view_course_file(user: User, media_file: MediaFile) -> bool | None:
             or_(
                 Lesson.video_id == media_file.id,
                 Lesson.rendition_id == media_file.id,
+                Lesson.rendition_small_id == media_file.id,
+                Lesson.audio_id == media_file.id,
                 Lesson.poster_id == media_file.id,
                 Lesson.captions_id == media_file.id,
                 Lesson.id.in_(select(LessonResource.lesson_id).where(LessonResource.media_id == media_file.id)),

@@ -10,7 +10,7 @@ CONVERSION_RETRY_SECONDS = 60
 
 @job(retries=CONVERSION_RETRIES, retry_delay=CONVERSION_RETRY_SECONDS, retry_backoff=2, context=True)
 def convert_lesson_video(lesson_id: int, task=None) -> str | None:
-    """Make one lesson's small rendition and poster; an error (not a bad video) is retried, then marked failed."""
+    """Make one lesson's small versions and poster; an error (not a bad video) is retried, then marked failed."""
     try:
         return video.process_video(lesson_id)
     except Exception:

@@ -1,16 +1,17 @@
-"""The small 360p rendition and poster of lesson videos, made with ffmpeg by a queue worker.
+"""The 360p and 240p renditions, the sound alone and the poster of lesson videos, made with ffmpeg by a queue worker.
 
 An upload commits with the lesson PROCESSING and enqueues a conversion (``courses/tasks.py``).
 A conversion first claims the lesson in the database (one at a time per lesson, on any
 machine) and renews the claim while ffmpeg works; a worker that stops loses its claim after
 ``LMS_VIDEO_CLAIM_SECONDS`` and the lesson is taken up again. ffmpeg runs in a process group
 of its own and dies with its worker. Its output goes to the lesson's work folder, which is
-emptied before and after; the old rendition and poster are deleted only in the commit that
-puts the new ones in place.
+emptied before and after; the old versions and poster are deleted only in the commit that
+puts the new ones in place. One ffmpeg run reads the video once and writes every version.
 """
 
 import contextlib
 import ctypes
+import json
 import os
 import secrets
 import shutil
@@ -31,14 +32,31 @@ from lms.courses.models import Lesson
 from lms.media import storage, workspace
 from lms.media.models import MediaKind, VideoStatus
 
-# Short side 360 px, whether the phone filmed upright or sideways; never enlarged; even sizes for H.264.
-SCALE_360P = "scale=w='if(gt(iw,ih),-2,2*trunc(min(360,iw)/2))':h='if(gt(iw,ih),2*trunc(min(360,ih)/2),-2)',setsar=1"
+
+def scale_to_short_side(pixels: int) -> str:
+    """Short side ``pixels``, whether the phone filmed upright or sideways; never enlarged; even sizes for H.264."""
+    width, height = (f"2*trunc(min({pixels},{side})/2)" for side in ("iw", "ih"))
+    return f"scale=w='if(gt(iw,ih),-2,{width})':h='if(gt(iw,ih),{height},-2)',setsar=1"
+
+
+SCALE_360P = scale_to_short_side(360)
+SCALE_240P = scale_to_short_side(240)
+H264 = ("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p")
+MP4 = ("-movflags", "+faststart", "-f", "mp4")
 # About 350 kbit/s in all: a minute costs a learner some 2.5 MB of data.
 RENDITION_OPTIONS = [
     *("-map", "0:v:0", "-map", "0:a:0?", "-vf", SCALE_360P),
-    *("-c:v", "libx264", "-preset", "veryfast", "-b:v", "300k", "-maxrate", "350k", "-bufsize", "700k"),
-    *("-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k", "-ac", "1", "-movflags", "+faststart"),
+    *H264,
+    *("-b:v", "300k", "-maxrate", "350k", "-bufsize", "700k", "-c:a", "aac", "-b:a", "48k", "-ac", "1", *MP4),
 ]
+# About 200 kbit/s: some 1.5 MB a minute.
+SMALL_RENDITION_OPTIONS = [
+    *("-map", "0:v:0", "-map", "0:a:0?", "-vf", SCALE_240P),
+    *H264,
+    *("-b:v", "160k", "-maxrate", "180k", "-bufsize", "360k", "-c:a", "aac", "-b:a", "40k", "-ac", "1", *MP4),
+]
+# The sound alone, about 40 kbit/s: some 0.3 MB a minute, for a lesson that is mostly talk.
+AUDIO_OPTIONS = ["-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", "40k", "-ac", "1", *MP4]
 FFMPEG_TIMEOUT_SECONDS = 30 * 60
 PR_SET_PDEATHSIG = 1
 
@@ -196,16 +214,29 @@ def run(command: list[str], claim: Claim | None = None) -> str:
     return output
 
 
-def probe_duration(ffmpeg: str, source: Path, claim: Claim | None = None) -> float | None:
-    """The video's length in seconds (None when ffprobe is missing); a file it cannot read fails."""
+@dataclass
+class Probe:
+    """What ffprobe read of a video: its length in seconds, and whether it has a sound track."""
+
+    duration: float | None
+    has_audio: bool
+
+
+def probe_video(ffmpeg: str, source: Path, claim: Claim | None = None) -> Probe:
+    """The video's length and sound (unknown, and no sound version, when ffprobe is missing); a file it cannot read
+    fails."""
     ffprobe = ffprobe_command(ffmpeg)
     if ffprobe is None:
-        return None
-    output = run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(source)], claim)
+        return Probe(None, has_audio=False)
+    entries = ["-show_entries", "format=duration:stream=codec_type", "-of", "json"]
+    output = run([ffprobe, "-v", "error", *entries, str(source)], claim)
     try:
-        return float(output.strip())
-    except ValueError as error:
-        raise ConversionFailed(f"no duration in {output!r}") from error
+        found = json.loads(output)
+        duration = float(found["format"]["duration"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ConversionFailed(f"no duration in {output[:200]!r}") from error
+    streams = found.get("streams") or []
+    return Probe(duration, any(stream.get("codec_type") == "audio" for stream in streams))
 
 
 def make_poster(ffmpeg: str, source: Path, target: Path, duration: float | None, claim: Claim | None = None) -> None:
@@ -218,15 +249,42 @@ def make_poster(ffmpeg: str, source: Path, target: Path, duration: float | None,
         raise ConversionFailed("no poster frame")
 
 
-def make_rendition(ffmpeg: str, source: Path, target: Path, claim: Claim | None = None) -> None:
-    encode = ["-i", str(source), *RENDITION_OPTIONS, "-f", "mp4", str(target)]
-    run([ffmpeg, "-nostdin", "-v", "error", "-y", *encode], claim)
-    if not target.is_file() or target.stat().st_size == 0:
-        raise ConversionFailed("empty rendition")
+@dataclass
+class Renditions:
+    """Where one conversion writes its versions, in the lesson's work folder."""
+
+    folder: Path
+
+    @property
+    def normal(self) -> Path:
+        return self.folder / "rendition.mp4"
+
+    @property
+    def small(self) -> Path:
+        return self.folder / "rendition-240p.mp4"
+
+    @property
+    def audio(self) -> Path:
+        return self.folder / "audio.m4a"
+
+    @property
+    def poster(self) -> Path:
+        return self.folder / "poster.jpg"
+
+
+def make_renditions(ffmpeg: str, source: Path, made: Renditions, has_audio: bool, claim: Claim | None = None) -> None:
+    """The 360p and 240p versions, and the sound alone when there is sound, in one run that reads the video once."""
+    outputs = [*RENDITION_OPTIONS, str(made.normal), *SMALL_RENDITION_OPTIONS, str(made.small)]
+    if has_audio:
+        outputs += [*AUDIO_OPTIONS, str(made.audio)]
+    run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(source), *outputs], claim)
+    for target in (made.normal, made.small, *([made.audio] if has_audio else [])):
+        if not target.is_file() or target.stat().st_size == 0:
+            raise ConversionFailed(f"empty {target.name}")
 
 
 def process_video(lesson_id: int) -> str | None:
-    """Make one lesson's rendition and poster, in an app context of its own; the status it left, or None.
+    """Make one lesson's versions and poster, in an app context of its own; the status it left, or None.
 
     None means there was nothing to do here: the lesson no longer waits, or another conversion holds it.
     """
@@ -263,35 +321,48 @@ def convert_claimed(claim: Claim) -> str | None:
     db.session.commit()  # hold no transaction open while ffmpeg works, which may take minutes
     # A conversion of this lesson that a stopped worker left half-done wrote here: start clean.
     workspace.clear_work_folder(claim.work_name)
-    folder = workspace.work_folder(claim.work_name)
-    rendition_file, poster_file = folder / "rendition.mp4", folder / "poster.jpg"
+    made = Renditions(workspace.work_folder(claim.work_name))
     try:
         # ffmpeg reads a file on this disk: from a bucket, the original is fetched for the conversion.
         with storage.local_copy(video_key) as source:
-            duration = probe_duration(ffmpeg, source, claim)
-            make_poster(ffmpeg, source, poster_file, duration, claim)
-            make_rendition(ffmpeg, source, rendition_file, claim)
+            probe = probe_video(ffmpeg, source, claim)
+            make_poster(ffmpeg, source, made.poster, probe.duration, claim)
+            make_renditions(ffmpeg, source, made, probe.has_audio, claim)
     except ConversionCancelled:
         return None
     except (ConversionFailed, storage.StoredFileMissing) as error:
         current_app.logger.warning("video of lesson %s could not be converted: %s", claim.lesson_id, error)
         return finish(claim, VideoStatus.FAILED)
-    return finish(claim, VideoStatus.READY, rendition_file, poster_file, duration, stem)
+    return finish(claim, VideoStatus.READY, made, probe.duration, stem)
 
 
-def finish(claim: Claim, status: str, rendition_file=None, poster_file=None, duration=None, stem="") -> str | None:
+def kept_if_smaller(path: Path, than: int, kind: str, content_type: str, name: str):
+    """The file kept in the store when smaller than ``than`` bytes; else None, for it would save a learner nothing."""
+    if not path.is_file() or path.stat().st_size >= than:
+        return None
+    return storage.keep_file(path, kind, content_type, name)
+
+
+def take_versions(lesson: Lesson, made: Renditions, stem: str) -> None:
+    """Each version is kept only when smaller than the one it stands in for: 360p than the original, 240p than the
+    smallest video before it, the sound than the smallest video."""
+    smallest = lesson.video.size_bytes
+    lesson.rendition = kept_if_smaller(made.normal, smallest, MediaKind.RENDITION, "video/mp4", f"{stem}-360p.mp4")
+    smallest = lesson.rendition.size_bytes if lesson.rendition else smallest
+    lesson.rendition_small = kept_if_smaller(made.small, smallest, MediaKind.RENDITION, "video/mp4", f"{stem}-240p.mp4")
+    smallest = lesson.rendition_small.size_bytes if lesson.rendition_small else smallest
+    lesson.audio = kept_if_smaller(made.audio, smallest, MediaKind.AUDIO, "audio/mp4", f"{stem}-audio.m4a")
+
+
+def finish(claim: Claim, status: str, made: Renditions | None = None, duration=None, stem="") -> str | None:
     """Put the new files in place and delete the old ones in one commit, if the lesson still waits for them."""
     lesson = claimed_lesson(claim)
     if lesson is None:
         return None
-    old_files = [lesson.rendition, lesson.poster]
+    old_files = [lesson.rendition, lesson.rendition_small, lesson.audio, lesson.poster]
     if status == VideoStatus.READY:
-        # A rendition no smaller than the original saves a learner nothing: she gets the original.
-        smaller = rendition_file.stat().st_size < lesson.video.size_bytes
-        lesson.rendition = (
-            storage.keep_file(rendition_file, MediaKind.RENDITION, "video/mp4", f"{stem}-360p.mp4") if smaller else None
-        )
-        lesson.poster = storage.keep_file(poster_file, MediaKind.POSTER, "image/jpeg", f"{stem}.jpg")
+        take_versions(lesson, made, stem)
+        lesson.poster = storage.keep_file(made.poster, MediaKind.POSTER, "image/jpeg", f"{stem}.jpg")
         lesson.take_video_duration(duration)
     lesson.video_status = status
     lesson.video_claim = lesson.video_claimed_until = None

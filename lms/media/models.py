@@ -15,6 +15,7 @@ from lms.core.extensions import db
 class MediaKind(StrEnum):
     VIDEO = "video"
     RENDITION = "rendition"
+    AUDIO = "audio"  # the sound of a lesson video alone, for learners who save data
     POSTER = "poster"
     CAPTIONS = "captions"
     IMAGE = "image"
@@ -25,7 +26,7 @@ class MediaKind(StrEnum):
 class VideoStatus(StrEnum):
     NONE = "none"  # no video uploaded yet
     PROCESSING = "processing"  # waiting for, or in, the rendition step
-    READY = "ready"  # small rendition and poster made
+    READY = "ready"  # small renditions, audio and poster made
     ORIGINAL_ONLY = "original-only"  # no ffmpeg here: the original is served
     FAILED = "failed"  # ffmpeg could not read the file
 
@@ -36,7 +37,8 @@ class MediaFile(db.Model):
     __tablename__ = "media_files"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('video', 'rendition', 'poster', 'captions', 'image', 'resource', 'export')", name="kind_known"
+            "kind IN ('video', 'rendition', 'audio', 'poster', 'captions', 'image', 'resource', 'export')",
+            name="kind_known",
         ),
         CheckConstraint("size_bytes >= 0", name="size_not_negative"),
     )

@@ -30,6 +30,7 @@ CAPTIONS_MAX_MB = 2  # a few minutes of captions is a few kilobytes
 EXTENSIONS = {
     "video/mp4": "mp4",
     "video/webm": "webm",
+    "audio/mp4": "m4a",
     "image/jpeg": "jpg",
     "image/png": "png",
     "image/webp": "webp",

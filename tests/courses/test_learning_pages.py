@@ -282,7 +282,7 @@ def test_reading_renders_markdown_and_makes_scripts_harmless(client, auth, world
     assert "onerror" not in html
 
 
-def test_video_offers_the_small_version_first_with_sizes_captions_and_transcript(client, auth, world):
+def test_video_offers_the_360p_version_first_with_sizes_captions_and_transcript(client, auth, world):
     video = world.courses_a.video
     video.video = media_file("video", 52_428_800)  # 50 MB
     video.rendition = media_file("rendition", 3_250_000)
@@ -295,10 +295,10 @@ def test_video_offers_the_small_version_first_with_sizes_captions_and_transcript
     assert '<video class="lesson-video" controls preload="none"' in html
     assert f'poster="/media/{video.poster_id}"' in html
     sources = html.split("<source")
+    assert len(sources) == 2
     assert f'/media/{video.rendition_id}"' in sources[1]  # the small one plays by default
-    assert f'/media/{video.video_id}"' in sources[2]
-    assert "Plays the small version: 3.1 MB." in html
-    assert "High quality</a> (50.0 MB)" in html
+    assert "Plays: Normal video, 3.1 MB." in html
+    assert f'<a href="/media/{video.video_id}" type="video/mp4">High quality</a> (50.0 MB)' in html
     assert f'<track kind="captions" src="/media/{video.captions_id}" srclang="en"' in html
     assert '<details class="transcript">' in html
     assert "Hold the phone upright." in html
@@ -313,7 +313,8 @@ def test_video_while_the_small_version_is_made(client, auth, world):
     auth.login(world.learner_a)
     html = page(client, f"/lessons/{video.id}")
     assert "A small version that uses less data is being prepared." in html
-    assert "Video size: 10.0 MB." in html
+    assert "Plays: Normal video, 10.0 MB." in html
+    assert 'class="video-versions"' not in html  # nothing else to offer yet
     assert "<track" not in html
 
 

@@ -56,22 +56,28 @@ def test_converting_again_replaces_the_rendition_and_poster_rows_and_files(sampl
     lesson = uploaded(sample_videos["large"])
     assert tasks.convert_lesson_video.call_local(lesson.id) == VideoStatus.READY
     lesson = reloaded(lesson.id)
-    first = [(file.id, stored_path(file)) for file in (lesson.rendition, lesson.poster)]
+    first = [
+        (file.id, stored_path(file)) for file in (lesson.rendition, lesson.rendition_small, lesson.audio, lesson.poster)
+    ]
+    assert len({file_id for file_id, _ in first}) == 4
     assert video.request_video_processing(lesson) is True
     assert video.request_video_processing(lesson) is False  # a second press asks for nothing more
     db.session.commit()
     assert tasks.convert_lesson_video.call_local(lesson.id) == VideoStatus.READY
     lesson = reloaded(lesson.id)
-    assert [file.id for file in stored(MediaKind.RENDITION)] == [lesson.rendition_id]
+    assert sorted(file.id for file in stored(MediaKind.RENDITION)) == [lesson.rendition_id, lesson.rendition_small_id]
+    assert [file.id for file in stored(MediaKind.AUDIO)] == [lesson.audio_id]
     assert [file.id for file in stored(MediaKind.POSTER)] == [lesson.poster_id]
     assert not any(path.exists() for _, path in first)
-    assert all(stored_path(file).exists() for file in (lesson.video, lesson.rendition, lesson.poster))
+    now = (lesson.video, lesson.rendition, lesson.rendition_small, lesson.audio, lesson.poster)
+    assert all(stored_path(file).exists() for file in now)
     assert (lesson.video_claim, lesson.video_claimed_until) == (None, None)
     assert incoming_files() == []
 
 
 def test_a_rendition_larger_than_the_original_is_not_kept_and_the_original_is_served(app, client, auth, tmp_path):
-    """A tiny, well-compressed upload would grow at 300 kbit/s: learners get the original, and the poster."""
+    """A tiny, well-compressed upload would grow at 300 kbit/s, and even at 160: learners get the original, and the
+    poster; it has no sound, so no sound-only version either."""
     tiny = make_video(tmp_path / "tiny.mp4", extra=["-an", "-crf", "45"])
     lesson = uploaded(tiny, "tiny.mp4")
     before = files_on_disk()
@@ -80,8 +86,10 @@ def test_a_rendition_larger_than_the_original_is_not_kept_and_the_original_is_se
     assert lesson.video_status == VideoStatus.READY
     assert lesson.rendition is None
     assert lesson.small_rendition is None
+    assert lesson.rendition_small is None
+    assert lesson.audio is None
     assert lesson.poster is not None
-    assert stored(MediaKind.RENDITION) == []
+    assert stored(MediaKind.RENDITION) == stored(MediaKind.AUDIO) == []
     assert files_on_disk() - before == {stored_path(lesson.poster)}
     assert incoming_files() == []
 
@@ -148,7 +156,7 @@ def test_replacing_the_video_cancels_the_running_conversion_and_kills_ffmpeg(app
 
     def replaced_while_encoding(command, **options):
         process = popen(command, **options)
-        if str(command[-1]).endswith("rendition.mp4"):
+        if any(str(part).endswith("rendition.mp4") for part in command):
             started.append(process)
             with app.app_context():  # the lead uploads another video while ffmpeg works
                 newer = storage.store_local_file(sample_videos["small"], MediaKind.VIDEO, "newer.mp4", "video/mp4")
@@ -166,7 +174,7 @@ def test_replacing_the_video_cancels_the_running_conversion_and_kills_ffmpeg(app
         VideoStatus.PROCESSING,
         None,
     )
-    assert stored(MediaKind.RENDITION) == stored(MediaKind.POSTER) == []
+    assert stored(MediaKind.RENDITION) == stored(MediaKind.AUDIO) == stored(MediaKind.POSTER) == []
     assert not (workspace.incoming_root() / f"lesson-{lesson.id}").exists()
 
 

@@ -1,4 +1,5 @@
-"""The 360p rendition and poster: made when ffmpeg is here, never half-made, and the app runs without it."""
+"""The 360p and 240p renditions, the sound alone and the poster: made when ffmpeg is here, never half-made, and the
+app runs without it."""
 
 import json
 import shutil
@@ -45,6 +46,17 @@ def reloaded(lesson_id: int) -> Lesson:
     return db.session.get(Lesson, lesson_id)
 
 
+def stream_kinds(path) -> list[str]:
+    ffprobe = shutil.which("ffprobe")
+    output = subprocess.run(
+        [ffprobe, "-v", "error", "-show_entries", "stream=codec_type", "-of", "json", path],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    return [stream["codec_type"] for stream in json.loads(output)["streams"]]
+
+
 def stream_sizes(path) -> tuple[int, int]:
     ffprobe = shutil.which("ffprobe")
     output = subprocess.run(
@@ -69,7 +81,7 @@ def kinds_stored() -> list[str]:
     return sorted(db.session.scalars(select(MediaFile.kind)))
 
 
-def test_a_large_video_gets_a_smaller_360p_rendition_and_a_poster(sample_videos, video_lesson):
+def test_a_large_video_gets_smaller_360p_and_240p_renditions_its_sound_alone_and_a_poster(sample_videos, video_lesson):
     lesson = uploaded(video_lesson, sample_videos["large"])
     assert lesson.video_status == VideoStatus.PROCESSING
     assert video.process_video(lesson.id) == VideoStatus.READY
@@ -83,13 +95,25 @@ def test_a_large_video_gets_a_smaller_360p_rendition_and_a_poster(sample_videos,
     assert lesson.poster.content_type == "image/jpeg"
     assert stored_path(lesson.poster).read_bytes().startswith(b"\xff\xd8\xff")
     assert lesson.rendition.original_name == "large-360p.mp4"
+    small = lesson.rendition_small
+    assert (small.kind, small.content_type, small.original_name) == (MediaKind.RENDITION, "video/mp4", "large-240p.mp4")
+    assert small.size_bytes < lesson.rendition.size_bytes
+    assert stream_sizes(stored_path(small)) == (426, 240)
+    assert stream_kinds(stored_path(small)) == ["video", "audio"]
+    audio = lesson.audio
+    assert (audio.kind, audio.content_type, audio.original_name) == (MediaKind.AUDIO, "audio/mp4", "large-audio.m4a")
+    assert audio.size_bytes < small.size_bytes
+    assert stored_path(audio).suffix == ".m4a"
+    assert stream_kinds(stored_path(audio)) == ["audio"]
     assert incoming_files() == []
 
 
 def test_an_upright_phone_video_keeps_its_short_side_at_360(sample_videos, video_lesson):
     lesson = uploaded(video_lesson, sample_videos["portrait"])
     assert video.process_video(lesson.id) == VideoStatus.READY
-    assert stream_sizes(stored_path(reloaded(lesson.id).rendition)) == (360, 640)
+    lesson = reloaded(lesson.id)
+    assert stream_sizes(stored_path(lesson.rendition)) == (360, 640)
+    assert stream_sizes(stored_path(lesson.rendition_small)) == (240, 426)
 
 
 def test_a_corrupt_video_fails_and_leaves_nothing_half_made(video_lesson):
@@ -102,8 +126,7 @@ def test_a_corrupt_video_fails_and_leaves_nothing_half_made(video_lesson):
     assert all_stored_files() == files_before
     lesson = reloaded(video_lesson.id)
     assert lesson.video_status == VideoStatus.FAILED
-    assert lesson.rendition is None
-    assert lesson.poster is None
+    assert (lesson.rendition, lesson.rendition_small, lesson.audio, lesson.poster) == (None, None, None, None)
     assert kinds_stored() == [MediaKind.VIDEO]
     assert incoming_files() == []
 
@@ -123,7 +146,8 @@ def test_replacing_a_video_deletes_the_old_files_once_committed(sample_videos, v
     lesson = uploaded(video_lesson, sample_videos["small"])
     video.process_video(lesson.id)
     lesson = reloaded(lesson.id)
-    old_paths = [stored_path(file) for file in (lesson.video, lesson.rendition, lesson.poster)]
+    old_files = (lesson.video, lesson.rendition, lesson.rendition_small, lesson.audio, lesson.poster)
+    old_paths = [stored_path(file) for file in old_files]
     assert all(path.exists() for path in old_paths)
     files.upload_lesson_video(lesson, upload(sample_videos["large"].read_bytes(), "again.mp4"))
     assert all(path.exists() for path in old_paths)  # until the commit, a rollback could still need them
@@ -131,22 +155,23 @@ def test_replacing_a_video_deletes_the_old_files_once_committed(sample_videos, v
     assert not any(path.exists() for path in old_paths)
     lesson = reloaded(lesson.id)
     assert lesson.video.original_name == "again.mp4"
-    assert (lesson.rendition, lesson.poster, lesson.video_status) == (None, None, VideoStatus.PROCESSING)
+    assert (lesson.rendition, lesson.rendition_small, lesson.audio, lesson.poster) == (None, None, None, None)
+    assert lesson.video_status == VideoStatus.PROCESSING
     assert kinds_stored() == [MediaKind.VIDEO]
 
 
 def test_a_video_replaced_during_conversion_keeps_only_the_new_one(app, monkeypatch, sample_videos, video_lesson):
     lesson = uploaded(video_lesson, sample_videos["small"])
-    make_rendition = video.make_rendition
+    make_renditions = video.make_renditions
 
     def replaced_meanwhile(*args):
-        make_rendition(*args)
+        make_renditions(*args)
         with app.app_context():  # the lead uploads another video while ffmpeg works
             busy = db.session.get(Lesson, lesson.id)
             files.upload_lesson_video(busy, upload(sample_videos["small"].read_bytes(), "newer.mp4"))
             db.session.commit()
 
-    monkeypatch.setattr(video, "make_rendition", replaced_meanwhile)
+    monkeypatch.setattr(video, "make_renditions", replaced_meanwhile)
     assert video.process_video(lesson.id) is None
     lesson = reloaded(lesson.id)
     assert lesson.video.original_name == "newer.mp4"
@@ -170,7 +195,9 @@ def test_process_videos_command_converts_the_lessons_left_waiting(app, sample_vi
     assert again.exit_code == 0, again.output
     assert f"lesson {broken.id}: failed" in again.output
     renditions = select(func.count()).select_from(MediaFile).where(MediaFile.kind == MediaKind.RENDITION)
-    assert db.session.scalar(renditions) == 2
+    assert db.session.scalar(renditions) == 4  # 360p and 240p of each
+    sounds = select(func.count()).select_from(MediaFile).where(MediaFile.kind == MediaKind.AUDIO)
+    assert db.session.scalar(sounds) == 2
 
 
 def test_deleting_a_lesson_can_take_all_its_files_along(sample_videos, video_lesson):
@@ -181,7 +208,7 @@ def test_deleting_a_lesson_can_take_all_its_files_along(sample_videos, video_les
     files.add_resource(lesson, "Checklist", upload(b"%PDF-1.4 list", "list.pdf"))
     db.session.commit()
     paths = [stored_path(file) for file in db.session.scalars(select(MediaFile))]
-    assert len(paths) == 5
+    assert len(paths) == 7  # the video, 360p, 240p, sound, poster, captions, download
     files.delete_lesson_files(lesson)
     db.session.delete(lesson)
     db.session.commit()

@@ -57,6 +57,13 @@ CASES: dict[str, list[Case]] = {
     "auth.login": [Case(lambda w: "/login", ANONYMOUS_ONLY)],
     "auth.logout": [Case(lambda w: "/logout", everyone(302), method="POST")],
     "auth.change_password": [Case(lambda w: "/account/password", SIGNED_IN)],
+    # A learner's settings (what lesson videos play first): staff have none.
+    "auth.settings": [
+        Case(lambda w: "/account/settings", everyone(403, anonymous=302, learner=200)),
+        Case(
+            lambda w: "/account/settings", everyone(403, anonymous=302, learner=302), "POST", {"video_choice": "small"}
+        ),
+    ],
     "auth.sign_out_elsewhere": [Case(lambda w: "/account/sign-out-elsewhere", everyone(302), method="POST")],
     "auth.set_language": [Case(lambda w: "/language", everyone(302), method="POST", data={"lang": "en"})],
     "auth.accounts": [Case(lambda w: "/accounts", MANAGERS)],

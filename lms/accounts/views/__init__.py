@@ -1,5 +1,5 @@
-"""The auth blueprint's routes: signing in and out, passwords, accounts, the security event log."""
+"""The auth blueprint's routes: signing in and out, passwords, a learner's settings, accounts, security events."""
 
-from lms.accounts.views import people, security_log, sign_in
+from lms.accounts.views import people, security_log, settings, sign_in
 
-__all__ = ["people", "security_log", "sign_in"]
+__all__ = ["people", "security_log", "settings", "sign_in"]

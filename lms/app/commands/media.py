@@ -20,7 +20,7 @@ from lms.courses import video
 )
 @with_appcontext
 def process_videos(retry):
-    """Make the small 360p version and poster of every lesson video still waiting (after a restart, say)."""
+    """Make the 360p, 240p and sound-only versions and poster of every lesson video still waiting (after a restart)."""
     if retry:
         requeued = video.requeue_videos()
         db.session.commit()

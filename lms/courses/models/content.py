@@ -135,6 +135,9 @@ class Lesson(db.Model):
     transcript: Mapped[str] = mapped_column(Text, default="")
     video_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     rendition_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    # The 240p version and the sound alone, for learners saving data (``courses/video_choice.py`` offers them).
+    rendition_small_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
+    audio_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     poster_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     captions_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     video_status: Mapped[str] = mapped_column(String(16), default=VideoStatus.NONE)
@@ -155,6 +158,8 @@ class Lesson(db.Model):
     module: Mapped[Module] = relationship(back_populates="lessons")
     video: Mapped[MediaFile | None] = relationship(foreign_keys=[video_id])
     rendition: Mapped[MediaFile | None] = relationship(foreign_keys=[rendition_id])
+    rendition_small: Mapped[MediaFile | None] = relationship(foreign_keys=[rendition_small_id])
+    audio: Mapped[MediaFile | None] = relationship(foreign_keys=[audio_id])
     poster: Mapped[MediaFile | None] = relationship(foreign_keys=[poster_id])
     captions: Mapped[MediaFile | None] = relationship(foreign_keys=[captions_id])
     resources: Mapped[list["LessonResource"]] = relationship(
@@ -234,6 +239,8 @@ def lesson_with_files():
         joinedload(Lesson.module).joinedload(Module.course),
         joinedload(Lesson.video),
         joinedload(Lesson.rendition),
+        joinedload(Lesson.rendition_small),
+        joinedload(Lesson.audio),
         joinedload(Lesson.poster),
         joinedload(Lesson.captions),
         selectinload(Lesson.resources).joinedload(LessonResource.media),

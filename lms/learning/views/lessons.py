@@ -10,7 +10,7 @@ from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.roles import Role
 from lms.core.security import require, roles_required, signed_in
-from lms.courses import bp, policies
+from lms.courses import bp, policies, video_choice
 from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
 from lms.learning import policies as learning_policies
@@ -55,6 +55,10 @@ def locked_response(lesson: Lesson, page: learning.LessonPage, **extra):
 
 def render_lesson(lesson: Lesson, page: learning.LessonPage, status: int = 200, **extra):
     form = QuizForm(number=str(len(page.attempts) + 1)) if lesson.kind == LessonKind.QUIZ else None
+    offer = None
+    if lesson.kind == LessonKind.VIDEO:
+        preference = video_choice.viewer_preference(current_user)
+        offer = video_choice.lesson_video_offer(lesson, preference, video_choice.saves_data(request))
     return (
         render_template(
             "courses/lesson.html",
@@ -62,6 +66,7 @@ def render_lesson(lesson: Lesson, page: learning.LessonPage, status: int = 200, 
             page=page,
             quiz_form=form,
             action_form=ActionForm(),
+            video_offer=offer,
             attempts_left=quizzes.attempts_left(lesson, len(page.attempts)),
             **extra,
         ),
@@ -83,12 +88,15 @@ def course_page(course_id: int):
     require(policies.can_view_course(current_user, course), 404)
     outline = learning.course_outline(course, current_user)
     # What saving for offline use costs, shown before anything downloads (a learner's phone only).
-    sizes = saving.package_sizes(outline) if outline.for_learner else {}
+    viewer = saving.viewer_of(current_user, video_choice.saves_data(request))
+    sizes = saving.package_sizes(outline, viewer) if outline.for_learner else {}
     # A copy in another language links to the others she may open (one or two: a check each).
     others = [other for other in copies.other_copies(course) if policies.can_view_course(current_user, other)]
-    return render_template(
-        "courses/course.html", course=course, outline=outline, offline_sizes=sizes, other_copies=others
+    response = make_response(
+        render_template("courses/course.html", course=course, outline=outline, offline_sizes=sizes, other_copies=others)
     )
+    response.vary.add("Save-Data")  # the sizes to save are those of the versions her phone would play
+    return response
 
 
 @bp.route("/lessons/<int:lesson_id>")
@@ -96,7 +104,9 @@ def course_page(course_id: int):
 def lesson_page(lesson_id: int):
     lesson = load_lesson(lesson_id)
     page = learning.lesson_page(lesson, current_user)
-    return locked_response(lesson, page) or render_lesson(lesson, page)
+    response = make_response(locked_response(lesson, page) or render_lesson(lesson, page))
+    response.vary.add("Save-Data")  # a browser saving data gets the smallest version and no poster
+    return response
 
 
 @bp.route("/lessons/<int:lesson_id>/done", methods=["POST"])

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from flask import current_app, jsonify, render_template, url_for
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from lms.core.extensions import db
 from lms.core.security import public, require, signed_in
 from lms.core.web import id_arg
-from lms.courses import bp, policies
+from lms.courses import bp, policies, video_choice
 from lms.courses.models import Course
 from lms.learning.services import lessons as learning
 from lms.learning.services import saving
@@ -47,6 +47,8 @@ def offline_package(course_id: int):
     outline = learning.course_outline(course, current_user)
     module_id = id_arg("module")
     require(module_id is None or any(item.module.id == module_id for item in outline.modules), 404)
-    response = jsonify(saving.package(outline, module_id).as_json())
+    viewer = saving.viewer_of(current_user, video_choice.saves_data(request))
+    response = jsonify(saving.package(outline, module_id, viewer).as_json())
     response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("Save-Data")
     return response
