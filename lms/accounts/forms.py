@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TelField,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from lms.accounts import services
 from lms.accounts.models import VideoChoice
@@ -162,6 +162,8 @@ VIDEO_CHOICE_LABELS = {
     VideoChoice.NORMAL: _l("Normal video"),
 }
 
+VIDEO_CHOICE_MISSING = _l("Choose audio only, small video or normal video.")
+
 
 class VideoChoiceForm(BaseForm):
     """A learner picks which version of a lesson video plays first; the others stay a tap away."""
@@ -172,7 +174,8 @@ class VideoChoiceForm(BaseForm):
         # Our own check and words instead of WTForms' "Not a valid choice".
         validate_choice=False,
         validators=[
-            AnyOf(list(VIDEO_CHOICE_LABELS), message=_l("Choose audio only, small video or normal video.")),
+            InputRequired(message=VIDEO_CHOICE_MISSING),
+            AnyOf(list(VIDEO_CHOICE_LABELS), message=VIDEO_CHOICE_MISSING),
         ],
         description=_l(
             "Audio only uses the least data, a small video about half of a normal one; "

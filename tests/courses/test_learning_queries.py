@@ -47,6 +47,7 @@ def build(lesson_count: int, learner_count: int) -> dict:
         lessons.append(lesson)
         if kind == "video":
             lesson.video, lesson.rendition = media("video", 9_000_000), media("rendition", 900_000)
+            lesson.rendition_small, lesson.audio = media("rendition", 500_000), media("audio", 100_000)
             db.session.add(LessonResource(lesson=lesson, media=media("resource", 1000), title="Sheet"))
         if kind == "quiz":
             for _ in range(max(lesson_count // 4, 1)):

@@ -154,8 +154,11 @@ def test_a_worker_stopped_mid_conversion_leaves_nothing_and_the_video_is_convert
     assert done.rendition is not None
     assert done.poster is not None
     kinds = dict(db.session.execute(select(MediaFile.kind, func.count()).group_by(MediaFile.kind)).all())
-    assert kinds == {MediaKind.VIDEO: 1, MediaKind.RENDITION: 1, MediaKind.POSTER: 1}
-    kept = {video_path, stored_path(done.rendition), stored_path(done.poster)}
+    assert kinds == {MediaKind.VIDEO: 1, MediaKind.RENDITION: 2, MediaKind.AUDIO: 1, MediaKind.POSTER: 1}
+    kept = {
+        video_path,
+        *(stored_path(file) for file in (done.rendition, done.rendition_small, done.audio, done.poster)),
+    }
     assert files_on_disk() - before == kept
     assert not work.exists()
     assert encoding_pids(work) == []
