@@ -225,10 +225,13 @@ def watch_video_lesson(page: Page, screenshot) -> None:
     video = page.locator("main video")
     expect(video).to_have_attribute("preload", "none")  # nothing is downloaded before the learner presses play
     expect(video).to_have_attribute("poster", re.compile(r"^/media/\d+$"))
-    sizes = page.get_by_text(re.compile(r"默认播放省流量版：[\d.,]+ [KM]B"))
-    expect(sizes).to_contain_text(re.compile(r"高清版\s*\([\d.,]+ [KM]B\)"))
-    small, original = (source.get_attribute("src") for source in video.locator("source").all())
-    assert sizes.get_by_role("link", name="高清版").get_attribute("href") == original != small
+    expect(page.get_by_text(re.compile(r"正在播放：普通视频，[\d.,]+ [KM]B。"))).to_be_visible()
+    # Every other version is a link with its size, before anything downloads.
+    others = page.get_by_role("list", name="其他版本")
+    for name in ("仅音频", "小视频", "高清版"):
+        expect(others).to_contain_text(re.compile(name + r"\s*\([\d.,]+ [KM]B\)"))
+    (playing,) = (source.get_attribute("src") for source in video.locator("source").all())
+    assert others.get_by_role("link", name="高清版").get_attribute("href") != playing
     assert_no_sideways_scroll(page)
     # The player's own play control, from the keyboard; at 80 % of the clip the page records the lesson as done.
     video.focus()

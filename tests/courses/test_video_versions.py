@@ -97,3 +97,9 @@ def test_the_240p_version_and_the_sound_are_served_with_ranges(client, auth, wor
     auth.logout()
     auth.login(world.learner_b)  # another cohort's learner sees neither
     assert all(ranged(client, file.id)[0].status_code == 404 for file in (lesson.rendition_small, lesson.audio))
+    auth.logout()
+    auth.login(world.lead)  # the lesson's files page names each version with its size
+    page = client.get(f"/manage/lessons/{lesson.id}/files").text
+    assert "Smaller version for saving data (240p)" in page
+    assert "large-240p.mp4" in page
+    assert "large-audio.m4a" in page
