@@ -34,7 +34,7 @@ self.addEventListener("fetch", function (event) {
 });
 
 // A page: the network first, keeping a saved page up to date; offline, the saved copy or the saved list.
-// Lesson pages vary with Save-Data, which the saving script's requests do not show: a saved page is the phone's.
+// Lesson pages vary with Save-Data; a saved one was fetched by this phone, so it answers whatever the phone sends.
 var SAVED_PAGE = { ignoreSearch: true, ignoreVary: true };
 async function page(request) {
   try {
