@@ -29,13 +29,13 @@ GARBAGE = [
 ]
 
 
-def urls_taking_posts(app, world) -> dict[str, str]:
-    """Each URL of the matrix that a POST reaches, once, with its endpoint.
+def urls_taking_posts(app, world) -> dict[str, tuple[str, dict[str, int]]]:
+    """Each URL of the matrix that a POST reaches, once, with its endpoint and what each role is declared to get.
 
     A URL whose route takes no POST answers 405 before any of the app's code runs.
     """
     adapter = app.url_map.bind("localhost")
-    urls: dict[str, str] = {}
+    urls: dict[str, tuple[str, dict[str, int]]] = {}
     for endpoint, cases in MATRIX.items():
         for case in cases:
             url = case.url(world)
@@ -43,8 +43,13 @@ def urls_taking_posts(app, world) -> dict[str, str]:
                 adapter.match(urlsplit(url).path, method="POST")
             except HTTPException:
                 continue
-            urls.setdefault(url, endpoint)
+            urls.setdefault(url, (endpoint, case.expect))
     return urls
+
+
+def same_as_for_the_lead(role: str, expect: dict[str, int]) -> bool:
+    """An admin reaches the view a lead reaches, through the same form: the lead's posts have tried it."""
+    return role == "admin" and expect.get("lead") == expect.get("admin") and expect.get("lead") not in (403, 404)
 
 
 def refused_before_reading(response) -> bool:
@@ -59,7 +64,9 @@ def test_no_garbage_post_gets_a_server_error(app, client, auth, world, role):
         auth.login(user)
     urls = urls_taking_posts(app, world)
     assert len(urls) > 50, "the matrix's POST routes were not found"
-    for url, endpoint in sorted(urls.items()):
+    for url, (endpoint, expect) in sorted(urls.items()):
+        if same_as_for_the_lead(role, expect):
+            continue
         for data in GARBAGE:
             response = client.post(url, data=data)
             assert response.status_code < 500, f"POST {url} as {role} with {sorted(data)}"
