@@ -6,7 +6,7 @@ For each size, builds a throwaway SQLite database (or fills the empty one LMS_DA
 size at a time) holding one program with three cohorts and that many graduates, each with a baseline, consent (one
 in ten declined), follow-ups in the four waves and two products sold. Signs in as the lead and requests each page
 through the Flask test client. Prints median milliseconds and SQL queries per page: the queries stay the same while
-the graduates grow, because every figure is aggregated in SQL. The numbers in docs/benchmarks.md come from here.
+the graduates grow, because every figure is aggregated in SQL. The numbers in docs/PERFORMANCE.md come from here.
 """
 
 import argparse

@@ -6,7 +6,7 @@ Builds a throwaway SQLite database with the demo program (``seed-demo --no-video
 signs in as a learner, a mentor and a lead, and requests each page repeatedly with the
 Flask test client (no network). Prints one row per page: median and 95th-percentile
 milliseconds, the number of SQL queries, and the gzip-compressed bytes of its HTML.
-The numbers in docs/benchmarks.md come from this script.
+The numbers in docs/PERFORMANCE.md come from this script.
 """
 
 import argparse
