@@ -37,6 +37,8 @@ def test_seed_scale_writes_a_program_of_n_learners_and_refuses_a_second(app):
     cohorts = list(db.session.scalars(select(Cohort).order_by(Cohort.id)))
     assert [len(cohort.mentors) for cohort in cohorts] == [1, 1, 1]
     assert count(CohortCourse) == 6
+    lead = db.session.scalar(select(User).where(User.role == Role.LEAD))
+    assert cohorts[0].program.leads == [lead]  # she runs it: her dashboard has figures
     today = program_today()
     ended, under_way = cohorts[:2], cohorts[2]
     assert all(cohort.ends_on < today for cohort in ended)

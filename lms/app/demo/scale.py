@@ -22,7 +22,7 @@ from lms.app.demo.plans import Plan, Work, plan_learner
 from lms.app.demo.progress import required_lessons
 from lms.app.demo.stories import Story
 from lms.cohorts import services as cohorts
-from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, cohort_mentors, program_leads
 from lms.core.calendar import add_months, program_today
 from lms.core.extensions import db
 from lms.core.roles import Role
@@ -201,6 +201,7 @@ def seed_scale(learners: int, password: str, cohort_size: int = COHORT_SIZE) -> 
         for n in range(max(1, -(-count // COHORTS_PER_MENTOR)))
     ]
     rows.write()
+    db.session.execute(insert(program_leads), [{"program_id": program.id, "lead_id": lead_id}])  # she runs it
     ended = max(1, int(count * ENDED_SHARE)) if count > 1 else 1
     made = [cohorts.create_cohort(program, cohort_fields(index, count, ended, today)) for index in range(count)]
     db.session.execute(
