@@ -182,3 +182,14 @@ class VideoChoiceForm(BaseForm):
             "each lesson still lists every version with its size."
         ),
     )
+
+
+class SignInCodeForm(BaseForm):
+    """A code from her authenticator app (or a recovery code): after the password, or to change her codes."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(message=_l("Type the code.")), Length(max=20, message=_l("A code is 6 digits."))],
+        description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "characters"},
+    )

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.calendar import utcnow
@@ -107,6 +107,36 @@ class SignInSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The browser it was opened in (its user agent, cut short): her list of sessions names each one by it.
     user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The password was right and the second factor is still to come: such a session opens no page.
+    awaiting_code: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class SignInCodeKey(db.Model):
+    """A staff member's authenticator key (TOTP, RFC 6238): kept until she confirms one code, then used.
+
+    ``last_step`` is the time step of the last code accepted: no code of it or before it is accepted again.
+    """
+
+    __tablename__ = "sign_in_code_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    key_secret: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """One single-use code for signing in without the authenticator; only its Argon2 hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SecurityEvent(db.Model):

@@ -124,11 +124,11 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
-def sign_in(user: User, *, remember: bool) -> str:
-    """Start a new session for ``user`` and note it; returns the session's token for the cookies."""
+def sign_in(user: User, *, remember: bool, second_factor: str = "") -> str:
+    """Start a new session for ``user`` and note it (with the second factor used, if any); returns its token."""
     user.last_login_at = utcnow()
     token = start_session(user, remember=remember)
-    record_security_event(SecurityEventKind.SIGN_IN, user=user, actor=user)
+    record_security_event(SecurityEventKind.SIGN_IN, user=user, actor=user, detail=second_factor)
     return token
 
 

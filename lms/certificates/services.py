@@ -1,6 +1,5 @@
 """Certificates: issued when a course is complete or at graduation, verified by code, revoked by leads."""
 
-import io
 import re
 
 import segno
@@ -135,20 +134,3 @@ def verification_qr(url: str) -> segno.QRCode:
     """The QR code of a certificate's public verification URL."""
     # Medium error correction, boosted when it fits in the same size: readable off a creased print.
     return segno.make(url, error="m", micro=False)
-
-
-def qr_svg(qr: segno.QRCode) -> str:
-    """The QR code as an SVG element to put in the page: no size, no style attribute (the CSP forbids it)."""
-    buffer = io.BytesIO()
-    qr.save(
-        buffer,
-        kind="svg",
-        xmldecl=False,
-        svgns=True,
-        omitsize=True,
-        svgclass="qr",
-        lineclass=None,
-        nl=False,
-        light="#fff",  # white quiet zone even on a tinted screen background
-    )
-    return buffer.getvalue().decode()

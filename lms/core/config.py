@@ -282,6 +282,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_STAFF_SESSION_HOURS": env_int("STAFF_SESSION_HOURS", 12, minimum=1),
         "LMS_LEARNER_IDLE_MINUTES": env_int("LEARNER_IDLE_MINUTES", 120, minimum=1),
         "LMS_SESSION_MAX_DAYS": env_int("SESSION_MAX_DAYS", 30, minimum=1),
+        # Sign-in codes (an authenticator app) for mentors, leads and admins: "required" in production sends
+        # a staff member without them to set them up right after her password.
+        "LMS_STAFF_TWO_FACTOR": env_choice("STAFF_TWO_FACTOR", "optional", ("optional", "required")),
         # Security events older than this are deleted by `lms purge-security-events`.
         "LMS_SECURITY_LOG_DAYS": env_int("SECURITY_LOG_DAYS", 365, minimum=1),
         "LMS_PASSWORD_TIME_COST": env_int("PASSWORD_TIME_COST", 3, minimum=1),

@@ -15,7 +15,7 @@ NOT_PERSONAL = frozenset(
     {"security_events", "media_files", "sign_in_sessions", "password_setup_codes", "outbox_emails", "users"}
 )
 # Columns never written into a download, whatever table holds them.
-SECRET_SUFFIXES = ("_hash", "password", "token")
+SECRET_SUFFIXES = ("_hash", "password", "token", "_secret")
 # Rows that hang from rows that hang from her: a submission, its version, the version's files.
 MAX_DEPTH = 4
 

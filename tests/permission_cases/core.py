@@ -92,6 +92,28 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/accounts/{w.admin.id}/switch-on", everyone(403, anonymous=302), method="POST"),
         Case(lambda w: "/accounts/999999/switch-on", everyone(404, anonymous=302, learner=403, mentor=403), "POST"),
     ],
+    # The second step of a sign-in: only a browser whose password was just right has a code to type.
+    "auth.sign_in_code": [Case(lambda w: "/login/code", everyone(302))],
+    "auth.sign_in_codes": [Case(lambda w: "/account/sign-in-codes", STAFF)],
+    "auth.set_up_sign_in_codes": [
+        Case(lambda w: "/account/sign-in-codes/setup", STAFF),
+        Case(lambda w: "/account/sign-in-codes/setup", STAFF, method="POST", data={"code": "000000"}),
+    ],
+    "auth.new_recovery_codes": [Case(lambda w: "/account/sign-in-codes/recovery-codes", STAFF, method="POST")],
+    "auth.turn_off_sign_in_codes": [Case(lambda w: "/account/sign-in-codes/off", STAFF, method="POST")],
+    # Removing someone's sign-in codes (a lost phone): whom one may switch off.
+    "auth.remove_sign_in_codes": [
+        Case(lambda w: f"/accounts/{w.mentor_a.id}/sign-in-codes/remove", other_lead(MANAGERS, 403)),
+        Case(lambda w: f"/accounts/{w.admin.id}/sign-in-codes/remove", everyone(403, anonymous=302)),
+        Case(lambda w: f"/accounts/{w.lead.id}/sign-in-codes/remove", everyone(403, anonymous=302, admin=200)),
+        Case(lambda w: "/accounts/999999/sign-in-codes/remove", everyone(404, anonymous=302, learner=403, mentor=403)),
+        Case(
+            lambda w: f"/accounts/{w.mentor_a.id}/sign-in-codes/remove",
+            other_lead(MANAGER_ACTION, 403),
+            method="POST",
+            data={"confirm": "yes"},
+        ),
+    ],
     "auth.security_events": [
         Case(lambda w: "/security-events", everyone(403, anonymous=302, admin=200)),
         Case(

@@ -39,6 +39,11 @@ class SecurityEventKind(StrEnum):
     DATA_REQUEST = "data_request"
     SESSION_ENDED = "session_ended"
     SIGNED_OUT_BY_STAFF = "signed_out_by_staff"
+    SIGN_IN_CODE_ASKED = "sign_in_code_asked"
+    SIGN_IN_CODE_FAILED = "sign_in_code_failed"
+    SIGN_IN_CODES_SET_UP = "sign_in_codes_set_up"
+    RECOVERY_CODES_MADE = "recovery_codes_made"
+    SIGN_IN_CODES_REMOVED = "sign_in_codes_removed"
 
 
 KIND_LABELS = {
@@ -64,6 +69,11 @@ KIND_LABELS = {
     SecurityEventKind.DATA_REQUEST: _l("Data request"),
     SecurityEventKind.SESSION_ENDED: _l("Signed out on one other phone or computer"),
     SecurityEventKind.SIGNED_OUT_BY_STAFF: _l("Signed out everywhere by staff"),
+    SecurityEventKind.SIGN_IN_CODE_ASKED: _l("Password right, sign-in code asked"),
+    SecurityEventKind.SIGN_IN_CODE_FAILED: _l("Sign-in code refused"),
+    SecurityEventKind.SIGN_IN_CODES_SET_UP: _l("Sign-in codes set up"),
+    SecurityEventKind.RECOVERY_CODES_MADE: _l("New recovery codes made"),
+    SecurityEventKind.SIGN_IN_CODES_REMOVED: _l("Sign-in codes removed"),
 }
 
 

@@ -14,20 +14,51 @@ from lms.core.security import is_staff
 
 # A session's last-seen time is written at most this often, not on every request.
 TOUCH_INTERVAL = timedelta(minutes=1)
+# How long a right password waits for its sign-in code.
+AWAITING_CODE_FOR = timedelta(minutes=10)
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User, *, remember: bool) -> str:
-    """A new session for ``user``; returns the token the cookies carry (only its hash is stored)."""
+def start_session(user: User, *, remember: bool, awaiting_code: bool = False) -> str:
+    """A new session for ``user``; returns the token the cookies carry (only its hash is stored).
+
+    A session ``awaiting_code`` opens no page: it only says whose code the sign-in code page asks for.
+    """
     token = secrets.token_urlsafe(32)
     browser = request.user_agent.string[:200] if has_request_context() else ""
-    db.session.add(SignInSession(user_id=user.id, token_hash=token_hash(token), remember=remember, user_agent=browser))
+    db.session.add(
+        SignInSession(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            remember=remember,
+            user_agent=browser,
+            awaiting_code=awaiting_code,
+        )
+    )
     db.session.flush()
-    user.session_token = token
+    if not awaiting_code:
+        user.session_token = token
     return token
+
+
+def awaiting_session(token: str | None) -> SignInSession | None:
+    """The session, started by a right password minutes ago, that waits for this token's sign-in code."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(SignInSession)
+        .join(User, SignInSession.user_id == User.id)
+        .where(
+            SignInSession.token_hash == token_hash(token),
+            SignInSession.awaiting_code.is_(True),
+            SignInSession.ended_at.is_(None),
+            SignInSession.created_at > utcnow() - AWAITING_CODE_FOR,
+            User.active.is_(True),
+        )
+    )
 
 
 def session_limits(user: User, remember: bool) -> tuple[timedelta, timedelta]:
@@ -60,7 +91,12 @@ def load_session_user(token: str) -> User | None:
     row = db.session.execute(
         select(User, SignInSession)
         .join(SignInSession, SignInSession.user_id == User.id)
-        .where(SignInSession.token_hash == token_hash(token), SignInSession.ended_at.is_(None), User.active.is_(True))
+        .where(
+            SignInSession.token_hash == token_hash(token),
+            SignInSession.ended_at.is_(None),
+            SignInSession.awaiting_code.is_(False),
+            User.active.is_(True),
+        )
     ).first()
     if row is None:
         return None
@@ -117,7 +153,9 @@ def open_sessions(user: User) -> list[SignInSession]:
     now = utcnow()
     found = db.session.scalars(
         select(SignInSession)
-        .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
+        .where(
+            SignInSession.user_id == user.id, SignInSession.ended_at.is_(None), SignInSession.awaiting_code.is_(False)
+        )
         .order_by(SignInSession.last_seen_at.desc(), SignInSession.id.desc())
     )
     return [sign_in for sign_in in found if not session_expired(user, sign_in, now)]

@@ -7,6 +7,7 @@ from flask_login import current_user
 from lms.accounts import bp, policies, services
 from lms.accounts.forms import ROLE_LABELS, NewAccountForm
 from lms.accounts.models import User
+from lms.accounts.two_factor import services as two_factor
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, require, roles_required
@@ -25,6 +26,7 @@ def accounts():
         role=role,
         role_labels=ROLE_LABELS,
         switchable=policies.switchable_ids(current_user, page.items),
+        with_codes=two_factor.people_with_sign_in_codes(page.items),
     )
 
 

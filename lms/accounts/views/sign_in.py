@@ -10,7 +10,7 @@ from lms.accounts import bp, services
 from lms.accounts.forms import ChangePasswordForm, LoginForm, SetupPasswordForm
 from lms.accounts.models import User
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.accounts.sessions.browser import open_browser_session
+from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
 from lms.accounts.sessions.services import (
     current_session_remembers,
     end_session,
@@ -18,6 +18,7 @@ from lms.accounts.sessions.services import (
     load_session_user,
     open_sessions,
 )
+from lms.accounts.two_factor import services as two_factor
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter, login_manager
 from lms.core.forms import ActionForm
@@ -53,8 +54,11 @@ def attempt_failed(_response) -> bool:
 
 def record_lockout(_limit) -> None:
     """A locked-out attempt goes into the security log, with the account it was aimed at."""
-    identifier = request.form.get("login") or request.form.get("phone") or ""
-    record_security_event(SecurityEventKind.SIGN_IN_LOCKED, user=services.find_user_by_login(identifier))
+    user = g.get("attempt_user")
+    if user is None:
+        identifier = request.form.get("login") or request.form.get("phone") or ""
+        user = services.find_user_by_login(identifier)
+    record_security_event(SecurityEventKind.SIGN_IN_LOCKED, user=user)
     db.session.commit()
 
 
@@ -95,10 +99,17 @@ def login():
             flash(refused.message, "error")
             return render_template("auth/login.html", form=form)
         if user is not None:
-            services.sign_in(user, remember=form.remember.data)
+            token, awaiting_code = two_factor.start_sign_in(user, remember=form.remember.data)
             db.session.commit()
+            target = safe_next_url(request.args.get("next"), url_for("progress.home"))
+            if awaiting_code:
+                session.clear()
+                session[AWAITING_CODE] = token
+                return redirect(url_for("auth.sign_in_code", next=target))
             open_browser_session(user, remember=form.remember.data)
-            return redirect(safe_next_url(request.args.get("next"), url_for("progress.home")))
+            if two_factor.must_set_up_codes(user):
+                return redirect(url_for("auth.set_up_sign_in_codes"))
+            return redirect(target)
         g.attempt_failed = True
         db.session.commit()
         # The same words for an unknown account and a wrong password.
