@@ -70,14 +70,24 @@ def per_address_limit() -> str:
     return current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"]
 
 
-def secret_attempt_limits(account_key: Callable[[], str]) -> Callable[[Callable], Callable]:
-    """Failed tries of a password or code are limited per account, however typed, and per client address."""
+# The password and the sign-in code pages count failures together: a wrong code locks the account as a wrong
+# password does.
+SIGN_IN_SCOPE = "sign-in"
+
+
+def secret_attempt_limits(account_key: Callable[[], str], scope: str | None = None) -> Callable[[Callable], Callable]:
+    """Failed tries of a password or code are limited per account, however typed, and per client address.
+
+    Views given the same ``scope`` share their counts; without one, each view counts on its own.
+    """
 
     def decorate(view: Callable) -> Callable:
         for limit, key in ((per_address_limit, None), (per_account_limit, account_key)):
-            view = limiter.limit(
-                limit, key_func=key, methods=["POST"], deduct_when=attempt_failed, on_breach=record_lockout
-            )(view)
+            options = {"key_func": key, "methods": ["POST"], "deduct_when": attempt_failed, "on_breach": record_lockout}
+            if scope is None:
+                view = limiter.limit(limit, **options)(view)
+            else:
+                view = limiter.shared_limit(limit, scope, **options)(view)
         return view
 
     return decorate
@@ -85,7 +95,7 @@ def secret_attempt_limits(account_key: Callable[[], str]) -> Callable[[Callable]
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@secret_attempt_limits(login_attempt_account)
+@secret_attempt_limits(login_attempt_account, SIGN_IN_SCOPE)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("progress.home"))

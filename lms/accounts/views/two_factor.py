@@ -11,7 +11,7 @@ from lms.accounts.models import SignInSession, User
 from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
 from lms.accounts.sessions.services import awaiting_session
 from lms.accounts.two_factor import services as two_factor
-from lms.accounts.views.sign_in import secret_attempt_limits
+from lms.accounts.views.sign_in import SIGN_IN_SCOPE, secret_attempt_limits
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles_required, safe_next_url
@@ -55,7 +55,7 @@ def codes_first():
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
-@secret_attempt_limits(code_attempt_account)
+@secret_attempt_limits(code_attempt_account, SIGN_IN_SCOPE)
 def sign_in_code():
     if current_user.is_authenticated:
         return redirect(url_for("progress.home"))
@@ -100,7 +100,7 @@ def sign_in_codes():
 
 @bp.route("/account/sign-in-codes/setup", methods=["GET", "POST"])
 @roles_required(*STAFF_ROLES)
-@secret_attempt_limits(own_code_attempt_account)
+@secret_attempt_limits(own_code_attempt_account, SIGN_IN_SCOPE)
 def set_up_sign_in_codes():
     user = current_user._get_current_object()
     if two_factor.has_sign_in_codes(user):
@@ -130,7 +130,7 @@ def set_up_sign_in_codes():
 
 @bp.route("/account/sign-in-codes/recovery-codes", methods=["POST"])
 @roles_required(*STAFF_ROLES)
-@secret_attempt_limits(own_code_attempt_account)
+@secret_attempt_limits(own_code_attempt_account, SIGN_IN_SCOPE)
 def new_recovery_codes():
     user = current_user._get_current_object()
     form = SignInCodeForm(prefix="new")
@@ -149,7 +149,7 @@ def new_recovery_codes():
 
 @bp.route("/account/sign-in-codes/off", methods=["POST"])
 @roles_required(*STAFF_ROLES)
-@secret_attempt_limits(own_code_attempt_account)
+@secret_attempt_limits(own_code_attempt_account, SIGN_IN_SCOPE)
 def turn_off_sign_in_codes():
     user = current_user._get_current_object()
     form = SignInCodeForm(prefix="off")
