@@ -73,7 +73,8 @@ def test_setting_codes_up_refuses_a_wrong_code_then_turns_on_with_the_right_one(
     assert page.status_code == 200
     key = key_of(mentor)
     assert key.confirmed_at is None
-    assert 'class="qr"' in page.text and "<svg" in page.text  # drawn here, no outside service
+    assert 'class="qr"' in page.text
+    assert "<svg" in page.text
     assert re.sub(" ", "", re.search(r"<code>([A-Z2-7 ]+)</code>", page.text).group(1)) == key.key_secret
     assert 'autocomplete="one-time-code"' in page.text
     assert 'inputmode="numeric"' in page.text
@@ -106,7 +107,8 @@ def test_sign_in_asks_for_the_code_and_refuses_a_wrong_or_replayed_one(app, clie
     assert asked.headers["Location"].startswith("/login/code")
     assert client.get("/").status_code == 302  # not signed in yet
     page = client.get(asked.headers["Location"])
-    assert 'autocomplete="one-time-code"' in page.text and 'inputmode="numeric"' in page.text
+    assert 'autocomplete="one-time-code"' in page.text
+    assert 'inputmode="numeric"' in page.text
 
     wrong = code(client, clock.code(secret, steps=3))
     assert wrong.status_code == 200
@@ -294,7 +296,7 @@ def test_bad_codes_get_a_clear_message(client, clock, typed, message):
     password(client, LeadFactory())
     setup = client.post("/account/sign-in-codes/setup", data={"code": typed})
     assert setup.status_code == 200
-    assert message.split(" ")[0] in setup.text
+    assert message in setup.text
 
 
 def test_turning_codes_off_and_making_new_recovery_codes_need_a_current_code(client, auth, clock):
@@ -306,10 +308,12 @@ def test_turning_codes_off_and_making_new_recovery_codes_need_a_current_code(cli
     clock.later()
 
     refused = client.post("/account/sign-in-codes/recovery-codes", data={"new-code": "000000"})
-    assert refused.status_code == 200 and "That code is not right" in refused.text
+    assert refused.status_code == 200
+    assert "That code is not right" in refused.text
     made = client.post("/account/sign-in-codes/recovery-codes", data={"new-code": clock.code(secret)})
     new = re.findall(r"<code>([A-Z0-9]{5}-[A-Z0-9]{5})</code>", made.text)
-    assert len(new) == 10 and not set(new) & set(old)
+    assert len(new) == 10
+    assert not set(new) & set(old)
     with pytest.raises(two_factor.SignInCodeRefusedError):
         two_factor.check_sign_in_code(mentor, old[0], purpose="test")
 
