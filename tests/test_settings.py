@@ -40,6 +40,7 @@ def environment(monkeypatch):
         ("LMS_SECURE_COOKIES", "maybe", "LMS_SECURE_COOKIES=maybe: use true or false"),
         ("LMS_MAX_UPLOAD_MB", "0", "LMS_MAX_UPLOAD_MB=0: give a number of at least 1"),
         ("LMS_ENV", "prod", "LMS_ENV=prod: give one of development, production"),
+        ("LMS_STAFF_TWO_FACTOR", "always", "LMS_STAFF_TWO_FACTOR=always: give one of optional, required"),
         ("LMS_UMASK", "9", "LMS_UMASK=9: an octal file mode mask"),
         ("LMS_TRUSTED_PROXIES", "-1", "LMS_TRUSTED_PROXIES=-1: give a number from 0 to 5"),
         ("LMS_BASE_URL", "lms.example.org", "LMS_BASE_URL=lms.example.org: give the scheme and host only"),
@@ -117,3 +118,9 @@ def test_https_base_url_turns_secure_cookies_on_with_the_host_prefix(environment
         "lms.example.cn",
         ".lms.example.org",
     ]
+
+
+def test_staff_sign_in_codes_are_optional_unless_required(environment, tmp_path):
+    assert settings_from_environment(str(tmp_path))["LMS_STAFF_TWO_FACTOR"] == "optional"
+    environment(LMS_STAFF_TWO_FACTOR=" Required ")
+    assert settings_from_environment(str(tmp_path))["LMS_STAFF_TWO_FACTOR"] == "required"
