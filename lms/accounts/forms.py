@@ -193,3 +193,14 @@ class SignInCodeForm(BaseForm):
         description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "characters"},
     )
+
+
+class NewKeyCodeForm(SignInCodeForm):
+    """The first code of a key she has just added to her app: it proves the app and the site agree."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(message=_l("Type the code.")), Length(max=20, message=_l("A code is 6 digits."))],
+        description=_l("The 6 digits the app shows now for this site."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

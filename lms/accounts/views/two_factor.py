@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms.accounts import bp, policies, services
-from lms.accounts.forms import ROLE_LABELS, SignInCodeForm
+from lms.accounts.forms import ROLE_LABELS, NewKeyCodeForm, SignInCodeForm
 from lms.accounts.models import SignInSession, User
 from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
 from lms.accounts.sessions.services import awaiting_session
@@ -107,7 +107,7 @@ def set_up_sign_in_codes():
         flash(_("Your sign-in codes are set up already."))
         return redirect(url_for("auth.sign_in_codes"))
     key = two_factor.key_to_set_up(user)
-    form = SignInCodeForm()
+    form = NewKeyCodeForm()
     if form.validate_on_submit():
         try:
             codes = two_factor.confirm_sign_in_codes(user, form.code.data)
