@@ -325,3 +325,13 @@ def test_turning_codes_off_and_making_new_recovery_codes_need_a_current_code(cli
     assert not two_factor.has_sign_in_codes(mentor)
     client.post("/logout")
     assert password(client, mentor).headers["Location"] == "/"
+
+
+def test_a_learner_is_never_asked_for_a_code_even_with_codes_left_from_a_staff_role(client, clock):
+    person = MentorFactory()
+    with_codes(person, clock)
+    person.role = "learner"
+    db.session.commit()
+    assert password(client, person).headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert events(SecurityEventKind.SIGN_IN_CODE_ASKED) == []
