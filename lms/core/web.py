@@ -22,6 +22,7 @@ CONTENT_SECURITY_POLICY_PARTS = [
     "style-src 'self'",
     "img-src 'self' data:",
     "media-src 'self'",
+    "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -32,11 +33,12 @@ CONTENT_SECURITY_POLICY = "; ".join(CONTENT_SECURITY_POLICY_PARTS)
 
 @functools.cache
 def content_security_policy(media_origin: str | None = None) -> str:
-    """The policy, with the bucket that media downloads redirect to allowed for pictures and video."""
+    """The policy, with the bucket that media downloads redirect to allowed for pictures and video, and for the
+    fetches that save them for offline use."""
     if not media_origin:
         return CONTENT_SECURITY_POLICY
     parts = [
-        f"{part} {media_origin}" if part.startswith(("img-src", "media-src")) else part
+        f"{part} {media_origin}" if part.startswith(("img-src", "media-src", "connect-src")) else part
         for part in CONTENT_SECURITY_POLICY_PARTS
     ]
     return "; ".join(parts)

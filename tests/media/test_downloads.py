@@ -139,6 +139,7 @@ def test_the_content_security_policy_lets_media_in_from_the_bucket_only(s3_store
     policy = dict(part.split(" ", 1) for part in content_security_policy(origin).split("; "))
     assert origin in policy["img-src"]
     assert origin in policy["media-src"]
+    assert origin in policy["connect-src"]  # saving a video for offline use fetches it from there
     assert origin not in policy["script-src"]
     assert origin not in policy["default-src"]
     assert origin not in content_security_policy(None)
