@@ -17,7 +17,12 @@ from lms.accounts.models import PasswordSetupCode, User, VideoChoice
 from lms.accounts.passwords.services import check_new_password
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.accounts.sessions import services as sessions
-from lms.accounts.sessions.services import current_session_remembers, end_all_sessions, start_session
+from lms.accounts.sessions.services import (
+    current_session_remembers,
+    end_all_sessions,
+    end_every_session_but,
+    start_session,
+)
 from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
@@ -204,6 +209,14 @@ def sign_out_everywhere(person: User, actor: User) -> int:
     """Staff end every session of an account without switching it off (a phone lost, a password given away)."""
     ended = end_all_sessions(person)
     record_security_event(SecurityEventKind.SIGNED_OUT_BY_STAFF, user=person, actor=actor, detail=str(ended))
+    return ended
+
+
+def sign_out_everyone(admin: User) -> int:
+    """An admin ends every session of every account but her own (a leaked key, a stolen laptop with many
+    sessions, after an incident); how many ended. Accounts stay on: each person signs in again."""
+    ended = end_every_session_but(admin)
+    record_security_event(SecurityEventKind.EVERYONE_SIGNED_OUT, user=admin, actor=admin, detail=str(ended))
     return ended
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from lms.accounts.models import SignInSession
+from lms.accounts.models import SecurityEvent, SignInSession
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from tests.conftest import TEST_PASSWORD
@@ -201,3 +201,24 @@ def test_staff_sign_a_person_out_everywhere_and_the_account_stays_on(app, client
     db.session.expire_all()
     assert mentor.active
     sign_in(phone, mentor)  # she signs in again at once
+
+
+def test_an_admin_signs_everyone_out_and_stays_signed_in_herself(app, client):
+    learner, mentor, admin = UserFactory(), MentorFactory(), AdminFactory()
+    phones = {}
+    for person in (learner, mentor):
+        phone = app.test_client()
+        sign_in(phone, person)
+        phones[person.id] = cookies(phone)
+    sign_in(client, admin)
+    page = client.get("/accounts/sign-out-everyone").text
+    assert "Every session of every account ends at once" in page
+    assert client.post("/accounts/sign-out-everyone").status_code == 200  # not confirmed: nothing ended
+    assert opens_pages(app, phones[learner.id]) == {"session": True, "remember_token": True}
+    response = client.post("/accounts/sign-out-everyone", data={"confirm": "yes"})
+    assert response.status_code == 302
+    assert "2 sessions ended" in client.get("/accounts").text  # and she is still signed in
+    for saved in phones.values():
+        assert opens_pages(app, saved) == {"session": False, "remember_token": False}
+    kinds = db.session.scalars(select(SecurityEvent.kind).where(SecurityEvent.user_id == admin.id)).all()
+    assert "everyone_signed_out" in kinds

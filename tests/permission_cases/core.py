@@ -87,6 +87,15 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/accounts/{w.admin.id}/sign-out", everyone(403, anonymous=302), method="POST"),
         Case(lambda w: "/accounts/999999/sign-out", everyone(404, anonymous=302, learner=403, mentor=403), "POST"),
     ],
+    "auth.sign_out_everyone": [
+        Case(lambda w: "/accounts/sign-out-everyone", everyone(403, anonymous=302, admin=200)),
+        Case(
+            lambda w: "/accounts/sign-out-everyone",
+            everyone(403, anonymous=302, admin=302),
+            method="POST",
+            data={"confirm": "yes"},
+        ),
+    ],
     "auth.switch_on": [
         Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-on", MANAGER_ACTION, method="POST"),
         Case(lambda w: f"/accounts/{w.admin.id}/switch-on", everyone(403, anonymous=302), method="POST"),

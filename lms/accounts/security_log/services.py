@@ -39,6 +39,7 @@ class SecurityEventKind(StrEnum):
     DATA_REQUEST = "data_request"
     SESSION_ENDED = "session_ended"
     SIGNED_OUT_BY_STAFF = "signed_out_by_staff"
+    EVERYONE_SIGNED_OUT = "everyone_signed_out"
     SIGN_IN_CODE_ASKED = "sign_in_code_asked"
     SIGN_IN_CODE_FAILED = "sign_in_code_failed"
     SIGN_IN_CODES_SET_UP = "sign_in_codes_set_up"
@@ -69,6 +70,7 @@ KIND_LABELS = {
     SecurityEventKind.DATA_REQUEST: _l("Data request"),
     SecurityEventKind.SESSION_ENDED: _l("Signed out on one other phone or computer"),
     SecurityEventKind.SIGNED_OUT_BY_STAFF: _l("Signed out everywhere by staff"),
+    SecurityEventKind.EVERYONE_SIGNED_OUT: _l("Everyone signed out by an admin"),
     SecurityEventKind.SIGN_IN_CODE_ASKED: _l("Password right, sign-in code asked"),
     SecurityEventKind.SIGN_IN_CODE_FAILED: _l("Sign-in code refused"),
     SecurityEventKind.SIGN_IN_CODES_SET_UP: _l("Sign-in codes set up"),

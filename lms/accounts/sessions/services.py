@@ -148,6 +148,18 @@ def end_all_sessions(user: User) -> int:
     return result.rowcount
 
 
+def end_every_session_but(keep: User) -> int:
+    """End every open session of every account except the one ``keep`` is using now; how many were open."""
+    others = SignInSession.ended_at.is_(None)
+    if keep.session_token:
+        others = others & (SignInSession.token_hash != token_hash(keep.session_token))
+    result = db.session.execute(
+        update(SignInSession).where(others).values(ended_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount
+
+
 def open_sessions(user: User) -> list[SignInSession]:
     """Her sessions that still open pages, the most recently used first (for her list of sessions)."""
     now = utcnow()

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.accounts import bp, policies, services
@@ -10,6 +11,7 @@ from lms.accounts.models import User
 from lms.accounts.two_factor import services as two_factor
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
+from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, require, roles_required
 from lms.core.web import page_arg
 
@@ -74,6 +76,23 @@ def sign_out_everywhere(user_id: int):
         db.session.commit()
         flash(_("%(name)s is signed out on every phone and computer; the account stays on.", name=person.name))
     return redirect(url_for("auth.accounts"))
+
+
+@bp.route("/accounts/sign-out-everyone", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def sign_out_everyone():
+    if request.method == "POST" and ActionForm().validate_on_submit() and request.form.get("confirm") == "yes":
+        ended = services.sign_out_everyone(current_user._get_current_object())
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d session ended: everyone else signs in again.",
+                "%(num)d sessions ended: everyone else signs in again.",
+                ended,
+            )
+        )
+        return redirect(url_for("auth.accounts"))
+    return render_template("auth/sign_out_everyone.html")
 
 
 @bp.route("/accounts/<int:user_id>/switch-on", methods=["POST"])
