@@ -15,7 +15,7 @@ from sqlalchemy import Connection, String, event, exists, literal, select, text,
 
 from lms.app import create_app
 from lms.core.extensions import db, limiter
-from lms.core.queue import huey
+from lms.core.queue import bound_app, huey, init_queue
 from lms.media.stores import EXTENSION_KEY, current_store
 from tests import factories
 from tests.s3_server import running_s3_server
@@ -206,6 +206,8 @@ def app_context(app, request):
     Its writes are rolled back, unless it is marked ``commits`` (threads, a served app, migrations):
     then it commits for real, and every row is deleted afterwards.
     """
+    if bound_app.get("app") is not app:
+        init_queue(app)  # another app a test built took the one queue of the process: give it back
     if request.node.get_closest_marker("shared_world"):
         request.getfixturevalue("shared_world")  # its app context, transaction and world serve this test
         limiter.reset()
