@@ -1,5 +1,6 @@
 """Completions: which lessons each learner has finished, recorded once and counted in SQL; where to continue."""
 
+import functools
 from collections.abc import Iterable
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -86,12 +87,13 @@ def handed_in_ever(learner_id, lesson_id):
     return exists().where(Submission.lesson_id == lesson_id, Submission.learner_id == learner_id)
 
 
+@functools.lru_cache(maxsize=512)
 def locked_for(learner_column):
     """True where the lesson (``Lesson``, its ``Module`` and ``Course`` joined) is locked for the learner.
 
     The lock rule of ``lessons.apply_sequential_locks`` in SQL: in a sequential course, a module opens once
     every module before it is complete (all its published lessons finished); where the course unlocks on
-    submission, an assignment handed in counts as finished for this.
+    submission, an assignment handed in counts as finished for this. Built once per learner column (or id).
     """
     earlier, unfinished, done = aliased(Module), aliased(Lesson), aliased(Completion)
     return and_(

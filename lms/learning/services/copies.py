@@ -5,6 +5,8 @@ else the original. Graduation, progress, due dates and the cohort grid count onl
 as the catalogue shows it (``lessons.in_her_language``).
 """
 
+import functools
+
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -20,11 +22,14 @@ def course_family(course=Course):
     return func.coalesce(course.translation_of_id, course.id)
 
 
+@functools.lru_cache(maxsize=512)
 def taken_copy(cohort_column, learner_column):
     """True where ``Course`` (offered to the cohort in ``cohort_column``) is the copy the learner takes of it.
 
     No other copy offered to the cohort ranks before it: by lessons she finished, then her language, then the
     original, then the id. (SQLite cannot order a subquery by a column two queries out: hence a comparison.)
+    Built once per pair of columns (or learner id): an expression can serve many statements, and building
+    this one costs more than running it.
     """
     copy, offer = aliased(Course), aliased(CohortCourse)
     her_language = select(User.locale).where(User.id == learner_column).correlate_except(User).scalar_subquery()

@@ -5,6 +5,7 @@ ends at midnight after it, in the program's time zone. ``assignment_due_on`` say
 ``open_assignments`` and ``due_before`` for many at once in the database.
 """
 
+import functools
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, literal, or_, select
@@ -63,8 +64,9 @@ def elapsed_days_sql(cohort_column, elapsed: dict[int, int]):
     return case(elapsed, value=cohort_column, else_=-(10**6))
 
 
+@functools.lru_cache(maxsize=512)
 def started_course(learner_column, course_column):
-    """True where the learner has finished any lesson of the course."""
+    """True where the learner has finished any lesson of the course (built once per pair of columns)."""
     # Aliases: the outer queries join Completion, Lesson and Module for the assignment itself.
     done, lesson, module = aliased(Completion), aliased(Lesson), aliased(Module)
     return (
