@@ -1,5 +1,7 @@
 """Forms for signing in, joining, passwords, a learner's settings and staff accounts."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import (
@@ -16,6 +18,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequire
 
 from lms.accounts import services
 from lms.accounts.models import VideoChoice
+from lms.accounts.passwords.reset import clean_reset_code
 from lms.accounts.passwords.services import password_problem
 from lms.core.forms import BaseForm
 from lms.core.roles import Role
@@ -204,3 +207,35 @@ class NewKeyCodeForm(SignInCodeForm):
         description=_l("The 6 digits the app shows now for this site."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
+
+
+def reset_phone_field():
+    return TelField(
+        _l("Mobile number"),
+        validators=[DataRequired(), Length(max=30), phone_number],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+
+
+class ForgotPasswordForm(BaseForm):
+    """She asks for a code by text message to choose a new password."""
+
+    phone = reset_phone_field()
+
+
+def six_digits(form, field):
+    if not re.fullmatch(r"\d{6}", clean_reset_code(field.data or "")):
+        raise ValidationError(_l("Enter the 6 digits of the code we texted you."))
+
+
+class ResetPasswordForm(NewPasswordMixin, BaseForm):
+    """The texted code and a new password."""
+
+    phone = reset_phone_field()
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20), six_digits],
+        description=_l("The 6 digits we texted you. The code works for 10 minutes."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    password, confirm = new_password_fields()

@@ -93,6 +93,22 @@ class PasswordSetupCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PasswordResetCode(db.Model):
+    """The 6-digit code texted to a learner who forgot her password: one per person, a new one replaces it.
+
+    Only a keyed hash is kept; five wrong tries or ten minutes end it.
+    """
+
+    __tablename__ = "password_reset_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    wrong_tries: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class SignInSession(db.Model):
     """One signed-in browser: its cookie and remember-me cookie carry a token whose hash is kept here."""
 

@@ -210,6 +210,55 @@ def storage_settings() -> dict:
     }
 
 
+SMS_PROVIDERS = ("dev", "http", "aliyun")
+SMS_HTTP_METHODS = ("post", "put", "get")
+DEFAULT_SMS_HTTP_BODY = '{"to": "{to}", "text": "{text}"}'
+
+
+def sms_settings() -> dict:
+    """How text messages leave: ``dev`` only records them; ``http`` a gateway; ``aliyun`` Aliyun SMS."""
+    provider = env_choice("SMS_PROVIDER", "dev", SMS_PROVIDERS)
+    settings = {
+        "LMS_SMS_PROVIDER": provider,
+        # At most this many messages a day to one person (sign-in codes aside); the rest wait a day.
+        "LMS_SMS_PER_DAY": env_int("SMS_PER_DAY", 3, minimum=1),
+        # What one message costs, in fen, as the provider bills it: kept on every outbox row.
+        "LMS_SMS_PRICE_FEN": env_int("SMS_PRICE_FEN", 0, minimum=0),
+        "LMS_SMS_HTTP_URL": env("SMS_HTTP_URL", ""),
+        "LMS_SMS_HTTP_METHOD": env_choice("SMS_HTTP_METHOD", "post", SMS_HTTP_METHODS).upper(),
+        "LMS_SMS_HTTP_BODY": env("SMS_HTTP_BODY", DEFAULT_SMS_HTTP_BODY),
+        "LMS_SMS_HTTP_AUTH_HEADER": env("SMS_HTTP_AUTH_HEADER", ""),
+        "LMS_SMS_ALIYUN_ACCESS_KEY_ID": env("SMS_ALIYUN_ACCESS_KEY_ID", ""),
+        "LMS_SMS_ALIYUN_ACCESS_KEY_SECRET": env("SMS_ALIYUN_ACCESS_KEY_SECRET", ""),
+        "LMS_SMS_ALIYUN_SIGN_NAME": env("SMS_ALIYUN_SIGN_NAME", ""),
+        "LMS_SMS_ALIYUN_TEMPLATE_CODE": env("SMS_ALIYUN_TEMPLATE_CODE", ""),
+        "LMS_SMS_ALIYUN_ENDPOINT": env("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com"),
+    }
+    if provider == "http":
+        url = urlsplit(settings["LMS_SMS_HTTP_URL"].strip())
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise SettingsError(
+                f"{PREFIX}SMS_HTTP_URL is required when {PREFIX}SMS_PROVIDER=http: the gateway's address, "
+                "such as https://sms.example.org/send"
+            )
+        body = settings["LMS_SMS_HTTP_BODY"]
+        if "{to}" not in body or "{text}" not in body:
+            raise SettingsError(f"{PREFIX}SMS_HTTP_BODY={body}: the body must hold {{to}} and {{text}}")
+        header = settings["LMS_SMS_HTTP_AUTH_HEADER"]
+        if header and not header.partition(":")[2].strip():
+            raise SettingsError(
+                f"{PREFIX}SMS_HTTP_AUTH_HEADER: give a header and its value, such as 'Authorization: Bearer abc'"
+            )
+    if provider == "aliyun":
+        for name in ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "SIGN_NAME", "TEMPLATE_CODE"):
+            if not settings[f"LMS_SMS_ALIYUN_{name}"]:
+                raise SettingsError(
+                    f"{PREFIX}SMS_ALIYUN_{name} is required when {PREFIX}SMS_PROVIDER=aliyun "
+                    "(the sign name and template code are those Aliyun approved)"
+                )
+    return settings
+
+
 def cookie_settings(secure: bool) -> dict:
     """Session and remember-me cookies; over HTTPS the ``__Host-`` prefix pins them to this host and path."""
     prefix = "__Host-" if secure else ""
@@ -329,6 +378,10 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_SMTP_STARTTLS": env_bool("SMTP_STARTTLS", True),
         "LMS_SMTP_SSL": env_bool("SMTP_SSL", False),
         "LMS_MAIL_FROM": env("MAIL_FROM", ""),
+        **sms_settings(),
+        # A code to choose a new password, texted: how often one number, and one address, may ask.
+        "LMS_RESET_CODE_LIMIT_PER_NUMBER": env("RESET_CODE_LIMIT_PER_NUMBER", "3 per hour;6 per day"),
+        "LMS_RESET_CODE_LIMIT_PER_ADDRESS": env("RESET_CODE_LIMIT_PER_ADDRESS", "10 per hour;30 per day"),
         # The job queue's storage: empty for a SQLite file in the instance folder, else redis:// or postgresql://.
         "LMS_QUEUE_URL": env("QUEUE_URL", ""),
         # An export of more rows than this is written by a queue job, and downloaded from its page once ready.

@@ -1,9 +1,9 @@
-"""Reaching people: in-app notifications, the email outbox, and mentors' check-ins."""
+"""Reaching people: in-app notifications, the email and text-message outboxes."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -53,4 +53,45 @@ class OutboxEmail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class SmsState(StrEnum):
+    WAITING = "waiting"
+    HELD = "held"  # quiet hours or the day's limit: it goes out at ``next_attempt_at``
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class SmsKind(StrEnum):
+    SIGN_IN_CODE = "sign_in_code"
+    NOTIFICATION = "notification"
+
+
+class OutboxSms(db.Model):
+    """A text message: the request writes it, a queued job claims and sends it; never deleted."""
+
+    __tablename__ = "sms_outbox"
+    __table_args__ = (
+        CheckConstraint("state IN ('waiting', 'held', 'sent', 'failed')", name="state_known"),
+        Index("ix_sms_outbox_due", "state", "next_attempt_at"),
+        Index("ix_sms_outbox_user_planned", "user_id", "planned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    to_number: Mapped[str] = mapped_column(String(20))  # E.164
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(10), default=SmsState.WAITING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When it was meant to go out (after quiet hours and the day's limit): the daily count reads it.
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_message_id: Mapped[str] = mapped_column(String(100), default="")
+    cost_fen: Mapped[int] = mapped_column(default=0)
+    # "unreachable" (the provider did not answer), "refused" (it said no), "expired" (a code too late).
+    error_kind: Mapped[str] = mapped_column(String(20), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")

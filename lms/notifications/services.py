@@ -1,4 +1,4 @@
-"""In-app notifications (and their emails), worded when shown, in the reader's language.
+"""In-app notifications (and their emails or text messages), worded when shown, in the reader's language.
 
 Each area registers the wording of its own kinds (``register_wording``) and sends its own
 notices; this module knows none of them.
@@ -11,13 +11,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 
 from lms.accounts.models import User
+from lms.accounts.passwords.reset import CODE_MINUTES, account_for_reset, issue_reset_code
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.i18n import in_language_of
 from lms.core.web import absolute_url, path_for
 from lms.notifications.mail import queue_email
-from lms.notifications.models import Notification
-from lms.notifications.tasks import send_after_commit
+from lms.notifications.models import Notification, SmsKind
+from lms.notifications.sms import queue_sms
+from lms.notifications.sms_texts import code_text, notification_sms_text
+from lms.notifications.tasks import send_after_commit, text_after_commit
 
 # kind → wording(params) → message; params fill the %(name)s placeholders when shown or emailed.
 WORDINGS: dict[str, Callable[[dict], str]] = {}
@@ -52,9 +55,25 @@ def notify(user: User, kind: str, link: str, **params) -> Notification:
     notification = Notification(user_id=user.id, kind=str(kind), link=link, params=params)
     db.session.add(notification)
     db.session.flush()
-    if user.email and user.active:
-        queue_notification_email(user, notification)
+    send_notification(user, notification)
     return notification
+
+
+def send_notification(user: User, notification: Notification) -> None:
+    """Beyond the app: an email to one who has an address, else a text message to one who has a phone."""
+    if not user.active:
+        return
+    if user.email:
+        queue_notification_email(user, notification)
+    elif user.phone:
+        queue_notification_sms(user, notification)
+
+
+def queue_notification_sms(user: User, notification: Notification):
+    """Queue the text message of a notification in her language; quiet hours and the day's limit may hold it."""
+    with in_language_of(user):
+        text = notification_sms_text(notification.kind, absolute_url(notification.link))
+    return text_after_commit(queue_sms(user.phone, text, SmsKind.NOTIFICATION, user_id=user.id))
 
 
 def queue_notification_email(user: User, notification: Notification):
@@ -114,7 +133,7 @@ def mark_all_read(user: User) -> int:
 
 
 def notify_many(users: list[User], kind: str, link: str, **params) -> int:
-    """Tell many people the same thing in one insert; emails are queued for those with an address."""
+    """Tell many people the same thing in one insert; an email or text message is queued for each who can get one."""
     if not users:
         return 0
     db.session.execute(
@@ -122,6 +141,16 @@ def notify_many(users: list[User], kind: str, link: str, **params) -> int:
         [{"user_id": user.id, "kind": str(kind), "link": link, "params": params} for user in users],
     )
     for user in users:
-        if user.email and user.active:
-            queue_notification_email(user, Notification(user_id=user.id, kind=str(kind), link=link, params=params))
+        send_notification(user, Notification(user_id=user.id, kind=str(kind), link=link, params=params))
     return len(users)
+
+
+def text_reset_code(phone: str) -> None:
+    """Text a code to choose a new password to the account with this number; nothing when there is none."""
+    user = account_for_reset(phone)
+    if user is None:
+        return
+    code = issue_reset_code(user)
+    with in_language_of(user):
+        text = code_text(code, CODE_MINUTES)
+    text_after_commit(queue_sms(user.phone, text, SmsKind.SIGN_IN_CODE, user_id=user.id))

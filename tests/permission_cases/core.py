@@ -69,6 +69,8 @@ CASES: dict[str, list[Case]] = {
     "auth.accounts": [Case(lambda w: "/accounts", MANAGERS)],
     "auth.new_account": [Case(lambda w: "/accounts/new", MANAGERS)],
     "auth.setup_password": [Case(lambda w: "/setup-password", ANONYMOUS_ONLY)],
+    "auth.forgot_password": [Case(lambda w: "/forgot-password", ANONYMOUS_ONLY)],
+    "auth.reset_password": [Case(lambda w: "/reset-password", ANONYMOUS_ONLY)],
     # Leads switch off learners and mentors; admins anyone but themselves; nobody else may.
     "auth.switch_off": [
         Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-off", other_lead(MANAGERS, 403)),

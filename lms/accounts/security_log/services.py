@@ -27,6 +27,9 @@ class SecurityEventKind(StrEnum):
     PASSWORD_SET = "password_set"  # noqa: S105 - a kind of event, not a password
     SETUP_CODE_FAILED = "setup_code_failed"
     SETUP_CODE_ISSUED = "setup_code_issued"
+    RESET_CODE_SENT = "reset_code_sent"
+    RESET_CODE_FAILED = "reset_code_failed"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of event, not a password
     ACCOUNT_CREATED = "account_created"
     ROLE_CHANGED = "role_changed"
     ACCOUNT_DEACTIVATED = "account_deactivated"
@@ -58,6 +61,9 @@ KIND_LABELS = {
     SecurityEventKind.PASSWORD_SET: _l("Password chosen with a setup code"),
     SecurityEventKind.SETUP_CODE_FAILED: _l("Setup code refused"),
     SecurityEventKind.SETUP_CODE_ISSUED: _l("Setup code issued"),
+    SecurityEventKind.RESET_CODE_SENT: _l("Code to choose a new password texted"),
+    SecurityEventKind.RESET_CODE_FAILED: _l("Code to choose a new password refused"),
+    SecurityEventKind.PASSWORD_RESET: _l("New password chosen with a texted code"),
     SecurityEventKind.ACCOUNT_CREATED: _l("Account created"),
     SecurityEventKind.ROLE_CHANGED: _l("Role changed"),
     SecurityEventKind.ACCOUNT_DEACTIVATED: _l("Account switched off"),

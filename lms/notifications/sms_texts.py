@@ -1,0 +1,65 @@
+"""What a text message says: one short sentence per kind, in her language, signed, with a link.
+
+Each must fit one SMS segment (70 characters when any is outside GSM-7, else 160), so a learner
+pays for and receives one message; none names a figure about her (income, grades).
+"""
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lms.notifications.models import NotificationKind
+
+# Wordings per notification kind; %(url)s is the short link to the page it is about.
+NOTIFICATION_SMS: dict[str, Callable[[], str]] = {
+    NotificationKind.FEEDBACK_RECEIVED: _l("Your mentor sent feedback on your work: %(url)s"),
+    NotificationKind.REVISION_REQUESTED: _l("Your mentor asks you to revise your work: %(url)s"),
+    NotificationKind.SUBMISSION_TO_REVIEW: _l("New work is waiting for your review: %(url)s"),
+    NotificationKind.INVITE_ACCEPTED: _l("A new learner joined your cohort: %(url)s"),
+    NotificationKind.FOLLOW_UP_DUE: _l("Please tell us how your business is doing: %(url)s"),
+    NotificationKind.ANNOUNCEMENT: _l("Your cohort has a new announcement: %(url)s"),
+}
+OTHER_NOTIFICATION_SMS = _l("You have a new message: %(url)s")
+
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = set("^{}\\[~]|€")  # each takes two of the 160
+GSM7_SEGMENT = 160
+UCS2_SEGMENT = 70
+
+
+def sms_length(text: str) -> tuple[int, int]:
+    """The text's length as a phone counts it, and the most one segment holds in that encoding."""
+    if all(character in GSM7_BASIC or character in GSM7_EXTENSION for character in text):
+        return sum(2 if character in GSM7_EXTENSION else 1 for character in text), GSM7_SEGMENT
+    return len(text), UCS2_SEGMENT
+
+
+def fits_one_sms(text: str) -> bool:
+    length, most = sms_length(text)
+    return length <= most
+
+
+def signed(text: str) -> str:
+    """The text with the site's name as its sign, as Chinese senders put it first."""
+    return _("[%(site)s] %(text)s", site=_("Village Business School"), text=text)
+
+
+def code_text(code: str, minutes: int) -> str:
+    """The message that carries a code to choose a new password."""
+    return signed(
+        _(
+            "Your code to choose a new password is %(code)s. It works for %(minutes)d minutes. Never share it.",
+            code=code,
+            minutes=minutes,
+        )
+    )
+
+
+def notification_sms_text(kind: str, url: str) -> str:
+    """The message that tells her about a notification, linking to its page."""
+    wording = NOTIFICATION_SMS.get(str(kind), OTHER_NOTIFICATION_SMS)
+    return signed(str(wording) % {"url": url})

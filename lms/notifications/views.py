@@ -1,0 +1,94 @@
+"""Forgot password: a code texted to her phone, then the code and a new password.
+
+The routes belong to the auth blueprint (their URLs sit beside sign-in); they live here because
+texting the code is this area's work.
+"""
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts import bp
+from lms.accounts import services as accounts
+from lms.accounts.forms import ForgotPasswordForm, ResetPasswordForm
+from lms.accounts.passwords.reset import ResetCodeRefusedError, redeem_reset_code
+from lms.accounts.security_log.services import SecurityEventKind, record_security_event
+from lms.accounts.sessions.browser import open_browser_session
+from lms.core.errors import UserFacingError
+from lms.core.extensions import db, limiter
+from lms.core.security import public
+from lms.notifications import services
+
+RESET_PHONE = "reset_phone"
+
+
+def reset_number() -> str:
+    """Rate-limit key for the number a code is asked for or tried on, however it was typed."""
+    return f"reset:{accounts.login_key(request.form.get('phone', ''))}"
+
+
+def per_number_limit() -> str:
+    return current_app.config["LMS_RESET_CODE_LIMIT_PER_NUMBER"]
+
+
+def per_address_limit() -> str:
+    return current_app.config["LMS_RESET_CODE_LIMIT_PER_ADDRESS"]
+
+
+def code_refused(_response) -> bool:
+    return g.get("attempt_failed", False)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+@limiter.limit(per_address_limit, methods=["POST"])
+@limiter.limit(per_number_limit, key_func=reset_number, methods=["POST"])
+def forgot_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.change_password"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.text_reset_code(form.phone.data)
+        db.session.commit()
+        session[RESET_PHONE] = form.phone.data
+        # The same words whether or not the number has an account.
+        flash(_("If this number has an account, we texted it a code. It works for 10 minutes."))
+        return redirect(url_for("auth.reset_password"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@public
+@limiter.limit(per_address_limit, methods=["POST"], deduct_when=code_refused)
+@limiter.limit(
+    lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=reset_number,
+    methods=["POST"],
+    deduct_when=code_refused,
+)
+def reset_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.change_password"))
+    form = ResetPasswordForm(data={"phone": session.get(RESET_PHONE, "")} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            user = redeem_reset_code(form.phone.data, form.code.data, form.password.data)
+        except UserFacingError as refused:
+            if isinstance(refused, ResetCodeRefusedError):
+                g.attempt_failed = True
+                record_security_event(
+                    SecurityEventKind.RESET_CODE_FAILED, user=accounts.find_user_by_login(form.phone.data)
+                )
+                db.session.commit()  # the wrong try counts
+                form.code.errors.append(refused.message)
+            else:
+                db.session.rollback()
+                form.password.errors.append(refused.message)
+        else:
+            accounts.sign_in(user, remember=False)
+            db.session.commit()
+            session.pop(RESET_PHONE, None)
+            open_browser_session(user, remember=False)
+            flash(_("Your new password is set. Other phones and computers are signed out."))
+            return redirect(url_for("progress.home"))
+    return render_template("auth/reset_password.html", form=form)
