@@ -1,0 +1,179 @@
+"""The text-message outbox: each message sent once by its job, kept when the provider fails, held at night."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from huey.exceptions import RetryTask
+
+from lms.core.extensions import db
+from lms.notifications import sms, tasks
+from lms.notifications.models import NotificationKind, OutboxSms, SmsKind, SmsState
+from lms.notifications.services import notify
+from lms.notifications.sms_providers import DevProvider, SmsReceipt, SmsRefusedError, SmsUnavailableError
+from tests.factories import UserFactory
+
+# 10:00 in Shanghai: outside quiet hours.
+MORNING = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+# 22:30 in Shanghai.
+NIGHT = datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
+
+
+class Flaky:
+    """A provider that is down, then answers."""
+
+    def __init__(self, failures: int, error=SmsUnavailableError):
+        self.failures, self.error, self.sent = failures, error, []
+
+    def send(self, to_number, text):
+        if self.failures:
+            self.failures -= 1
+            raise self.error("gateway timed out")
+        self.sent.append((to_number, text))
+        return SmsReceipt(message_id=f"id-{len(self.sent)}")
+
+
+@pytest.fixture(autouse=True)
+def dev_outbox():
+    DevProvider.sent.clear()
+    yield DevProvider.sent
+    DevProvider.sent.clear()
+
+
+def waiting_message(user=None, kind=SmsKind.NOTIFICATION, now=MORNING) -> OutboxSms:
+    user = user or UserFactory()
+    message = sms.queue_sms(user.phone, "[Village Business School] hello", kind, user_id=user.id, now=now)
+    db.session.commit()
+    return message
+
+
+def test_a_message_is_sent_by_its_job_after_the_commit_and_never_again(app, job_queue, monkeypatch):
+    monkeypatch.setattr(sms, "utcnow", lambda: MORNING)
+    user = UserFactory()
+    message = sms.queue_sms(user.phone, "hello", SmsKind.NOTIFICATION, user_id=user.id)
+    tasks.text_after_commit(message)
+    assert job_queue.names() == []  # nothing goes before the commit
+    db.session.commit()
+    assert job_queue.names() == ["deliver_sms"]
+    assert job_queue.run() == 1
+    db.session.expire_all()
+    sent = db.session.get(OutboxSms, message.id)
+    assert (sent.state, sent.attempts, sent.provider_message_id) == (SmsState.SENT, 0, "dev-1")
+    # The job again (a retry racing the sweep) and the sweep send nothing more.
+    assert tasks.deliver_sms.call_local(message.id) is False
+    assert tasks.deliver_due_sms.call_local() == 0
+    assert DevProvider.sent == [(user.phone, "hello")]
+
+
+def test_two_workers_claiming_one_message_send_it_once(app):
+    message = waiting_message()
+    first = sms.claim_sms(message.id, MORNING)
+    second = sms.claim_sms(message.id, MORNING)
+    assert first is not None and second is None
+    provider = Flaky(0)
+    assert sms.deliver_sms(provider, message.id, MORNING) is None  # the other worker holds it
+    assert sms.deliver_due_sms(provider, MORNING) == 0
+    assert provider.sent == []
+
+
+def test_a_provider_that_is_down_leaves_the_message_waiting_with_its_error_then_it_goes_once(app):
+    message = waiting_message()
+    provider = Flaky(2)
+    sms.deliver_sms(provider, message.id, MORNING)
+    db.session.expire_all()
+    waiting = db.session.get(OutboxSms, message.id)
+    assert (waiting.state, waiting.attempts, waiting.error_kind) == (SmsState.WAITING, 1, "unreachable")
+    assert waiting.last_error == "gateway timed out"
+    assert waiting.next_attempt_at == MORNING + timedelta(minutes=1)
+    # Not due yet: nothing is tried.
+    assert sms.deliver_due_sms(provider, MORNING + timedelta(seconds=30)) == 0
+    assert sms.deliver_due_sms(provider, MORNING + timedelta(minutes=1)) == 0  # down again
+    db.session.expire_all()
+    assert db.session.get(OutboxSms, message.id).next_attempt_at == MORNING + timedelta(minutes=3)
+    assert sms.deliver_due_sms(provider, MORNING + timedelta(minutes=3)) == 1
+    assert sms.deliver_due_sms(provider, MORNING + timedelta(hours=1)) == 0
+    assert len(provider.sent) == 1
+    db.session.expire_all()
+    sent = db.session.get(OutboxSms, message.id)
+    assert (sent.state, sent.attempts, sent.error_kind) == (SmsState.SENT, 2, "")
+
+
+def test_the_job_retries_on_the_outbox_backoff(app, job_queue, monkeypatch):
+    message = waiting_message()
+    monkeypatch.setattr(tasks, "sms_provider", lambda _config: Flaky(1))
+    with pytest.raises(RetryTask) as retry:
+        tasks.deliver_sms.call_local(message.id)
+    db.session.expire_all()
+    assert retry.value.eta == db.session.get(OutboxSms, message.id).next_attempt_at
+
+
+def test_a_refused_message_fails_at_once_and_one_never_answered_fails_after_its_last_try(app):
+    refused = waiting_message()
+    sms.deliver_sms(Flaky(1, SmsRefusedError), refused.id, MORNING)
+    down = waiting_message()
+    moment = MORNING
+    for _ in range(sms.MOST_ATTEMPTS):
+        sms.deliver_sms(Flaky(1), down.id, moment)
+        moment += timedelta(hours=7)
+    db.session.expire_all()
+    assert (db.session.get(OutboxSms, refused.id).state, refused.error_kind) == (SmsState.FAILED, "refused")
+    gave_up = db.session.get(OutboxSms, down.id)
+    assert (gave_up.state, gave_up.attempts, gave_up.error_kind) == (SmsState.FAILED, sms.MOST_ATTEMPTS, "unreachable")
+
+
+def test_a_code_that_could_not_go_out_in_time_is_not_sent_late(app):
+    message = waiting_message(kind=SmsKind.SIGN_IN_CODE)
+    sms.deliver_sms(Flaky(1), message.id, MORNING)
+    provider = Flaky(0)
+    sms.deliver_due_sms(provider, MORNING + timedelta(minutes=11))
+    db.session.expire_all()
+    assert (db.session.get(OutboxSms, message.id).state, provider.sent) == (SmsState.FAILED, [])
+    assert message.error_kind == "expired"
+
+
+def test_quiet_hours_hold_a_reminder_until_eight_but_never_a_code(app):
+    user = UserFactory()
+    reminder = waiting_message(user, now=NIGHT)
+    code = waiting_message(user, kind=SmsKind.SIGN_IN_CODE, now=NIGHT)
+    eight = datetime(2026, 12, 4, 0, 0, tzinfo=UTC)  # 08:00 next morning in Shanghai
+    assert (reminder.state, reminder.next_attempt_at) == (SmsState.HELD, eight)
+    assert (code.state, code.next_attempt_at) == (SmsState.WAITING, NIGHT)
+    early = waiting_message(now=datetime(2026, 12, 3, 23, 0, tzinfo=UTC))  # 07:00 in Shanghai
+    assert early.next_attempt_at == eight
+    provider = Flaky(0)
+    assert sms.deliver_due_sms(provider, NIGHT) == 1  # the code
+    assert sms.deliver_due_sms(provider, eight - timedelta(minutes=1)) == 0
+    assert sms.deliver_due_sms(provider, eight) == 2
+    db.session.expire_all()
+    assert db.session.get(OutboxSms, reminder.id).state == SmsState.SENT
+
+
+def test_past_the_days_limit_messages_wait_for_the_next_day(app):
+    user = UserFactory()
+    first_three = [waiting_message(user) for _ in range(3)]
+    fourth = waiting_message(user)
+    code = waiting_message(user, kind=SmsKind.SIGN_IN_CODE)
+    assert {message.state for message in first_three} == {SmsState.WAITING}
+    assert (fourth.state, fourth.next_attempt_at) == (SmsState.HELD, datetime(2026, 12, 4, 0, 0, tzinfo=UTC))
+    assert code.state == SmsState.WAITING  # codes do not count and are never held
+    assert waiting_message(UserFactory()).state == SmsState.WAITING  # the limit is per person
+
+
+def test_a_learner_with_a_phone_and_no_email_gets_her_notification_as_a_text_in_her_language(app, monkeypatch):
+    monkeypatch.setattr(sms, "utcnow", lambda: MORNING)
+    learner = UserFactory(email=None, locale="zh_Hans")
+    mentor = UserFactory(email="mentor@example.org")
+    notify(learner, NotificationKind.REVISION_REQUESTED, "/submissions/12")
+    notify(mentor, NotificationKind.SUBMISSION_TO_REVIEW, "/submissions/12")
+    db.session.commit()
+    [message] = db.session.scalars(db.select(OutboxSms)).all()
+    assert (message.to_number, message.kind, message.state) == (learner.phone, "notification", SmsState.SENT)
+    assert message.text.startswith("【乡村创业学堂】")
+    assert message.text.endswith("http://localhost/submissions/12")
+    assert DevProvider.sent == [(learner.phone, message.text)]
+
+
+def test_a_switched_off_learner_gets_no_text(app):
+    learner = UserFactory(active=False)
+    notify(learner, NotificationKind.FEEDBACK_RECEIVED, "/submissions/3")
+    db.session.commit()
+    assert db.session.scalars(db.select(OutboxSms)).all() == []
