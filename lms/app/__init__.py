@@ -23,6 +23,7 @@ from lms.media import bp as media_bp
 from lms.media import tasks as media_tasks  # noqa: F401 - registers its jobs
 from lms.media import views as media_views  # noqa: F401 - registers its routes
 from lms.media.stores import init_store
+from lms.notifications import bp as notifications_bp
 from lms.notifications import views as notification_views  # noqa: F401 - registers its routes
 from lms.outcomes import bp as outcomes_bp
 from lms.outcomes import views as outcome_views  # noqa: F401 - registers its routes
@@ -97,3 +98,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(notifications_bp)

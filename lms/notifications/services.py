@@ -72,7 +72,10 @@ def send_notification(user: User, notification: Notification) -> None:
 def queue_notification_sms(user: User, notification: Notification):
     """Queue the text message of a notification in her language; quiet hours and the day's limit may hold it."""
     with in_language_of(user):
-        text = notification_sms_text(notification.kind, absolute_url(notification.link))
+        # The short link (/n/<id>) keeps the message in one segment; it opens the notification's page.
+        text = notification_sms_text(
+            notification.kind, absolute_url(path_for("notifications.short_link", notification_id=notification.id))
+        )
     return text_after_commit(queue_sms(user.phone, text, SmsKind.NOTIFICATION, user_id=user.id))
 
 
@@ -136,12 +139,13 @@ def notify_many(users: list[User], kind: str, link: str, **params) -> int:
     """Tell many people the same thing in one insert; an email or text message is queued for each who can get one."""
     if not users:
         return 0
-    db.session.execute(
-        insert(Notification),
+    ids = db.session.scalars(
+        insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
         [{"user_id": user.id, "kind": str(kind), "link": link, "params": params} for user in users],
-    )
-    for user in users:
-        send_notification(user, Notification(user_id=user.id, kind=str(kind), link=link, params=params))
+    ).all()
+    for user, notification_id in zip(users, ids, strict=True):
+        notification = Notification(id=notification_id, user_id=user.id, kind=str(kind), link=link, params=params)
+        send_notification(user, notification)
     return len(users)
 
 

@@ -1,10 +1,10 @@
-"""Forgot password: a code texted to her phone, then the code and a new password.
+"""The short link a text message carries; forgot password: a code texted to her phone, then a new password.
 
-The routes belong to the auth blueprint (their URLs sit beside sign-in); they live here because
-texting the code is this area's work.
+The password routes belong to the auth blueprint (their URLs sit beside sign-in); they live here
+because texting the code is this area's work.
 """
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,10 +16,24 @@ from lms.accounts.security_log.services import SecurityEventKind, record_securit
 from lms.accounts.sessions.browser import open_browser_session
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter
-from lms.core.security import public
+from lms.core.security import public, safe_next_url, signed_in
+from lms.notifications import bp as notifications_bp
 from lms.notifications import services
+from lms.notifications.models import Notification
 
 RESET_PHONE = "reset_phone"
+
+
+@notifications_bp.route("/n/<int:notification_id>")
+@signed_in
+def short_link(notification_id: int):
+    """A text message's link: marks the notification read and opens its page (after sign-in)."""
+    notification = db.get_or_404(Notification, notification_id)
+    if notification.user_id != current_user.id:
+        abort(404)
+    services.open_notification(notification)
+    db.session.commit()
+    return redirect(safe_next_url(notification.link, url_for("progress.home")))
 
 
 def reset_number() -> str:

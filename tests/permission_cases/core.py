@@ -71,6 +71,8 @@ CASES: dict[str, list[Case]] = {
     "auth.setup_password": [Case(lambda w: "/setup-password", ANONYMOUS_ONLY)],
     "auth.forgot_password": [Case(lambda w: "/forgot-password", ANONYMOUS_ONLY)],
     "auth.reset_password": [Case(lambda w: "/reset-password", ANONYMOUS_ONLY)],
+    # A text message's short link: only to one's own notification.
+    "notifications.short_link": [Case(lambda w: "/n/999999", everyone(404, anonymous=302))],
     # Leads switch off learners and mentors; admins anyone but themselves; nobody else may.
     "auth.switch_off": [
         Case(lambda w: f"/accounts/{w.mentor_a.id}/switch-off", other_lead(MANAGERS, 403)),

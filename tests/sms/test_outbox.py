@@ -7,8 +7,8 @@ from huey.exceptions import RetryTask
 
 from lms.core.extensions import db
 from lms.notifications import sms, tasks
-from lms.notifications.models import NotificationKind, OutboxSms, SmsKind, SmsState
-from lms.notifications.services import notify
+from lms.notifications.models import Notification, NotificationKind, OutboxSms, SmsKind, SmsState
+from lms.notifications.services import notify, notify_many
 from lms.notifications.sms_providers import DevProvider, SmsReceipt, SmsRefusedError, SmsUnavailableError
 from tests.factories import UserFactory
 
@@ -68,7 +68,8 @@ def test_two_workers_claiming_one_message_send_it_once(app):
     message = waiting_message()
     first = sms.claim_sms(message.id, MORNING)
     second = sms.claim_sms(message.id, MORNING)
-    assert first is not None and second is None
+    assert first is not None
+    assert second is None
     provider = Flaky(0)
     assert sms.deliver_sms(provider, message.id, MORNING) is None  # the other worker holds it
     assert sms.deliver_due_sms(provider, MORNING) == 0
@@ -162,14 +163,41 @@ def test_a_learner_with_a_phone_and_no_email_gets_her_notification_as_a_text_in_
     monkeypatch.setattr(sms, "utcnow", lambda: MORNING)
     learner = UserFactory(email=None, locale="zh_Hans")
     mentor = UserFactory(email="mentor@example.org")
-    notify(learner, NotificationKind.REVISION_REQUESTED, "/submissions/12")
-    notify(mentor, NotificationKind.SUBMISSION_TO_REVIEW, "/submissions/12")
+    notification = notify(learner, NotificationKind.REVISION_REQUESTED, "/lessons/12/submission")
+    notify(mentor, NotificationKind.SUBMISSION_TO_REVIEW, "/reviews")
     db.session.commit()
     [message] = db.session.scalars(db.select(OutboxSms)).all()
     assert (message.to_number, message.kind, message.state) == (learner.phone, "notification", SmsState.SENT)
-    assert message.text.startswith("【乡村创业学堂】")
-    assert message.text.endswith("http://localhost/submissions/12")
+    assert message.text == f"【乡村创业学堂】导师请你修改作业：http://localhost/n/{notification.id}"
     assert DevProvider.sent == [(learner.phone, message.text)]
+
+
+def test_an_announcement_to_many_texts_each_phone_only_learner_her_own_link(app, monkeypatch):
+    monkeypatch.setattr(sms, "utcnow", lambda: MORNING)
+    learners = [UserFactory(), UserFactory(), UserFactory(email="has@example.org")]
+    notify_many(learners, NotificationKind.ANNOUNCEMENT, "/announcements/4")
+    db.session.commit()
+    ids = db.session.scalars(db.select(Notification.id).order_by(Notification.user_id)).all()
+    texts = sorted((message.to_number, message.text) for message in db.session.scalars(db.select(OutboxSms)))
+    assert texts == sorted(
+        (learner.phone, f"[Village Business School] Your cohort has a new announcement: http://localhost/n/{number}")
+        for learner, number in zip(learners[:2], ids[:2], strict=True)
+    )
+
+
+def test_the_short_link_opens_her_notifications_page_after_sign_in_and_marks_it_read(app, client, auth):
+    learner, other = UserFactory(), UserFactory()
+    notification = notify(learner, NotificationKind.FEEDBACK_RECEIVED, "/lessons/12/submission")
+    db.session.commit()
+    assert "/login" in client.get(f"/n/{notification.id}").location
+    auth.login(other)
+    assert client.get(f"/n/{notification.id}").status_code == 404
+    client.post("/logout")
+    auth.login(learner)
+    response = client.get(f"/n/{notification.id}")
+    assert (response.status_code, response.location) == (302, "/lessons/12/submission")
+    db.session.expire_all()
+    assert db.session.get(Notification, notification.id).read_at is not None
 
 
 def test_a_switched_off_learner_gets_no_text(app):

@@ -1,0 +1,37 @@
+"""Every text message fits one SMS segment, in both languages, with the longest link it may carry."""
+
+import pytest
+from flask_babel import force_locale
+
+from lms.accounts.passwords.reset import CODE_MINUTES
+from lms.notifications.models import NotificationKind
+from lms.notifications.sms_texts import code_text, fits_one_sms, notification_sms_text, sms_length
+
+# A text carries a short link (/n/<id>): here on a long base URL, with a large id.
+LONGEST_LINK = "https://xiangcun-xuetang.example.org/n/99999999"
+LANGUAGES = ["en", "zh_Hans"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", [*NotificationKind, "a_kind_without_its_own_words"])
+def test_every_notification_text_fits_one_segment(app, language, kind):
+    with app.test_request_context(), force_locale(language):
+        text = notification_sms_text(kind, LONGEST_LINK)
+    assert fits_one_sms(text), (text, sms_length(text))
+    assert text.endswith(LONGEST_LINK)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_code_text_fits_one_segment_and_is_signed(app, language):
+    with app.test_request_context(), force_locale(language):
+        text = code_text("123456", CODE_MINUTES)
+    assert fits_one_sms(text), (text, sms_length(text))
+    assert "123456" in text
+    assert text.startswith("【乡村创业学堂】" if language == "zh_Hans" else "[Village Business School] ")
+
+
+def test_a_single_chinese_character_makes_the_segment_seventy():
+    assert sms_length("a" * 160) == (160, 160)
+    assert sms_length("a" * 69 + "元") == (70, 70)
+    assert sms_length("{}") == (4, 160)  # GSM-7 extension characters take two
+    assert not fits_one_sms("a" * 70 + "元")
