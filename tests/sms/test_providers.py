@@ -1,0 +1,170 @@
+"""Each SMS provider against a local stand-in that speaks its API: the real request checked, failures kept."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from lms.core.config import SettingsError, settings_from_environment
+from lms.core.extensions import db
+from lms.notifications import sms
+from lms.notifications.models import OutboxSms, SmsKind, SmsState
+from lms.notifications.sms_providers import (
+    AliyunProvider,
+    HttpProvider,
+    SmsRefusedError,
+    SmsUnavailableError,
+    sms_provider,
+)
+from tests.factories import UserFactory
+from tests.sms.stand_in import running_stand_in
+
+MORNING = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+TEXT = '【乡村创业学堂】你的班级有新公告："开店" & more'
+
+
+@pytest.fixture
+def stand_in():
+    with running_stand_in() as server:
+        yield server
+
+
+def aliyun_config(stand_in) -> dict:
+    return {
+        "LMS_SMS_PROVIDER": "aliyun",
+        "LMS_SMS_ALIYUN_ACCESS_KEY_ID": "test-key-id",
+        "LMS_SMS_ALIYUN_ACCESS_KEY_SECRET": "test-key-secret",
+        "LMS_SMS_ALIYUN_SIGN_NAME": "乡村创业学堂",
+        "LMS_SMS_ALIYUN_TEMPLATE_CODE": "SMS_123456789",
+        "LMS_SMS_ALIYUN_ENDPOINT": stand_in.url,
+    }
+
+
+def http_config(stand_in, body='{"to": "{to}", "text": "{text}"}') -> dict:
+    return {
+        "LMS_SMS_PROVIDER": "http",
+        "LMS_SMS_HTTP_URL": f"{stand_in.url}/send",
+        "LMS_SMS_HTTP_METHOD": "POST",
+        "LMS_SMS_HTTP_BODY": body,
+        "LMS_SMS_HTTP_AUTH_HEADER": "Authorization: Bearer gateway-token",
+    }
+
+
+def test_aliyun_sends_its_signed_send_sms_request_with_sign_template_and_text(stand_in):
+    stand_in.answer = {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "F655A8D5"}
+    receipt = AliyunProvider(aliyun_config(stand_in)).send("+8613912345678", TEXT)
+    assert receipt.message_id == "900619746936498440^0"
+    [request] = stand_in.received
+    assert (request.method, request.headers["x-acs-action"], request.headers["x-acs-version"]) == (
+        "POST",
+        "SendSms",
+        "2017-05-25",
+    )
+    assert request.headers["authorization"].startswith("ACS3-HMAC-SHA256 Credential=test-key-id,")
+    assert "Signature=" in request.headers["authorization"]
+    assert request.query["PhoneNumbers"] == "13912345678"
+    assert request.query["SignName"] == "乡村创业学堂"
+    assert request.query["TemplateCode"] == "SMS_123456789"
+    assert json.loads(request.query["TemplateParam"]) == {"text": TEXT}
+
+
+def test_aliyun_refusing_a_number_is_refused_and_its_stand_in_stopped_is_unavailable(stand_in):
+    stand_in.answer = {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "invalid number", "RequestId": "1"}
+    provider = AliyunProvider(aliyun_config(stand_in))
+    with pytest.raises(SmsRefusedError, match="MOBILE_NUMBER_ILLEGAL"):
+        provider.send("+8613912345678", TEXT)
+    stand_in.status, stand_in.answer = 503, {"Code": "ServiceUnavailable", "Message": "busy"}
+    with pytest.raises(SmsUnavailableError):
+        provider.send("+8613912345678", TEXT)
+    stand_in.stop()
+    with pytest.raises(SmsUnavailableError):
+        provider.send("+8613912345678", TEXT)
+
+
+def test_the_http_gateway_gets_the_body_template_filled_and_escaped_with_its_auth_header(stand_in):
+    stand_in.answer = {"id": "gw-77"}
+    receipt = HttpProvider(http_config(stand_in)).send("+8613912345678", TEXT)
+    assert receipt.message_id == "gw-77"
+    [request] = stand_in.received
+    assert (request.method, request.path) == ("POST", "/send")
+    assert request.headers["authorization"] == "Bearer gateway-token"
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.body) == {"to": "+8613912345678", "text": TEXT}
+
+
+def test_the_http_gateway_takes_a_form_body_too(stand_in):
+    HttpProvider(http_config(stand_in, body="mobile={to}&content={text}")).send("+8613912345678", TEXT)
+    [request] = stand_in.received
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    fields = {key: value for key, _sep, value in (pair.partition("=") for pair in request.body.decode().split("&"))}
+    assert fields["mobile"] == "%2B8613912345678"
+
+
+def test_the_http_gateway_says_unavailable_for_5xx_and_no_answer_refused_for_4xx(stand_in):
+    provider = HttpProvider(http_config(stand_in))
+    stand_in.status = 400
+    with pytest.raises(SmsRefusedError):
+        provider.send("+8613912345678", "hi")
+    stand_in.status = 502
+    with pytest.raises(SmsUnavailableError):
+        provider.send("+8613912345678", "hi")
+    stand_in.stop()
+    with pytest.raises(SmsUnavailableError):
+        provider.send("+8613912345678", "hi")
+
+
+@pytest.mark.parametrize("backend", ["aliyun", "http"])
+def test_provider_down_the_message_waits_and_goes_out_once_when_it_is_back(app, monkeypatch, backend):
+    with running_stand_in() as first:
+        config = aliyun_config(first) if backend == "aliyun" else http_config(first)
+        first.stop()  # down before the message is sent
+        user = UserFactory()
+        message = sms.queue_sms(user.phone, "hello", SmsKind.NOTIFICATION, user_id=user.id, now=MORNING)
+        db.session.commit()
+        monkeypatch.setitem(app.config, "LMS_SMS_PRICE_FEN", 4)
+        for key, value in config.items():
+            monkeypatch.setitem(app.config, key, value)
+        sms.deliver_sms(sms_provider(app.config), message.id, MORNING)
+        db.session.expire_all()
+        assert (message.state, message.attempts, message.error_kind) == (SmsState.WAITING, 1, "unreachable")
+    with running_stand_in() as back:
+        back.answer = {"Code": "OK", "BizId": "b-1"} if backend == "aliyun" else {"id": "b-1"}
+        key = "LMS_SMS_ALIYUN_ENDPOINT" if backend == "aliyun" else "LMS_SMS_HTTP_URL"
+        monkeypatch.setitem(app.config, key, back.url if backend == "aliyun" else f"{back.url}/send")
+        later = message.next_attempt_at
+        assert sms.deliver_due_sms(sms_provider(app.config), later) == 1
+        assert sms.deliver_due_sms(sms_provider(app.config), later) == 0
+        assert len(back.received) == 1
+    db.session.expire_all()
+    sent = db.session.get(OutboxSms, message.id)
+    assert (sent.state, sent.provider_message_id, sent.cost_fen) == (SmsState.SENT, "b-1", 4)
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"LMS_SMS_PROVIDER": "twilio"}, "LMS_SMS_PROVIDER=twilio: give one of dev, http, aliyun"),
+        ({"LMS_SMS_PROVIDER": "http"}, "LMS_SMS_HTTP_URL is required when LMS_SMS_PROVIDER=http"),
+        (
+            {"LMS_SMS_PROVIDER": "http", "LMS_SMS_HTTP_URL": "http://127.0.0.1/x", "LMS_SMS_HTTP_BODY": "{to}"},
+            "must hold {to} and {text}",
+        ),
+        (
+            {"LMS_SMS_PROVIDER": "http", "LMS_SMS_HTTP_URL": "http://127.0.0.1/x", "LMS_SMS_HTTP_AUTH_HEADER": "abc"},
+            "LMS_SMS_HTTP_AUTH_HEADER: give a header and its value",
+        ),
+        ({"LMS_SMS_PROVIDER": "aliyun"}, "LMS_SMS_ALIYUN_ACCESS_KEY_ID is required when LMS_SMS_PROVIDER=aliyun"),
+        ({"LMS_SMS_PER_DAY": "0"}, "LMS_SMS_PER_DAY=0"),
+    ],
+)
+def test_sms_settings_are_checked_with_a_clear_message(monkeypatch, tmp_path, variables, message):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as refused:
+        settings_from_environment(str(tmp_path))
+    assert message in str(refused.value)
+
+
+def test_dev_is_the_default_provider(monkeypatch, tmp_path):
+    monkeypatch.delenv("LMS_SMS_PROVIDER", raising=False)
+    assert settings_from_environment(str(tmp_path))["LMS_SMS_PROVIDER"] == "dev"
