@@ -12,7 +12,15 @@ from lms.core.extensions import db
 # Not hers to download or for anonymisation to change: the security log keeps its own time (``LMS_SECURITY_LOG_DAYS``);
 # the file rows are reached through their owners; sessions and codes are ended, never handed out.
 NOT_PERSONAL = frozenset(
-    {"security_events", "media_files", "sign_in_sessions", "password_setup_codes", "outbox_emails", "users"}
+    {
+        "security_events",
+        "media_files",
+        "sign_in_sessions",
+        "password_setup_codes",
+        "password_reset_codes",
+        "outbox_emails",
+        "users",
+    }
 )
 # Columns never written into a download, whatever table holds them.
 SECRET_SUFFIXES = ("_hash", "password", "token", "_secret")

@@ -10,6 +10,7 @@ from lms.notifications import sms, tasks
 from lms.notifications.models import Notification, NotificationKind, OutboxSms, SmsKind, SmsState
 from lms.notifications.services import notify, notify_many
 from lms.notifications.sms_providers import DevProvider, SmsReceipt, SmsRefusedError, SmsUnavailableError
+from lms.privacy.services import anonymise_learner
 from tests.factories import UserFactory
 
 # 10:00 in Shanghai: outside quiet hours.
@@ -205,3 +206,13 @@ def test_a_switched_off_learner_gets_no_text(app):
     notify(learner, NotificationKind.FEEDBACK_RECEIVED, "/submissions/3")
     db.session.commit()
     assert db.session.scalars(db.select(OutboxSms)).all() == []
+
+
+def test_anonymising_a_learner_keeps_her_messages_counts_but_not_her_number_or_words(app):
+    learner = UserFactory()
+    message = waiting_message(learner)
+    anonymise_learner(learner, UserFactory(role="admin", email="admin@example.org"))
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(OutboxSms, message.id)
+    assert (kept.to_number, kept.text, kept.kind, kept.user_id) == ("", "", "notification", learner.id)
