@@ -7,6 +7,7 @@ message waits and is tried again) and ``SmsRefusedError`` when it said no (tryin
 
 import json
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
@@ -43,11 +44,13 @@ class DevProvider:
     """Records messages in memory and in the log; sends nothing."""
 
     sent: list[tuple[str, str]] = []
+    KEEP = 100  # a development worker runs for days: only the latest are kept
 
     def send(self, to_number: str, text: str) -> SmsReceipt:
         DevProvider.sent.append((to_number, text))
+        del DevProvider.sent[: -self.KEEP]
         log.info("text message (not sent: LMS_SMS_PROVIDER=dev) to %s: %s", to_number, text)
-        return SmsReceipt(message_id=f"dev-{len(DevProvider.sent)}")
+        return SmsReceipt(message_id=f"dev-{secrets.token_hex(6)}")
 
 
 class HttpProvider:
@@ -82,7 +85,7 @@ class HttpProvider:
             answer = response.json()
         except ValueError:
             answer = {}
-        message_id = answer.get("id") or answer.get("message_id") if isinstance(answer, dict) else None
+        message_id = (answer.get("id") or answer.get("message_id")) if isinstance(answer, dict) else None
         return SmsReceipt(message_id=str(message_id or ""))
 
 
