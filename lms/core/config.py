@@ -210,13 +210,13 @@ def storage_settings() -> dict:
     }
 
 
-SMS_PROVIDERS = ("dev", "http", "aliyun")
+SMS_PROVIDERS = ("dev", "http", "aliyun", "tencent")
 SMS_HTTP_METHODS = ("post", "put", "get")
 DEFAULT_SMS_HTTP_BODY = '{"to": "{to}", "text": "{text}"}'
 
 
 def sms_settings() -> dict:
-    """How text messages leave: ``dev`` only records them; ``http`` a gateway; ``aliyun`` Aliyun SMS."""
+    """How text messages leave: ``dev`` only records them; ``http`` a gateway; ``aliyun`` or ``tencent`` cloud SMS."""
     provider = env_choice("SMS_PROVIDER", "dev", SMS_PROVIDERS)
     settings = {
         "LMS_SMS_PROVIDER": provider,
@@ -233,6 +233,13 @@ def sms_settings() -> dict:
         "LMS_SMS_ALIYUN_SIGN_NAME": env("SMS_ALIYUN_SIGN_NAME", ""),
         "LMS_SMS_ALIYUN_TEMPLATE_CODE": env("SMS_ALIYUN_TEMPLATE_CODE", ""),
         "LMS_SMS_ALIYUN_ENDPOINT": env("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com"),
+        "LMS_SMS_TENCENT_SECRET_ID": env("SMS_TENCENT_SECRET_ID", ""),
+        "LMS_SMS_TENCENT_SECRET_KEY": env("SMS_TENCENT_SECRET_KEY", ""),
+        "LMS_SMS_TENCENT_SDK_APP_ID": env("SMS_TENCENT_SDK_APP_ID", ""),
+        "LMS_SMS_TENCENT_SIGN_NAME": env("SMS_TENCENT_SIGN_NAME", ""),
+        "LMS_SMS_TENCENT_TEMPLATE_ID": env("SMS_TENCENT_TEMPLATE_ID", ""),
+        "LMS_SMS_TENCENT_REGION": env("SMS_TENCENT_REGION", "ap-guangzhou"),
+        "LMS_SMS_TENCENT_ENDPOINT": env("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
     }
     if provider == "http":
         url = urlsplit(settings["LMS_SMS_HTTP_URL"].strip())
@@ -249,13 +256,16 @@ def sms_settings() -> dict:
             raise SettingsError(
                 f"{PREFIX}SMS_HTTP_AUTH_HEADER: give a header and its value, such as 'Authorization: Bearer abc'"
             )
-    if provider == "aliyun":
-        for name in ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "SIGN_NAME", "TEMPLATE_CODE"):
-            if not settings[f"LMS_SMS_ALIYUN_{name}"]:
-                raise SettingsError(
-                    f"{PREFIX}SMS_ALIYUN_{name} is required when {PREFIX}SMS_PROVIDER=aliyun "
-                    "(the sign name and template code are those Aliyun approved)"
-                )
+    required = {
+        "aliyun": ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "SIGN_NAME", "TEMPLATE_CODE"),
+        "tencent": ("SECRET_ID", "SECRET_KEY", "SDK_APP_ID", "SIGN_NAME", "TEMPLATE_ID"),
+    }
+    for name in required.get(provider, ()):
+        if not settings[f"LMS_SMS_{provider.upper()}_{name}"]:
+            raise SettingsError(
+                f"{PREFIX}SMS_{provider.upper()}_{name} is required when {PREFIX}SMS_PROVIDER={provider} "
+                "(the sign name and template are those the provider approved)"
+            )
     return settings
 
 

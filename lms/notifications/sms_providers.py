@@ -1,8 +1,9 @@
 """Where a text message leaves: one small interface, its backend chosen by ``LMS_SMS_PROVIDER``.
 
-``dev`` only records (``make run``, tests); ``http`` posts to a gateway; ``aliyun`` calls Aliyun SMS
-through its SDK. A backend raises ``SmsUnavailableError`` when the provider did not answer (the
-message waits and is tried again) and ``SmsRefusedError`` when it said no (trying again will not help).
+``dev`` only records (``make run``, tests); ``http`` posts to a gateway; ``aliyun`` and ``tencent``
+call Aliyun SMS and Tencent Cloud SMS through their SDKs. A backend raises ``SmsUnavailableError``
+when the provider did not answer (the message waits and is tried again) and ``SmsRefusedError``
+when it said no (trying again will not help).
 """
 
 import json
@@ -18,6 +19,12 @@ from alibabacloud_dysmsapi20170525.client import Client as AliyunClient
 from alibabacloud_tea_openapi import models as openapi_models
 from alibabacloud_tea_util import models as util_models
 from Tea.exceptions import TeaException, UnretryableException
+from tencentcloud.common.credential import Credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.sms.v20210111 import models as tencent_models
+from tencentcloud.sms.v20210111.sms_client import SmsClient as TencentClient
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
@@ -136,6 +143,54 @@ class AliyunProvider:
         raise SmsRefusedError(f"{body.code}: {body.message}")
 
 
+# Tencent's answers that mean "not now" rather than "never": network, its own errors, rate limits.
+TENCENT_TRY_AGAIN = (
+    "ClientNetworkError",
+    "ServerNetworkError",
+    "InternalError",
+    "RequestLimitExceeded",
+    "LimitExceeded",
+)
+
+
+class TencentProvider:
+    """Tencent Cloud SMS (SendSms, 2021-01-11): the app's SDK id, approved sign and template; the text fills {1}."""
+
+    def __init__(self, config):
+        protocol, _sep, host = config["LMS_SMS_TENCENT_ENDPOINT"].rpartition("://")
+        profile = HttpProfile(protocol=protocol or "https", endpoint=host, reqTimeout=TIMEOUT_SECONDS)
+        self.client = TencentClient(
+            Credential(config["LMS_SMS_TENCENT_SECRET_ID"], config["LMS_SMS_TENCENT_SECRET_KEY"]),
+            config["LMS_SMS_TENCENT_REGION"],
+            ClientProfile(httpProfile=profile),
+        )
+        self.app_id = config["LMS_SMS_TENCENT_SDK_APP_ID"]
+        self.sign_name = config["LMS_SMS_TENCENT_SIGN_NAME"]
+        self.template_id = config["LMS_SMS_TENCENT_TEMPLATE_ID"]
+
+    def send(self, to_number: str, text: str) -> SmsReceipt:
+        request = tencent_models.SendSmsRequest()
+        request.PhoneNumberSet = [to_number]
+        request.SmsSdkAppId = self.app_id
+        request.SignName = self.sign_name
+        request.TemplateId = self.template_id
+        request.TemplateParamSet = [text]
+        try:
+            response = self.client.SendSms(request)
+        except TencentCloudSDKException as error:
+            if str(error.code or "").startswith(TENCENT_TRY_AGAIN):
+                raise SmsUnavailableError(f"{error.code}: {error.message}") from error
+            raise SmsRefusedError(f"{error.code}: {error.message}") from error
+        except (OSError, ValueError) as error:
+            raise SmsUnavailableError(str(error) or type(error).__name__) from error
+        [status] = response.SendStatusSet
+        if status.Code == "Ok":
+            return SmsReceipt(message_id=status.SerialNo or "")
+        if str(status.Code).startswith(TENCENT_TRY_AGAIN):
+            raise SmsUnavailableError(f"{status.Code}: {status.Message}")
+        raise SmsRefusedError(f"{status.Code}: {status.Message}")
+
+
 def sms_provider(config) -> SmsProvider:
     """The backend the settings name (read and checked in ``core/config.py``)."""
     name = config.get("LMS_SMS_PROVIDER", "dev")
@@ -143,4 +198,6 @@ def sms_provider(config) -> SmsProvider:
         return HttpProvider(config)
     if name == "aliyun":
         return AliyunProvider(config)
+    if name == "tencent":
+        return TencentProvider(config)
     return DevProvider()

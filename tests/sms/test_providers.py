@@ -14,6 +14,7 @@ from lms.notifications.sms_providers import (
     HttpProvider,
     SmsRefusedError,
     SmsUnavailableError,
+    TencentProvider,
     sms_provider,
 )
 from tests.factories import UserFactory
@@ -38,6 +39,29 @@ def aliyun_config(stand_in) -> dict:
         "LMS_SMS_ALIYUN_TEMPLATE_CODE": "SMS_123456789",
         "LMS_SMS_ALIYUN_ENDPOINT": stand_in.url,
     }
+
+
+def tencent_config(stand_in) -> dict:
+    return {
+        "LMS_SMS_PROVIDER": "tencent",
+        "LMS_SMS_TENCENT_SECRET_ID": "test-secret-id",
+        "LMS_SMS_TENCENT_SECRET_KEY": "test-secret-key",
+        "LMS_SMS_TENCENT_SDK_APP_ID": "1400000000",
+        "LMS_SMS_TENCENT_SIGN_NAME": "乡村创业学堂",
+        "LMS_SMS_TENCENT_TEMPLATE_ID": "1234567",
+        "LMS_SMS_TENCENT_REGION": "ap-guangzhou",
+        "LMS_SMS_TENCENT_ENDPOINT": stand_in.url,
+    }
+
+
+def tencent_answer(code="Ok", serial="2028:f825") -> dict:
+    status = {"SerialNo": serial, "PhoneNumber": "+8613912345678", "Fee": 1, "Code": code, "Message": code}
+    return {"Response": {"SendStatusSet": [status], "RequestId": "a0aabda6"}}
+
+
+CONFIGS = {"aliyun": aliyun_config, "tencent": tencent_config}
+ENDPOINTS = {"aliyun": "LMS_SMS_ALIYUN_ENDPOINT", "tencent": "LMS_SMS_TENCENT_ENDPOINT", "http": "LMS_SMS_HTTP_URL"}
+ANSWERS = {"aliyun": {"Code": "OK", "BizId": "b-1"}, "tencent": tencent_answer(serial="b-1"), "http": {"id": "b-1"}}
 
 
 def http_config(stand_in, body='{"to": "{to}", "text": "{text}"}') -> dict:
@@ -81,6 +105,42 @@ def test_aliyun_refusing_a_number_is_refused_and_its_stand_in_stopped_is_unavail
         provider.send("+8613912345678", TEXT)
 
 
+def test_tencent_sends_its_signed_send_sms_request_with_app_sign_template_and_text(stand_in):
+    stand_in.answer = tencent_answer()
+    receipt = TencentProvider(tencent_config(stand_in)).send("+8613912345678", TEXT)
+    assert receipt.message_id == "2028:f825"
+    [request] = stand_in.received
+    assert (request.headers["x-tc-action"], request.headers["x-tc-version"]) == ("SendSms", "2021-01-11")
+    assert request.headers["x-tc-region"] == "ap-guangzhou"
+    assert request.headers["authorization"].startswith("TC3-HMAC-SHA256 Credential=test-secret-id/")
+    assert "Signature=" in request.headers["authorization"]
+    assert json.loads(request.body) == {
+        "PhoneNumberSet": ["+8613912345678"],
+        "SmsSdkAppId": "1400000000",
+        "SignName": "乡村创业学堂",
+        "TemplateId": "1234567",
+        "TemplateParamSet": [TEXT],
+    }
+
+
+def test_tencent_refusing_a_number_is_refused_its_errors_and_its_stand_in_stopped_are_unavailable(stand_in):
+    provider = TencentProvider(tencent_config(stand_in))
+    stand_in.answer = tencent_answer(code="InvalidParameterValue.IncorrectPhoneNumber")
+    with pytest.raises(SmsRefusedError, match="IncorrectPhoneNumber"):
+        provider.send("+8613912345678", TEXT)
+    stand_in.answer = {"Response": {"Error": {"Code": "InternalError.Timeout", "Message": "busy"}, "RequestId": "1"}}
+    with pytest.raises(SmsUnavailableError):
+        provider.send("+8613912345678", TEXT)
+    stand_in.answer = {
+        "Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "no"}, "RequestId": "1"}
+    }
+    with pytest.raises(SmsRefusedError):
+        provider.send("+8613912345678", TEXT)
+    stand_in.stop()
+    with pytest.raises(SmsUnavailableError):
+        provider.send("+8613912345678", TEXT)
+
+
 def test_the_http_gateway_gets_the_body_template_filled_and_escaped_with_its_auth_header(stand_in):
     stand_in.answer = {"id": "gw-77"}
     receipt = HttpProvider(http_config(stand_in)).send("+8613912345678", TEXT)
@@ -113,24 +173,23 @@ def test_the_http_gateway_says_unavailable_for_5xx_and_no_answer_refused_for_4xx
         provider.send("+8613912345678", "hi")
 
 
-@pytest.mark.parametrize("backend", ["aliyun", "http"])
+@pytest.mark.parametrize("backend", ["aliyun", "tencent", "http"])
 def test_provider_down_the_message_waits_and_goes_out_once_when_it_is_back(app, monkeypatch, backend):
     with running_stand_in() as first:
-        config = aliyun_config(first) if backend == "aliyun" else http_config(first)
+        config = CONFIGS.get(backend, http_config)(first)
         first.stop()  # down before the message is sent
-        user = UserFactory()
-        message = sms.queue_sms(user.phone, "hello", SmsKind.NOTIFICATION, user_id=user.id, now=MORNING)
-        db.session.commit()
-        monkeypatch.setitem(app.config, "LMS_SMS_PRICE_FEN", 4)
-        for key, value in config.items():
-            monkeypatch.setitem(app.config, key, value)
-        sms.deliver_sms(sms_provider(app.config), message.id, MORNING)
-        db.session.expire_all()
-        assert (message.state, message.attempts, message.error_kind) == (SmsState.WAITING, 1, "unreachable")
+    user = UserFactory()
+    message = sms.queue_sms(user.phone, "hello", SmsKind.NOTIFICATION, user_id=user.id, now=MORNING)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "LMS_SMS_PRICE_FEN", 4)
+    for key, value in config.items():
+        monkeypatch.setitem(app.config, key, value)
+    sms.deliver_sms(sms_provider(app.config), message.id, MORNING)
+    db.session.expire_all()
+    assert (message.state, message.attempts, message.error_kind) == (SmsState.WAITING, 1, "unreachable")
     with running_stand_in() as back:
-        back.answer = {"Code": "OK", "BizId": "b-1"} if backend == "aliyun" else {"id": "b-1"}
-        key = "LMS_SMS_ALIYUN_ENDPOINT" if backend == "aliyun" else "LMS_SMS_HTTP_URL"
-        monkeypatch.setitem(app.config, key, back.url if backend == "aliyun" else f"{back.url}/send")
+        back.answer = ANSWERS[backend]
+        monkeypatch.setitem(app.config, ENDPOINTS[backend], f"{back.url}/send" if backend == "http" else back.url)
         later = message.next_attempt_at
         assert sms.deliver_due_sms(sms_provider(app.config), later) == 1
         assert sms.deliver_due_sms(sms_provider(app.config), later) == 0
@@ -143,7 +202,7 @@ def test_provider_down_the_message_waits_and_goes_out_once_when_it_is_back(app, 
 @pytest.mark.parametrize(
     ("variables", "message"),
     [
-        ({"LMS_SMS_PROVIDER": "twilio"}, "LMS_SMS_PROVIDER=twilio: give one of dev, http, aliyun"),
+        ({"LMS_SMS_PROVIDER": "twilio"}, "LMS_SMS_PROVIDER=twilio: give one of dev, http, aliyun, tencent"),
         ({"LMS_SMS_PROVIDER": "http"}, "LMS_SMS_HTTP_URL is required when LMS_SMS_PROVIDER=http"),
         (
             {"LMS_SMS_PROVIDER": "http", "LMS_SMS_HTTP_URL": "http://127.0.0.1/x", "LMS_SMS_HTTP_BODY": "{to}"},
@@ -154,6 +213,7 @@ def test_provider_down_the_message_waits_and_goes_out_once_when_it_is_back(app, 
             "LMS_SMS_HTTP_AUTH_HEADER: give a header and its value",
         ),
         ({"LMS_SMS_PROVIDER": "aliyun"}, "LMS_SMS_ALIYUN_ACCESS_KEY_ID is required when LMS_SMS_PROVIDER=aliyun"),
+        ({"LMS_SMS_PROVIDER": "tencent"}, "LMS_SMS_TENCENT_SECRET_ID is required when LMS_SMS_PROVIDER=tencent"),
         ({"LMS_SMS_PER_DAY": "0"}, "LMS_SMS_PER_DAY=0"),
     ],
 )
