@@ -142,7 +142,7 @@ def deliver_sms(provider: SmsProvider, sms_id: int, now: datetime | None = None)
         message.state = SmsState.SENT
         message.sent_at = utcnow()
         message.provider_message_id = receipt.message_id[:100]
-        message.cost_fen = current_app.config["LMS_SMS_PRICE_FEN"]
+        message.cost_fen = current_app.config["LMS_SMS_PRICE_FEN"] * receipt.billed
         message.error_kind = ""
         db.session.commit()
     return message

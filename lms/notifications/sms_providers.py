@@ -33,6 +33,8 @@ TIMEOUT_SECONDS = 10
 @dataclass(frozen=True)
 class SmsReceipt:
     message_id: str
+    # How many messages the provider billed (a long text is several); one unless it says.
+    billed: int = 1
 
 
 class SmsUnavailableError(Exception):
@@ -185,7 +187,7 @@ class TencentProvider:
             raise SmsUnavailableError(str(error) or type(error).__name__) from error
         [status] = response.SendStatusSet
         if status.Code == "Ok":
-            return SmsReceipt(message_id=status.SerialNo or "")
+            return SmsReceipt(message_id=status.SerialNo or "", billed=int(status.Fee or 1))
         if str(status.Code).startswith(TENCENT_TRY_AGAIN):
             raise SmsUnavailableError(f"{status.Code}: {status.Message}")
         raise SmsRefusedError(f"{status.Code}: {status.Message}")

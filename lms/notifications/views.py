@@ -53,10 +53,18 @@ def code_refused(_response) -> bool:
     return g.get("attempt_failed", False)
 
 
+def record_reset_limited(_limit) -> None:
+    """A number or address slowed down goes into the security log, with the account it was aimed at."""
+    record_security_event(
+        SecurityEventKind.RESET_CODE_LIMITED, user=accounts.find_user_by_login(request.form.get("phone", ""))
+    )
+    db.session.commit()
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@limiter.limit(per_address_limit, methods=["POST"])
-@limiter.limit(per_number_limit, key_func=reset_number, methods=["POST"])
+@limiter.limit(per_address_limit, methods=["POST"], on_breach=record_reset_limited)
+@limiter.limit(per_number_limit, key_func=reset_number, methods=["POST"], on_breach=record_reset_limited)
 def forgot_password():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
@@ -73,12 +81,13 @@ def forgot_password():
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @public
-@limiter.limit(per_address_limit, methods=["POST"], deduct_when=code_refused)
+@limiter.limit(per_address_limit, methods=["POST"], deduct_when=code_refused, on_breach=record_reset_limited)
 @limiter.limit(
     lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=reset_number,
     methods=["POST"],
     deduct_when=code_refused,
+    on_breach=record_reset_limited,
 )
 def reset_password():
     if current_user.is_authenticated:

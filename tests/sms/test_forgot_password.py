@@ -168,6 +168,7 @@ def test_asking_too_often_for_one_number_or_from_one_address_is_slowed_down_with
     assert limited.status_code == 429
     assert "wait a few minutes" in limited.text
     assert len(texts) == 3
+    assert events(learner, "reset_code_limited") == 1
     for number in range(10):
         assert ask_code(client, f"1380000{number:04d}", address="192.0.2.9").status_code == 302
     assert ask_code(client, "13800009999", address="192.0.2.9").status_code == 429

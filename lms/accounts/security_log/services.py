@@ -29,6 +29,7 @@ class SecurityEventKind(StrEnum):
     SETUP_CODE_ISSUED = "setup_code_issued"
     RESET_CODE_SENT = "reset_code_sent"
     RESET_CODE_FAILED = "reset_code_failed"
+    RESET_CODE_LIMITED = "reset_code_limited"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of event, not a password
     ACCOUNT_CREATED = "account_created"
     ROLE_CHANGED = "role_changed"
@@ -63,6 +64,7 @@ KIND_LABELS = {
     SecurityEventKind.SETUP_CODE_ISSUED: _l("Setup code issued"),
     SecurityEventKind.RESET_CODE_SENT: _l("Code to choose a new password texted"),
     SecurityEventKind.RESET_CODE_FAILED: _l("Code to choose a new password refused"),
+    SecurityEventKind.RESET_CODE_LIMITED: _l("Codes to choose a new password slowed down after repeated tries"),
     SecurityEventKind.PASSWORD_RESET: _l("New password chosen with a texted code"),
     SecurityEventKind.ACCOUNT_CREATED: _l("Account created"),
     SecurityEventKind.ROLE_CHANGED: _l("Role changed"),
