@@ -11,9 +11,11 @@ from flask_login import current_user
 from lms.accounts import bp
 from lms.accounts import services as accounts
 from lms.accounts.forms import ForgotPasswordForm, ResetPasswordForm
+from lms.accounts.models import User
 from lms.accounts.passwords.reset import ResetCodeRefusedError, redeem_reset_code
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.accounts.sessions.browser import open_browser_session
+from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
+from lms.accounts.two_factor import services as two_factor
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter
 from lms.core.security import public, safe_next_url, signed_in
@@ -108,10 +110,22 @@ def reset_password():
                 db.session.rollback()
                 form.password.errors.append(refused.message)
         else:
-            accounts.sign_in(user, remember=False)
-            db.session.commit()
-            session.pop(RESET_PHONE, None)
-            open_browser_session(user, remember=False)
-            flash(_("Your new password is set. Other phones and computers are signed out."))
-            return redirect(url_for("progress.home"))
+            return signed_in_after_reset(user)
     return render_template("auth/reset_password.html", form=form)
+
+
+def signed_in_after_reset(user: User):
+    """Sign her in as the sign-in page would: staff with sign-in codes still type one (a phone is not enough)."""
+    token, awaiting_code = two_factor.start_sign_in(user, remember=False)
+    db.session.commit()
+    home = url_for("progress.home")
+    if awaiting_code:
+        session.clear()
+        session[AWAITING_CODE] = token
+        flash(_("Your new password is set. Other phones and computers are signed out."))
+        return redirect(url_for("auth.sign_in_code", next=home))
+    open_browser_session(user, remember=False)
+    flash(_("Your new password is set. Other phones and computers are signed out."))
+    if two_factor.must_set_up_codes(user):
+        return redirect(url_for("auth.set_up_sign_in_codes"))
+    return redirect(home)

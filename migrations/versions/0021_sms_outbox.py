@@ -1,7 +1,7 @@
 """the text-message outbox; codes texted to choose a new password
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "0021"
-down_revision = "0018"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -8,11 +8,13 @@ import pytest
 from lms.accounts.models import PasswordResetCode, SecurityEvent, SignInSession, User
 from lms.accounts.passwords import reset
 from lms.accounts.services import verify_password
+from lms.accounts.two_factor import services as two_factor
 from lms.core.extensions import db, limiter
 from lms.notifications.models import OutboxSms
 from lms.notifications.sms_providers import DevProvider
+from tests.auth.test_sign_in_codes import Clock, with_codes
 from tests.conftest import TEST_PASSWORD
-from tests.factories import UserFactory
+from tests.factories import MentorFactory, UserFactory
 
 NEW_PASSWORD = "tea garden by the river 42"
 SAME_ANSWER = "If this number has an account, we texted it a code."
@@ -203,3 +205,17 @@ def test_a_code_typed_with_full_width_digits_and_spaces_works(client, texts):
     code = texted_code(texts)
     typed = " ".join(chr(ord(digit) + 0xFEE0) for digit in code)
     assert try_code(client, learner.phone, typed).status_code == 302
+
+
+def test_staff_with_sign_in_codes_still_type_one_after_a_texted_reset(client, texts, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(two_factor, "utcnow", clock)
+    mentor = MentorFactory(phone="+8613912340000")
+    with_codes(mentor, clock)
+    ask_code(client, mentor.phone)
+    response = try_code(client, mentor.phone, texted_code(texts))
+    assert response.location.startswith("/login/code")
+    # Not signed in yet: the texted code alone never opens a staff account with sign-in codes.
+    assert client.get("/").status_code == 302
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, mentor.id), NEW_PASSWORD)
