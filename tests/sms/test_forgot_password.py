@@ -219,3 +219,12 @@ def test_staff_with_sign_in_codes_still_type_one_after_a_texted_reset(client, te
     assert client.get("/").status_code == 302
     db.session.expire_all()
     assert verify_password(db.session.get(User, mentor.id), NEW_PASSWORD)
+
+
+def test_the_page_after_too_many_failed_sign_ins_offers_a_texted_code(client):
+    learner = UserFactory()
+    for _ in range(5):
+        client.post("/login", data={"login": learner.phone, "password": "wrong password"})
+    locked = client.post("/login", data={"login": learner.phone, "password": "wrong password"})
+    assert locked.status_code == 429
+    assert 'href="/forgot-password"' in locked.text
