@@ -132,6 +132,11 @@ def deliver_sms(provider: SmsProvider, sms_id: int, now: datetime | None = None)
     if message.kind == SmsKind.SIGN_IN_CODE and now - message.created_at > CODE_VALID:
         record_failure(message, "expired", "the code expired before it could be sent", now)
         return message
+    if message.kind != SmsKind.SIGN_IN_CODE and morning_after_quiet(now) > now:
+        # A retry or a late worker reached it at night: it waits for the morning like a new one.
+        message.state, message.next_attempt_at = SmsState.HELD, morning_after_quiet(now)
+        db.session.commit()
+        return message
     try:
         receipt = provider.send(message.to_number, message.text)
     except SmsUnavailableError as error:

@@ -104,6 +104,7 @@ def test_a_provider_that_is_down_leaves_the_message_waiting_with_its_error_then_
 
 def test_the_job_retries_on_the_outbox_backoff(app, job_queue, monkeypatch):
     message = waiting_message()
+    monkeypatch.setattr(sms, "utcnow", lambda: MORNING)
     monkeypatch.setattr(tasks, "sms_provider", lambda _config: Flaky(1))
     with pytest.raises(RetryTask) as retry:
         tasks.deliver_sms.call_local(message.id)
@@ -118,7 +119,7 @@ def test_a_refused_message_fails_at_once_and_one_never_answered_fails_after_its_
     moment = MORNING
     for _ in range(sms.MOST_ATTEMPTS):
         sms.deliver_sms(Flaky(1), down.id, moment)
-        moment += timedelta(hours=7)
+        moment += timedelta(days=1)  # past the longest backoff, in the day
     db.session.expire_all()
     assert (db.session.get(OutboxSms, refused.id).state, refused.error_kind) == (SmsState.FAILED, "refused")
     gave_up = db.session.get(OutboxSms, down.id)
@@ -150,6 +151,21 @@ def test_quiet_hours_hold_a_reminder_until_eight_but_never_a_code(app):
     assert sms.deliver_due_sms(provider, eight) == 2
     db.session.expire_all()
     assert db.session.get(OutboxSms, reminder.id).state == SmsState.SENT
+
+
+def test_a_reminder_a_retry_or_a_late_worker_reaches_at_night_waits_for_the_morning(app):
+    message = waiting_message(now=MORNING)
+    provider = Flaky(0)
+    assert sms.deliver_due_sms(provider, NIGHT) == 0
+    db.session.expire_all()
+    held = db.session.get(OutboxSms, message.id)
+    assert (held.state, held.next_attempt_at, held.attempts) == (
+        SmsState.HELD,
+        datetime(2026, 12, 4, 0, 0, tzinfo=UTC),
+        0,
+    )
+    assert provider.sent == []
+    assert sms.deliver_due_sms(provider, datetime(2026, 12, 4, 0, 0, tzinfo=UTC)) == 1
 
 
 def test_past_the_days_limit_messages_wait_for_the_next_day(app):
