@@ -65,7 +65,7 @@ def send_notification(user: User, notification: Notification) -> None:
         return
     if user.email:
         queue_notification_email(user, notification)
-    elif user.phone:
+    elif user.phone and user.text_messages:
         queue_notification_sms(user, notification)
 
 

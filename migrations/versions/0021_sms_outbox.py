@@ -1,4 +1,4 @@
-"""the text-message outbox; codes texted to choose a new password
+"""the text-message outbox; codes texted to choose a new password; a learner may stop text messages
 
 Revision ID: 0021
 Revises: 0020
@@ -54,7 +54,13 @@ def upgrade():
     )
 
 
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("text_messages", sa.Boolean(), nullable=False, server_default=sa.true()))
+
+
 def downgrade():
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("text_messages")
     op.drop_table("password_reset_codes")
     op.drop_index("ix_sms_outbox_user_planned", table_name="sms_outbox")
     op.drop_index("ix_sms_outbox_due", table_name="sms_outbox")

@@ -17,7 +17,8 @@ def test_a_learner_chooses_audio_only_and_sees_it_kept(client, auth, world):
     page = client.get("/account/settings").text
     assert "What lesson videos play first" in page
     assert page.count('type="radio"') == 3
-    assert "checked" not in page  # no choice yet: the normal video, or the smallest when her browser saves data
+    # No choice yet: the normal video, or the smallest when her browser saves data.
+    assert not re.search(r'<input checked[^>]*type="radio"', page)
     assert "Until you choose" in page
     response = client.post("/account/settings", data={"video_choice": "audio"})
     assert response.status_code == 302

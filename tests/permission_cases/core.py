@@ -64,6 +64,10 @@ CASES: dict[str, list[Case]] = {
             lambda w: "/account/settings", everyone(403, anonymous=302, learner=302), "POST", {"video_choice": "small"}
         ),
     ],
+    # Her notifications by text message: a learner's setting.
+    "auth.text_messages": [
+        Case(lambda w: "/account/text-messages", everyone(403, anonymous=302, learner=302), "POST", {})
+    ],
     "auth.sign_out_elsewhere": [Case(lambda w: "/account/sign-out-elsewhere", everyone(302), method="POST")],
     "auth.set_language": [Case(lambda w: "/language", everyone(302), method="POST", data={"lang": "en"})],
     "auth.accounts": [Case(lambda w: "/accounts", MANAGERS)],

@@ -1,5 +1,6 @@
 """The text-message outbox: each message sent once by its job, kept when the provider fails, held at night."""
 
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -278,3 +279,21 @@ def test_two_workers_sweeping_at_once_send_each_message_once(app):
     db.session.expire_all()
     states = db.session.scalars(db.select(OutboxSms.state)).all()
     assert states == [SmsState.SENT] * len(users)
+
+
+def test_a_learner_who_stops_text_messages_gets_none_but_still_sees_her_notifications(app, client, auth):
+    learner = UserFactory()
+    auth.login(learner)
+    page = client.get("/account/settings").text
+    [checkbox] = re.findall(r'<input[^>]*name="text_messages"[^>]*>', page)
+    assert "checked" in checkbox
+    assert client.post("/account/text-messages", data={}).status_code == 302
+    assert "No more notifications by text message" in client.get("/account/settings").text
+    db.session.expire_all()
+    notify(db.session.get(type(learner), learner.id), NotificationKind.FEEDBACK_RECEIVED, "/lessons/3/submission")
+    db.session.commit()
+    assert db.session.scalars(db.select(OutboxSms)).all() == []
+    assert db.session.scalars(db.select(Notification)).one().user_id == learner.id
+    client.post("/account/text-messages", data={"text_messages": "y"})
+    db.session.expire_all()
+    assert db.session.get(type(learner), learner.id).text_messages is True
