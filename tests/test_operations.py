@@ -5,6 +5,7 @@ import ipaddress
 import json
 import logging
 import random
+import socket
 import time
 
 import pytest
@@ -171,3 +172,24 @@ def test_metrics_give_the_queue_depth_and_how_long_the_next_job_has_waited(clien
     assert "lms_queue_waiting 1.0" in text
     [age] = [line.split()[1] for line in text.splitlines() if line.startswith("lms_queue_oldest_age_seconds")]
     assert 90 <= float(age) < 3600
+
+
+def test_log_lines_and_security_events_also_go_to_a_separate_syslog(app, world):
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5)
+    address = f"127.0.0.1:{receiver.getsockname()[1]}"
+    shipping = other_app(app, LMS_LOG_SYSLOG=address, LMS_LOG_FORMAT="json")
+    try:
+        client = shipping.test_client()
+        client.post("/login", data={"login": world.mentor_a.login_name, "password": "not-her-password-at-all"})
+        lines = []
+        while not any("sign_in_failed" in line for line in lines) or not any("POST /login" in line for line in lines):
+            lines.append(receiver.recv(65536).decode())
+    finally:
+        receiver.close()
+        logs.configure_logging(app)  # the test app's own handlers back
+    line = next(line for line in lines if "sign_in_failed" in line)
+    event = json.loads(line[line.index("{") :].rstrip("\x00"))  # between syslog's priority and its end mark
+    assert (event["event"], event["user_id"]) == ("sign_in_failed", world.mentor_a.id)
+    assert not any("not-her-password-at-all" in line for line in lines)

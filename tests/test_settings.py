@@ -46,6 +46,8 @@ def environment(monkeypatch):
         ("LMS_BASE_URL", "lms.example.org", "LMS_BASE_URL=lms.example.org: give the scheme and host only"),
         ("LMS_BASE_URL", "https://lms.example.org/school", "give the scheme and host only"),
         ("LMS_BASE_URL", "https://lms.example.org:99999", "the port is not a number"),
+        ("LMS_LOG_SYSLOG", "logs.example.org", "LMS_LOG_SYSLOG: expected host:port"),
+        ("LMS_LOG_SYSLOG", "10.0.0.5:syslog", "LMS_LOG_SYSLOG: expected host:port"),
     ],
 )
 def test_a_bad_value_stops_the_start_with_a_message_naming_the_variable(environment, tmp_path, name, value, message):

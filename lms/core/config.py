@@ -79,6 +79,17 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def env_syslog(name: str) -> str:
+    """A syslog address: empty, an absolute socket path, or host:port with a port number."""
+    value = env(name, "")
+    if not value or value.startswith("/"):
+        return value
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"{PREFIX}{name}: expected host:port (e.g. 10.0.0.5:514) or a socket path, not {value!r}")
+    return value
+
+
 def env_list(name: str) -> list[str]:
     """A comma-separated list; blanks dropped."""
     return [item.strip() for item in (env(name) or "").split(",") if item.strip()]
@@ -351,6 +362,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_PHONE_REGION": env("PHONE_REGION", "CN"),
         "LMS_LOG_LEVEL": env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
         "LMS_LOG_FORMAT": env_choice("LOG_FORMAT", "json" if production else "text", ("json", "text")),
+        # Where log lines (requests, security events) are also sent: "host:port" over UDP, or "/dev/log".
+        "LMS_LOG_SYSLOG": env_syslog("LOG_SYSLOG"),
         # Who may read /metrics: a scraper sending this token, or one from these addresses.
         "LMS_METRICS_TOKEN": env("METRICS_TOKEN", ""),
         "LMS_METRICS_ALLOW": env_networks("METRICS_ALLOW", "127.0.0.1,::1"),

@@ -5,7 +5,9 @@ here; it goes back in the ``X-Request-ID`` header, so a person's report, the pro
 """
 
 import logging
+import logging.handlers
 import re
+import socket
 import sys
 import time
 import uuid
@@ -37,16 +39,29 @@ def formatter(kind: str) -> logging.Formatter:
     return logging.Formatter(TEXT_FORMAT)
 
 
+def syslog_handler(address: str) -> logging.Handler:
+    """``host:port`` (UDP) or a socket path such as ``/dev/log``: the separate system the lines are sent to."""
+    if address.startswith("/"):
+        return logging.handlers.SysLogHandler(address=address)
+    host, _, port = address.rpartition(":")
+    return logging.handlers.SysLogHandler(address=(host, int(port)), socktype=socket.SOCK_DGRAM)
+
+
 def configure_logging(app: Flask) -> None:
-    """One handler on the ``lms`` logger (the app's), to standard error, in the configured format."""
+    """Handlers on the ``lms`` logger (the app's), in the configured format: standard error, and syslog when
+    ``LMS_LOG_SYSLOG`` names one (another machine keeps what this one could lose or alter)."""
     logger = logging.getLogger("lms")
     for handler in [handler for handler in logger.handlers if getattr(handler, "lms_handler", False)]:
         logger.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.lms_handler = True
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(formatter(app.config["LMS_LOG_FORMAT"]))
-    logger.addHandler(handler)
+        handler.close()
+    handlers = [logging.StreamHandler(sys.stderr)]
+    if app.config.get("LMS_LOG_SYSLOG"):
+        handlers.append(syslog_handler(app.config["LMS_LOG_SYSLOG"]))
+    for handler in handlers:
+        handler.lms_handler = True
+        handler.addFilter(RequestIdFilter())
+        handler.setFormatter(formatter(app.config["LMS_LOG_FORMAT"]))
+        logger.addHandler(handler)
     logger.setLevel(app.config["LMS_LOG_LEVEL"])
     app.logger.setLevel(app.config["LMS_LOG_LEVEL"])
 

@@ -1,5 +1,6 @@
 """One home for writing security events, and the queries that read and purge them."""
 
+import logging
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -12,6 +13,8 @@ from sqlalchemy.orm import joinedload
 from lms.accounts.models import SecurityEvent, User
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
+
+security_log = logging.getLogger("lms.security")
 
 USER_AGENT_LENGTH = 200
 
@@ -103,6 +106,19 @@ def record_security_event(
             actor = current_user
     event.actor_id = actor.id if actor is not None else None
     db.session.add(event)
+    # Also a log line, for a log kept on another machine (LMS_LOG_SYSLOG): what this database says cannot be
+    # quietly changed there. Ids, never names, and the same short detail.
+    security_log.info(
+        "security event %s",
+        event.kind.value,
+        extra={
+            "event": event.kind.value,
+            "user_id": event.user_id,
+            "actor_id": event.actor_id,
+            "detail": detail,
+            "client": event.address,
+        },
+    )
     return event
 
 
