@@ -43,16 +43,22 @@ class Run:
 
 
 def start(
-    name: str, database_url: str | None, args: list[str], journeys: str | None = None, second: bool = False
+    name: str,
+    database_url: str | None,
+    args: list[str],
+    journeys: str | None = None,
+    second: bool = False,
+    together: bool = False,
 ) -> Run:
     env = dict(os.environ)
     if journeys:
         env["LMS_JOURNEY_SHARE"] = journeys
     if second:
         env["LMS_ONE_DATABASE_ELSEWHERE"] = "1"  # what does not depend on the database runs in the first run only
-        # PostgreSQL's run is the longer: two processes share it out, a test file each at a time (each its
-        # own schema), while SQLite's runs beside them.
-        args = ["-n", "2", "--dist", "loadfile", *args]
+    if together:
+        # Each run is shared out between two processes, a test file each at a time (a database or schema
+        # each), so that neither run is left alone on the machine at the end; the slowest tests are named.
+        args = ["-n", "2", "--dist", "loadfile", "--durations=15", *args]
     env.pop("LMS_TEST_DATABASE_URL", None)
     # Compiled modules (and pytest's rewritten tests) are kept: every served app and probe imports the app again.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -101,8 +107,8 @@ def main() -> int:
     else:
         # The browser journeys are shared out between the two runs: each is walked once.
         runs = [
-            start("SQLite", None, args, journeys="0/2"),
-            start("PostgreSQL", url, args, journeys="1/2", second=True),
+            start("SQLite", None, args, journeys="0/2", together=True),
+            start("PostgreSQL", url, args, journeys="1/2", second=True, together=True),
         ]
     together = " at the same time" if len(runs) > 1 else ""
     print(f"Running the test suite on {' and '.join(run.name for run in runs)}{together}...", flush=True)
