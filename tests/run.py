@@ -56,9 +56,10 @@ def start(
     if second:
         env["LMS_ONE_DATABASE_ELSEWHERE"] = "1"  # what does not depend on the database runs in the first run only
     if together:
-        # Each run is shared out between two processes, a test file each at a time (a database or schema
-        # each), so that neither run is left alone on the machine at the end; the slowest tests are named.
-        args = ["-n", "2", "--dist", "loadfile", "--durations=15", *args]
+        # Each run is shared out between two processes (a database or schema each), the browser tests all in
+        # one of them (one served app), so that neither run is left alone on the machine at the end; the
+        # slowest tests are named.
+        args = ["-n", "2", "--dist", "loadgroup", "--durations=15", *args]
     env.pop("LMS_TEST_DATABASE_URL", None)
     # Compiled modules (and pytest's rewritten tests) are kept: every served app and probe imports the app again.
     env.pop("PYTHONDONTWRITEBYTECODE", None)

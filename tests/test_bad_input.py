@@ -47,6 +47,19 @@ def urls_taking_posts(app, world) -> dict[str, tuple[str, dict[str, int]]]:
     return urls
 
 
+def one_url_per_view(urls: dict[str, tuple[str, dict[str, int]]], role: str) -> dict:
+    """Of the URLs of one view, one: the first whose view ``role`` reaches (it reads the form), else the first.
+
+    Other ids reach the same form; a view refusing her decides so before reading anything posted.
+    """
+    chosen: dict[str, tuple[str, tuple[str, dict[str, int]]]] = {}
+    for url, (endpoint, expect) in sorted(urls.items()):
+        reaches = expect.get(role) not in (403, 404)
+        if endpoint not in chosen or (reaches and chosen[endpoint][1][1].get(role) in (403, 404)):
+            chosen[endpoint] = (url, (endpoint, expect))
+    return dict(chosen.values())
+
+
 def same_as_for_the_lead(role: str, expect: dict[str, int]) -> bool:
     """An admin reaches the view a lead reaches, through the same form: the lead's posts have tried it."""
     return role == "admin" and expect.get("lead") == expect.get("admin") and expect.get("lead") not in (403, 404)
@@ -64,7 +77,7 @@ def test_no_garbage_post_gets_a_server_error(app, client, auth, world, role):
         auth.login(user)
     urls = urls_taking_posts(app, world)
     assert len(urls) > 50, "the matrix's POST routes were not found"
-    for url, (endpoint, expect) in sorted(urls.items()):
+    for url, (endpoint, expect) in sorted(one_url_per_view(urls, role).items()):
         if same_as_for_the_lead(role, expect):
             continue
         for data in GARBAGE:

@@ -58,6 +58,7 @@ def pytest_collection_modifyitems(config, items):
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.commits)  # the served app reads what the test commits
+            item.add_marker(pytest.mark.xdist_group("browser"))  # one served app for all: one process takes them
     share = journey_share()
     if share is None:
         return
