@@ -319,6 +319,15 @@ class Pages:
     def unchecked(self) -> list[str]:
         return [path for record in self.pages.values() for path in record.unchecked]
 
+    def finish(self) -> None:
+        """Close the pages; fail the test on what they recorded, or on a page opened and never checked."""
+        unchecked = self.unchecked()
+        self.close()
+        if unchecked:
+            self.problems.append("pages opened but never checked with check_page(): " + ", ".join(unchecked))
+        if self.problems:
+            pytest.fail("the browser recorded problems:\n" + "\n".join(self.problems), pytrace=False)
+
     def close(self) -> None:
         for page in self.pages:
             CHECKERS.pop(page, None)
@@ -339,12 +348,7 @@ def new_page(browser, live_server, axe_source, request):
     """``new_page(viewport=(360, 640), locale="en-US", learner=False)`` opens a page; any problem fails the test."""
     pages = Pages(browser, live_server, axe_source, request.node.name)
     yield pages
-    unchecked = pages.unchecked()
-    pages.close()
-    if unchecked:
-        pages.problems.append("pages opened but never checked with check_page(): " + ", ".join(unchecked))
-    if pages.problems:
-        pytest.fail("the browser recorded problems:\n" + "\n".join(pages.problems), pytrace=False)
+    pages.finish()
 
 
 @pytest.fixture

@@ -41,6 +41,13 @@ def own_code_attempt_account() -> str:
     return account_key(current_user._get_current_object() if current_user.is_authenticated else None)
 
 
+def code_refused(form: SignInCodeForm, refused: two_factor.SignInCodeRefusedError) -> None:
+    """A wrong code: it counts toward the sign-in limits, what it recorded is kept, and the form says why."""
+    g.attempt_failed = True
+    db.session.commit()
+    form.code.errors.append(refused.message)
+
+
 @bp.before_app_request
 def codes_first():
     """Where codes are required, a staff member without them sets them up before opening anything else."""
@@ -70,9 +77,7 @@ def sign_in_code():
         try:
             user = two_factor.finish_sign_in(waiting, form.code.data)
         except two_factor.SignInCodeRefusedError as refused:
-            g.attempt_failed = True
-            db.session.commit()
-            form.code.errors.append(refused.message)
+            code_refused(form, refused)
         else:
             db.session.commit()
             open_browser_session(user, remember=remember)
@@ -138,9 +143,7 @@ def new_recovery_codes():
         try:
             codes = two_factor.make_new_recovery_codes(user, form.code.data)
         except two_factor.SignInCodeRefusedError as refused:
-            g.attempt_failed = True
-            db.session.commit()
-            form.code.errors.append(refused.message)
+            code_refused(form, refused)
         else:
             db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, first=False)
@@ -157,9 +160,7 @@ def turn_off_sign_in_codes():
         try:
             two_factor.turn_off_sign_in_codes(user, form.code.data)
         except two_factor.SignInCodeRefusedError as refused:
-            g.attempt_failed = True
-            db.session.commit()
-            form.code.errors.append(refused.message)
+            code_refused(form, refused)
         else:
             db.session.commit()
             flash(_("Your sign-in codes are off. Remove this account from your authenticator app."))
