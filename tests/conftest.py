@@ -6,6 +6,7 @@ import os
 import re
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -21,6 +22,7 @@ from tests import factories
 from tests.s3_server import running_s3_server
 
 TEST_PASSWORD = factories.TEST_PASSWORD
+TESTS = Path(__file__).resolve().parent
 SAVEPOINT = re.compile(r"(RELEASE |ROLLBACK TO )?SAVEPOINT ", re.IGNORECASE)
 
 
@@ -90,8 +92,14 @@ class IsolatedClient(FlaskClient):
 
 
 def pytest_collection_modifyitems(config, items):
-    """``LMS_ONE_DATABASE_ELSEWHERE=1`` (tests/run.py, for the second database): the ``one_database`` tests are
+    """A file's tests stay in one process when the run is shared out (``--dist loadgroup``): its module's
+    fixtures (the permission matrix's world, the rate-limit probes) are then built once, not once per process.
+
+    ``LMS_ONE_DATABASE_ELSEWHERE=1`` (tests/run.py, for the second database): the ``one_database`` tests are
     left to the other run."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(TESTS).as_posix()))
     if os.environ.get("LMS_ONE_DATABASE_ELSEWHERE") != "1":
         return
     elsewhere = [item for item in items if item.get_closest_marker("one_database")]

@@ -1,5 +1,6 @@
 """Upgrading a database that already holds people keeps them, and fills new columns sensibly."""
 
+import json
 import os
 import re
 from contextlib import contextmanager
@@ -135,3 +136,22 @@ def test_products_typed_before_0007_become_the_program_list_and_their_rows_map_t
     assert tea == ["tea", "Tea\nＴＥＡ", "kg"]  # the most used spelling and unit; the others as aliases
     assert honey == ["蜂蜜", "", "bottle"]
     assert mapped == {1: tea_id, 2: tea_id, 3: tea_id, 4: honey_id, 5: tea_id}
+
+
+def test_setup_codes_kept_before_0022_are_shown_after_it_and_after_going_back(app, tmp_path):
+    codes = '[{"name": "江金春", "phone": "+8613700000001", "code": "ABCD-EFGH"}]'
+    with database_of_its_own(app, tmp_path):
+        flask_migrate.upgrade(revision="0021")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO kept_imports (token, kind, content, created_at) VALUES ('t', 'codes', :c, :now)"),
+                {"c": codes.encode(), "now": "2027-01-01 00:00:00+00:00"},
+            )
+        flask_migrate.upgrade(revision="0022")
+        with db.engine.connect() as connection:
+            kind, content = connection.execute(text("SELECT kind, content FROM kept_imports")).one()
+        assert (kind, json.loads(content)) == ("done", {"count": 1, "codes": json.loads(codes)})
+        flask_migrate.downgrade(revision="0021")
+        with db.engine.connect() as connection:
+            kind, content = connection.execute(text("SELECT kind, content FROM kept_imports")).one()
+        assert (kind, json.loads(content)) == ("codes", json.loads(codes))

@@ -12,6 +12,7 @@ from lms.app.operations import bp as operations_bp
 from lms.app.operations import health as operation_health  # noqa: F401 - registers its routes
 from lms.app.operations import metrics as operation_metrics  # noqa: F401 - registers its routes
 from lms.cohorts import bp as cohorts_bp
+from lms.cohorts import tasks as cohort_tasks  # noqa: F401 - registers its jobs
 from lms.cohorts import views as cohort_views  # noqa: F401 - registers its routes
 from lms.core import errors, i18n, logs, metrics, queue, security, web
 from lms.core.config import env, file_mask, settings_from_environment, unknown_settings

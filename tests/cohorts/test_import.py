@@ -2,12 +2,17 @@
 
 import io
 import re
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.accounts.models import PasswordSetupCode, User
+from lms.cohorts.imports.kept import run_import
 from lms.cohorts.models import Enrollment, EnrollmentStatus, KeptImport
+from lms.cohorts.tasks import tend_imports
+from lms.core.calendar import utcnow
 from lms.core.extensions import db
+from lms.core.queue import huey
 from tests.factories import UserFactory
 
 HEADER_EN = "name,phone,email,county,township,village,gender,birth_year\n"
@@ -176,11 +181,53 @@ def test_a_row_that_became_invalid_before_confirming_aborts_everything(client, a
     # Meanwhile the third learner's number is used by a staff account.
     UserFactory(phone="+8613700000003", role="mentor", email="m@example.org")
     before = counts(cohort)
-    response = confirm(client, cohort, page)
-    assert response.status_code == 200
-    assert "Nothing was written" in response.text
-    assert "belongs to a staff account" in response.text
+    assert confirm(client, cohort, page).headers["Location"] == f"/cohorts/{cohort.id}/import/result"
+    result = client.get(f"/cohorts/{cohort.id}/import/result").text
+    assert "Nothing was written" in result
+    assert "belongs to a staff account" in result
+    assert f'href="/cohorts/{cohort.id}/import"' in result  # upload a corrected file
     assert counts(cohort) == before
+
+
+def test_a_confirmed_import_waits_for_the_queue_runs_once_and_a_lost_job_is_taken_up(client, auth, world, job_queue):
+    auth.login(world.lead)
+    cohort = world.cohort_a
+    page = upload(client, cohort, csv_bytes(GOOD_ROWS)).text
+    before = counts(cohort)
+    confirm(client, cohort, page)
+    assert job_queue.names() == ["run_import_job"]
+    # Confirmed twice (a second tap, another node): queued once.
+    assert confirm(client, cohort, page).headers["Location"] == f"/cohorts/{cohort.id}/import"
+    assert job_queue.names() == ["run_import_job"]
+    result = client.get(f"/cohorts/{cohort.id}/import/result").text
+    assert "The import is running" in result
+    assert f'href="/cohorts/{cohort.id}/import/result">Check again' in result
+    assert counts(cohort) == before
+    # The worker stopped: after ten minutes the periodic run takes the import up again.
+    huey.storage.flush_all()
+    assert tend_imports.call_local() == 0
+    db.session.execute(update(KeptImport).values(created_at=utcnow() - timedelta(minutes=11)))
+    db.session.commit()
+    assert tend_imports.call_local() == 1
+    assert job_queue.names() == ["run_import_job"]
+    token = db.session.scalar(select(KeptImport.token))
+    assert job_queue.run() == 1
+    assert run_import(token) is None  # a second run of the same import finds nothing to do
+    assert counts(cohort) == (before[0] + 3, before[1] + 3)
+    assert "3 learners enrolled." in client.get(f"/cohorts/{cohort.id}/import/result").text
+
+
+def test_a_refusal_is_written_in_the_language_of_the_lead_who_confirmed(client, auth, world, job_queue):
+    world.lead.locale = "zh_Hans"
+    db.session.commit()
+    auth.login(world.lead)
+    page = upload(client, world.cohort_a, csv_bytes(GOOD_ROWS)).text
+    confirm(client, world.cohort_a, page)
+    UserFactory(phone="+8613700000003", role="mentor", email="m@example.org")
+    job_queue.run()
+    message = db.session.scalar(select(KeptImport.content).where(KeptImport.kind == "refused")).decode()
+    assert message.startswith("没有写入任何内容"), message
+    assert "工作人员账号" in message
 
 
 def test_a_full_cohort_refuses_a_file_with_too_many_learners(client, auth, world):

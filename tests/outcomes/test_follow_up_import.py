@@ -327,12 +327,12 @@ def test_a_follow_up_recorded_between_preview_and_confirm_stops_the_whole_import
     auth.login(world.lead)
     upload(client, HEADER + line(world.learner_a, "0") + line(world.learner_b, "3"))
     follow_up(graduates[1], 3, income_fen=100)
-    response = confirm(client)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert confirm(client).headers["Location"] == "/follow-ups/import/result"
+    page = client.get("/follow-ups/import/result").get_data(as_text=True)
     assert "Nothing was imported: the file no longer passes the checks (line 3: A follow-up" in page
+    assert 'href="/follow-ups/import">Upload a file' in page
     assert follow_up_count() == 1
-    assert confirm(client).status_code == 302  # the refused file is forgotten
+    assert confirm(client).headers["Location"] == "/follow-ups/import"  # the refused file is forgotten
     assert follow_up_count() == 1
 
 
@@ -342,9 +342,9 @@ def test_when_the_database_refuses_a_row_everything_is_rolled_back(client, auth,
     monkeypatch.setattr(import_services, "recorded_waves", lambda graduation_ids: set())
     auth.login(world.lead)
     upload(client, HEADER + line(world.learner_a, "0") + line(world.learner_b, "3"))
-    response = confirm(client)
-    assert response.status_code == 200
-    assert "Nothing was imported: a follow-up of this file was recorded meanwhile." in response.get_data(as_text=True)
+    confirm(client)
+    page = client.get("/follow-ups/import/result").get_data(as_text=True)
+    assert "Nothing was imported: a follow-up of this file was recorded meanwhile." in page
     assert follow_up_count() == 1
     assert db.session.scalar(select(func.count()).select_from(FollowUpQuantity)) == 0
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
@@ -363,10 +363,11 @@ def test_an_unusual_income_needs_the_lead_to_tick_that_they_checked_it(client, a
     assert "2,000.00 at intake. Check this figure." in page
     assert "I have checked the unusual figures" in page
     response = confirm(client)
-    assert response.status_code == 200
-    assert "Nothing was imported: tick that you have checked the unusual figures." in response.get_data(as_text=True)
+    assert response.status_code == 200  # the preview again, the box to tick named
+    assert "Tick that you have checked the unusual figures." in response.get_data(as_text=True)
     assert follow_up_count() == 0
-    assert confirm(client, unusual_checked=True).status_code == 302
+    assert confirm(client, unusual_checked=True).headers["Location"] == "/follow-ups/import/result"
+    assert "2 follow-ups imported." in client.get("/follow-ups/import/result").get_data(as_text=True)
     unusual = db.session.scalars(select(FollowUp.unusual_confirmed).order_by(FollowUp.id)).all()
     assert unusual == [True, False]
 

@@ -57,4 +57,7 @@ CASES: dict[str, list[Case]] = {
     "outcomes.follow_up_import_template": [
         Case(lambda w: "/follow-ups/import/template.csv", MANAGERS),
     ],
+    "outcomes.follow_up_import_result": [
+        Case(lambda w: "/follow-ups/import/result", MANAGERS),
+    ],
 }

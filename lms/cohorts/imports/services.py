@@ -1,34 +1,25 @@
-"""Bulk enrolment from a CSV file: the preview's database checks, keeping the file, writing all or none."""
+"""Bulk enrolment from a CSV file: the preview's database checks, then writing all or none (on the queue)."""
 
-import json
-import re
-import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.cohorts import services
+from lms.cohorts.imports import kept
 from lms.cohorts.imports.parsing import ImportRow, check_duplicates, parse_rows, same_county
-from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, KeptImport
-from lms.core.calendar import utcnow
+from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.core.spreadsheets import FileRefusedError
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-UPLOAD_LIFETIME_SECONDS = 24 * 60 * 60
-# The setup codes are shown for this long after the import, then only their hashes remain.
-CODES_LIFETIME_SECONDS = 60 * 60
 QUERY_CHUNK = 500
-# What a token keeps: the previewed file, then the codes its import issued.
-FILE, CODES = "file", "codes"
+LEARNERS = "learners"  # this kind of import, on the queue
 
 __all__ = ["FileRefusedError", "ImportPreview", "ImportRefusedError", "confirm_import", "preview_import"]
 
@@ -149,64 +140,13 @@ def confirm_import(cohort: Cohort, data: bytes, lead: User) -> tuple[int, list[d
     return len(preview.rows), issued
 
 
-# ---- Keeping the uploaded file and the issued codes between requests (never in the client) ----
-# They are rows, not files on one machine: whichever app node answers the next request finds them.
+def run_learner_import(data: bytes, lead: User, parameters: dict) -> dict:
+    """The queue's part of a confirmed import (``kept.run_import``): the learners enrolled and their codes."""
+    cohort = db.session.get(Cohort, parameters["cohort"])
+    if cohort is None:
+        raise ImportRefusedError(_("Nothing was written: the cohort no longer exists."))
+    count, codes = confirm_import(cohort, data, lead)
+    return {"count": count, "codes": codes}
 
 
-def sweep_old_kept(replacing: str | None = None) -> None:
-    """Delete what imports nobody finished left behind, and the file ``replacing`` names, in one statement."""
-    now = utcnow()
-    expired = or_(
-        KeptImport.created_at < now - timedelta(seconds=UPLOAD_LIFETIME_SECONDS),
-        and_(KeptImport.kind == CODES, KeptImport.created_at < now - timedelta(seconds=CODES_LIFETIME_SECONDS)),
-    )
-    if replacing and TOKEN_PATTERN.match(replacing):
-        expired = or_(expired, and_(KeptImport.token == replacing, KeptImport.kind == FILE))
-    db.session.execute(delete(KeptImport).where(expired))
-
-
-def keep(token: str, kind: str, data: bytes) -> None:
-    db.session.add(KeptImport(token=token, kind=kind, content=data))
-    db.session.flush()
-
-
-def keep_upload(data: bytes, replacing: str | None = None) -> str:
-    """Keep an uploaded file under a new random token, which only the lead's session holds; forget ``replacing``."""
-    sweep_old_kept(replacing)
-    token = secrets.token_urlsafe(24)
-    keep(token, FILE, data)
-    return token
-
-
-def load_kept(token: str | None, kind: str, lifetime: int) -> bytes | None:
-    if not token or not TOKEN_PATTERN.match(token):
-        return None
-    return db.session.scalar(
-        select(KeptImport.content).where(
-            KeptImport.token == token,
-            KeptImport.kind == kind,
-            KeptImport.created_at >= utcnow() - timedelta(seconds=lifetime),
-        )
-    )
-
-
-def load_upload(token: str | None) -> bytes | None:
-    """The kept file of this token, or None when it is gone."""
-    return load_kept(token, FILE, UPLOAD_LIFETIME_SECONDS)
-
-
-def keep_codes(token: str, codes: list[dict]) -> None:
-    """Keep the issued codes for the result page and its CSV, for an hour at most."""
-    keep(token, CODES, json.dumps(codes, ensure_ascii=False).encode())
-
-
-def load_codes(token: str | None) -> list[dict] | None:
-    """The codes kept for this token, or None once forgotten or too old."""
-    data = load_kept(token, CODES, CODES_LIFETIME_SECONDS)
-    return json.loads(data) if data is not None else None
-
-
-def discard(token: str | None, kinds: tuple[str, ...] = (FILE, CODES)) -> None:
-    """Delete what is kept under this token (the file, the codes, or both)."""
-    if token and TOKEN_PATTERN.match(token):
-        db.session.execute(delete(KeptImport).where(KeptImport.token == token, KeptImport.kind.in_(kinds)))
+kept.register_import(LEARNERS, run_learner_import)

@@ -2,13 +2,12 @@
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.cohorts import bp, policies
+from lms.cohorts import bp, policies, tasks
 from lms.cohorts.enrolment.forms import ImportConfirmForm, ImportUploadForm
-from lms.cohorts.imports import services
+from lms.cohorts.imports import kept, services
 from lms.cohorts.imports.parsing import COLUMNS, MAX_BYTES
 from lms.cohorts.models import Cohort
 from lms.core.extensions import db
@@ -61,10 +60,10 @@ def import_learners(cohort_id: int):
             previous, token = session_token(PENDING, cohort), None
             if preview.ok:
                 # The file stays on the server; the session only knows its random name.
-                token = services.keep_upload(data, replacing=previous)
+                token = kept.keep_upload(data, replacing=previous)
                 session[PENDING] = {"cohort": cohort.id, "token": token}
             else:
-                services.discard(previous)
+                kept.discard(previous)
             page = render_preview(cohort, preview, token)
             db.session.commit()  # after rendering: the preview's rows are not loaded again one by one
             return page
@@ -74,36 +73,27 @@ def import_learners(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/import/confirm", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def confirm_import(cohort_id: int):
+    """The confirmed file goes to the queue, which enrols everyone or no one; the result page follows it."""
     cohort = db.get_or_404(Cohort, cohort_id)
     require(policies.can_manage_cohort(current_user, cohort), 404)
     form = ImportConfirmForm()
     token = session_token(PENDING, cohort)
-    data = services.load_upload(token) if form.validate_on_submit() and form.token.data == token else None
-    if data is None:
+    lead = current_user._get_current_object()
+    valid = form.validate_on_submit() and form.token.data == token
+    if not valid or not tasks.queue_import(token, services.LEARNERS, lead, {"cohort": cohort.id}):
         flash(_("This preview is no longer waiting to be confirmed. Please upload the file again."), "error")
         return redirect(url_for(".import_learners", cohort_id=cohort.id))
-    try:
-        enrolled, codes = services.confirm_import(cohort, data, current_user._get_current_object())
-    except (services.ImportRefusedError, services.FileRefusedError) as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-        preview = services.preview_import(cohort, data)
-        if not preview.ok:
-            # This file can no longer be confirmed: forget it; the lead uploads a corrected one.
-            services.discard(token)
-            session.pop(PENDING, None)
-            token = None
-        page = render_preview(cohort, preview, token)
-        db.session.commit()
-        return page
-    services.discard(token, (services.FILE,))
-    services.discard(session_token(RESULT, cohort))
-    services.keep_codes(token, codes)
+    kept.discard(session_token(RESULT, cohort))  # the codes of the import before
     db.session.commit()
     session.pop(PENDING, None)
     session[RESULT] = {"cohort": cohort.id, "token": token}
-    flash(ngettext("%(num)d learner enrolled.", "%(num)d learners enrolled.", enrolled))
     return redirect(url_for(".import_result", cohort_id=cohort.id))
+
+
+def import_codes(cohort: Cohort) -> list[dict] | None:
+    """The codes the session's finished import issued, or None (not finished, refused, forgotten, too old)."""
+    state = kept.import_state(session_token(RESULT, cohort))
+    return state.result["codes"] if state is not None and state.state == kept.DONE else None
 
 
 @bp.route("/cohorts/<int:cohort_id>/import/result")
@@ -111,8 +101,8 @@ def confirm_import(cohort_id: int):
 def import_result(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     require(policies.can_manage_cohort(current_user, cohort), 404)
-    codes = services.load_codes(session_token(RESULT, cohort))
-    return render_template("cohorts/import_result.html", cohort=cohort, codes=codes)
+    state = kept.import_state(session_token(RESULT, cohort))
+    return render_template("cohorts/import_result.html", cohort=cohort, state=state)
 
 
 @bp.route("/cohorts/<int:cohort_id>/import/result.csv")
@@ -120,7 +110,7 @@ def import_result(cohort_id: int):
 def import_result_csv(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     require(policies.can_manage_cohort(current_user, cohort), 404)
-    codes = services.load_codes(session_token(RESULT, cohort))
+    codes = import_codes(cohort)
     if codes is None:
         flash(_("The setup codes are no longer shown. Give a learner a new code from the cohort page."), "error")
         return redirect(url_for(".import_result", cohort_id=cohort.id))
@@ -137,7 +127,7 @@ def forget_import_codes(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     require(policies.can_manage_cohort(current_user, cohort), 404)
     if ActionForm().validate_on_submit():
-        services.discard(session_token(RESULT, cohort))
+        kept.discard(session_token(RESULT, cohort))
         db.session.commit()
         session.pop(RESULT, None)
         flash(_("The setup codes are no longer shown."))

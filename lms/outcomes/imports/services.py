@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
+from lms.cohorts.imports import kept
 from lms.cohorts.imports.services import ImportRefusedError, chunks
 from lms.cohorts.models import Cohort
 from lms.core.calendar import program_today, utcnow
@@ -28,6 +28,8 @@ from lms.outcomes.imports.parsing import MAX_BYTES, FollowUpImportPreview, parse
 from lms.outcomes.imports.rows import FollowUpImportRow
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, FollowUpSource, Graduation, ReportingConsent
 from lms.outcomes.products.services import ProductList, product_list, resolve_quantity
+
+FOLLOW_UPS = "follow-ups"  # this kind of import, on the queue
 
 __all__ = [
     "MAX_BYTES",
@@ -222,5 +224,9 @@ def confirm_follow_up_import(data: bytes, lead: User, unusual_checked: bool) -> 
     return len(made)
 
 
-def imported_message(count: int) -> str:
-    return ngettext("%(num)d follow-up imported.", "%(num)d follow-ups imported.", count)
+def run_follow_up_import(data: bytes, lead: User, parameters: dict) -> dict:
+    """The queue's part of a confirmed import (``kept.run_import``): how many follow-ups were recorded."""
+    return {"count": confirm_follow_up_import(data, lead, parameters["unusual_checked"])}
+
+
+kept.register_import(FOLLOW_UPS, run_follow_up_import)

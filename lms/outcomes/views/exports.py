@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.cohorts.imports import services as kept_files
+from lms.cohorts import tasks as cohort_tasks
+from lms.cohorts.imports import kept as kept_files
 from lms.cohorts.models import Cohort
 from lms.cohorts.policies import can_view_cohort
 from lms.core.calendar import program_today
@@ -25,8 +26,9 @@ from lms.outcomes.imports.forms import FollowUpImportConfirmForm, FollowUpImport
 from lms.outcomes.intake.forms import CHANNEL_LABELS, GENDER_LABELS
 from lms.outcomes.policies import can_manage_outcomes
 
-# Session key: the previewed import file waiting for confirmation (its random name only).
+# Session keys: the previewed import file waiting for confirmation, and the confirmed import (random names only).
 PENDING_IMPORT = "follow_up_import"
+CONFIRMED_IMPORT = "follow_up_import_confirmed"
 
 
 def export_filters() -> ReportFilters:
@@ -93,16 +95,16 @@ def data_dictionary():
 # ---- Import ----
 
 
-def pending_token() -> str | None:
-    token = session.get(PENDING_IMPORT)
+def pending_token(key: str = PENDING_IMPORT) -> str | None:
+    token = session.get(key)
     return token if isinstance(token, str) else None
 
 
-def render_preview(preview, token: str | None):
+def render_preview(preview, token: str | None, confirm_form: FollowUpImportConfirmForm | None = None):
     return render_template(
         "outcomes/exports/import_preview.html",
         preview=preview,
-        confirm_form=FollowUpImportConfirmForm(token=token),
+        confirm_form=confirm_form or FollowUpImportConfirmForm(token=token),
         can_confirm=token is not None,
     )
 
@@ -127,7 +129,8 @@ def follow_up_import():
     session.pop(PENDING_IMPORT, None)
     if preview.ok:
         # The file stays on the server; the session only knows its random name.
-        token = kept_files.keep_upload(data, replacing=previous)
+        facts = {"unusual": bool(preview.unusual_rows)}  # the confirmation must then say they were checked
+        token = kept_files.keep_upload(data, replacing=previous, facts=facts)
         session[PENDING_IMPORT] = token
     else:
         kept_files.discard(previous)
@@ -139,6 +142,7 @@ def follow_up_import():
 @bp.route("/follow-ups/import/confirm", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def confirm_follow_up_import():
+    """The confirmed file goes to the queue, which records every follow-up or none; the result page follows it."""
     form = FollowUpImportConfirmForm()
     token = pending_token()
     valid = form.validate_on_submit() and form.token.data == token
@@ -146,27 +150,23 @@ def confirm_follow_up_import():
     if data is None:
         flash(_("This preview is no longer waiting to be confirmed. Please upload the file again."), "error")
         return redirect(url_for(".follow_up_import"))
-    try:
-        count = import_services.confirm_follow_up_import(
-            data, current_user._get_current_object(), form.unusual_checked.data
-        )
-    except (import_services.ImportRefusedError, import_services.FileRefusedError) as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-        preview = import_services.preview_follow_up_import(data)
-        if not preview.ok:
-            # This file can no longer be confirmed: forget it; the lead uploads a corrected one.
-            kept_files.discard(token)
-            session.pop(PENDING_IMPORT, None)
-            token = None
-        page = render_preview(preview, token)
-        db.session.commit()
-        return page
-    kept_files.discard(token)
+    if kept_files.upload_facts(token).get("unusual") and not form.unusual_checked.data:
+        form.unusual_checked.errors.append(_("Tick that you have checked the unusual figures."))
+        return render_preview(import_services.preview_follow_up_import(data), token, form)
+    parameters = {"unusual_checked": bool(form.unusual_checked.data)}
+    cohort_tasks.queue_import(token, import_services.FOLLOW_UPS, current_user._get_current_object(), parameters)
+    kept_files.discard(pending_token(CONFIRMED_IMPORT))
     db.session.commit()
     session.pop(PENDING_IMPORT, None)
-    flash(import_services.imported_message(count))
-    return redirect(url_for(".follow_up_import"))
+    session[CONFIRMED_IMPORT] = token
+    return redirect(url_for(".follow_up_import_result"))
+
+
+@bp.route("/follow-ups/import/result")
+@roles_required(*MANAGER_ROLES)
+def follow_up_import_result():
+    state = kept_files.import_state(pending_token(CONFIRMED_IMPORT))
+    return render_template("outcomes/exports/import_result.html", state=state)
 
 
 @bp.route("/follow-ups/import/template.csv")
