@@ -11,6 +11,10 @@ from lms.core.security import check_declarations, signed_in
 from tests.factories import TEST_PASSWORD
 from tests.permissions import MATRIX, ROLES, endpoints_missing_from_matrix
 
+# Who may open what is decided in Python (the policies); the queries under it run on both databases in the
+# tests of each area. Side-by-side runs walk the matrix once.
+pytestmark = pytest.mark.one_database
+
 CASES = [
     pytest.param(endpoint, index, id=f"{endpoint}[{index}]")
     for endpoint, cases in MATRIX.items()

@@ -157,6 +157,7 @@ def probes():
     return results
 
 
+@pytest.mark.one_database  # the probes run databases of their own
 def test_two_processes_share_one_count_in_redis(probes):
     if "first" not in probes:
         pytest.skip("no Redis on 127.0.0.1:6379")
@@ -165,6 +166,7 @@ def test_two_processes_share_one_count_in_redis(probes):
     assert probes["second"][0] == [200, 200, 429]
 
 
+@pytest.mark.one_database  # the probes run databases of their own
 def test_with_redis_down_each_process_counts_on_its_own_and_warns_never_a_500(probes):
     statuses, log = probes["down"]
     assert statuses == [200, 200, 200, 200, 200, 429, 429]

@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import subprocess
+import time
 import zlib
 from pathlib import Path
 
@@ -28,6 +29,17 @@ def arrive(page: Page, heading: str | re.Pattern) -> None:
     """The page with this h1 is on screen: wait for it, then check it (accessibility, weight)."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     check_page(page)
+
+
+def wait_for_the_queue(page: Page, heading: str | re.Pattern, check_again: str = "Check again") -> None:
+    """On a page that follows queued work (an import, a download): look again, as she would, until it is done."""
+    arrive(page, heading)
+    deadline = time.monotonic() + 60
+    while (again := page.get_by_role("link", name=check_again, exact=True)).count():
+        assert time.monotonic() < deadline, f"still waiting for the queue on {page.url}"
+        time.sleep(0.3)
+        again.click()
+        arrive(page, heading)
 
 
 def sign_in(page: Page, login: str, name: str, words: dict[str, str] = SIGN_IN) -> None:

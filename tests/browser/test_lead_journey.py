@@ -33,6 +33,7 @@ from tests.browser.steps import (
     make_test_video,
     section,
     sign_in,
+    wait_for_the_queue,
 )
 from tests.factories import (
     CohortCourseFactory,
@@ -354,7 +355,7 @@ def import_learners(page: Page, folder: Path, screenshot) -> None:
     arrive(page, "Check the learners")
     expect(page.get_by_text("3 learners are ready to be added.")).to_be_visible()
     page.get_by_role("button", name="Add these learners").click()
-    arrive(page, f"Setup codes for {AUTUMN}")
+    wait_for_the_queue(page, f"Setup codes for {AUTUMN}")  # the queue worker enrols them
     expect_message(page, "3 learners enrolled.")
     for line in LEARNERS:
         name, mobile = line.split(",")[:2]
