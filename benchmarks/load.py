@@ -9,7 +9,7 @@ wrk``) drives both: each page alone with 20 connections, reported as requests pe
 page measured in the same run; then a mixed profile of many connections with 5-15 s of think time between requests,
 with p50/p95, errors and "database is locked" lines in the server's log. The impact dashboard and the exports take
 seconds, not milliseconds: they are timed one request after another instead. RSS is summed over the server's
-process tree after the load. Sign-in hashes at 64 MiB, so only a sample of accounts is signed in; the mixed
+process tree after the load. Sign-in hashes with Argon2id (19 MiB), so only a sample of accounts is signed in; the mixed
 profile's connections share their sessions.
 
 wrk rather than locust: wrk is a small C program, so on a 2-core machine the load tool takes little of the CPU the
@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument("--password", default=PASSWORD, help="the password it was seeded with")
     parser.add_argument("--seconds", type=int, default=20, help="how long wrk drives each page")
     parser.add_argument("--mixed-seconds", type=int, default=90, help="how long the mixed profile runs")
-    parser.add_argument("--sessions", type=int, default=40, help="learners signed in (each sign-in costs 64 MiB)")
+    parser.add_argument("--sessions", type=int, default=40, help="learners signed in (each sign-in hashes at 19 MiB)")
     parser.add_argument("--repeat", type=int, default=3, help="requests to each dashboard page and export")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:

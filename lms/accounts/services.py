@@ -31,7 +31,9 @@ from lms.core.roles import Role
 
 def password_hasher() -> PasswordHasher:
     config = current_app.config
-    return PasswordHasher(time_cost=config["LMS_PASSWORD_TIME_COST"], memory_cost=config["LMS_PASSWORD_MEMORY_KIB"])
+    return PasswordHasher(
+        time_cost=config["LMS_PASSWORD_TIME_COST"], memory_cost=config["LMS_PASSWORD_MEMORY_KIB"], parallelism=1
+    )
 
 
 def hash_password(password: str) -> str:

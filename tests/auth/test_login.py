@@ -2,6 +2,7 @@
 
 import re
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from lms.accounts.models import User
@@ -23,6 +24,17 @@ def test_learner_signs_in_with_phone_number_in_any_common_form(client):
         assert response.status_code == 302, typed
         assert response.headers["Location"] == "/"
         client.post("/logout")
+
+
+def test_a_password_hashed_at_another_cost_is_hashed_again_at_sign_in(client, app):
+    # As the 64 MiB, 3-pass, 4-lane hashes made before the cost was lowered: parameters kept in the hash.
+    old = PasswordHasher(time_cost=2, memory_cost=128, parallelism=4).hash(TEST_PASSWORD)
+    user = UserFactory(phone="+8613912345678", password_hash=old)
+    assert sign_in(client, "13912345678").status_code == 302
+    db.session.refresh(user)
+    config = app.config
+    assert f"m={config['LMS_PASSWORD_MEMORY_KIB']},t={config['LMS_PASSWORD_TIME_COST']},p=1$" in user.password_hash
+    assert PasswordHasher().verify(user.password_hash, TEST_PASSWORD)
 
 
 def test_staff_signs_in_with_email_in_any_case(client):
