@@ -48,6 +48,7 @@ benchmark: install-dev translations
 	$(BIN)/python -m benchmarks.pages
 	$(BIN)/python -m benchmarks.impact
 	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.slow_phone
 
 pytest: install-dev install-node translations
 	$(BIN)/python -m tests.run
