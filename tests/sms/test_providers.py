@@ -1,6 +1,8 @@
 """Each SMS provider against a local stand-in that speaks its API: the real request checked, failures kept."""
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -9,14 +11,15 @@ from lms.core.config import SettingsError, settings_from_environment
 from lms.core.extensions import db
 from lms.notifications import sms
 from lms.notifications.models import OutboxSms, SmsKind, SmsState
+from lms.notifications.sms_aliyun import AliyunProvider
 from lms.notifications.sms_providers import (
-    AliyunProvider,
+    DevProvider,
     HttpProvider,
     SmsRefusedError,
     SmsUnavailableError,
-    TencentProvider,
     sms_provider,
 )
+from lms.notifications.sms_tencent import TencentProvider
 from tests.factories import UserFactory
 from tests.sms.stand_in import running_stand_in
 
@@ -237,3 +240,14 @@ def test_sms_settings_are_checked_with_a_clear_message(monkeypatch, tmp_path, va
 def test_dev_is_the_default_provider(monkeypatch, tmp_path):
     monkeypatch.delenv("LMS_SMS_PROVIDER", raising=False)
     assert settings_from_environment(str(tmp_path))["LMS_SMS_PROVIDER"] == "dev"
+
+
+@pytest.mark.one_database
+def test_each_backend_is_built_from_its_setting_and_the_cloud_sdks_load_only_when_chosen(app):
+    for name, kind in (("dev", DevProvider), ("http", HttpProvider), ("aliyun", AliyunProvider)):
+        config = {**app.config, "LMS_SMS_PROVIDER": name, "LMS_SMS_HTTP_URL": "http://127.0.0.1:9/sms"}
+        assert isinstance(sms_provider(config), kind)
+    # A process that never texts through a cloud never holds its SDK (about 25 MiB together).
+    probe = "import sys, lms.app; print(sorted({m.split('.')[0] for m in sys.modules} & {'Tea', 'tencentcloud'}))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
