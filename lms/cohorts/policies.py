@@ -28,14 +28,32 @@ def led_program_ids(user: User) -> Select:
     return select(program_leads.c.program_id).where(program_leads.c.lead_id == user.id)
 
 
-def managed_cohort_ids(user: User) -> Select | None:
-    """A select of the ids of the cohorts this person runs: None for an admin (every cohort), the cohorts of her
-    programs for a lead, none for anybody else."""
+def managed_program_ids(user: User) -> Select | None:
+    """A select of the ids of the programs this person runs: None for an admin (every program), hers for a lead,
+    none for anybody else. Lists filter with it in SQL: the courses, cohorts and figures of her programs only."""
     if is_admin(user):
         return None
     if is_lead(user):
-        return select(Cohort.id).where(Cohort.program_id.in_(led_program_ids(user)))
-    return select(Cohort.id).where(false())
+        return led_program_ids(user)
+    return select(program_leads.c.program_id).where(false())
+
+
+def managed_cohort_ids(user: User) -> Select | None:
+    """A select of the ids of the cohorts this person runs: None for an admin (every cohort), the cohorts of her
+    programs for a lead, none for anybody else."""
+    programs = managed_program_ids(user)
+    if programs is None:
+        return None
+    return select(Cohort.id).where(Cohort.program_id.in_(programs))
+
+
+def managed_learner_ids(user: User) -> Select | None:
+    """A select of the ids of the learners who are or were in a cohort this person runs (``leads_learner``):
+    None for an admin (every learner)."""
+    cohorts = managed_cohort_ids(user)
+    if cohorts is None:
+        return None
+    return select(Enrollment.learner_id).where(Enrollment.cohort_id.in_(cohorts))
 
 
 def leads_program(user: User, program_id: int) -> bool:
@@ -64,14 +82,7 @@ def leads_learner(user: User, learner: User) -> bool:
         return True
     if not is_lead(user):
         return False
-    found = db.session.scalar(
-        select(Enrollment.id)
-        .where(
-            Enrollment.learner_id == learner.id,
-            Enrollment.cohort_id.in_(managed_cohort_ids(user)),
-        )
-        .limit(1)
-    )
+    found = db.session.scalar(managed_learner_ids(user).where(Enrollment.learner_id == learner.id).limit(1))
     return found is not None
 
 
@@ -149,7 +160,7 @@ def mentors_learner_now(user: User, learner: User) -> bool:
 def people_of_lead(lead: User) -> Select:
     """A select of the ids of the learners (as ``leads_learner``) and mentors of the cohorts of her programs."""
     cohorts = managed_cohort_ids(lead)
-    learners = select(Enrollment.learner_id).where(Enrollment.cohort_id.in_(cohorts))
+    learners = managed_learner_ids(lead)
     mentors = select(cohort_mentors.c.mentor_id).where(cohort_mentors.c.cohort_id.in_(cohorts))
     return learners.union(mentors)
 

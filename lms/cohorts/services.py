@@ -6,7 +6,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from lms.accounts.models import User
 from lms.cohorts import signals
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, Program, cohort_mentors, new_invite_code
-from lms.cohorts.policies import led_program_ids
+from lms.cohorts.policies import led_program_ids, managed_program_ids
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.roles import Role
@@ -161,8 +161,9 @@ def cohorts_for(user: User):
 def programs_for(user: User) -> Select:
     """A select of the programs this person runs, by name: every program for an admin, her own for a lead."""
     query = select(Program).order_by(Program.name)
-    if user.role != Role.ADMIN:
-        query = query.where(Program.id.in_(led_program_ids(user)))
+    programs = managed_program_ids(user)
+    if programs is not None:
+        query = query.where(Program.id.in_(programs))
     return query
 
 

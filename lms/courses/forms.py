@@ -20,11 +20,13 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from lms.cohorts.models import Program
+from lms.accounts.models import User
+from lms.cohorts.services import programs_for
 from lms.core.extensions import db
 from lms.core.forms import BaseForm, MultiCheckboxField, coerce_id
 from lms.core.i18n import LANGUAGES
 from lms.courses.models import AnswerReveal, Course, Question, QuestionKind, UnlockRule
+from lms.courses.policies import managed_course_filter
 from lms.courses.services.quizzes import MAX_POINTS, fits_column, question_problems
 
 LESSON_KIND_LABELS = {
@@ -103,17 +105,18 @@ class CourseForm(BaseForm):
         default=UnlockRule.SUBMISSION,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.program_id.choices = [
-            (program.id, program.name) for program in db.session.scalars(select(Program).order_by(Program.name))
-        ]
+        # Only the programs this person runs, and their courses: another program's is not a choice.
+        self.program_id.choices = [(program.id, program.name) for program in db.session.scalars(programs_for(user))]
         if self.translation_of_id.data is None:  # an original's None, or a form without the field: "none"
             self.translation_of_id.data = 0
         self.translation_of_id.choices = [(0, _l("None: this is the original"))] + [
             (course.id, f"{course.title} ({LANGUAGES.get(course.language, course.language)})")
             for course in db.session.scalars(
-                select(Course).where(Course.translation_of_id.is_(None)).order_by(Course.title, Course.id)
+                select(Course)
+                .where(Course.translation_of_id.is_(None), managed_course_filter(user))
+                .order_by(Course.title, Course.id)
             )
         ]
 

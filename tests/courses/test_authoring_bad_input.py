@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, Module, Option, Question, RubricCriterion
 from tests.courses.test_authoring_services import record_attempt
-from tests.factories import CohortFactory, LessonFactory
+from tests.factories import CohortFactory, LessonFactory, ProgramFactory
 
 
 def snapshot() -> tuple:
@@ -199,7 +199,7 @@ def test_a_course_form_with_bad_values_writes_nothing(client, lead):
 
 
 def test_moving_an_offered_course_to_another_program_is_refused(client, lead):
-    other = CohortFactory().program
+    other = CohortFactory(program=ProgramFactory(leads=[lead.lead])).program
     course = lead.courses_a.course
     data = {"program_id": other.id, "title": "Moved", "language": "en"}
     response = client.post(f"/manage/courses/{course.id}/edit", data=data)

@@ -92,7 +92,7 @@ def test_a_draft_course_or_lesson_is_hidden_in_the_preview_as_from_learners(clie
 
 def test_a_course_no_cohort_takes_says_so(client, auth, world):
     auth.login(world.lead)
-    alone = ModuleFactory().course  # a course of its own, offered to no cohort
+    alone = ModuleFactory(course__program=world.program).course  # a course of its own, offered to no cohort
     db.session.commit()
     page = client.get(f"/courses/{alone.id}/preview").get_data(as_text=True)
     assert "No cohort of yours takes this course: offer it to a cohort first." in page

@@ -25,7 +25,7 @@ def test_an_unknown_length_leaves_the_minutes_alone():
 
 def test_a_converted_video_fills_the_minutes_and_the_editor_says_so(app, client, auth, world, tmp_path_factory):
     sample = sample_video_files(tmp_path_factory)["small"]
-    lesson = LessonFactory(kind="video", title="Film your tea garden", minutes=3)
+    lesson = LessonFactory(kind="video", title="Film your tea garden", minutes=3, module__course__program=world.program)
     with app.test_request_context():
         files.upload_lesson_video(lesson, upload(sample.read_bytes(), sample.name))
     db.session.commit()

@@ -1,6 +1,7 @@
-"""Course authoring: leads and admins only, whatever the course's cohort or state."""
+"""Course authoring: the leads of the course's program and admins, whatever its cohort or state; a lead of
+another program finds none of it."""
 
-from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
+from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone, other_lead
 
 # A missing object, or a question or criterion of another lesson: hidden from managers.
 NOT_FOUND = everyone(404, anonymous=302, learner=403, mentor=403)
@@ -17,34 +18,34 @@ def criterion(w):
 
 
 CASES: dict[str, list[Case]] = {
-    "courses.manage_courses": [Case(lambda w: "/manage/courses", MANAGERS)],
+    "courses.manage_courses": [Case(lambda w: "/manage/courses", other_lead(MANAGERS, 200))],
     "courses.manage_new_course": [
-        Case(lambda w: "/manage/courses/new", MANAGERS),
-        Case(lambda w: f"/manage/courses/new?program_id={w.program.id}", MANAGERS),
+        Case(lambda w: "/manage/courses/new", other_lead(MANAGERS, 200)),
+        Case(lambda w: f"/manage/courses/new?program_id={w.program.id}", other_lead(MANAGERS, 200)),
     ],
     "courses.manage_course": [
-        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}", MANAGERS),
-        # Cohort B's course: authoring sees every program's and cohort's courses.
-        Case(lambda w: f"/manage/courses/{w.courses_b.course.id}", MANAGERS),
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}", other_lead(MANAGERS)),
+        # Cohort B's course: its program's leads author every cohort's courses.
+        Case(lambda w: f"/manage/courses/{w.courses_b.course.id}", other_lead(MANAGERS)),
         Case(lambda w: "/manage/courses/999999", NOT_FOUND),
     ],
     "courses.manage_edit_course": [
-        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/edit", MANAGERS),
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/edit", other_lead(MANAGERS)),
         Case(lambda w: "/manage/courses/999999/edit", NOT_FOUND),
     ],
     "courses.manage_publish_course": [
-        Case(lambda w: f"/manage/courses/{w.courses_b.course.id}/publish", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/courses/{w.courses_b.course.id}/publish", other_lead(MANAGER_ACTION), method="POST"),
         Case(lambda w: "/manage/courses/999999/publish", NOT_FOUND_ACTION, method="POST"),
     ],
     "courses.manage_duplicate_course": [
-        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/duplicate", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/duplicate", other_lead(MANAGER_ACTION), method="POST"),
         Case(lambda w: "/manage/courses/999999/duplicate", NOT_FOUND_ACTION, method="POST"),
     ],
     "courses.manage_unpublish_course": [
-        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/unpublish", MANAGERS),
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/unpublish", other_lead(MANAGERS)),
         Case(
             lambda w: f"/manage/courses/{w.courses_a.course.id}/unpublish",
-            MANAGER_ACTION,
+            other_lead(MANAGER_ACTION),
             method="POST",
             data={"confirm": "yes"},
         ),
@@ -53,66 +54,68 @@ CASES: dict[str, list[Case]] = {
     "courses.manage_offer_course": [
         Case(
             lambda w: f"/manage/courses/{w.courses_a.course.id}/cohorts",
-            MANAGER_ACTION,
+            other_lead(MANAGER_ACTION),
             method="POST",
             data={"offered": "0"},
         ),
     ],
     "courses.manage_new_module": [
-        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/modules/new", MANAGERS),
+        Case(lambda w: f"/manage/courses/{w.courses_a.course.id}/modules/new", other_lead(MANAGERS)),
         Case(lambda w: "/manage/courses/999999/modules/new", NOT_FOUND),
     ],
     "courses.manage_edit_module": [
-        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/edit", MANAGERS),
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/edit", other_lead(MANAGERS)),
         Case(lambda w: "/manage/modules/999999/edit", NOT_FOUND),
     ],
     "courses.manage_move_module": [
-        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/move/up", MANAGER_ACTION, method="POST"),
-        Case(lambda w: f"/manage/modules/{w.courses_b.module.id}/move/down", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/move/up", other_lead(MANAGER_ACTION), method="POST"),
+        Case(lambda w: f"/manage/modules/{w.courses_b.module.id}/move/down", other_lead(MANAGER_ACTION), method="POST"),
     ],
     "courses.manage_delete_module": [
-        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/delete", MANAGERS),
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/delete", other_lead(MANAGERS)),
         Case(lambda w: "/manage/modules/999999/delete", NOT_FOUND),
     ],
     "courses.manage_new_lesson": [
-        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/lessons/new", MANAGERS),
-        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/lessons/new?kind=quiz", MANAGERS),
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/lessons/new", other_lead(MANAGERS)),
+        Case(lambda w: f"/manage/modules/{w.courses_a.module.id}/lessons/new?kind=quiz", other_lead(MANAGERS)),
     ],
     "courses.manage_edit_lesson": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.reading.id}/edit", MANAGERS),
-        Case(lambda w: f"/manage/lessons/{w.courses_a.video.id}/edit", MANAGERS),
-        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/edit", MANAGERS),
-        Case(lambda w: f"/manage/lessons/{w.courses_b.assignment.id}/edit", MANAGERS),
-        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/edit", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.reading.id}/edit", other_lead(MANAGERS)),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.video.id}/edit", other_lead(MANAGERS)),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/edit", other_lead(MANAGERS)),
+        Case(lambda w: f"/manage/lessons/{w.courses_b.assignment.id}/edit", other_lead(MANAGERS)),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/edit", other_lead(MANAGERS)),
         Case(lambda w: "/manage/lessons/999999/edit", NOT_FOUND),
     ],
     "courses.manage_move_lesson": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.reading.id}/move/down", MANAGER_ACTION, method="POST"),
-        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/move/down", MANAGER_ACTION, method="POST"),
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_a.reading.id}/move/down", other_lead(MANAGER_ACTION), method="POST"
+        ),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/move/down", other_lead(MANAGER_ACTION), method="POST"),
     ],
     "courses.manage_publish_lesson": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/publish", MANAGER_ACTION, method="POST"),
-        Case(lambda w: f"/manage/lessons/{w.courses_b.video.id}/unpublish", MANAGER_ACTION, method="POST"),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/publish", other_lead(MANAGER_ACTION), method="POST"),
+        Case(lambda w: f"/manage/lessons/{w.courses_b.video.id}/unpublish", other_lead(MANAGER_ACTION), method="POST"),
     ],
     "courses.manage_delete_lesson": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/delete", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.draft.id}/delete", other_lead(MANAGERS)),
         Case(
             lambda w: f"/manage/lessons/{w.courses_b.draft.id}/delete",
-            MANAGER_ACTION,
+            other_lead(MANAGER_ACTION),
             method="POST",
             data={"confirm": "yes"},
         ),
         Case(lambda w: "/manage/lessons/999999/delete", NOT_FOUND),
     ],
     "courses.manage_new_question": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=single", MANAGERS),
-        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=numeric", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=single", other_lead(MANAGERS)),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=numeric", other_lead(MANAGERS)),
         Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/new?kind=essay", NOT_FOUND),
         # Only quizzes have questions.
         Case(lambda w: f"/manage/lessons/{w.courses_a.reading.id}/questions/new?kind=single", NOT_FOUND),
     ],
     "courses.manage_edit_question": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/edit", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/edit", other_lead(MANAGERS)),
         # Course B's question through course A's quiz.
         Case(
             lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w, w.courses_b.quiz)}/edit",
@@ -120,7 +123,7 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
     "courses.manage_delete_question": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/delete", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/delete", other_lead(MANAGERS)),
         Case(
             lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w, w.courses_b.quiz)}/delete",
             NOT_FOUND_ACTION,
@@ -130,28 +133,33 @@ CASES: dict[str, list[Case]] = {
     "courses.manage_move_question": [
         Case(
             lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/questions/{question(w)}/move/up",
-            MANAGER_ACTION,
+            other_lead(MANAGER_ACTION),
             method="POST",
         ),
     ],
     "courses.manage_new_criterion": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/new", MANAGERS),
+        Case(lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/new", other_lead(MANAGERS)),
         Case(lambda w: f"/manage/lessons/{w.courses_a.quiz.id}/criteria/new", NOT_FOUND),
     ],
     "courses.manage_edit_criterion": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/edit", MANAGERS),
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/edit", other_lead(MANAGERS)
+        ),
         Case(
             lambda w: f"/manage/lessons/{w.courses_b.assignment.id}/criteria/{criterion(w)}/edit",
             NOT_FOUND,
         ),
     ],
     "courses.manage_delete_criterion": [
-        Case(lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/delete", MANAGERS),
+        Case(
+            lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/delete",
+            other_lead(MANAGERS),
+        ),
     ],
     "courses.manage_move_criterion": [
         Case(
             lambda w: f"/manage/lessons/{w.courses_a.assignment.id}/criteria/{criterion(w)}/move/down",
-            MANAGER_ACTION,
+            other_lead(MANAGER_ACTION),
             method="POST",
         ),
     ],

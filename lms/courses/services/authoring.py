@@ -7,12 +7,14 @@ submissions, which point at lesson and question ids, survive every edit.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from lms.accounts.models import User
 from lms.cohorts.models import Program
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.courses import files
 from lms.courses.models import LESSON_KINDS, AnswerReveal, CohortCourse, Course, Lesson, LessonKind, Module, UnlockRule
 from lms.courses.models.content import SUBMISSION_KINDS
+from lms.courses.policies import managed_course_filter
 from lms.courses.records import record_queries
 
 LANGUAGES = ("zh_Hans", "en")
@@ -124,8 +126,9 @@ def set_course_published(course: Course, published: bool) -> Course:
     return course
 
 
-def course_list():
-    """A select of every course with its program, lesson counts and number of cohorts, by program and title."""
+def course_list(viewer: User):
+    """A select of the courses this person authors (an admin every one) with their program, lesson counts and
+    number of cohorts, by program and title."""
     lessons = (
         select(
             Module.course_id,
@@ -152,6 +155,7 @@ def course_list():
         .join(Program, Program.id == Course.program_id)
         .outerjoin(lessons, lessons.c.course_id == Course.id)
         .outerjoin(cohorts, cohorts.c.course_id == Course.id)
+        .where(managed_course_filter(viewer))
         .order_by(Program.name, Course.title, Course.id)
     )
 

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.cohorts.models import Program
@@ -33,6 +34,9 @@ from lms.courses.views.common import (
     LABELS,
     confirm_delete,
     deleted,
+    managed_course,
+    managed_lesson,
+    managed_module,
     perform,
     refused,
     to_lesson,
@@ -43,14 +47,14 @@ from lms.courses.views.common import (
 @bp.route("/manage/courses")
 @roles_required(*MANAGER_ROLES)
 def manage_courses():
-    rows = db.session.execute(services.course_list()).all()
+    rows = db.session.execute(services.course_list(current_user)).all()
     return render_template("courses/manage/courses.html", rows=rows)
 
 
 @bp.route("/manage/courses/new", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_new_course():
-    form = CourseForm(program_id=id_arg("program_id"), language=str(get_locale()))
+    form = CourseForm(program_id=id_arg("program_id"), language=str(get_locale()), user=current_user)
     if not form.program_id.choices:
         flash(_("Create a program first."))
         return redirect(url_for("cohorts.new_program"))
@@ -69,8 +73,8 @@ def manage_new_course():
 @bp.route("/manage/courses/<int:course_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_edit_course(course_id: int):
-    course = db.get_or_404(Course, course_id)
-    form = CourseForm(obj=course)
+    course = managed_course(course_id)
+    form = CourseForm(obj=course, user=current_user)
     if form.validate_on_submit():
         try:
             services.update_course(course, form.data)
@@ -86,7 +90,7 @@ def manage_edit_course(course_id: int):
 @bp.route("/manage/courses/<int:course_id>/publish", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_publish_course(course_id: int):
-    course = db.get_or_404(Course, course_id)
+    course = managed_course(course_id)
     back = redirect(safe_next_url(request.form.get("next"), url_for(".manage_course", course_id=course.id)))
     return perform(lambda: services.set_course_published(course, True), back, _("Course published."))
 
@@ -95,7 +99,7 @@ def manage_publish_course(course_id: int):
 @roles_required(*MANAGER_ROLES)
 def manage_unpublish_course(course_id: int):
     """Back to draft only after a confirmation naming the cohorts that take the course and their learners."""
-    course = db.get_or_404(Course, course_id)
+    course = managed_course(course_id)
     back_url = safe_next_url(request.values.get("next"), url_for(".manage_course", course_id=course.id))
     form = ConfirmDeleteForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -117,7 +121,7 @@ def manage_unpublish_course(course_id: int):
 @bp.route("/manage/courses/<int:course_id>/duplicate", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_duplicate_course(course_id: int):
-    course = db.get_or_404(Course, course_id)
+    course = managed_course(course_id)
     if not ActionForm().validate_on_submit():
         return to_outline(course.id)
     copy = duplicate.duplicate_course(course)
@@ -130,8 +134,7 @@ def manage_duplicate_course(course_id: int):
 @roles_required(*MANAGER_ROLES)
 def manage_course(course_id: int):
     lesson_columns = (Lesson.module_id, Lesson.position, Lesson.kind, Lesson.title, Lesson.minutes, Lesson.published)
-    course = db.get_or_404(
-        Course,
+    course = managed_course(
         course_id,
         options=[
             joinedload(Course.program),
@@ -154,7 +157,7 @@ def manage_course(course_id: int):
 @bp.route("/manage/courses/<int:course_id>/cohorts", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_offer_course(course_id: int):
-    course = db.get_or_404(Course, course_id)
+    course = managed_course(course_id)
     form = OfferForm(offer_services.program_cohorts(course))
     if not form.validate_on_submit():
         flash(_("Choose cohorts from the list."), "error")
@@ -174,7 +177,7 @@ def manage_offer_course(course_id: int):
 @bp.route("/manage/courses/<int:course_id>/modules/new", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_new_module(course_id: int):
-    course = db.get_or_404(Course, course_id)
+    course = managed_course(course_id)
     form = ModuleForm()
     if form.validate_on_submit():
         module = services.create_module(course, form.data)
@@ -187,7 +190,7 @@ def manage_new_module(course_id: int):
 @bp.route("/manage/modules/<int:module_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_edit_module(module_id: int):
-    module = db.get_or_404(Module, module_id)
+    module = managed_module(module_id)
     form = ModuleForm(obj=module)
     if form.validate_on_submit():
         services.update_module(module, form.data)
@@ -200,7 +203,7 @@ def manage_edit_module(module_id: int):
 @bp.route("/manage/modules/<int:module_id>/move/<any(up, down):direction>", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_move_module(module_id: int, direction: str):
-    module = db.get_or_404(Module, module_id)
+    module = managed_module(module_id)
     back = to_outline(module.course_id, f"module-{module.id}")
     return perform(lambda: services.move_module(module, DIRECTIONS[direction]), back)
 
@@ -208,7 +211,7 @@ def manage_move_module(module_id: int, direction: str):
 @bp.route("/manage/modules/<int:module_id>/delete", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_delete_module(module_id: int):
-    module = db.get_or_404(Module, module_id, options=[selectinload(Module.lessons)])
+    module = managed_module(module_id, options=[selectinload(Module.lessons)])
     if request.method == "POST":
         done = _("Module “%(title)s” deleted.", title=module.title)
         return deleted(lambda: services.delete_module(module), to_outline(module.course_id), done)
@@ -231,7 +234,7 @@ def manage_delete_module(module_id: int):
 @bp.route("/manage/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_new_lesson(module_id: int):
-    module = db.get_or_404(Module, module_id)
+    module = managed_module(module_id)
     form = NewLessonForm(kind=request.args.get("kind"))
     if form.validate_on_submit():
         lesson = services.create_lesson(module, form.data)
@@ -253,8 +256,7 @@ EDITOR_DONE = {
 @bp.route("/manage/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_edit_lesson(lesson_id: int):
-    lesson = db.get_or_404(
-        Lesson,
+    lesson = managed_lesson(
         lesson_id,
         options=[
             joinedload(Lesson.module).joinedload(Module.course),
@@ -296,7 +298,7 @@ def manage_edit_lesson(lesson_id: int):
 @bp.route("/manage/lessons/<int:lesson_id>/move/<any(up, down):direction>", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_move_lesson(lesson_id: int, direction: str):
-    lesson = db.get_or_404(Lesson, lesson_id)
+    lesson = managed_lesson(lesson_id)
     back = to_outline(lesson.module.course_id, f"lesson-{lesson.id}")
     return perform(lambda: services.move_lesson(lesson, DIRECTIONS[direction]), back)
 
@@ -304,7 +306,7 @@ def manage_move_lesson(lesson_id: int, direction: str):
 @bp.route("/manage/lessons/<int:lesson_id>/<any(publish, unpublish):action>", methods=["POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_publish_lesson(lesson_id: int, action: str):
-    lesson = db.get_or_404(Lesson, lesson_id)
+    lesson = managed_lesson(lesson_id)
     publish = action == "publish"
     fallback = url_for(".manage_course", course_id=lesson.module.course_id, _anchor=f"lesson-{lesson.id}")
     back = redirect(safe_next_url(request.form.get("next"), fallback))
@@ -315,7 +317,7 @@ def manage_publish_lesson(lesson_id: int, action: str):
 @bp.route("/manage/lessons/<int:lesson_id>/delete", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def manage_delete_lesson(lesson_id: int):
-    lesson = db.get_or_404(Lesson, lesson_id)
+    lesson = managed_lesson(lesson_id)
     back = to_outline(lesson.module.course_id, f"module-{lesson.module_id}")
     if request.method == "POST":
         return deleted(lambda: services.delete_lesson(lesson), back, _("Lesson deleted."))

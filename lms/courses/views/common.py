@@ -1,12 +1,14 @@
 """Shared steps of the authoring views: redirects, confirmation pages, loading a lesson of a kind."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import require
 from lms.courses.forms import LESSON_KIND_LABELS, QUESTION_KIND_LABELS, SUBMISSION_KIND_LABELS, ConfirmDeleteForm
-from lms.courses.models import Lesson
+from lms.courses.models import Course, Lesson, Module
+from lms.courses.policies import can_manage_course
 from lms.courses.services.authoring import AuthoringError
 
 DIRECTIONS = {"up": -1, "down": 1}
@@ -61,14 +63,35 @@ def deleted(change, back, done_message: str):
     return perform(change, back, done_message, ConfirmDeleteForm())
 
 
+# Every authoring route loads its course, module or lesson through one of these: another program's is not found.
+
+
+def managed_course(course_id: int, options=()) -> Course:
+    course = db.get_or_404(Course, course_id, options=list(options))
+    require(can_manage_course(current_user, course), 404)
+    return course
+
+
+def managed_module(module_id: int, options=()) -> Module:
+    module = db.get_or_404(Module, module_id, options=list(options))
+    require(can_manage_course(current_user, module.course), 404)
+    return module
+
+
+def managed_lesson(lesson_id: int, options=()) -> Lesson:
+    lesson = db.get_or_404(Lesson, lesson_id, options=list(options))
+    require(can_manage_course(current_user, lesson.module.course), 404)
+    return lesson
+
+
 def quiz_lesson(lesson_id: int) -> Lesson:
-    lesson = db.get_or_404(Lesson, lesson_id)
+    lesson = managed_lesson(lesson_id)
     require(lesson.kind == "quiz", 404)
     return lesson
 
 
 def assignment_lesson(lesson_id: int) -> Lesson:
-    lesson = db.get_or_404(Lesson, lesson_id)
+    lesson = managed_lesson(lesson_id)
     require(lesson.kind == "assignment", 404)
     return lesson
 

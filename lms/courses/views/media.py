@@ -8,10 +8,11 @@ from sqlalchemy.orm import joinedload
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.security import MANAGER_ROLES, require, roles_required, signed_in
-from lms.courses import bp, files, policies, tasks, video
+from lms.courses import bp, files, tasks, video
 from lms.courses.media_forms import CaptionsForm, CoverForm, ResourceForm, VideoUploadForm
 from lms.courses.models import Course, Lesson, LessonKind
 from lms.courses.models.content import lesson_with_files
+from lms.courses.views.common import managed_course, managed_lesson
 from lms.media import storage
 from lms.media.access import file_access
 from lms.media.models import MediaFile, MediaKind, VideoStatus
@@ -28,13 +29,7 @@ def media_file(media_id: int):
 
 
 def load_lesson(lesson_id: int) -> Lesson:
-    lesson = db.get_or_404(
-        Lesson,
-        lesson_id,
-        options=lesson_with_files(),
-    )
-    require(policies.can_manage_courses(current_user))
-    return lesson
+    return managed_lesson(lesson_id, options=lesson_with_files())
 
 
 def files_page(lesson: Lesson, video_form=None, captions_form=None, resource_form=None):
@@ -165,9 +160,7 @@ def remove_resource(lesson_id: int, resource_id: int):
 
 
 def load_course(course_id: int) -> Course:
-    course = db.get_or_404(Course, course_id, options=[joinedload(Course.cover)])
-    require(policies.can_manage_courses(current_user))
-    return course
+    return managed_course(course_id, options=[joinedload(Course.cover)])
 
 
 @bp.route("/manage/courses/<int:course_id>/cover", methods=["GET", "POST"])

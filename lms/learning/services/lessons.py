@@ -10,7 +10,7 @@ from lms.accounts.models import User
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.courses.models import Course, Lesson, LessonKind, Module, Question, UnlockRule
-from lms.courses.policies import can_manage_courses, offered_course_ids
+from lms.courses.policies import can_manage_course, can_manage_courses, managed_course_filter, offered_course_ids
 from lms.learning.models import QuizAttempt
 from lms.learning.policies import submitting_cohort
 from lms.learning.services import completions as progress
@@ -141,7 +141,9 @@ def catalogue_entries(viewer: User, language: str | None = None) -> list[Catalog
         .where(Course.published.is_(True))
         .order_by(Course.title, Course.id)
     )
-    if not can_manage_courses(viewer):
+    if can_manage_courses(viewer):
+        query = query.where(managed_course_filter(viewer))
+    else:
         query = query.where(Course.id.in_(offered_course_ids(viewer)))
     entries = [
         # The author's estimate when given, else the sum of the lessons' minutes.
@@ -184,7 +186,7 @@ def course_outline(course: Course, viewer: User, *, continue_from: bool = True) 
         )
         .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
     )
-    managing = can_manage_courses(viewer)
+    managing = can_manage_course(viewer, course)
     if not managing:
         lessons_query = lessons_query.where(Lesson.published.is_(True))
     for_learner = viewer.role == Role.LEARNER
