@@ -7,6 +7,7 @@ from enum import Enum
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from lms.cohorts.policies import managed_learner_ids
 from lms.core.extensions import db
 from lms.outcomes.models import AuditEntry
 
@@ -65,13 +66,17 @@ def learner_audit(learner) -> Select:
     )
 
 
-def program_audit(entity: str | None = None) -> Select:
-    """Select every audit entry (of one kind of record, when given), newest first, with actor and learner loaded."""
+def program_audit(viewer, entity: str | None = None) -> Select:
+    """Select the audit entries this person reads (a lead: about the learners who are or were in her programs;
+    an admin: every one), of one kind of record when given, newest first, with actor and learner loaded."""
     query = (
         select(AuditEntry)
         .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.learner))
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
+    learners = managed_learner_ids(viewer)
+    if learners is not None:
+        query = query.where(AuditEntry.learner_id.in_(learners))
     if entity:
         query = query.where(AuditEntry.entity == entity)
     return query

@@ -119,10 +119,18 @@ def test_turnaround_medians_per_mentor_and_cohort(client, auth, world):
             )
     db.session.commit()
     with client.application.test_request_context():
-        by_mentor = {row.name: (row.median_hours, row.count) for row in review_queue_services.turnaround_by_mentor()}
-        by_cohort = {row.name: (row.median_hours, row.count) for row in review_queue_services.turnaround_by_cohort()}
+        by_mentor = {
+            row.name: (row.median_hours, row.count) for row in review_queue_services.turnaround_by_mentor(world.lead)
+        }
+        by_cohort = {
+            row.name: (row.median_hours, row.count) for row in review_queue_services.turnaround_by_cohort(world.lead)
+        }
     assert by_mentor == {world.mentor_a.name: (3.0, 3), "Mentor Chen": (5.0, 4)}
     assert by_cohort == {"Cohort A": (4.0, 7)}
+    # A lead of another program counts none of these reviews.
+    with client.application.test_request_context():
+        assert review_queue_services.turnaround_by_mentor(world.other_lead) == []
+        assert review_queue_services.turnaround_by_cohort(world.other_lead) == []
     auth.login(world.lead)
     page = client.get("/reviews/turnaround").text
     assert "Mentor Chen" in page

@@ -222,7 +222,7 @@ def test_people_who_cannot_have_this_follow_up(client, auth, world, graduates):
     never = EnrollmentFactory(cohort=world.cohort_a).learner
     undone = graduate(world.cohort_a, undone=True)
     recent = graduate(world.cohort_a, graduated_on=program_today() - timedelta(days=10))
-    auth.login(world.lead)
+    auth.login(world.admin)  # an admin finds staff accounts too; a lead, only her programs' learners
     content = (
         HEADER
         + "13012345678,3,2024-04-01,2024-04-30,100,,,,,,,\n"
@@ -234,7 +234,7 @@ def test_people_who_cannot_have_this_follow_up(client, auth, world, graduates):
     )
     page = upload(client, content).get_data(as_text=True)
     due = wave_due_on(recent.graduated_on, 3).isoformat()
-    assert "No learner has this mobile number." in page
+    assert "No learner of the programs you run has this mobile number." in page
     assert "Not a mobile number." in page
     assert page.count("This learner has not graduated (or the graduation was undone).") == 2
     assert "This follow-up is not due until " + due in page
@@ -435,7 +435,7 @@ def test_the_preview_takes_a_fixed_number_of_queries(client, auth, world, count_
 
 def test_the_service_previews_without_a_request(app, world, graduates):
     with app.test_request_context():
-        preview = import_services.preview_follow_up_import((HEADER + line(world.learner_a, "12")).encode())
+        preview = import_services.preview_follow_up_import((HEADER + line(world.learner_a, "12")).encode(), world.lead)
     assert preview.ok
     assert preview.rows[0].graduation.id == graduates[0].id
     assert preview.rows[0].fields["monthly_income_fen"] == 350_050
@@ -444,5 +444,16 @@ def test_the_service_previews_without_a_request(app, world, graduates):
 def test_a_mentor_account_number_is_not_a_graduate(app, world):
     mentor = MentorFactory(phone="+8613912345678")
     with app.test_request_context():
-        preview = import_services.preview_follow_up_import((HEADER + line(mentor, "0")).encode())
+        preview = import_services.preview_follow_up_import((HEADER + line(mentor, "0")).encode(), world.admin)
     assert preview.rows[0].errors == ["This mobile number belongs to a staff account."]
+
+
+def test_a_lead_of_another_program_finds_none_of_its_graduates(client, auth, world, graduates):
+    """Her upload names this program's graduates: each reads as unknown, and confirming writes nothing."""
+    auth.login(world.other_lead)
+    content = HEADER + line(world.learner_a, "3") + line(world.learner_b, "3")
+    page = upload(client, content).get_data(as_text=True)
+    assert page.count("No learner of the programs you run has this mobile number.") == 2
+    with client.application.test_request_context(), pytest.raises(import_services.ImportRefusedError):
+        import_services.confirm_follow_up_import(content.encode(), world.other_lead, False)
+    assert db.session.scalars(select(FollowUp)).all() == []

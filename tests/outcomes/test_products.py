@@ -138,7 +138,7 @@ def test_an_import_maps_products_and_a_listed_one_may_leave_out_its_unit(app, wo
     graduation = world.graduate(graduated_on=date(2024, 1, 15), consent=True)
     content = HEADER + line(world.learner_a, "3", product="赣南脐橙", quantity="300", unit="")
     with app.test_request_context():
-        preview = import_services.preview_follow_up_import(content.encode())
+        preview = import_services.preview_follow_up_import(content.encode(), world.lead)
         assert preview.ok, preview.rows[0].errors
         assert import_services.confirm_follow_up_import(content.encode(), world.lead, False) == 1
     row = db.session.scalars(select(FollowUpQuantity)).one()
@@ -149,7 +149,7 @@ def test_an_import_refuses_an_unlisted_product_without_a_unit(app, world, orange
     world.graduate(graduated_on=date(2024, 1, 15), consent=True)
     content = HEADER + line(world.learner_a, "3", product="蜂蜜", quantity="3", unit="")
     with app.test_request_context():
-        preview = import_services.preview_follow_up_import(content.encode())
+        preview = import_services.preview_follow_up_import(content.encode(), world.lead)
     assert preview.rows[0].errors == ["Give a unit for 蜂蜜: it is not on the program's product list."]
 
 

@@ -225,27 +225,42 @@ def spread(world):
 
 
 def test_totals_per_kind_and_cohort_match_a_hand_count(spread):
-    by_kind = {(row.kind, row.currency): (row.count, row.value_fen) for row in support_services.totals_by_kind()}
+    by_kind = {
+        (row.kind, row.currency): (row.count, row.value_fen) for row in support_services.totals_by_kind(spread.admin)
+    }
     assert by_kind == {
         ("equipment", "CNY"): (1, 80_000),
         ("loan", "CNY"): (3, 750_050),
         ("traffic_credit", "CNY"): (1, 1_000_000),
         ("training", "CNY"): (1, 30_000),
     }
-    by_cohort = [(row.cohort_name, row.count, row.value_fen) for row in support_services.totals_by_cohort()]
+    by_cohort = [(row.cohort_name, row.count, row.value_fen) for row in support_services.totals_by_cohort(spread.admin)]
     assert by_cohort == [("Cohort A", 2, 1_500_000), ("Cohort B", 3, 330_050), (None, 1, 30_000)]
 
 
 def test_the_cohort_filter_narrows_totals_and_records(spread):
     cohort_b = spread.cohort_b.id
-    assert [(row.kind, row.count, row.value_fen) for row in support_services.totals_by_kind(cohort_b)] == [
+    assert [
+        (row.kind, row.count, row.value_fen) for row in support_services.totals_by_kind(spread.admin, cohort_b)
+    ] == [
         ("equipment", 1, 80_000),
         ("loan", 2, 250_050),
     ]
-    assert [(row.cohort_name, row.value_fen) for row in support_services.totals_by_cohort(cohort_b)] == [
+    assert [(row.cohort_name, row.value_fen) for row in support_services.totals_by_cohort(spread.admin, cohort_b)] == [
         ("Cohort B", 330_050)
     ]
-    assert len(db.session.scalars(support_services.recent_support(cohort_b)).all()) == 3
+    assert len(db.session.scalars(support_services.recent_support(spread.admin, cohort_b)).all()) == 3
+
+
+def test_a_lead_counts_only_the_support_of_her_programs(spread):
+    """Another program's lead counts none of it; the program's lead, her cohorts' and not the learner in none."""
+    assert support_services.totals_by_kind(spread.other_lead) == []
+    assert support_services.totals_by_cohort(spread.other_lead) == []
+    assert db.session.scalars(support_services.recent_support(spread.other_lead)).all() == []
+    assert support_services.overview_cohorts(spread.other_lead) == []
+    by_cohort = [(row.cohort_name, row.value_fen) for row in support_services.totals_by_cohort(spread.lead)]
+    assert by_cohort == [("Cohort A", 1_500_000), ("Cohort B", 330_050)]
+    assert len(db.session.scalars(support_services.recent_support(spread.lead)).all()) == 5
 
 
 def test_currencies_are_never_added_together(world):
@@ -254,7 +269,7 @@ def test_currencies_are_never_added_together(world):
     make_record(world.learner_a, "loan", 100)
     make_record(abroad, "loan", 200)
     db.session.commit()
-    by_kind = {(row.kind, row.currency): row.value_fen for row in support_services.totals_by_kind()}
+    by_kind = {(row.kind, row.currency): row.value_fen for row in support_services.totals_by_kind(world.admin)}
     assert by_kind == {("loan", "CNY"): 100, ("loan", "USD"): 200}
 
 
@@ -263,10 +278,13 @@ def test_the_overview_page_shows_totals_and_filters(client, auth, spread):
     page = client.get("/support").get_data(as_text=True)
     assert "7,500.50" in page  # loans
     assert "15,000.00" in page  # cohort A
-    assert "In no cohort" in page
+    assert "In no cohort" not in page  # a learner in none is no lead's: an admin counts her
     filtered = client.get(f"/support?cohort={spread.cohort_a.id}").get_data(as_text=True)
     assert "15,000.00" in filtered
     assert "3,300.50" not in filtered
+    auth.logout()
+    auth.login(spread.admin)
+    assert "In no cohort" in client.get("/support").get_data(as_text=True)
 
 
 def overview_queries(client, count_queries) -> int:

@@ -143,12 +143,17 @@ class Turnaround:
     count: int
 
 
-def median_turnaround(group_column, name_column, join_target, join_on) -> list[Turnaround]:
-    """Median review turnaround per group, computed by the database.
+def median_turnaround(viewer: User, group_column, name_column, join_target, join_on) -> list[Turnaround]:
+    """Median review turnaround per group over the reviews of the cohorts ``viewer`` runs, computed by the database.
 
     SQLite has no median function, so both databases use one window query: each group's reviews are
     numbered by turnaround, and the median is the average of the one or two middle rows.
     """
+    reviews = select(Review).join(Submission, Submission.id == Review.submission_id)
+    managed = managed_cohort_ids(viewer)
+    if managed is not None:
+        # A lead's figures count only her programs' reviews (a mentor's in another program too are not hers).
+        reviews = reviews.where(Submission.cohort_id.in_(managed))
     numbered = (
         select(
             group_column.label("key"),
@@ -158,7 +163,7 @@ def median_turnaround(group_column, name_column, join_target, join_on) -> list[T
         )
         .select_from(Review)
         .join(Submission, Submission.id == Review.submission_id)
-        .where(group_column.is_not(None))
+        .where(group_column.is_not(None), Review.id.in_(reviews.with_only_columns(Review.id)))
         .subquery()
     )
     middle = (numbered.c.total + 1) // 2, (numbered.c.total + 2) // 2
@@ -179,14 +184,14 @@ def median_turnaround(group_column, name_column, join_target, join_on) -> list[T
     ]
 
 
-def turnaround_by_mentor() -> list[Turnaround]:
-    """Median turnaround of each mentor's reviews."""
-    return median_turnaround(Review.mentor_id, User.name, User, lambda key: User.id == key)
+def turnaround_by_mentor(viewer: User) -> list[Turnaround]:
+    """Median turnaround of each mentor's reviews (of the cohorts ``viewer`` runs)."""
+    return median_turnaround(viewer, Review.mentor_id, User.name, User, lambda key: User.id == key)
 
 
-def turnaround_by_cohort() -> list[Turnaround]:
-    """Median turnaround of the reviews of each cohort's submissions."""
-    return median_turnaround(Submission.cohort_id, Cohort.name, Cohort, lambda key: Cohort.id == key)
+def turnaround_by_cohort(viewer: User) -> list[Turnaround]:
+    """Median turnaround of the reviews of each cohort's submissions (of the cohorts ``viewer`` runs)."""
+    return median_turnaround(viewer, Submission.cohort_id, Cohort.name, Cohort, lambda key: Cohort.id == key)
 
 
 register_header_count("reviews_waiting", pending_total)

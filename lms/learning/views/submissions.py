@@ -234,8 +234,8 @@ def turnaround():
     require(policies.can_view_turnaround(current_user))
     return render_template(
         "cohorts/submissions/turnaround.html",
-        by_mentor=queue.turnaround_by_mentor(),
-        by_cohort=queue.turnaround_by_cohort(),
+        by_mentor=queue.turnaround_by_mentor(current_user),
+        by_cohort=queue.turnaround_by_cohort(current_user),
     )
 
 

@@ -16,6 +16,7 @@ from lms.accounts.models import User
 from lms.cohorts.imports import kept
 from lms.cohorts.imports.services import ImportRefusedError, chunks
 from lms.cohorts.models import Cohort
+from lms.cohorts.policies import managed_cohort_ids, managed_learner_ids
 from lms.core.calendar import program_today, utcnow
 from lms.core.extensions import db
 from lms.core.money import format_fen
@@ -51,13 +52,22 @@ class Graduate:
     consented: bool
 
 
-def graduates_by_phone(phones: list[str]) -> dict[str, Graduate]:
-    """The account of each mobile number with its latest graduation still in force, baseline income and consent."""
+def graduates_by_phone(phones: list[str], viewer: User) -> dict[str, Graduate]:
+    """The account of each mobile number with its latest graduation still in force, baseline income and consent.
+
+    A lead finds only the learners of her programs and their graduations from her programs' cohorts: a number of
+    another program reads as unknown, so she can neither write to its records nor learn who is there.
+    """
     found: dict[str, Graduate] = {}
+    learners, cohorts = managed_learner_ids(viewer), managed_cohort_ids(viewer)
+    in_force = and_(Graduation.learner_id == User.id, Graduation.undone_at.is_(None))
+    if cohorts is not None:
+        in_force = and_(in_force, Graduation.cohort_id.in_(cohorts))
     for part in chunks(sorted(set(phones))):
-        rows = db.session.execute(
+        query = (
             select(User, Graduation, Baseline.monthly_income_fen, ReportingConsent.granted)
-            .outerjoin(Graduation, and_(Graduation.learner_id == User.id, Graduation.undone_at.is_(None)))
+            .select_from(User)
+            .outerjoin(Graduation, in_force)
             .outerjoin(Baseline, Baseline.learner_id == User.id)
             .outerjoin(ReportingConsent, ReportingConsent.learner_id == User.id)
             .options(joinedload(Graduation.cohort).joinedload(Cohort.program))
@@ -65,7 +75,9 @@ def graduates_by_phone(phones: list[str]) -> dict[str, Graduate]:
             # The latest graduation comes last and wins.
             .order_by(User.id, Graduation.graduated_on, Graduation.id)
         )
-        for user, graduation, baseline_fen, granted in rows:
+        if learners is not None:
+            query = query.where(User.id.in_(learners))
+        for user, graduation, baseline_fen, granted in db.session.execute(query):
             found[user.phone] = Graduate(user, graduation, baseline_fen, bool(granted))
     return found
 
@@ -83,7 +95,7 @@ def check_graduate(row: FollowUpImportRow, graduate: Graduate | None, today: dat
     if row.phone is None:
         return
     if graduate is None:
-        row.errors.append(_("No learner has this mobile number."))
+        row.errors.append(_("No learner of the programs you run has this mobile number."))
         return
     row.learner = graduate.learner
     if graduate.learner.role != Role.LEARNER:
@@ -151,10 +163,11 @@ def check_products(row: FollowUpImportRow, products: ProductList) -> None:
     row.quantities = quantities
 
 
-def preview_follow_up_import(data: bytes) -> FollowUpImportPreview:
-    """Every row with all its problems and warnings, before anything is written; one query more per program."""
+def preview_follow_up_import(data: bytes, viewer: User) -> FollowUpImportPreview:
+    """Every row with all its problems and warnings, before anything is written; one query more per program. Only
+    the graduates of the programs ``viewer`` runs are found."""
     rows = parse_rows(data)
-    graduates = graduates_by_phone([row.phone for row in rows if row.phone])
+    graduates = graduates_by_phone([row.phone for row in rows if row.phone], viewer)
     today = program_today()
     lists: dict[int, ProductList] = {}
     for row in rows:
@@ -185,7 +198,7 @@ def first_problem(preview: FollowUpImportPreview) -> str:
 
 def confirm_follow_up_import(data: bytes, lead: User, unusual_checked: bool) -> int:
     """Record every follow-up of the file or none (raises ImportRefusedError); returns how many were recorded."""
-    preview = preview_follow_up_import(data)
+    preview = preview_follow_up_import(data, lead)
     if not preview.ok:
         raise ImportRefusedError(
             _("Nothing was imported: the file no longer passes the checks (%(first)s).", first=first_problem(preview))

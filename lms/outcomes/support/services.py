@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from lms.accounts.models import User
 from lms.cohorts.enrolment.current import current_enrolments
 from lms.cohorts.models import Cohort, Program
+from lms.cohorts.policies import managed_cohort_ids
 from lms.core.extensions import db
 from lms.core.money import DEFAULT_CURRENCY, yuan_to_fen
 from lms.outcomes.audit import record_change
@@ -80,8 +81,9 @@ class CohortTotal:
     value_fen: int
 
 
-def counted_support(cohort_id: int | None = None):
-    """Support records with the cohort and currency each counts under, optionally of one cohort."""
+def counted_support(viewer: User, cohort_id: int | None = None):
+    """Support records with the cohort and currency each counts under, optionally of one cohort: for a lead, only
+    those counted under a cohort of her programs (a learner's current cohort, as everywhere in these totals)."""
     current = current_enrolments().subquery()
     query = (
         select(
@@ -98,12 +100,15 @@ def counted_support(cohort_id: int | None = None):
     )
     if cohort_id is not None:
         query = query.where(Cohort.id == cohort_id)
+    managed = managed_cohort_ids(viewer)
+    if managed is not None:
+        query = query.where(Cohort.id.in_(managed))
     return query.subquery()
 
 
-def totals_by_kind(cohort_id: int | None = None) -> list[KindTotal]:
+def totals_by_kind(viewer: User, cohort_id: int | None = None) -> list[KindTotal]:
     """Count and value of support per kind (and currency, so that different currencies never add up)."""
-    counted = counted_support(cohort_id)
+    counted = counted_support(viewer, cohort_id)
     rows = db.session.execute(
         select(counted.c.kind, counted.c.currency, func.count(), func.sum(counted.c.value_fen))
         .group_by(counted.c.kind, counted.c.currency)
@@ -112,9 +117,9 @@ def totals_by_kind(cohort_id: int | None = None) -> list[KindTotal]:
     return [KindTotal(kind, currency, count, int(value or 0)) for kind, currency, count, value in rows]
 
 
-def totals_by_cohort(cohort_id: int | None = None) -> list[CohortTotal]:
+def totals_by_cohort(viewer: User, cohort_id: int | None = None) -> list[CohortTotal]:
     """Count and value of support per cohort a learner is currently in; learners in none come last."""
-    counted = counted_support(cohort_id)
+    counted = counted_support(viewer, cohort_id)
     rows = db.session.execute(
         select(
             counted.c.cohort_id,
@@ -129,18 +134,22 @@ def totals_by_cohort(cohort_id: int | None = None) -> list[CohortTotal]:
     return [CohortTotal(*row[:4], int(row[4] or 0)) for row in rows]
 
 
-def recent_support(cohort_id: int | None = None) -> Select:
-    """The most recently recorded support (optionally of one cohort's learners), learners loaded alongside."""
+def recent_support(viewer: User, cohort_id: int | None = None) -> Select:
+    """The most recently recorded support (optionally of one cohort's learners; for a lead, of her programs'
+    cohorts, as the totals count them), learners loaded alongside."""
     query = (
         select(SupportRecord)
         .options(joinedload(SupportRecord.learner))
         .order_by(SupportRecord.created_at.desc(), SupportRecord.id.desc())
     )
-    if cohort_id is not None:
+    managed = managed_cohort_ids(viewer)
+    if cohort_id is not None or managed is not None:
         current = current_enrolments().subquery()
-        query = query.join(current, current.c.learner_id == SupportRecord.learner_id).where(
-            current.c.cohort_id == cohort_id
-        )
+        query = query.join(current, current.c.learner_id == SupportRecord.learner_id)
+        if cohort_id is not None:
+            query = query.where(current.c.cohort_id == cohort_id)
+        if managed is not None:
+            query = query.where(current.c.cohort_id.in_(managed))
     return query
 
 
@@ -157,6 +166,10 @@ def cohorts_of_learners(learner_ids: set[int]) -> dict[int, tuple[str, str]]:
     return {learner_id: (name, currency) for learner_id, name, currency in rows}
 
 
-def overview_cohorts() -> list[Cohort]:
-    """The cohorts the overview can be filtered by, with their programs."""
-    return list(db.session.scalars(select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)))
+def overview_cohorts(viewer: User) -> list[Cohort]:
+    """The cohorts the overview can be filtered by (a lead's: those of her programs), with their programs."""
+    query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
+    managed = managed_cohort_ids(viewer)
+    if managed is not None:
+        query = query.where(Cohort.id.in_(managed))
+    return list(db.session.scalars(query))

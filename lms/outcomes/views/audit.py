@@ -1,10 +1,11 @@
 """The audit log of outcome records: one learner's, and the whole program's."""
 
 from flask import render_template, request
-from sqlalchemy import select
+from flask_login import current_user
 
 from lms.cohorts.enrolment.current import learner_currency
 from lms.cohorts.models import Program
+from lms.cohorts.services import programs_for
 from lms.core.extensions import db
 from lms.core.security import MANAGER_ROLES, roles_required
 from lms.core.web import page_arg
@@ -39,12 +40,14 @@ def audit_page(template: str, page, currency: str, **context):
 @bp.route("/audit")
 @roles_required(*MANAGER_ROLES)
 def program_audit_log():
-    """Every outcome change across the program, newest first, optionally one kind of record only."""
+    """Every outcome change across her programs (an admin's: all), newest first, optionally one kind of record only."""
     entity = request.args.get("entity", "")
     if entity not in ENTITY_LABELS:
         entity = ""  # an unknown filter shows everything
-    page = db.paginate(program_audit(entity or None), page=page_arg(), per_page=AUDIT_PER_PAGE, error_out=False)
-    currency = db.session.scalar(select(Program.currency).order_by(Program.id).limit(1)) or "CNY"
+    entries = program_audit(current_user, entity or None)
+    page = db.paginate(entries, page=page_arg(), per_page=AUDIT_PER_PAGE, error_out=False)
+    first_program = programs_for(current_user).order_by(None).order_by(Program.id).limit(1)
+    currency = db.session.scalar(first_program.with_only_columns(Program.currency)) or "CNY"
     return audit_page("outcomes/intake/program_audit_log.html", page, currency, entity=entity)
 
 

@@ -121,7 +121,7 @@ def follow_up_import():
         return render_upload(form)
     data = form.file.data.stream.read(import_services.MAX_BYTES + 1)
     try:
-        preview = import_services.preview_follow_up_import(data)
+        preview = import_services.preview_follow_up_import(data, current_user)
     except import_services.FileRefusedError as refused:
         form.file.errors.append(refused.message)
         return render_upload(form)
@@ -152,7 +152,7 @@ def confirm_follow_up_import():
         return redirect(url_for(".follow_up_import"))
     if kept_files.upload_facts(token).get("unusual") and not form.unusual_checked.data:
         form.unusual_checked.errors.append(_("Tick that you have checked the unusual figures."))
-        return render_preview(import_services.preview_follow_up_import(data), token, form)
+        return render_preview(import_services.preview_follow_up_import(data, current_user), token, form)
     parameters = {"unusual_checked": bool(form.unusual_checked.data)}
     cohort_tasks.queue_import(token, import_services.FOLLOW_UPS, current_user._get_current_object(), parameters)
     kept_files.discard(pending_token(CONFIRMED_IMPORT))

@@ -87,17 +87,19 @@ def delete_support(record_id: int):
 @bp.route("/support")
 @roles_required(*MANAGER_ROLES)
 def support_overview():
-    cohorts = services.overview_cohorts()
+    cohorts = services.overview_cohorts(current_user)
     cohort_id = id_arg("cohort")
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown or garbled filter shows the whole program
-    page = db.paginate(services.recent_support(cohort_id), page=page_arg(), per_page=RECENT_PER_PAGE, error_out=False)
+    page = db.paginate(
+        services.recent_support(current_user, cohort_id), page=page_arg(), per_page=RECENT_PER_PAGE, error_out=False
+    )
     return render_template(
         "outcomes/support/overview.html",
         cohort_id=cohort_id,
         cohorts=cohorts,
-        by_kind=services.totals_by_kind(cohort_id),
-        by_cohort=services.totals_by_cohort(cohort_id),
+        by_kind=services.totals_by_kind(current_user, cohort_id),
+        by_cohort=services.totals_by_cohort(current_user, cohort_id),
         page=page,
         learner_cohorts=services.cohorts_of_learners({record.learner_id for record in page.items}),
         kind_labels=KIND_LABELS,
