@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, or_, select, true
 
 from lms.accounts.models import User
 from lms.core.extensions import db
@@ -23,6 +23,16 @@ def register_people_of_lead(rule: PeopleOfLead) -> PeopleOfLead:
     if rule not in PEOPLE_OF_LEAD:
         PEOPLE_OF_LEAD.append(rule)
     return rule
+
+
+def listed_people(actor):
+    """A where clause for the accounts this person's accounts page lists: an admin every one; a lead the staff (the
+    installation's mentors, whom she assigns to her cohorts) and the learners of her programs only."""
+    if is_admin(actor):
+        return true()
+    if getattr(actor, "role", None) != Role.LEAD:
+        return false()
+    return or_(User.role != Role.LEARNER, *(User.id.in_(rule(actor)) for rule in PEOPLE_OF_LEAD))
 
 
 def switchable_ids(actor, people: Iterable[User]) -> set[int]:

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from lms.accounts.models import PasswordSetupCode, User, VideoChoice
 from lms.accounts.passwords.services import check_new_password
+from lms.accounts.policies import listed_people
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.accounts.sessions import services as sessions
 from lms.accounts.sessions.services import (
@@ -268,9 +269,10 @@ def creatable_roles(creator: User) -> list[str]:
     return []
 
 
-def list_users(role: str | None = None):
-    """A select of accounts, newest first, optionally of one role."""
-    query = select(User).order_by(User.created_at.desc(), User.id.desc())
+def list_users(viewer: User, role: str | None = None):
+    """A select of the accounts ``viewer`` may list (``policies.listed_people``), newest first, optionally of one
+    role."""
+    query = select(User).where(listed_people(viewer)).order_by(User.created_at.desc(), User.id.desc())
     if role:
         query = query.where(User.role == role)
     return query

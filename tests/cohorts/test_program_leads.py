@@ -1,13 +1,23 @@
 """A lead runs only the programs she leads: their cohorts, learners, lists and exports; an admin runs every one."""
 
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
 from lms.accounts.policies import can_switch_off
 from lms.cohorts import services
 from lms.cohorts.models import Program
 from lms.cohorts.policies import can_view_cohort, can_view_learner, leads_program
 from lms.core.extensions import db
+from lms.courses.models import Course
+from lms.learning.models.submission import Review, Submission
 from lms.learning.services.review_queue import pending_submissions
-from tests.factories import CohortFactory, EnrollmentFactory, LeadFactory, ProgramFactory
+from lms.outcomes.support.services import add_support
+from tests.factories import CohortFactory, CourseFactory, EnrollmentFactory, LeadFactory, ProgramFactory
 from tests.permission_cases.submissions import submission_of
+
+SUPPORT = {"kind": "loan", "given_on": date(2027, 3, 1), "value_yuan": Decimal(5000), "given_by": "Bank", "notes": ""}
 
 
 def test_a_lead_sees_the_cohorts_and_learners_of_her_programs_only(world):
@@ -58,3 +68,53 @@ def test_a_lead_who_starts_a_program_leads_it(client, auth):
     assert program.name == "Tea county incubator"
     assert program.leads == [lead]
     assert ProgramFactory() not in db.session.scalars(services.programs_for(lead)).all()
+
+
+def test_her_course_lists_and_choices_hold_only_her_programs(client, auth, world):
+    """Authoring, the catalogue and the course form's choices: another program's courses are absent (SQL filters)."""
+    hers = CourseFactory(program=other_program(world), title="Tea packaging")
+    auth.login(world.other_lead)
+    listing = client.get("/manage/courses").text
+    assert "Tea packaging" in listing
+    assert "Course A" not in listing
+    assert "Course B" not in listing
+    assert "Course A" not in client.get("/courses").text
+    new_form = client.get("/manage/courses/new").text
+    assert world.program.name not in new_form
+    # The original a copy may name: her programs' courses only.
+    assert "Course A" not in client.get(f"/manage/courses/{hers.id}/edit").text
+    # A program she does not lead is refused like any unknown choice, and nothing is made.
+    response = client.post(
+        "/manage/courses/new", data={"program_id": world.program.id, "title": "Mine", "language": "en"}
+    )
+    assert "Not a valid choice" in response.text
+    assert db.session.scalar(select(Course).where(Course.title == "Mine")) is None
+    auth.logout()
+    auth.login(world.admin)
+    listing = client.get("/manage/courses").text
+    assert "Tea packaging" in listing
+    assert "Course A" in listing
+
+
+def test_her_figures_count_only_her_programs(client, auth, world):
+    """Support, audit, turnaround, impact and accounts: nothing of another program's people or cohorts."""
+    submission = db.session.get(Submission, submission_of(world.learner_a, world.courses_a.assignment, world.cohort_a))
+    review = Review(submission=submission, version=submission.versions[0], mentor=world.mentor_a, decision="accepted")
+    review.turnaround_seconds = 7200
+    db.session.add(review)
+    add_support(world.learner_a, world.lead, SUPPORT)
+    db.session.commit()
+    pages = ("/support", "/audit", "/reviews/turnaround", f"/impact?program={world.program.id}", "/accounts")
+    auth.login(world.lead)
+    assert world.learner_a.name in client.get("/support").text
+    assert world.learner_a.name in client.get("/audit").text
+    assert "Cohort A" in client.get("/reviews/turnaround").text
+    auth.logout()
+    auth.login(world.other_lead)
+    for url in pages:
+        page = client.get(url).text
+        assert world.learner_a.name not in page, url
+        assert "Cohort A" not in page, url
+    assert world.program.name not in client.get(pages[3]).text
+    # Staff stay listed: she assigns the installation's mentors to her cohorts.
+    assert world.mentor_a.name in client.get("/accounts").text

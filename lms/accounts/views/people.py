@@ -21,7 +21,7 @@ from lms.core.web import page_arg
 def accounts():
     role = request.args.get("role")
     role = role if role in ROLE_LABELS else None
-    page = db.paginate(services.list_users(role), page=page_arg(), per_page=50, error_out=False)
+    page = db.paginate(services.list_users(current_user, role), page=page_arg(), per_page=50, error_out=False)
     return render_template(
         "auth/accounts.html",
         page=page,
