@@ -8,7 +8,7 @@ import pytest
 
 from lms.core.extensions import db
 from lms.core.web import CONTENT_SECURITY_POLICY
-from tests.factories import LeadFactory, UserFactory
+from tests.factories import AdminFactory, LeadFactory, UserFactory
 
 
 @pytest.mark.parametrize("path", ["/login", "/join", "/no-such-page", "/static/style.css"])
@@ -82,14 +82,14 @@ def test_server_error_page_is_friendly_and_rolls_back(app, client, monkeypatch):
 
 
 def test_dates_are_stored_in_utc_and_shown_in_the_local_zone_and_language(client, auth):
-    lead = LeadFactory()
+    admin = AdminFactory()  # she lists every account, also a learner in no program yet
     UserFactory(name="Night owl", created_at=datetime(2027, 3, 1, 17, 30, tzinfo=UTC))
-    auth.login(lead)
+    auth.login(admin)
     # 17:30 UTC on 1 March is already 2 March in China.
     assert "Mar 2, 2027" in client.get("/accounts").text
     client.post("/language", data={"lang": "zh_Hans"})
     assert "2027年3月2日" in client.get("/accounts").text
-    stored = db.session.get(type(lead), lead.id).created_at
+    stored = db.session.get(type(admin), admin.id).created_at
     assert stored.tzinfo is not None
 
 
