@@ -31,7 +31,7 @@ class AnnouncementRefused(UserFacingError):  # noqa: N818 - read as "the announc
 
 
 def announceable_cohorts(user: User) -> list[Cohort]:
-    """The cohorts this person may post to: a mentor's own cohorts, a lead's programs' cohorts, every cohort for admins."""
+    """The cohorts this person may post to: a mentor's own, a lead's programs' cohorts, every cohort for admins."""
     return [cohort for cohort, _count in db.session.execute(cohorts_for(user))]
 
 
