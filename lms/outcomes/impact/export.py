@@ -42,8 +42,7 @@ def wave_label(months: int) -> str:
 def group_label(report: ImpactReport, group: Group) -> str:
     """A group's name as readers know it: the cohort's name, the county, a translated label."""
     if group.dimension == "cohort":
-        names = {str(cohort.id): cohort.name for cohort in report.selection.program.cohorts}
-        return names.get(group.key, group.key)
+        return report.cohort_names.get(group.key, group.key)
     if group.dimension == "county":
         return group.key or _("No county given")
     if group.dimension == "poverty":

@@ -13,6 +13,7 @@ figure but the count of graduates left out for it.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from lms.outcomes.impact.dictionary import MIN_GROUP_SIZE
 from lms.outcomes.impact.income import income_change_rows
@@ -165,7 +166,12 @@ class ImpactReport:
     # Groups of graduates none of whom consented: not shown, but their count left out is in the whole selection's.
     hidden: list[Group] = field(default_factory=list)
 
-    @property
+    @cached_property
+    def cohort_names(self) -> dict[str, str]:
+        """Each cohort's name by its group key: read once, as every cohort row of every table asks for it."""
+        return {str(cohort.id): cohort.name for cohort in self.selection.program.cohorts}
+
+    @cached_property
     def cohorts_under_way(self) -> set[str]:
         """The keys of the program's cohorts that have not ended: they do not count in the graduation rate."""
         today = self.selection.today
