@@ -7,7 +7,6 @@ and same-site images remain, links get ``rel="noopener noreferrer"``, and no scr
 event handler, inline style or ``javascript:`` URL gets through.
 """
 
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -65,15 +64,8 @@ _cleaner = nh3.Cleaner(
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Markdown source → sanitised HTML, safe to put in a page as it is."""
+    """Markdown source → sanitised HTML, safe to put in a page as it is. A lesson keeps its texts rendered
+    (``Lesson.body_html``, ``Lesson.transcript_html``), made here when they are saved."""
     if not text:
         return Markup("")
-    return _rendered(text)
-
-
-# The same lesson is read by a whole cohort: each text is rendered once per process, not on every request.
-# Keyed by the text itself, so an edited lesson is rendered afresh; a few hundred lessons fit in a few MiB.
-@lru_cache(maxsize=256)
-def _rendered(text: str) -> Markup:
-    html = _parser.render(text)
-    return Markup(_cleaner.clean(html))  # noqa: S704 - nh3 has just sanitised it
+    return Markup(_cleaner.clean(_parser.render(text)))  # noqa: S704 - nh3 has just sanitised it

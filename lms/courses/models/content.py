@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload, validates
 
@@ -12,6 +13,7 @@ from lms.cohorts.models import Cohort, Program
 from lms.core.calendar import utcnow
 from lms.core.db_types import UTCDateTime
 from lms.core.extensions import db
+from lms.courses.markdown import render_markdown
 from lms.media.models import MediaFile, VideoStatus
 
 if TYPE_CHECKING:
@@ -133,6 +135,9 @@ class Lesson(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     # Video lessons.
     transcript: Mapped[str] = mapped_column(Text, default="")
+    # Both texts rendered and sanitised when they are saved, not on every page a learner opens.
+    body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    transcript_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     video_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     rendition_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
     # The 240p version and the sound alone, for learners saving data (``courses/video_choice.py`` offers them).
@@ -177,6 +182,19 @@ class Lesson(db.Model):
     @validates("published")
     def note_first_publishing(self, _key, published):
         return note_published(self, published)
+
+    @validates("body", "transcript")
+    def render_text(self, key, text):
+        setattr(self, f"{key}_html", str(render_markdown(text)))
+        return text
+
+    @property
+    def rendered_body(self) -> Markup:
+        return Markup(self.body_html)  # noqa: S704 - sanitised by render_markdown when saved
+
+    @property
+    def rendered_transcript(self) -> Markup:
+        return Markup(self.transcript_html)  # noqa: S704 - sanitised by render_markdown when saved
 
     @property
     def opened_at(self) -> datetime | None:
