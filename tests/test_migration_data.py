@@ -155,3 +155,27 @@ def test_setup_codes_kept_before_0022_are_shown_after_it_and_after_going_back(ap
         with db.engine.connect() as connection:
             kind, content = connection.execute(text("SELECT kind, content FROM kept_imports")).one()
         assert (kind, json.loads(content)) == ("codes", json.loads(codes))
+
+
+def test_who_switched_text_messages_off_before_0023_keeps_them_off_as_her_numbers_stop(app, tmp_path):
+    with database_of_its_own(app, tmp_path):
+        flask_migrate.upgrade(revision="0022")
+        with db.engine.begin() as connection:
+            for number, wanted in ((1, False), (2, True)):
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id, name, phone, password_hash, role, active, text_messages, township,"
+                        " village, created_at) VALUES (:id, 'L', :phone, 'x', 'learner', :yes, :wanted, '', '', :now)"
+                    ),
+                    {
+                        "id": number,
+                        "phone": f"+861390000000{number}",
+                        "yes": True,
+                        "wanted": wanted,
+                        "now": "2027-01-01",
+                    },
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            stops = connection.execute(text("SELECT phone, source, word FROM sms_stops")).all()
+        assert [tuple(stop) for stop in stops] == [("+8613900000001", "settings", "")]

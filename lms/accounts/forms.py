@@ -187,15 +187,6 @@ class VideoChoiceForm(BaseForm):
     )
 
 
-class TextMessagesForm(BaseForm):
-    """A learner with no email starts or stops her notifications by text message."""
-
-    text_messages = BooleanField(
-        _l("Send me reminders and feedback notices by text message"),
-        description=_l("At most a few a day, never at night. Codes you ask for always come."),
-    )
-
-
 class SignInCodeForm(BaseForm):
     """A code from her authenticator app (or a recovery code): after the password, or to change her codes."""
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false, true
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.calendar import utcnow
@@ -39,8 +39,6 @@ class User(UserMixin, db.Model):
     # A learner's choice of what lesson videos play first; None: the normal video, or the smallest when her
     # browser asks to save data.
     video_choice: Mapped[str | None] = mapped_column(String(8))
-    # Notifications by text message when she has no email; she may stop them (codes she asks for still come).
-    text_messages: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Where a learner lives, below the cohort's county: reports group by these.
     township: Mapped[str] = mapped_column(String(50), default="")
     village: Mapped[str] = mapped_column(String(50), default="")

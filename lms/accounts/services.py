@@ -253,13 +253,6 @@ def set_video_choice(user: User, choice: str) -> User:
     return user
 
 
-def set_text_messages(user: User, wanted: bool) -> User:
-    """Start or stop notifications by text message (codes she asks for still come)."""
-    user.text_messages = wanted
-    db.session.flush()
-    return user
-
-
 def creatable_roles(creator: User) -> list[str]:
     """Roles of the accounts this person may create: leads make staff, admins anyone."""
     if creator.role == Role.ADMIN:

@@ -251,7 +251,15 @@ def sms_settings() -> dict:
         "LMS_SMS_TENCENT_TEMPLATE_ID": env("SMS_TENCENT_TEMPLATE_ID", ""),
         "LMS_SMS_TENCENT_REGION": env("SMS_TENCENT_REGION", "ap-guangzhou"),
         "LMS_SMS_TENCENT_ENDPOINT": env("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
+        # The providers' callbacks (replies, delivery receipts) carry it as ?token=...; empty refuses them all.
+        "LMS_SMS_CALLBACK_SECRET": env("SMS_CALLBACK_SECRET", ""),
+        # The fields of a generic gateway's reply callback (JSON or a form) that hold the number and the text.
+        "LMS_SMS_HTTP_REPLY_FROM_FIELD": env("SMS_HTTP_REPLY_FROM_FIELD", "from"),
+        "LMS_SMS_HTTP_REPLY_TEXT_FIELD": env("SMS_HTTP_REPLY_TEXT_FIELD", "text"),
     }
+    secret = settings["LMS_SMS_CALLBACK_SECRET"]
+    if secret and len(secret) < 16:
+        raise SettingsError(f"{PREFIX}SMS_CALLBACK_SECRET: give at least 16 characters (a long random string)")
     if provider == "http":
         url = urlsplit(settings["LMS_SMS_HTTP_URL"].strip())
         if url.scheme not in ("http", "https") or not url.hostname:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -64,6 +64,8 @@ class SmsState(StrEnum):
 
 
 class SmsKind(StrEnum):
+    """A message's kind: a code, or (for a notification's text) the notification's own kind, which staff count by."""
+
     SIGN_IN_CODE = "sign_in_code"
     NOTIFICATION = "notification"
 
@@ -95,3 +97,56 @@ class OutboxSms(db.Model):
     # "unreachable" (the provider did not answer), "refused" (it said no), "expired" (a code too late).
     error_kind: Mapped[str] = mapped_column(String(20), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Channel(StrEnum):
+    """Beyond the app, how a kind of message reaches her: by text message, by email, or only in the app."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    APP = "app"
+
+
+class MessageTopic(StrEnum):
+    """The kinds of message a person chooses a channel for; each notification kind belongs to one."""
+
+    FOLLOW_UPS = "follow_ups"
+    FEEDBACK = "feedback"
+    ANNOUNCEMENTS = "announcements"
+    REVIEWS = "reviews"
+    COHORT = "cohort"
+    OTHER = "other"
+
+
+class MessageChannel(db.Model):
+    """Her choice of channel for one topic; without a row, her default (email, else text message)."""
+
+    __tablename__ = "message_channels"
+    __table_args__ = (
+        UniqueConstraint("user_id", "topic"),
+        CheckConstraint("channel IN ('sms', 'email', 'app')", name="channel_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+
+
+class SmsStopSource(StrEnum):
+    REPLY = "reply"  # she answered a message with a stop word
+    SETTINGS = "settings"  # she switched text messages off on her settings page
+
+
+class SmsStop(db.Model):
+    """A number that asked for no more text messages (codes it asks for still go); kept per number, not person."""
+
+    __tablename__ = "sms_stops"
+    __table_args__ = (CheckConstraint("source IN ('reply', 'settings')", name="source_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
+    source: Mapped[str] = mapped_column(String(10))
+    # The reply word as she typed it (cut short), empty when she stopped them on her settings page.
+    word: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,8 +16,9 @@ from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.i18n import in_language_of
 from lms.core.web import absolute_url, path_for
+from lms.notifications.channels import channels_for
 from lms.notifications.mail import queue_email
-from lms.notifications.models import Notification, SmsKind
+from lms.notifications.models import Channel, Notification, SmsKind
 from lms.notifications.sms import queue_sms
 from lms.notifications.sms_texts import code_text, notification_sms_text
 from lms.notifications.tasks import send_after_commit, text_after_commit
@@ -55,17 +56,15 @@ def notify(user: User, kind: str, link: str, **params) -> Notification:
     notification = Notification(user_id=user.id, kind=str(kind), link=link, params=params)
     db.session.add(notification)
     db.session.flush()
-    send_notification(user, notification)
+    send_notification(user, notification, channels_for([user], kind)[user.id])
     return notification
 
 
-def send_notification(user: User, notification: Notification) -> None:
-    """Beyond the app: an email to one who has an address, else a text message to one who has a phone."""
-    if not user.active:
-        return
-    if user.email:
+def send_notification(user: User, notification: Notification, channel: Channel) -> None:
+    """Beyond the app, by the channel ``channels.channels_for`` chose for her and this kind."""
+    if channel == Channel.EMAIL:
         queue_notification_email(user, notification)
-    elif user.phone and user.text_messages:
+    elif channel == Channel.SMS:
         queue_notification_sms(user, notification)
 
 
@@ -76,7 +75,7 @@ def queue_notification_sms(user: User, notification: Notification):
         text = notification_sms_text(
             notification.kind, absolute_url(path_for("notifications.short_link", notification_id=notification.id))
         )
-    return text_after_commit(queue_sms(user.phone, text, SmsKind.NOTIFICATION, user_id=user.id))
+    return text_after_commit(queue_sms(user.phone, text, notification.kind, user_id=user.id))
 
 
 def queue_notification_email(user: User, notification: Notification):
@@ -143,9 +142,10 @@ def notify_many(users: list[User], kind: str, link: str, **params) -> int:
         insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
         [{"user_id": user.id, "kind": str(kind), "link": link, "params": params} for user in users],
     ).all()
+    channels = channels_for(users, kind)
     for user, notification_id in zip(users, ids, strict=True):
         notification = Notification(id=notification_id, user_id=user.id, kind=str(kind), link=link, params=params)
-        send_notification(user, notification)
+        send_notification(user, notification, channels[user.id])
     return len(users)
 
 

@@ -18,6 +18,7 @@ from lms.core.extensions import db
 from lms.core.security import is_admin
 from lms.media.models import MediaKind
 from lms.media.storage import delete_media, discard_file, new_incoming_path, store_local_file
+from lms.notifications.channels import resume_sms
 from lms.outcomes.models import FollowUp, FollowUpEvidence, Graduation
 from lms.privacy.export import write_export
 from lms.privacy.models import DataExport, DeletionRequest, DeletionState, ExportState
@@ -190,6 +191,8 @@ def anonymise_learner(learner: User, actor: User, request: DeletionRequest | Non
     for table_name, rows in records.tables.items():
         forget_rows(table_name, rows)
     accounts.switch_off_account(learner, actor)
+    if learner.phone:
+        resume_sms(learner.phone)  # her number's stop goes with her number: it says nothing of the next holder
     learner.name, learner.phone, learner.locale = ANONYMISED_NAME, None, None
     learner.email = f"anonymised-{secrets.token_hex(8)}@invalid"
     learner.township = learner.village = ""

@@ -16,9 +16,9 @@ def test_a_learner_chooses_audio_only_and_sees_it_kept(client, auth, world):
     auth.login(world.learner_a)
     page = client.get("/account/settings").text
     assert "What lesson videos play first" in page
-    assert page.count('type="radio"') == 3
+    assert page.count('name="video_choice"') == 3
     # No choice yet: the normal video, or the smallest when her browser saves data.
-    assert not re.search(r'<input checked[^>]*type="radio"', page)
+    assert not re.search(r'<input checked[^>]*name="video_choice"', page)
     assert "Until you choose" in page
     response = client.post("/account/settings", data={"video_choice": "audio"})
     assert response.status_code == 302
@@ -45,12 +45,14 @@ def test_a_bad_choice_is_refused_with_a_clear_message(client, auth, world, data)
 def test_staff_cannot_set_it_and_keep_their_password_link(client, auth, world, role):
     user = world.by_role(role)
     auth.login(user)
-    assert client.get("/account/settings").status_code == 403
+    page = client.get("/account/settings").text  # their message choices, without lesson videos
+    assert "How messages reach you" in page
+    assert 'name="video_choice"' not in page
     assert client.post("/account/settings", data={"video_choice": "audio"}).status_code == 403
     assert video_choice_of(user) is None
     home = client.get("/").text
     assert 'href="/account/password"' in home
-    assert 'href="/account/settings"' not in home
+    assert 'href="/account/settings"' in home
 
 
 def test_a_learners_header_leads_to_her_settings_and_they_to_her_password(client, auth, world):

@@ -57,16 +57,22 @@ CASES: dict[str, list[Case]] = {
     "auth.login": [Case(lambda w: "/login", ANONYMOUS_ONLY)],
     "auth.logout": [Case(lambda w: "/logout", everyone(302), method="POST")],
     "auth.change_password": [Case(lambda w: "/account/password", SIGNED_IN)],
-    # A learner's settings (what lesson videos play first): staff have none.
+    # Her settings: everyone has message choices; only learners choose what lesson videos play first.
     "auth.settings": [
-        Case(lambda w: "/account/settings", everyone(403, anonymous=302, learner=200)),
+        Case(lambda w: "/account/settings", SIGNED_IN),
         Case(
             lambda w: "/account/settings", everyone(403, anonymous=302, learner=302), "POST", {"video_choice": "small"}
         ),
     ],
-    # Her notifications by text message: a learner's setting.
-    "auth.text_messages": [
-        Case(lambda w: "/account/text-messages", everyone(403, anonymous=302, learner=302), "POST", {})
+    # How each kind of message reaches her, and text messages on or off: everyone's own.
+    "auth.message_channels": [
+        Case(lambda w: "/account/messages", everyone(400, anonymous=302), "POST", {"feedback": "carrier-pigeon"})
+    ],
+    "auth.text_messages": [Case(lambda w: "/account/text-messages", everyone(302), "POST", {})],
+    # The providers' callbacks: no one without the shared secret (none is configured in tests).
+    "notifications.sms_replies": [
+        Case(lambda w: "/sms/callbacks/tencent/replies", everyone(403), "POST", {}),
+        Case(lambda w: "/sms/callbacks/nobody/replies", everyone(404), "POST", {}),
     ],
     "auth.sign_out_elsewhere": [Case(lambda w: "/account/sign-out-elsewhere", everyone(302), method="POST")],
     "auth.set_language": [Case(lambda w: "/language", everyone(302), method="POST", data={"lang": "en"})],

@@ -10,7 +10,7 @@ from huey.exceptions import RetryTask
 
 from lms.core.extensions import db
 from lms.notifications import sms, tasks
-from lms.notifications.models import Notification, NotificationKind, OutboxSms, SmsKind, SmsState
+from lms.notifications.models import Notification, NotificationKind, OutboxSms, SmsKind, SmsState, SmsStop
 from lms.notifications.services import notify, notify_many
 from lms.notifications.sms_providers import DevProvider, SmsReceipt, SmsRefusedError, SmsUnavailableError
 from lms.privacy.services import anonymise_learner
@@ -188,7 +188,7 @@ def test_a_learner_with_a_phone_and_no_email_gets_her_notification_as_a_text_in_
     notify(mentor, NotificationKind.SUBMISSION_TO_REVIEW, "/reviews")
     db.session.commit()
     [message] = db.session.scalars(db.select(OutboxSms)).all()
-    assert (message.to_number, message.kind, message.state) == (learner.phone, "notification", SmsState.SENT)
+    assert (message.to_number, message.kind, message.state) == (learner.phone, "revision_requested", SmsState.SENT)
     assert message.text == f"【乡村创业学堂】导师请你修改作业：http://localhost/n/{notification.id}"
     assert DevProvider.sent == [(learner.phone, message.text)]
 
@@ -288,12 +288,12 @@ def test_a_learner_who_stops_text_messages_gets_none_but_still_sees_her_notifica
     [checkbox] = re.findall(r'<input[^>]*name="text_messages"[^>]*>', page)
     assert "checked" in checkbox
     assert client.post("/account/text-messages", data={}).status_code == 302
-    assert "No more notifications by text message" in client.get("/account/settings").text
+    assert "No more text messages; you still see" in client.get("/account/settings").text
     db.session.expire_all()
     notify(db.session.get(type(learner), learner.id), NotificationKind.FEEDBACK_RECEIVED, "/lessons/3/submission")
     db.session.commit()
     assert db.session.scalars(db.select(OutboxSms)).all() == []
     assert db.session.scalars(db.select(Notification)).one().user_id == learner.id
+    assert "Text messages are stopped since" in client.get("/account/settings").text
     client.post("/account/text-messages", data={"text_messages": "y"})
-    db.session.expire_all()
-    assert db.session.get(type(learner), learner.id).text_messages is True
+    assert db.session.scalars(db.select(SmsStop)).all() == []
