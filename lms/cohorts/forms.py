@@ -11,7 +11,7 @@ from lms.cohorts import services
 from lms.cohorts.invites import services as invite_services
 from lms.cohorts.models import Cohort, Program
 from lms.core.extensions import db
-from lms.core.forms import BaseForm, BoundedDateField, coerce_id
+from lms.core.forms import BaseForm, BoundedDateField, YuanField, coerce_id
 
 # Large enough for any cohort, small enough for a 32-bit integer column.
 MAX_COUNT = 1_000_000
@@ -147,3 +147,28 @@ class AssignMentorForm(BaseForm):
         self.mentor_id.choices = [
             (mentor.id, mentor.name) for mentor in db.session.scalars(services.available_mentors(cohort))
         ]
+
+
+# A program's month of text messages costs far less; a larger figure is a typing slip.
+MAX_SMS_CAP_YUAN = 1_000_000
+
+
+class SmsCapForm(BaseForm):
+    """A lead sets what the program's text messages may cost a month; empty means no cap."""
+
+    cap_yuan = YuanField(
+        _l("Monthly cap for text messages (yuan)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_SMS_CAP_YUAN,
+                message=_l("Enter an amount from 0 to %(most)s yuan, or leave it empty for no cap.", most="1,000,000"),
+            ),
+        ],
+        description=_l(
+            "Messages that would pass it wait until next month, or until you raise it; codes always go. "
+            "Its leads are told when 80 per cent of it is spent."
+        ),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )

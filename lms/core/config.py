@@ -256,6 +256,9 @@ def sms_settings() -> dict:
         # The fields of a generic gateway's reply callback (JSON or a form) that hold the number and the text.
         "LMS_SMS_HTTP_REPLY_FROM_FIELD": env("SMS_HTTP_REPLY_FROM_FIELD", "from"),
         "LMS_SMS_HTTP_REPLY_TEXT_FIELD": env("SMS_HTTP_REPLY_TEXT_FIELD", "text"),
+        # The fields of its delivery receipts: the id it answered the send with, and the status.
+        "LMS_SMS_HTTP_RECEIPT_ID_FIELD": env("SMS_HTTP_RECEIPT_ID_FIELD", "id"),
+        "LMS_SMS_HTTP_RECEIPT_STATUS_FIELD": env("SMS_HTTP_RECEIPT_STATUS_FIELD", "status"),
     }
     secret = settings["LMS_SMS_CALLBACK_SECRET"]
     if secret and len(secret) < 16:

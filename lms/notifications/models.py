@@ -1,6 +1,6 @@
 """Reaching people: in-app notifications, the email and text-message outboxes."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -19,6 +19,7 @@ class NotificationKind(StrEnum):
     INVITE_ACCEPTED = "invite_accepted"
     FOLLOW_UP_DUE = "follow_up_due"
     ANNOUNCEMENT = "announcement"
+    SMS_CAP_WARNING = "sms_cap_warning"
 
 
 class Notification(db.Model):
@@ -60,7 +61,12 @@ class SmsState(StrEnum):
     WAITING = "waiting"
     HELD = "held"  # quiet hours or the day's limit: it goes out at ``next_attempt_at``
     SENT = "sent"
+    DELIVERED = "delivered"  # the provider's receipt says it reached the phone
     FAILED = "failed"
+
+
+# A message that left: sent, and perhaps confirmed delivered since (both are paid for).
+WENT_STATES = (SmsState.SENT, SmsState.DELIVERED)
 
 
 class SmsKind(StrEnum):
@@ -75,13 +81,15 @@ class OutboxSms(db.Model):
 
     __tablename__ = "sms_outbox"
     __table_args__ = (
-        CheckConstraint("state IN ('waiting', 'held', 'sent', 'failed')", name="state_known"),
+        CheckConstraint("state IN ('waiting', 'held', 'sent', 'delivered', 'failed')", name="state_known"),
         Index("ix_sms_outbox_due", "state", "next_attempt_at"),
         Index("ix_sms_outbox_user_planned", "user_id", "planned_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The program whose monthly budget pays for it (none for one outside every program).
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"), index=True)
     to_number: Mapped[str] = mapped_column(String(20))  # E.164
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(32))
@@ -92,9 +100,11 @@ class OutboxSms(db.Model):
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    provider_message_id: Mapped[str] = mapped_column(String(100), default="")
+    # The provider's id for it, which its delivery receipt names.
+    provider_message_id: Mapped[str] = mapped_column(String(100), default="", index=True)
     cost_fen: Mapped[int] = mapped_column(default=0)
-    # "unreachable" (the provider did not answer), "refused" (it said no), "expired" (a code too late).
+    # "unreachable" (the provider did not answer), "refused" (it said no), "expired" (a code too late),
+    # "stopped" (the number asked to stop); on a held one, "cost_cap" (the program's month is spent).
     error_kind: Mapped[str] = mapped_column(String(20), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
 
@@ -149,4 +159,16 @@ class SmsStop(db.Model):
     source: Mapped[str] = mapped_column(String(10))
     # The reply word as she typed it (cut short), empty when she stopped them on her settings page.
     word: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SmsCapWarning(db.Model):
+    """Its leads were told a program's texts passed 80 % of the month's cap: once a month (the row claims it)."""
+
+    __tablename__ = "sms_cap_warnings"
+    __table_args__ = (UniqueConstraint("program_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    month: Mapped[date]  # its first day, in the program's zone
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,7 @@ from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.i18n import in_language_of
 from lms.core.web import absolute_url, path_for
+from lms.notifications.budget import programs_of
 from lms.notifications.channels import channels_for
 from lms.notifications.mail import queue_email
 from lms.notifications.models import Channel, Notification, SmsKind
@@ -56,26 +57,30 @@ def notify(user: User, kind: str, link: str, **params) -> Notification:
     notification = Notification(user_id=user.id, kind=str(kind), link=link, params=params)
     db.session.add(notification)
     db.session.flush()
-    send_notification(user, notification, channels_for([user], kind)[user.id])
+    channel = channels_for([user], kind)[user.id]
+    program_id = programs_of([user.id]).get(user.id) if channel == Channel.SMS else None
+    send_notification(user, notification, channel, program_id)
     return notification
 
 
-def send_notification(user: User, notification: Notification, channel: Channel) -> None:
-    """Beyond the app, by the channel ``channels.channels_for`` chose for her and this kind."""
+def send_notification(user: User, notification: Notification, channel: Channel, program_id: int | None) -> None:
+    """Beyond the app, by the channel ``channels.channels_for`` chose for her and this kind; a text message is
+    paid from the budget of her program."""
     if channel == Channel.EMAIL:
         queue_notification_email(user, notification)
     elif channel == Channel.SMS:
-        queue_notification_sms(user, notification)
+        queue_notification_sms(user, notification, program_id)
 
 
-def queue_notification_sms(user: User, notification: Notification):
+def queue_notification_sms(user: User, notification: Notification, program_id: int | None = None):
     """Queue the text message of a notification in her language; quiet hours and the day's limit may hold it."""
     with in_language_of(user):
         # The short link (/n/<id>) keeps the message in one segment; it opens the notification's page.
         text = notification_sms_text(
             notification.kind, absolute_url(path_for("notifications.short_link", notification_id=notification.id))
         )
-    return text_after_commit(queue_sms(user.phone, text, notification.kind, user_id=user.id))
+    message = queue_sms(user.phone, text, notification.kind, user_id=user.id, program_id=program_id)
+    return text_after_commit(message)
 
 
 def queue_notification_email(user: User, notification: Notification):
@@ -143,9 +148,10 @@ def notify_many(users: list[User], kind: str, link: str, **params) -> int:
         [{"user_id": user.id, "kind": str(kind), "link": link, "params": params} for user in users],
     ).all()
     channels = channels_for(users, kind)
+    programs = programs_of([user.id for user in users if channels[user.id] == Channel.SMS])
     for user, notification_id in zip(users, ids, strict=True):
         notification = Notification(id=notification_id, user_id=user.id, kind=str(kind), link=link, params=params)
-        send_notification(user, notification, channels[user.id])
+        send_notification(user, notification, channels[user.id], programs.get(user.id))
     return len(users)
 
 
@@ -157,4 +163,6 @@ def text_reset_code(phone: str) -> None:
     code = issue_reset_code(user)
     with in_language_of(user):
         text = code_text(code, CODE_MINUTES)
-    text_after_commit(queue_sms(user.phone, text, SmsKind.SIGN_IN_CODE, user_id=user.id))
+    # Counted in her program's spending, never held by its cap.
+    program_id = programs_of([user.id]).get(user.id)
+    text_after_commit(queue_sms(user.phone, text, SmsKind.SIGN_IN_CODE, user_id=user.id, program_id=program_id))

@@ -10,10 +10,11 @@ Messages other than sign-in codes keep quiet hours (21:00-08:00 in the program's
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from lms.core.calendar import program_zone, utcnow
 from lms.core.extensions import db
+from lms.notifications import budget
 from lms.notifications.mail import CLAIM_FOR, ERROR_MAX_CHARS, retry_delay
 from lms.notifications.models import OutboxSms, SmsKind, SmsState
 from lms.notifications.sms_providers import SmsProvider, SmsRefusedError, SmsUnavailableError
@@ -68,12 +69,20 @@ def plan_delivery(user_id: int | None, kind: str, now: datetime) -> datetime:
     return moment
 
 
-def queue_sms(to_number: str, text: str, kind: str, user_id: int | None = None, now: datetime | None = None):
+def queue_sms(
+    to_number: str,
+    text: str,
+    kind: str,
+    user_id: int | None = None,
+    now: datetime | None = None,
+    program_id: int | None = None,
+):
     """Write a text message to the outbox, waiting or held until it may go; the queue sends it after the commit."""
     now = now or utcnow()
     planned = plan_delivery(user_id, str(kind), now)
     message = OutboxSms(
         user_id=user_id,
+        program_id=program_id,
         to_number=to_number,
         text=text,
         kind=str(kind),
@@ -137,6 +146,8 @@ def deliver_sms(provider: SmsProvider, sms_id: int, now: datetime | None = None)
         message.state, message.next_attempt_at = SmsState.HELD, morning_after_quiet(now)
         db.session.commit()
         return message
+    if budget.hold_if_over_cap(message, now):
+        return message
     try:
         receipt = provider.send(message.to_number, message.text)
     except SmsUnavailableError as error:
@@ -150,6 +161,7 @@ def deliver_sms(provider: SmsProvider, sms_id: int, now: datetime | None = None)
         message.cost_fen = current_app.config["LMS_SMS_PRICE_FEN"] * receipt.billed
         message.error_kind = ""
         db.session.commit()
+        budget.warn_if_nearly_spent(message.program_id, now)
     return message
 
 
@@ -163,3 +175,16 @@ def deliver_due_sms(provider: SmsProvider, now: datetime | None = None, limit: i
         message = deliver_sms(provider, sms_id, now)
         sent += message is not None and message.state == SmsState.SENT
     return sent
+
+
+def unreachable_people(user_ids: list[int], kind: str) -> set[int]:
+    """Who of these people had text messages of this kind and none reached her (all failed): one grouped query."""
+    failed = func.sum(case((OutboxSms.state == SmsState.FAILED, 1), else_=0))
+    return set(
+        db.session.scalars(
+            select(OutboxSms.user_id)
+            .where(OutboxSms.user_id.in_(user_ids), OutboxSms.kind == str(kind))
+            .group_by(OutboxSms.user_id)
+            .having(func.count() == failed)
+        )
+    )

@@ -19,6 +19,7 @@ NOTIFICATION_SMS: dict[str, Callable[[], str]] = {
     NotificationKind.INVITE_ACCEPTED: _l("A new learner joined your cohort: %(url)s"),
     NotificationKind.FOLLOW_UP_DUE: _l("Please tell us how your business is doing: %(url)s"),
     NotificationKind.ANNOUNCEMENT: _l("Your cohort has a new announcement: %(url)s"),
+    NotificationKind.SMS_CAP_WARNING: _l("Text messages have used 80%% of this month's budget: %(url)s"),
 }
 OTHER_NOTIFICATION_SMS = _l("You have a new message: %(url)s")
 

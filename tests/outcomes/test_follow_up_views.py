@@ -393,7 +393,7 @@ def test_the_list_runs_the_same_queries_for_few_or_many_graduates(client, auth, 
             services.record_follow_up(learner, world.lead, 0, values(), verify=True)
     db.session.commit()
     assert list_queries(client, count_queries) == few
-    assert few <= 8
+    assert few <= 9  # the ninth: whose follow-up reminders by text message all failed
 
 
 def learner_page_queries(client, count_queries, learner) -> int:

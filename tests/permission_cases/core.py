@@ -74,6 +74,10 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: "/sms/callbacks/tencent/replies", everyone(403), "POST", {}),
         Case(lambda w: "/sms/callbacks/nobody/replies", everyone(404), "POST", {}),
     ],
+    "notifications.sms_receipts": [
+        Case(lambda w: "/sms/callbacks/aliyun/receipts", everyone(403), "POST", {}),
+        Case(lambda w: "/sms/callbacks/nobody/receipts", everyone(404), "POST", {}),
+    ],
     "auth.sign_out_elsewhere": [Case(lambda w: "/account/sign-out-elsewhere", everyone(302), method="POST")],
     "auth.set_language": [Case(lambda w: "/language", everyone(302), method="POST", data={"lang": "en"})],
     "auth.accounts": [Case(lambda w: "/accounts", MANAGERS)],

@@ -1,11 +1,12 @@
-"""Outcomes: a program's product list, kept by leads and admins; mentors and learners are refused."""
+"""Outcomes: a program's product list, and its text-message cap, kept by leads and admins; mentors and learners
+are refused."""
 
 from sqlalchemy import select
 
 from lms.core.extensions import db
 from lms.outcomes.models import Product
 from lms.outcomes.products.services import save_product
-from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone
+from tests.permission_cases.common import MANAGER_ACTION, MANAGERS, Case, everyone, other_lead
 
 
 def product_of(world) -> int:
@@ -46,3 +47,16 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: "/products/99999999/delete", HIDDEN, "POST"),
     ],
 }
+
+# A program's text-message cap: its leads and admins; another program's lead is hidden from it.
+CASES["cohorts.text_messages"] = [
+    Case(lambda w: f"/programs/{w.program.id}/text-messages", other_lead(MANAGERS)),
+    Case(lambda w: f"/programs/{w.program.id}/text-messages", other_lead(MANAGER_ACTION), "POST", {"cap_yuan": "80"}),
+    Case(lambda w: f"/programs/{w.program.id}/text-messages", other_lead(REFUSED), "POST", {"cap_yuan": "-3"}),
+    Case(lambda w: "/programs/99999999/text-messages", HIDDEN),
+]
+CASES["cohorts.text_message_report"] = [
+    Case(lambda w: "/text-messages", MANAGERS),
+    Case(lambda w: "/text-messages?month=2026-12", MANAGERS),
+    Case(lambda w: "/text-messages?month=2026-13", REFUSED),
+]

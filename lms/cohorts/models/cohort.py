@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -49,6 +49,8 @@ class Program(db.Model):
     evidence_retention_months: Mapped[int | None]
     # The day the retention job last ran for this program: a conditional UPDATE claims each day's run once.
     retention_ran_on: Mapped[date | None]
+    # What its text messages may cost a month, in fen (None: no cap); its leads set it.
+    sms_cap_fen: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohorts: Mapped[list["Cohort"]] = relationship(back_populates="program", order_by="Cohort.name")

@@ -1,4 +1,5 @@
-"""The SMS providers' callbacks: replies from phones (a stop word stops text messages to that number).
+"""The SMS providers' callbacks: replies from phones (a stop word stops text messages to that number), and
+delivery receipts.
 
 No person signs in here, and no browser posts a form: the provider proves itself with the shared
 secret (``LMS_SMS_CALLBACK_SECRET``, as ``?token=`` in the address it is given, or an
@@ -46,5 +47,21 @@ def sms_replies(provider: str):
     except callbacks.CallbackRefusedError as error:
         return refused(error)
     callbacks.take_replies(replies)
+    db.session.commit()
+    return jsonify(callbacks.answer_for(provider))
+
+
+@bp.route("/sms/callbacks/<provider>/receipts", methods=["POST"])
+@public
+@csrf.exempt
+def sms_receipts(provider: str):
+    if provider not in callbacks.PROVIDERS:
+        abort(404)
+    require_secret()
+    try:
+        receipts = callbacks.parse_receipts(provider, callback_body(provider), current_app.config)
+    except callbacks.CallbackRefusedError as error:
+        return refused(error)
+    callbacks.take_receipts(receipts)
     db.session.commit()
     return jsonify(callbacks.answer_for(provider))

@@ -14,6 +14,8 @@ from lms.core.money import format_fen
 from lms.core.paging import CountedPage
 from lms.core.security import MANAGER_ROLES, STAFF_ROLES, require, roles_required
 from lms.core.web import id_arg, page_arg
+from lms.notifications.models import NotificationKind
+from lms.notifications.sms import unreachable_people
 from lms.outcomes import bp
 from lms.outcomes.follow_ups import lists
 from lms.outcomes.follow_ups import waves as wave_services
@@ -49,13 +51,16 @@ def follow_ups():
     counts["all"] = counts["open"] + counts.get(WaveState.COLLECTED, 0)
     paging = CountedPage(page_arg(), counts.get(state, 0), PER_PAGE)
     programs = db.session.scalars(programs_for(current_user)).all() if can_manage_outcomes(current_user) else []
+    shown = lists.list_page(rows, state, paging.page, PER_PAGE)
     return render_template(
         "outcomes/follow_ups/list.html",
         cohorts=cohorts,
         cohort_id=cohort_id,
         state=state,
         counts=counts,
-        rows=lists.list_page(rows, state, paging.page, PER_PAGE),
+        rows=shown,
+        # Graduates whose follow-up reminders by text message all failed: someone should check the number.
+        unreachable=unreachable_people([row.learner_id for row in shown], NotificationKind.FOLLOW_UP_DUE),
         page=paging,
         state_labels=STATE_LABELS,
         list_state_labels=LIST_STATE_LABELS,
