@@ -233,6 +233,8 @@ def sms_settings() -> dict:
         "LMS_SMS_PROVIDER": provider,
         # At most this many messages a day to one person (sign-in codes aside); the rest wait a day.
         "LMS_SMS_PER_DAY": env_int("SMS_PER_DAY", 3, minimum=1),
+        # A graduate whose follow-up is still missing this many days after she was told hears once more (0: never).
+        "LMS_FOLLOW_UP_SECOND_REMINDER_DAYS": env_int("FOLLOW_UP_SECOND_REMINDER_DAYS", 14, minimum=0, maximum=365),
         # What one message costs, in fen, as the provider bills it: kept on every outbox row.
         "LMS_SMS_PRICE_FEN": env_int("SMS_PRICE_FEN", 0, minimum=0),
         "LMS_SMS_HTTP_URL": env("SMS_HTTP_URL", ""),

@@ -159,6 +159,8 @@ class FollowUpReminder(db.Model):
     graduation_id: Mapped[int] = mapped_column(ForeignKey("graduations.id", ondelete="CASCADE"))
     wave_months: Mapped[int]
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The second reminder, when the follow-up was still missing days later (a conditional UPDATE claims it).
+    second_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class FollowUp(db.Model):

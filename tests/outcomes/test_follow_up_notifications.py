@@ -1,15 +1,16 @@
 """Due follow-ups are announced once per graduate and wave, in the app and by email, by a daily command."""
 
+import re
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from lms.core.calendar import add_months, program_today, utcnow
 from lms.core.extensions import db
-from lms.notifications.models import Notification, NotificationKind, OutboxEmail
+from lms.notifications.models import Notification, NotificationKind, OutboxEmail, OutboxSms
 from lms.notifications.services import notification_text
 from lms.outcomes.follow_ups import services
 from lms.outcomes.follow_ups import tasks as follow_up_tasks
@@ -97,7 +98,7 @@ def test_the_command_reports_and_twice_adds_nothing(app, world):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["lms", "notify-follow-ups", "--today", "2026-11-29"])
     assert first.exit_code == 0, first.output
-    assert "2 graduate(s) told a follow-up is due." in first.output
+    assert "2 graduate(s) told a follow-up is due, 0 reminded of one still missing." in first.output
     again = runner.invoke(args=["lms", "notify-follow-ups", "--today", "2026-11-29"])
     assert "0 graduate(s) told" in again.output
     db.session.expire_all()
@@ -156,3 +157,33 @@ def test_the_daily_job_tells_with_a_link_on_the_base_url(app, world, monkeypatch
     assert follow_up_tasks.send_follow_up_reminders.call_local() == 0
     email = db.session.scalar(select(OutboxEmail))
     assert f"https://lms.example.org/learners/{world.learner_a.id}/follow-ups/new?wave=3" in email.body
+
+
+def test_a_follow_up_still_missing_14_days_later_is_reminded_once_by_text_with_its_form_link(
+    app, world, client, auth, monkeypatch
+):
+    world.graduate(graduated_on=date(2026, 8, 29))
+    world.graduate(learner=world.learner_b, cohort=world.cohort_b, graduated_on=date(2026, 8, 29))
+    assert wave_services.notify_due_follow_ups(TODAY) == 2
+    services.record_follow_up(world.learner_b, world.lead, 3, values(), verify=True)
+    told_at = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
+    db.session.execute(update(FollowUpReminder).values(sent_at=told_at))
+    db.session.commit()
+    assert wave_services.notify_missing_follow_ups(TODAY + timedelta(days=13)) == 0
+    [(reminder, _graduation)] = db.session.execute(wave_services.reminders_to_repeat(told_at + timedelta(days=1)))
+    # Two schedulers that both read it: the conditional UPDATE lets one remind.
+    assert wave_services.claim_second_reminder(reminder, utcnow()) is True
+    assert wave_services.claim_second_reminder(reminder, utcnow()) is False
+    db.session.rollback()
+    assert wave_services.notify_missing_follow_ups(TODAY + timedelta(days=14)) == 1
+    assert wave_services.notify_missing_follow_ups(TODAY + timedelta(days=15)) == 0
+    db.session.commit()
+    texts = db.session.scalars(select(OutboxSms).where(OutboxSms.kind == NotificationKind.FOLLOW_UP_DUE)).all()
+    assert [text.user_id for text in texts] == [world.learner_a.id, world.learner_b.id, world.learner_a.id]
+    # The text's short link opens her follow-up form, after she signs in.
+    short = re.search(r"/n/\d+", texts[-1].text)[0]
+    assert "/login" in client.get(short).headers["Location"]
+    auth.login(world.learner_a)
+    assert client.get(short).headers["Location"] == f"/learners/{world.learner_a.id}/follow-ups/new?wave=3"
+    monkeypatch.setitem(app.config, "LMS_FOLLOW_UP_SECOND_REMINDER_DAYS", 0)
+    assert wave_services.notify_missing_follow_ups(TODAY + timedelta(days=40)) == 0

@@ -21,5 +21,6 @@ def notify_follow_ups(today):
     """Notify each graduate whose follow-up fell due; a wave is announced once, so running it again adds nothing."""
     day: date | None = today.date() if today else None
     sent = waves.notify_due_follow_ups(day)
+    again = waves.notify_missing_follow_ups(day)
     db.session.commit()
-    click.echo(f"{sent} graduate(s) told a follow-up is due.")
+    click.echo(f"{sent} graduate(s) told a follow-up is due, {again} reminded of one still missing.")

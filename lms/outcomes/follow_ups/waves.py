@@ -2,17 +2,18 @@
 follow_up_lists)."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Select, exists, literal, select, union_all
+from sqlalchemy import Integer, Select, exists, literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Program
-from lms.core.calendar import program_today
+from lms.core.calendar import end_of_day, program_today, utcnow
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.notifications.models import NotificationKind
@@ -261,3 +262,63 @@ def claim_reminder(graduation: Graduation, months: int) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def reminders_to_repeat(cutoff: datetime) -> Select:
+    """Waves told before ``cutoff`` and still missing, not reminded again, and still the graduate's latest told."""
+    collected = exists(
+        select(FollowUp.id).where(
+            FollowUp.graduation_id == FollowUpReminder.graduation_id,
+            FollowUp.wave_months == FollowUpReminder.wave_months,
+        )
+    )
+    later = aliased(FollowUpReminder)
+    superseded = exists(
+        select(later.id).where(
+            later.graduation_id == FollowUpReminder.graduation_id, later.wave_months > FollowUpReminder.wave_months
+        )
+    )
+    return (
+        select(FollowUpReminder, Graduation)
+        .join(Graduation, Graduation.id == FollowUpReminder.graduation_id)
+        .join(User, User.id == Graduation.learner_id)
+        .options(joinedload(Graduation.learner))
+        .where(
+            FollowUpReminder.sent_at < cutoff,
+            FollowUpReminder.second_sent_at.is_(None),
+            Graduation.undone_at.is_(None),
+            User.active.is_(True),
+            ~collected,
+            ~superseded,
+        )
+        .order_by(FollowUpReminder.id)
+    )
+
+
+def claim_second_reminder(reminder: FollowUpReminder, now: datetime) -> bool:
+    """Take the second reminder of a wave for this run; False when another run (another machine) took it."""
+    result = db.session.execute(
+        update(FollowUpReminder)
+        .where(FollowUpReminder.id == reminder.id, FollowUpReminder.second_sent_at.is_(None))
+        .values(second_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def notify_missing_follow_ups(today: date | None = None) -> int:
+    """Remind once more each graduate whose follow-up is still missing ``LMS_FOLLOW_UP_SECOND_REMINDER_DAYS``
+    days after she was told (0: never); returns how many. Run daily with ``notify_due_follow_ups``."""
+    days = current_app.config["LMS_FOLLOW_UP_SECOND_REMINDER_DAYS"]
+    if not days:
+        return 0
+    today = today or program_today()
+    sent = 0
+    for reminder, graduation in db.session.execute(reminders_to_repeat(end_of_day(today - timedelta(days=days)))):
+        if not claim_second_reminder(reminder, utcnow()):
+            continue
+        months = reminder.wave_months
+        link = link_to("outcomes.new_follow_up", learner_id=graduation.learner_id, wave=months)
+        notify(graduation.learner, NotificationKind.FOLLOW_UP_DUE, link, months=months, graduation=graduation.id)
+        sent += 1
+    return sent
