@@ -69,7 +69,7 @@ def test_a_learner_saving_data_hears_the_lesson_then_chooses_the_small_video(new
     arrive(phone, "设置")
     assert_no_sideways_scroll(phone)
     phone.get_by_label("小视频").check()
-    phone.get_by_role("button", name="保存").click()
+    phone.get_by_role("button", name="保存", exact=True).click()
     arrive(phone, "设置")
     expect(phone.get_by_role("status").filter(has_text="已保存。课程视频将默认播放你选择的版本。")).to_be_visible()
     expect(phone.get_by_label("小视频")).to_be_checked()
