@@ -157,9 +157,9 @@ def test_setup_codes_kept_before_0022_are_shown_after_it_and_after_going_back(ap
         assert (kind, json.loads(content)) == ("codes", json.loads(codes))
 
 
-def test_who_switched_text_messages_off_before_0023_keeps_them_off_as_her_numbers_stop(app, tmp_path):
+def test_who_switched_text_messages_off_before_0024_keeps_them_off_as_her_numbers_stop(app, tmp_path):
     with database_of_its_own(app, tmp_path):
-        flask_migrate.upgrade(revision="0022")
+        flask_migrate.upgrade(revision="0023")
         with db.engine.begin() as connection:
             for number, wanted in ((1, False), (2, True)):
                 connection.execute(

@@ -1,15 +1,15 @@
 """a monthly cap on a program's text messages, the program each message is paid by, one warning a month;
 messages delivered (a provider's receipt), found by the provider's id
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
