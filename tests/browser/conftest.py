@@ -73,7 +73,9 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item.path not in elsewhere]
 
 
-@pytest.fixture(scope="session")
+# Package-scoped: the served app and its queue worker stop once the browser tests are done, so no job of theirs
+# writes to the database while the tests after them read and write it in their own transactions.
+@pytest.fixture(scope="package")
 def live_server(app, tmp_path_factory):
     """The app served by gunicorn with its queue worker, as a user runs them, on the migrated test database;
     yields its base URL."""
@@ -96,9 +98,9 @@ def find_chromium() -> str | None:
     return shutil.which(wanted) if wanted else shutil.which("/usr/bin/chromium") or shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Headless Debian Chromium, launched once per session; skipped when missing (failed under CI)."""
+    """Headless Debian Chromium, launched once for the browser tests; skipped when missing (failed under CI)."""
     executable = find_chromium()
     if executable is None:
         if under_ci():
