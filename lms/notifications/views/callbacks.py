@@ -35,33 +35,29 @@ def refused(error: callbacks.CallbackRefusedError):
     return jsonify(error=str(error.message)), 400
 
 
-@bp.route("/sms/callbacks/<provider>/replies", methods=["POST"])
-@public
-@csrf.exempt
-def sms_replies(provider: str):
+def take_callback(provider: str, parse, take):
+    """A provider's callback: known provider, right secret, a readable body (else 400, nothing written)."""
     if provider not in callbacks.PROVIDERS:
         abort(404)
     require_secret()
     try:
-        replies = callbacks.parse_replies(provider, callback_body(provider), current_app.config)
+        items = parse(provider, callback_body(provider), current_app.config)
     except callbacks.CallbackRefusedError as error:
         return refused(error)
-    callbacks.take_replies(replies)
+    take(items)
     db.session.commit()
     return jsonify(callbacks.answer_for(provider))
+
+
+@bp.route("/sms/callbacks/<provider>/replies", methods=["POST"])
+@public
+@csrf.exempt
+def sms_replies(provider: str):
+    return take_callback(provider, callbacks.parse_replies, callbacks.take_replies)
 
 
 @bp.route("/sms/callbacks/<provider>/receipts", methods=["POST"])
 @public
 @csrf.exempt
 def sms_receipts(provider: str):
-    if provider not in callbacks.PROVIDERS:
-        abort(404)
-    require_secret()
-    try:
-        receipts = callbacks.parse_receipts(provider, callback_body(provider), current_app.config)
-    except callbacks.CallbackRefusedError as error:
-        return refused(error)
-    callbacks.take_receipts(receipts)
-    db.session.commit()
-    return jsonify(callbacks.answer_for(provider))
+    return take_callback(provider, callbacks.parse_receipts, callbacks.take_receipts)
