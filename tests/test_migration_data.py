@@ -179,3 +179,45 @@ def test_who_switched_text_messages_off_before_0024_keeps_them_off_as_her_number
         with db.engine.connect() as connection:
             stops = connection.execute(text("SELECT phone, source, word FROM sms_stops")).all()
         assert [tuple(stop) for stop in stops] == [("+8613900000001", "settings", "")]
+
+
+def test_downloads_of_her_data_before_0027_become_exports_she_alone_sees_and_go_back(app, tmp_path):
+    with database_of_its_own(app, tmp_path):
+        flask_migrate.upgrade(revision="0026")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, name, phone, password_hash, role, active, township, village, locale,"
+                    " created_at) VALUES (1, 'L', '+8613900000001', 'x', 'learner', :yes, '', '', 'zh_Hans',"
+                    " '2027-01-01')"
+                ),
+                {"yes": True},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO media_files (id, kind, path, original_name, content_type, size_bytes, created_at)"
+                    " VALUES (5, 'resource', 'resource/2027/a.zip', 'my-data-20270102.zip', 'application/zip', 10,"
+                    " '2027-01-02')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO data_exports (learner_id, state, media_id, requested_at, ready_at)"
+                    " VALUES (1, 'ready', 5, '2027-01-02 08:00:00+00:00', '2027-01-02 08:01:00+00:00')"
+                )
+            )
+        flask_migrate.upgrade(revision="0027")
+        with db.engine.connect() as connection:
+            export = connection.execute(
+                text("SELECT kind, status, requested_by_id, file_id, filename, locale, parameters FROM export_jobs")
+            ).one()
+            file = connection.execute(text("SELECT kind, uploaded_by_id FROM media_files")).one()
+        assert tuple(export[:6]) == ("personal_data", "ready", 1, 5, "my-data-20270102.zip", "zh_Hans")
+        assert (json.loads(export[6]) if isinstance(export[6], str) else export[6]) == {}
+        assert tuple(file) == ("export", 1)
+        flask_migrate.downgrade(revision="0026")
+        with db.engine.connect() as connection:
+            kept = connection.execute(text("SELECT learner_id, state, media_id FROM data_exports")).one()
+            file = connection.execute(text("SELECT kind FROM media_files")).scalar_one()
+            left = connection.execute(text("SELECT count(*) FROM export_jobs")).scalar_one()
+        assert (tuple(kept), file, left) == ((1, "ready", 5), "resource", 0)

@@ -1,14 +1,16 @@
 """Large exports built by a queue job, streamed to a file and kept in the store, then downloaded by whoever asked.
 
-An area registers how each kind of export is written (``register_export``); a request asks for one
-(``tasks.request_export``) and shows its page, where the file appears once it is ready. The job claims the
-export in the database as a conversion does, so a repeated or stolen job writes it once, and one
-whose worker stopped is taken up again by ``resume_exports``. Exports are kept for ``KEEP_DAYS``.
+An area registers how each kind of export is written (``register_export``): the follow-up CSV for leads, a
+learner's ZIP of everything kept about her. A request asks for one (``tasks.request_export``) and shows its page,
+where the file appears once it is ready. The job claims the export in the database as a conversion does, so a
+repeated or stolen job writes it once, and one whose worker stopped is taken up again by ``exports_to_resume``.
+Exports are kept for ``KEEP_DAYS``; only the person who asked sees the file (and admins, as for every file).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TextIO
+from typing import IO
 
 from flask import current_app
 from flask_babel import force_locale
@@ -18,20 +20,48 @@ from lms.accounts.models import User
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.media import storage
+from lms.media.access import register_access_rule
 from lms.media.models import ExportJob, ExportStatus, MediaFile, MediaKind
 
-# How a kind of export is written: (its selection, who asked, a text stream) -> rows written.
-ExportWriter = Callable[[dict, User, TextIO], int]
-EXPORT_WRITERS: dict[str, ExportWriter] = {}
+# How a kind of export is written: (its selection, who asked, a stream) -> rows written. The stream is text for
+# CSV, bytes for any other type.
+ExportWriter = Callable[[dict, User, IO], int]
+CSV = "text/csv"
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    write: ExportWriter
+    content_type: str
+
+
+EXPORT_KINDS: dict[str, ExportKind] = {}
+# A claim is not renewed while the file is written: an export must finish within it (the whole program's
+# follow-ups, 166,000 of them, take under two minutes).
 CLAIM_MINUTES = 30
 KEEP_DAYS = 7
 # An export nobody has taken this long after it was asked for is enqueued again (its job was lost).
 RESUME_AFTER = timedelta(minutes=5)
 
 
-def register_export(kind: str, writer: ExportWriter) -> None:
+def register_export(kind: str, writer: ExportWriter, content_type: str = CSV) -> None:
     """Say how exports of ``kind`` are written; the writer runs in the job with the asker's language."""
-    EXPORT_WRITERS[kind] = writer
+    EXPORT_KINDS[kind] = ExportKind(writer, content_type)
+
+
+def latest_export(kind: str, user: User) -> ExportJob | None:
+    """The newest export of ``kind`` that ``user`` asked for, whatever its state."""
+    return db.session.scalar(
+        select(ExportJob)
+        .where(ExportJob.requested_by_id == user.id, ExportJob.kind == kind)
+        .order_by(ExportJob.id.desc())
+        .limit(1)
+    )
+
+
+def expires_at(export: ExportJob) -> datetime | None:
+    """When a finished export's file is deleted."""
+    return export.created_at + timedelta(days=KEEP_DAYS) if export.finished_at else None
 
 
 def new_export(kind: str, parameters: dict, user: User, filename: str, locale: str) -> tuple[ExportJob, bool]:
@@ -79,12 +109,12 @@ def build_export(export_id: int) -> ExportJob | None:
     if claim is None:
         return None
     export = db.session.get(ExportJob, export_id)
-    path = storage.new_incoming_path(".csv")
+    kind = EXPORT_KINDS[export.kind]
+    path = storage.new_incoming_path("." + storage.EXTENSIONS[kind.content_type])
     try:
-        # UTF-8 with a BOM: spreadsheets on Chinese Windows then read it right.
-        with force_locale(export.locale), path.open("w", encoding="utf-8-sig", newline="") as out:
-            rows = EXPORT_WRITERS[export.kind](export.parameters, export.requested_by, out)
-        kept = storage.keep_file(path, MediaKind.EXPORT, "text/csv", export.filename, export.requested_by)
+        with force_locale(export.locale), open_for(path, kind.content_type) as out:
+            rows = kind.write(export.parameters, export.requested_by, out)
+        kept = storage.keep_file(path, MediaKind.EXPORT, kind.content_type, export.filename, export.requested_by)
     except Exception:
         db.session.rollback()
         current_app.logger.exception("export %s failed", export_id)
@@ -106,6 +136,13 @@ def build_export(export_id: int) -> ExportJob | None:
     db.session.commit()
     db.session.refresh(export)
     return export if finished else None
+
+
+def open_for(path, content_type: str) -> IO:
+    if content_type == CSV:
+        # UTF-8 with a BOM: spreadsheets on Chinese Windows then read it right.
+        return path.open("w", encoding="utf-8-sig", newline="")
+    return path.open("wb")
 
 
 def exports_to_resume() -> list[int]:
@@ -131,3 +168,13 @@ def delete_old_exports() -> int:
     for media_file in db.session.scalars(select(MediaFile).where(MediaFile.id.in_([i for i in file_ids if i]))):
         storage.delete_media(media_file)
     return deleted
+
+
+def can_view_export_file(user: User, media_file: MediaFile) -> bool | None:
+    """An export's file: only the person who asked for it (it holds what she may see, not what others may)."""
+    if media_file.kind != MediaKind.EXPORT:
+        return None
+    return media_file.uploaded_by_id is not None and media_file.uploaded_by_id == user.id
+
+
+register_access_rule(can_view_export_file, personal=True)

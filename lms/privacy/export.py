@@ -4,7 +4,8 @@ import json
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -62,7 +63,7 @@ def profile_of(person: User) -> dict:
     return {column: plain(row[column]) for column in public_columns("users")}
 
 
-def write_export(person: User, target: Path) -> PersonalRecords:
+def write_export(person: User, target: BinaryIO) -> PersonalRecords:
     """Write the person's ZIP to ``target`` (a work file on this machine); her files are read through the store."""
     records = collect_records(person.id)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:

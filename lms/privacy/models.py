@@ -1,4 +1,4 @@
-"""A learner's downloads of her data, and her requests to be deleted."""
+"""A learner's requests to be deleted (her downloads are exports of the media area)."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -10,31 +10,6 @@ from lms.accounts.models import User
 from lms.core.calendar import utcnow
 from lms.core.db_types import UTCDateTime
 from lms.core.extensions import db
-from lms.media.models import MediaFile
-
-
-class ExportState(StrEnum):
-    WAITING = "waiting"  # queued; a job builds the ZIP
-    READY = "ready"
-    FAILED = "failed"
-
-
-class DataExport(db.Model):
-    """A ZIP of everything kept about one learner, built by a job and kept in the store for a few days."""
-
-    __tablename__ = "data_exports"
-    __table_args__ = (CheckConstraint("state IN ('waiting', 'ready', 'failed')", name="state_known"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    state: Mapped[str] = mapped_column(String(16), default=ExportState.WAITING)
-    # The ZIP: a stored file that goes with this row (media ownership).
-    media_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="SET NULL"))
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    learner: Mapped[User] = relationship()
-    media: Mapped[MediaFile | None] = relationship()
 
 
 class DeletionState(StrEnum):

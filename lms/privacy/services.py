@@ -1,11 +1,10 @@
 """A learner's data: her download, her deletion request, its decision, anonymisation, and retention."""
 
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Text, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User
@@ -16,15 +15,16 @@ from lms.core.calendar import add_months, utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
 from lms.core.security import is_admin
-from lms.media.models import MediaKind
-from lms.media.storage import delete_media, discard_file, new_incoming_path, store_local_file
+from lms.media import exports
+from lms.media.models import ExportJob
+from lms.media.tasks import request_export as request_media_export
 from lms.notifications.channels import resume_sms
 from lms.outcomes.models import FollowUp, FollowUpEvidence, Graduation
 from lms.privacy.export import write_export
-from lms.privacy.models import DataExport, DeletionRequest, DeletionState, ExportState
+from lms.privacy.models import DeletionRequest, DeletionState
 from lms.privacy.records import collect_records, mapped_class, media_columns
 
-EXPORT_DAYS = 7  # a ZIP waits this long for its download, then it is deleted
+PERSONAL_DATA = "personal_data"  # the kind of export that is a learner's ZIP
 ANONYMISED_NAME = "—"
 # Whole rows that go: what she was told, and nothing any figure counts.
 DELETED_TABLES = frozenset({"notifications"})
@@ -45,61 +45,25 @@ class DataRequestRefused(UserFacingError):  # noqa: N818 - read as "the request 
 # ---- Her download ----
 
 
-def latest_export(learner: User) -> DataExport | None:
-    return db.session.scalar(
-        select(DataExport).where(DataExport.learner_id == learner.id).order_by(DataExport.id.desc()).limit(1)
-    )
+def latest_export(learner: User) -> ExportJob | None:
+    return exports.latest_export(PERSONAL_DATA, learner)
 
 
-def request_export(learner: User) -> tuple[DataExport, bool]:
-    """Ask for a fresh ZIP (built by a job), and whether it is new: one being built is the answer to asking again."""
-    waiting = latest_export(learner)
-    if waiting is not None and waiting.state == ExportState.WAITING:
-        return waiting, False
-    export = DataExport(learner_id=learner.id, state=ExportState.WAITING)
-    db.session.add(export)
-    db.session.flush()
-    return export, True
+def request_export(learner: User, locale: str) -> ExportJob:
+    """Ask for a fresh ZIP, built by a job once the request commits; one being built is the answer to asking again."""
+    return request_media_export(PERSONAL_DATA, {}, learner, f"my-data-{utcnow():%Y%m%d}.zip", locale)
 
 
-def build_export(export_id: int) -> DataExport | None:
-    """Write the ZIP of an export that waits, keep it in the store, and mark it ready (run by the queue)."""
-    export = db.session.get(DataExport, export_id)
-    if export is None or export.state != ExportState.WAITING:
-        return export
-    work = new_incoming_path(".zip")
-    try:
-        write_export(export.learner, work)
-        name = f"my-data-{utcnow():%Y%m%d}.zip"
-        media = store_local_file(work, MediaKind.RESOURCE, name, "application/zip")
-    finally:
-        discard_file(work)
-    # Two jobs for one export (a retry, a resumed one) may both write it: the first to finish keeps its file.
-    finished = db.session.execute(
-        update(DataExport)
-        .where(DataExport.id == export_id, DataExport.state == ExportState.WAITING)
-        .values(state=ExportState.READY, ready_at=utcnow(), media_id=media.id)
-    ).rowcount
-    if not finished:
-        delete_media(media)
-    db.session.refresh(export)
-    return export
+def write_personal_data(parameters: dict, learner: User, out) -> int:
+    """The export job's writer: the ZIP of everything kept about the learner who asked; the rows it holds."""
+    return sum(len(rows) for rows in write_export(learner, out).tables.values())
 
 
-def mark_export_failed(export_id: int) -> None:
-    db.session.execute(
-        update(DataExport)
-        .where(DataExport.id == export_id, DataExport.state == ExportState.WAITING)
-        .values(state=ExportState.FAILED)
-    )
+exports.register_export(PERSONAL_DATA, write_personal_data, "application/zip")
 
 
-def export_expires_at(export: DataExport):
-    return export.ready_at + timedelta(days=EXPORT_DAYS) if export.ready_at else None
-
-
-def record_export_downloaded(export: DataExport) -> None:
-    record_security_event(SecurityEventKind.DATA_EXPORTED, user=export.learner, actor=export.learner)
+def record_export_downloaded(export: ExportJob) -> None:
+    record_security_event(SecurityEventKind.DATA_EXPORTED, user=export.requested_by, actor=export.requested_by)
 
 
 # ---- Her deletion request ----
@@ -281,17 +245,3 @@ def apply_retention(today: date) -> int:
             deleted += 1
         db.session.flush()
     return deleted
-
-
-def expire_exports(now=None) -> int:
-    """Delete the ZIPs older than their days (the rows go, and their files with them)."""
-    cutoff = (now or utcnow()) - timedelta(days=EXPORT_DAYS)
-    old = db.session.scalars(select(DataExport).where(DataExport.requested_at < cutoff)).all()
-    for export in old:
-        db.session.delete(export)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()  # another machine's run deleted them first
-        return 0
-    return len(old)

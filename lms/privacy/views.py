@@ -1,6 +1,7 @@
 """A learner's own data page, her download and deletion request; leads decide requests and set retention."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,10 +12,12 @@ from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.roles import Role
 from lms.core.security import MANAGER_ROLES, require, roles_required
+from lms.media import exports
+from lms.media.models import ExportJob, ExportStatus
 from lms.media.serving import send_media
-from lms.privacy import bp, policies, services, tasks
+from lms.privacy import bp, policies, services
 from lms.privacy.forms import RefuseDeletionForm, RetentionForm
-from lms.privacy.models import DataExport, DeletionRequest, ExportState
+from lms.privacy.models import DeletionRequest
 
 
 @bp.route("/my-data")
@@ -24,7 +27,7 @@ def my_data():
         "privacy/my_data.html",
         export=services.latest_export(current_user),
         deletion=services.latest_request(current_user),
-        expires_at=services.export_expires_at,
+        expires_at=exports.expires_at,
     )
 
 
@@ -32,9 +35,7 @@ def my_data():
 @roles_required(Role.LEARNER)
 def request_export():
     if ActionForm().validate_on_submit():
-        export, new = services.request_export(current_user)
-        if new:
-            tasks.build_after_commit(export.id)
+        services.request_export(current_user._get_current_object(), str(get_locale()))
         db.session.commit()  # the page says it is being prepared: no message to repeat it
     return redirect(url_for(".my_data"))
 
@@ -42,11 +43,12 @@ def request_export():
 @bp.route("/my-data/export/<int:export_id>/download")
 @roles_required(Role.LEARNER)
 def download_export(export_id: int):
-    export = db.get_or_404(DataExport, export_id)
-    require(export.learner_id == current_user.id and export.state == ExportState.READY and export.media, 404)
+    export = db.get_or_404(ExportJob, export_id)
+    mine = export.requested_by_id == current_user.id and export.kind == services.PERSONAL_DATA
+    require(mine and export.status == ExportStatus.READY and export.file, 404)
     services.record_export_downloaded(export)
     db.session.commit()
-    return send_media(export.media, personal=True)
+    return send_media(export.file, personal=True)
 
 
 @bp.route("/my-data/deletion", methods=["POST"])

@@ -14,9 +14,8 @@ LEARNER_ACTION = everyone(403, anonymous=302, learner=302)
 
 def export_of(learner) -> int:
     """A ready download of the learner's data (made when the case's URL is built)."""
-    export, _new = services.request_export(learner)
-    services.build_export(export.id)
-    db.session.commit()
+    export = services.request_export(learner, "en")
+    db.session.commit()  # the job runs once the request commits
     return export.id
 
 

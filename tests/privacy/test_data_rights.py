@@ -7,7 +7,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from lms.accounts.models import SecurityEvent, User
 from lms.cohorts.checkins.services import log_check_in
@@ -18,7 +18,7 @@ from lms.media import storage
 from lms.media.models import MediaFile, MediaKind
 from lms.outcomes.models import FollowUp, FollowUpEvidence, Graduation
 from lms.privacy import services
-from lms.privacy.models import DataExport, DeletionRequest, DeletionState
+from lms.privacy.models import DeletionRequest, DeletionState
 from tests.courses.test_media_samples import png_bytes
 from tests.factories import TEST_PASSWORD, ReportingConsentFactory, follow_up
 
@@ -98,35 +98,32 @@ def test_the_zip_says_what_it_holds_in_her_language(client, auth, world, locale,
     assert "_fen" in readme
 
 
-def test_two_jobs_building_one_zip_leave_one_file(world, monkeypatch):
-    export, _new = services.request_export(world.learner_a)
-    db.session.commit()
-    write = services.write_export
-
-    def finished_meanwhile(person, target):
-        write(person, target)
-        other = storage.store_local_file(target, MediaKind.RESOURCE, "other.zip", "application/zip")
-        db.session.execute(
-            update(DataExport).where(DataExport.id == export.id).values(state="ready", media_id=other.id)
-        )
-
-    monkeypatch.setattr(services, "write_export", finished_meanwhile)
-    services.build_export(export.id)
-    db.session.commit()
-    zips = db.session.scalars(select(MediaFile).where(MediaFile.kind == MediaKind.RESOURCE)).all()
-    assert [media.original_name for media in zips] == ["other.zip"]  # the first to finish keeps its file
-    assert db.session.get(DataExport, export.id).media.original_name == "other.zip"
+def test_her_zip_is_an_export_file_only_she_sees(client, auth, world):
+    auth.login(world.learner_a)
+    client.post("/my-data/export")
+    export = services.latest_export(world.learner_a)
+    assert (export.kind, export.status, export.file.kind) == ("personal_data", "ready", MediaKind.EXPORT)
+    assert export.file.path.endswith(".zip")
+    assert client.get(f"/media/{export.file_id}").status_code == 200
+    auth.logout()
+    # A lead of her own program sees her records, not the ZIP she asked for; an admin sees every file.
+    auth.login(world.lead)
+    assert client.get(f"/media/{export.file_id}").status_code == 404
+    assert client.get(f"/exports/{export.id}").status_code == 404
+    auth.logout()
+    auth.login(world.admin)
+    assert client.get(f"/media/{export.file_id}").status_code == 200
 
 
 def test_the_zip_is_built_by_a_queued_job_once_the_request_commits(client, auth, world, job_queue):
     auth.login(world.learner_a)
     client.post("/my-data/export")
     client.post("/my-data/export")  # asking again while it is built is the same download
-    assert job_queue.names() == ["build_data_export"]
+    assert job_queue.names() == ["build_export_job"]
     assert "being prepared" in client.get("/my-data").get_data(as_text=True)
     job_queue.run()
     db.session.expire_all()
-    assert services.latest_export(world.learner_a).state == "ready"
+    assert services.latest_export(world.learner_a).status == "ready"
 
 
 def test_her_request_moves_through_its_states_and_her_lead_anonymises_her(client, auth, world, her_records):
