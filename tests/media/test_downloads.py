@@ -143,3 +143,18 @@ def test_the_content_security_policy_lets_media_in_from_the_bucket_only(s3_store
     assert origin not in policy["script-src"]
     assert origin not in policy["default-src"]
     assert origin not in content_security_policy(None)
+
+
+def test_a_file_no_owner_claims_yet_is_seen_by_its_uploader_and_admins_alone(client, auth, world, tmp_path):
+    """A photo held after a refused hand-in: hers until the form is sent again; not every lead's."""
+    held = stored(tmp_path, png_bytes(), MediaKind.IMAGE, "image/png", "held.png")
+    held.uploaded_by_id = world.learner_a.id
+    db.session.commit()
+    expected = {world.learner_a: 200, world.learner_b: 404, world.mentor_a: 404, world.lead: 404, world.admin: 200}
+    for person, status in expected.items():
+        auth.login(person)
+        response = client.get(f"/media/{held.id}")
+        assert response.status_code == status, person.name
+        if status == 200:
+            assert NO_STORE in response.headers["Cache-Control"]
+        auth.logout()
