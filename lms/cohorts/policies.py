@@ -47,6 +47,14 @@ def managed_cohort_ids(user: User) -> Select | None:
     return select(Cohort.id).where(Cohort.program_id.in_(programs))
 
 
+def viewable_cohort_ids(user: User) -> Select | None:
+    """A select of the ids of the cohorts this person sees (``can_view_cohort``, for lists): None for an admin
+    (every cohort), her programs' for a lead, her own for a mentor, none for anybody else."""
+    if is_mentor(user):
+        return select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
+    return managed_cohort_ids(user)
+
+
 def managed_learner_ids(user: User) -> Select | None:
     """A select of the ids of the learners who are or were in a cohort this person runs (``leads_learner``):
     None for an admin (every learner)."""

@@ -6,7 +6,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from lms.accounts.models import User
 from lms.cohorts import signals
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, Program, cohort_mentors, new_invite_code
-from lms.cohorts.policies import led_program_ids, managed_program_ids
+from lms.cohorts.policies import led_program_ids, managed_program_ids, viewable_cohort_ids
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.roles import Role
@@ -128,6 +128,15 @@ def unassign_mentor(cohort: Cohort, mentor: User) -> Cohort:
             enrollment.mentor_id = None
         db.session.flush()
     return cohort
+
+
+def viewable_cohorts(user: User) -> list[Cohort]:
+    """The cohorts this person sees, with their programs, by name: what a list or an export may be narrowed to."""
+    query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
+    seen = viewable_cohort_ids(user)
+    if seen is not None:
+        query = query.where(Cohort.id.in_(seen))
+    return list(db.session.scalars(query))
 
 
 def cohorts_for(user: User):

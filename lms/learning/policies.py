@@ -6,7 +6,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.cohorts.enrolment.current import active_enrolments
 from lms.cohorts.models import Cohort
-from lms.cohorts.policies import can_view_cohort, leads_cohort, leads_learner, mentors_cohort, mentors_learner_now
+from lms.cohorts.policies import leads_cohort, leads_learner, mentors_cohort, mentors_learner_now
 from lms.core.extensions import db
 from lms.core.roles import Role
 from lms.core.security import is_program_manager
@@ -98,8 +98,3 @@ def can_view_submission_file(user: User, media_file: MediaFile) -> bool | None:
 
 
 register_access_rule(can_view_submission_file, personal=True)
-
-
-def can_preview_as(user: User, cohort: Cohort) -> bool:
-    """Admins and the program's leads preview the courses as a learner of a cohort; a mentor as one of her own."""
-    return can_view_cohort(user, cohort)

@@ -96,3 +96,22 @@ def test_a_course_no_cohort_takes_says_so(client, auth, world):
     db.session.commit()
     page = client.get(f"/courses/{alone.id}/preview").get_data(as_text=True)
     assert "No cohort of yours takes this course: offer it to a cohort first." in page
+
+
+def test_the_cohorts_to_preview_as_cost_the_same_queries_however_many_take_the_course(
+    client, auth, world, count_queries
+):
+    course = world.courses_a.course
+    auth.login(world.mentor_a)
+
+    def chooser_queries() -> int:
+        with count_queries() as queries:
+            assert client.get(f"/courses/{course.id}/preview").status_code == 200
+        return len(queries)
+
+    few = chooser_queries()
+    for _ in range(5):
+        CohortCourseFactory(cohort__program=world.program, course=course)  # cohorts she does not mentor
+    CohortCourseFactory(cohort=world.cohort_b, course=course)
+    db.session.commit()
+    assert chooser_queries() == few

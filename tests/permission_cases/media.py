@@ -77,7 +77,8 @@ CASES: dict[str, list[Case]] = {
         Case(lambda w: f"/media/{resource_file_of(w.courses_a.reading)}", other_lead(SEEN_BY_COHORT_A)),
         Case(lambda w: f"/media/{cover_of(w.courses_a.course)}", other_lead(SEEN_BY_COHORT_A)),
         Case(lambda w: f"/media/{cover_of(w.courses_b.course)}", other_lead(MANAGERS_ONLY_OTHERS_HIDDEN)),
-        Case(lambda w: f"/media/{loose_file()}", MANAGERS_ONLY_OTHERS_HIDDEN),
+        # A file no owner claims and nobody uploaded: admins only.
+        Case(lambda w: f"/media/{loose_file()}", everyone(404, anonymous=302, admin=200)),
         Case(lambda w: "/media/999999", everyone(404, anonymous=302)),
     ],
     "courses.manage_lesson_files": [

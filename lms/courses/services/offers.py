@@ -4,8 +4,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from lms.accounts.models import User
 from lms.cohorts import signals as cohort_signals
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.cohorts.policies import viewable_cohort_ids
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.courses.services.authoring import AuthoringError
@@ -84,8 +86,9 @@ def offer_to_cohort(cohort: Cohort, offers: dict[int, bool]) -> dict[int, bool]:
     return cohort_offers(cohort)
 
 
-def cohorts_taking(course: Course) -> list[tuple[Cohort, int]]:
-    """The cohorts offered this course, each with its active learners, by name (one query)."""
+def cohorts_taking(course: Course, seen_by: User | None = None) -> list[tuple[Cohort, int]]:
+    """The cohorts offered this course (those ``seen_by`` sees, when given), each with its active learners, by name
+    (one query)."""
     learners = (
         select(Enrollment.cohort_id, func.count(Enrollment.id).label("learners"))
         .where(Enrollment.status == EnrollmentStatus.ACTIVE)
@@ -99,6 +102,9 @@ def cohorts_taking(course: Course) -> list[tuple[Cohort, int]]:
         .where(CohortCourse.course_id == course.id)
         .order_by(Cohort.name, Cohort.id)
     )
+    seen = viewable_cohort_ids(seen_by) if seen_by is not None else None
+    if seen is not None:
+        query = query.where(Cohort.id.in_(seen))
     return [tuple(row) for row in db.session.execute(query)]
 
 

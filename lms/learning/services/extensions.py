@@ -7,13 +7,13 @@ from sqlalchemy import and_, select, update
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
+from lms.cohorts.policies import viewable_cohort_ids
 from lms.core.calendar import utcnow
 from lms.core.db_types import dialect_insert
 from lms.core.extensions import db
 from lms.courses.models import CohortCourse, Course, Lesson, LessonKind, Module
 from lms.learning.models.submission import Extension, Submission, SubmissionVersion
 from lms.learning.services.due_dates import assignment_due_on, due_cutoff
-from lms.learning.services.review_queue import visible_cohort_ids
 
 
 @dataclass
@@ -50,7 +50,7 @@ def learner_assignments(learner: User, viewer: User) -> list[AssignmentDue]:
         )
         .order_by(Course.title, Module.position, Lesson.position, Lesson.id)
     )
-    cohorts = visible_cohort_ids(viewer)
+    cohorts = viewable_cohort_ids(viewer)
     if cohorts is not None:
         query = query.where(Cohort.id.in_(cohorts))
     rows, seen = [], set()

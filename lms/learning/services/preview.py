@@ -11,13 +11,11 @@ from contextlib import contextmanager
 
 from flask import g, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.extensions import db
 from lms.core.roles import Role
-from lms.courses.models import CohortCourse, Course
 
 # No password can match this hash: the stand-in can never sign in, even for the instant she exists.
 NO_PASSWORD = "!preview"  # noqa: S105 - not a password: a hash nothing matches
@@ -45,18 +43,6 @@ def preview_learner(cohort: Cohort, viewer: User) -> Iterator[User]:
     finally:
         g.pop("preview_cohort", None)
         savepoint.rollback()
-
-
-def cohorts_taking(course: Course) -> list[Cohort]:
-    """The cohorts the course is offered to, by name: the ones a preview may be seen as."""
-    return list(
-        db.session.scalars(
-            select(Cohort)
-            .join(CohortCourse, CohortCourse.cohort_id == Cohort.id)
-            .where(CohortCourse.course_id == course.id)
-            .order_by(Cohort.name, Cohort.id)
-        )
-    )
 
 
 def previewed_cohort() -> Cohort | None:

@@ -9,11 +9,10 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager
 
 from lms.accounts.models import User
-from lms.cohorts.models import Cohort, cohort_mentors
-from lms.cohorts.policies import managed_cohort_ids
+from lms.cohorts.models import Cohort
+from lms.cohorts.policies import managed_cohort_ids, viewable_cohort_ids
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
-from lms.core.security import is_mentor
 from lms.learning.models.submission import Extension, Review, Submission, SubmissionVersion
 from lms.learning.services.due_dates import assignment_due_on
 from lms.learning.services.submissions import REVIEWABLE_STATES
@@ -24,14 +23,6 @@ DEFAULT_WAIT_DAYS = 3  # a submission waiting longer than this for a decision is
 
 def review_wait_days() -> int:
     return current_app.config.get("LMS_REVIEW_WAIT_DAYS", DEFAULT_WAIT_DAYS)
-
-
-def visible_cohort_ids(user: User):
-    """A select of the cohort ids whose submissions this person reviews (None: every cohort)."""
-    if is_mentor(user):
-        return select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
-    # Admins every cohort, leads their programs' cohorts, anybody else none.
-    return managed_cohort_ids(user)
 
 
 def pending_submissions(user: User, cohort_id: int | None = None) -> Select:
@@ -58,7 +49,7 @@ def pending_submissions(user: User, cohort_id: int | None = None) -> Select:
         .where(Submission.state.in_(REVIEWABLE_STATES))
         .order_by(Submission.last_submitted_at, Submission.id)
     )
-    cohorts = visible_cohort_ids(user)
+    cohorts = viewable_cohort_ids(user)
     if cohorts is not None:
         query = query.where(Submission.cohort_id.in_(cohorts))
     if cohort_id is not None:
@@ -78,7 +69,7 @@ class PendingCount(NamedTuple):
 def waiting(user: User) -> Select:
     """A select of the ids of the submissions this person reviews that wait for a decision."""
     query = select(Submission.id).where(Submission.state.in_(REVIEWABLE_STATES))
-    cohorts = visible_cohort_ids(user)
+    cohorts = viewable_cohort_ids(user)
     if cohorts is not None:
         query = query.where(Submission.cohort_id.in_(cohorts))
     return query

@@ -10,15 +10,16 @@ from lms.core.web import id_arg
 from lms.courses import bp, policies
 from lms.courses.models import Course, Lesson
 from lms.courses.models.content import lesson_with_files
-from lms.learning.policies import can_preview_as
+from lms.courses.services import offers
 from lms.learning.services import lessons as learning
-from lms.learning.services.preview import cohorts_taking, preview_learner
+from lms.learning.services.preview import preview_learner
 from lms.learning.views.lessons import locked_response, render_lesson
 
 
 def chosen_cohort(course: Course):
     """The cohorts this person may preview the course as, and the one the query string chose (or None)."""
-    cohorts = [cohort for cohort in cohorts_taking(course) if can_preview_as(current_user, cohort)]
+    # She previews as a learner of a cohort she sees (chosen in SQL: one query however many cohorts).
+    cohorts = [cohort for cohort, _learners in offers.cohorts_taking(course, seen_by=current_user)]
     wanted = id_arg("cohort")
     return cohorts, next((cohort for cohort in cohorts if cohort.id == wanted), None)
 

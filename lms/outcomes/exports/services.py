@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from flask import current_app
-from sqlalchemy import Select, and_, false, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
 from lms.accounts.models import User
-from lms.cohorts.models import Cohort, Program, cohort_mentors
-from lms.cohorts.policies import managed_cohort_ids
+from lms.cohorts.models import Cohort, Program
+from lms.cohorts.policies import viewable_cohort_ids
 from lms.core.extensions import db
-from lms.core.security import is_mentor, is_program_manager
 from lms.media.exports import register_export
 from lms.outcomes.exports.columns import FOLLOW_UP_COLUMNS, quantity_text
 from lms.outcomes.follow_ups.rules import ReportFilters
@@ -34,27 +32,8 @@ EXPORT_KIND = "follow-ups"
 
 def scope_conditions(user: User) -> list:
     """Admins export every program, leads their programs; a mentor, only graduates of the cohorts they mentor."""
-    if is_program_manager(user):
-        managed = managed_cohort_ids(user)
-        return [] if managed is None else [Graduation.cohort_id.in_(managed)]
-    if is_mentor(user):
-        mentored = select(cohort_mentors.c.cohort_id).where(cohort_mentors.c.mentor_id == user.id)
-        return [Graduation.cohort_id.in_(mentored)]
-    return [false()]
-
-
-def scoped_cohorts(user: User) -> list[Cohort]:
-    """The cohorts this person may narrow an export to, with their programs."""
-    query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
-    if is_program_manager(user):
-        managed = managed_cohort_ids(user)
-        if managed is not None:
-            query = query.where(Cohort.id.in_(managed))
-    else:
-        query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
-            cohort_mentors.c.mentor_id == user.id
-        )
-    return list(db.session.scalars(query))
+    seen = viewable_cohort_ids(user)
+    return [] if seen is None else [Graduation.cohort_id.in_(seen)]
 
 
 def _graduates(query: Select, filters: ReportFilters, user: User) -> Select:

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Integer, and_, case, exists, extract, func, literal, select, true, union_all
-from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
-from lms.cohorts.models import Cohort, Program, cohort_mentors
+from lms.cohorts.models import Cohort, Program
 from lms.cohorts.policies import active_enrolment_with_mentor, managed_cohort_ids
 from lms.core.calendar import program_today
 from lms.core.extensions import db
@@ -148,23 +147,6 @@ def list_page(rows, state: str, page: int, per_page: int) -> list[ListRow]:
         .offset((page - 1) * per_page)
     )
     return [ListRow(*row[:8], bool(row[8]), *row[9:]) for row in db.session.execute(query)]
-
-
-def list_cohorts(user: User) -> list[Cohort]:
-    """The cohorts the list can be narrowed to: a mentor's own, or all for leads."""
-    query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
-    if can_manage_outcomes(user):
-        query = query.where(*lead_scope_cohorts(user))
-    else:
-        query = query.join(cohort_mentors, cohort_mentors.c.cohort_id == Cohort.id).where(
-            cohort_mentors.c.mentor_id == user.id
-        )
-    return list(db.session.scalars(query))
-
-
-def lead_scope_cohorts(user: User) -> list:
-    managed = managed_cohort_ids(user)
-    return [] if managed is None else [Cohort.id.in_(managed)]
 
 
 def open_counts(user: User, today: date | None = None) -> dict[str, int]:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
+from lms.cohorts import services as cohort_services
 from lms.cohorts import tasks as cohort_tasks
 from lms.cohorts.imports import kept as kept_files
 from lms.cohorts.models import Cohort
@@ -44,7 +45,7 @@ def export_filters() -> ReportFilters:
 @roles_required(*STAFF_ROLES)
 def follow_up_export_page():
     filters = export_filters()
-    cohorts = export_services.scoped_cohorts(current_user)
+    cohorts = cohort_services.viewable_cohorts(current_user)
     summary = export_services.export_summary(filters, current_user)
     return render_template(
         "outcomes/exports/export.html",

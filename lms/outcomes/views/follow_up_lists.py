@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from lms.cohorts.models import Program
 from lms.cohorts.policies import leads_program
-from lms.cohorts.services import programs_for
+from lms.cohorts.services import programs_for, viewable_cohorts
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.money import format_fen
@@ -38,7 +38,7 @@ LIST_STATE_LABELS = {
 @bp.route("/follow-ups")
 @roles_required(*STAFF_ROLES)
 def follow_ups():
-    cohorts = lists.list_cohorts(current_user)
+    cohorts = viewable_cohorts(current_user)
     cohort_id = id_arg("cohort")
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown, foreign or garbled filter shows everything this person may see
