@@ -164,12 +164,3 @@ def cohorts_of_learners(learner_ids: set[int]) -> dict[int, tuple[str, str]]:
         .join(Program, Program.id == Cohort.program_id)
     )
     return {learner_id: (name, currency) for learner_id, name, currency in rows}
-
-
-def overview_cohorts(viewer: User) -> list[Cohort]:
-    """The cohorts the overview can be filtered by (a lead's: those of her programs), with their programs."""
-    query = select(Cohort).options(joinedload(Cohort.program)).order_by(Cohort.name, Cohort.id)
-    managed = managed_cohort_ids(viewer)
-    if managed is not None:
-        query = query.where(Cohort.id.in_(managed))
-    return list(db.session.scalars(query))

@@ -7,6 +7,7 @@ from flask_login import current_user
 from lms.accounts.models import User
 from lms.cohorts.enrolment.current import learner_currency
 from lms.cohorts.policies import can_view_learner
+from lms.cohorts.services import viewable_cohorts
 from lms.core.calendar import program_today
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
@@ -87,7 +88,7 @@ def delete_support(record_id: int):
 @bp.route("/support")
 @roles_required(*MANAGER_ROLES)
 def support_overview():
-    cohorts = services.overview_cohorts(current_user)
+    cohorts = viewable_cohorts(current_user)
     cohort_id = id_arg("cohort")
     if cohort_id not in {cohort.id for cohort in cohorts}:
         cohort_id = None  # an unknown or garbled filter shows the whole program
