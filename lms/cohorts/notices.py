@@ -18,6 +18,7 @@ def on_invite_accepted(learner: User, cohort: Cohort, **_extra) -> None:
             mentor,
             NotificationKind.INVITE_ACCEPTED,
             link_to("cohorts.detail", cohort_id=cohort.id),
+            program_id=cohort.program_id,
             learner=learner.name,
             cohort=cohort.name,
         )

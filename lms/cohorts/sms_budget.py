@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.cohorts.enrolment.current import current_enrolments
-from lms.cohorts.models import Cohort, Program, program_leads
+from lms.cohorts.models import Cohort, Program, cohort_mentors, program_leads
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.money import format_fen
@@ -32,20 +32,26 @@ register_wording(NotificationKind.SMS_CAP_WARNING, wording=cap_warning_wording)
 
 
 def programs_of_people(user_ids: list[int]) -> dict[int, int]:
-    """Each person's program: a learner's current cohort's, else the first program she leads (two queries)."""
+    """Each person's own program, for a text about none in particular (her code): a learner's current cohort's,
+    else the first program she leads, else that of the first cohort she mentors; an admin's is none (three
+    queries for any number)."""
     current = current_enrolments(user_ids).subquery()
     answer = dict(
         db.session.execute(
             select(current.c.learner_id, Cohort.program_id).join(Cohort, Cohort.id == current.c.cohort_id)
         ).all()
     )
-    leading = db.session.execute(
-        select(program_leads.c.lead_id, func.min(program_leads.c.program_id))
-        .where(program_leads.c.lead_id.in_(user_ids))
-        .group_by(program_leads.c.lead_id)
-    ).all()
-    for user_id, program_id in leading:
-        answer.setdefault(user_id, program_id)
+    leading = select(program_leads.c.lead_id, func.min(program_leads.c.program_id)).where(
+        program_leads.c.lead_id.in_(user_ids)
+    )
+    mentoring = (
+        select(cohort_mentors.c.mentor_id, func.min(Cohort.program_id))
+        .join(Cohort, Cohort.id == cohort_mentors.c.cohort_id)
+        .where(cohort_mentors.c.mentor_id.in_(user_ids))
+    )
+    for query, person in ((leading, program_leads.c.lead_id), (mentoring, cohort_mentors.c.mentor_id)):
+        for user_id, program_id in db.session.execute(query.group_by(person)).all():
+            answer.setdefault(user_id, program_id)
     return answer
 
 
@@ -69,6 +75,7 @@ def warn_leads(program_id: int, month: date, spent: int, cap: int, **_extra) -> 
         list(program.leads),
         NotificationKind.SMS_CAP_WARNING,
         link_to("cohorts.text_messages", program_id=program_id),
+        program_id=program_id,
         program=program.name,
         spent_fen=int(spent),
         cap_fen=int(cap),

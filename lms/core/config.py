@@ -10,6 +10,7 @@ naming the variable; an ``LMS_*`` variable the app does not read is warned about
 import difflib
 import ipaddress
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -222,8 +223,63 @@ def storage_settings() -> dict:
 
 
 SMS_PROVIDERS = ("dev", "http", "aliyun", "tencent")
+# The kinds of text message (``SmsKind.SIGN_IN_CODE`` and every ``NotificationKind``; a test keeps them equal):
+# Aliyun and Tencent send each through a template registered for it.
+SMS_TEMPLATE_KINDS = (
+    "sign_in_code",
+    "feedback_received",
+    "revision_requested",
+    "submission_to_review",
+    "invite_accepted",
+    "follow_up_due",
+    "follow_up_overdue",
+    "announcement",
+    "sms_cap_warning",
+)
+SMS_LANGUAGES = ("zh_Hans", "en")  # ``core/i18n.py`` LANGUAGES
+# What a registered template's code looks like at each provider, and an example for the message.
+SMS_TEMPLATE_SHAPES = {
+    "aliyun": (re.compile(r"SMS_\d{1,20}"), "SMS_123456789"),
+    "tencent": (re.compile(r"\d{1,20}"), "1234567"),
+}
 SMS_HTTP_METHODS = ("post", "put", "get")
 DEFAULT_SMS_HTTP_BODY = '{"to": "{to}", "text": "{text}"}'
+
+
+def sms_template_variable(provider: str, kind: str, language: str) -> str:
+    return f"SMS_{provider.upper()}_TEMPLATE_{kind.upper()}_{language.upper()}"
+
+
+def sms_templates(provider: str, chosen: bool) -> dict[str, dict[str, str]]:
+    """A cloud provider's registered template per kind of message and language, ``LMS_SMS_<PROVIDER>_TEMPLATE_
+    <KIND>_<LANGUAGE>``: one in the installation's language is required for every kind when the provider is chosen;
+    a language without its own uses that one (under "" too, for any other language)."""
+    default_language = env("DEFAULT_LOCALE", "zh_Hans")
+    default_language = default_language if default_language in SMS_LANGUAGES else "zh_Hans"
+    pattern, example = SMS_TEMPLATE_SHAPES[provider]
+    templates = {}
+    for kind in SMS_TEMPLATE_KINDS:
+        given = {}
+        for language in SMS_LANGUAGES:
+            name = sms_template_variable(provider, kind, language)
+            value = (env(name) or "").strip()
+            if value and chosen and not pattern.fullmatch(value):
+                raise SettingsError(
+                    f"{PREFIX}{name}={value[:40]}: give the code {provider} shows for the approved template, "
+                    f"such as {example}"
+                )
+            if value:
+                given[language] = value
+        if chosen and default_language not in given:
+            name = sms_template_variable(provider, kind, default_language)
+            raise SettingsError(
+                f"{PREFIX}{name} is required when {PREFIX}SMS_PROVIDER={provider}: the code of the template "
+                f"{provider} approved for {kind.replace('_', ' ')} messages (docs/DEPLOY.md lists each one's "
+                "parameters)"
+            )
+        fallback = given.get(default_language, "")
+        templates[kind] = {language: given.get(language, fallback) for language in SMS_LANGUAGES} | {"": fallback}
+    return templates
 
 
 def sms_settings() -> dict:
@@ -244,13 +300,11 @@ def sms_settings() -> dict:
         "LMS_SMS_ALIYUN_ACCESS_KEY_ID": env("SMS_ALIYUN_ACCESS_KEY_ID", ""),
         "LMS_SMS_ALIYUN_ACCESS_KEY_SECRET": env("SMS_ALIYUN_ACCESS_KEY_SECRET", ""),
         "LMS_SMS_ALIYUN_SIGN_NAME": env("SMS_ALIYUN_SIGN_NAME", ""),
-        "LMS_SMS_ALIYUN_TEMPLATE_CODE": env("SMS_ALIYUN_TEMPLATE_CODE", ""),
         "LMS_SMS_ALIYUN_ENDPOINT": env("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com"),
         "LMS_SMS_TENCENT_SECRET_ID": env("SMS_TENCENT_SECRET_ID", ""),
         "LMS_SMS_TENCENT_SECRET_KEY": env("SMS_TENCENT_SECRET_KEY", ""),
         "LMS_SMS_TENCENT_SDK_APP_ID": env("SMS_TENCENT_SDK_APP_ID", ""),
         "LMS_SMS_TENCENT_SIGN_NAME": env("SMS_TENCENT_SIGN_NAME", ""),
-        "LMS_SMS_TENCENT_TEMPLATE_ID": env("SMS_TENCENT_TEMPLATE_ID", ""),
         "LMS_SMS_TENCENT_REGION": env("SMS_TENCENT_REGION", "ap-guangzhou"),
         "LMS_SMS_TENCENT_ENDPOINT": env("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
         # The providers' callbacks (replies, delivery receipts) carry it as ?token=...; empty refuses them all.
@@ -281,8 +335,8 @@ def sms_settings() -> dict:
                 f"{PREFIX}SMS_HTTP_AUTH_HEADER: give a header and its value, such as 'Authorization: Bearer abc'"
             )
     required = {
-        "aliyun": ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "SIGN_NAME", "TEMPLATE_CODE"),
-        "tencent": ("SECRET_ID", "SECRET_KEY", "SDK_APP_ID", "SIGN_NAME", "TEMPLATE_ID"),
+        "aliyun": ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "SIGN_NAME"),
+        "tencent": ("SECRET_ID", "SECRET_KEY", "SDK_APP_ID", "SIGN_NAME"),
     }
     for name in required.get(provider, ()):
         if not settings[f"LMS_SMS_{provider.upper()}_{name}"]:
@@ -290,6 +344,8 @@ def sms_settings() -> dict:
                 f"{PREFIX}SMS_{provider.upper()}_{name} is required when {PREFIX}SMS_PROVIDER={provider} "
                 "(the sign name and template are those the provider approved)"
             )
+    for cloud in SMS_TEMPLATE_SHAPES:
+        settings[f"LMS_SMS_{cloud.upper()}_TEMPLATES"] = sms_templates(cloud, provider == cloud)
     return settings
 
 

@@ -36,7 +36,12 @@ def on_submission_submitted(learner: User, submission, version=None, **_extra) -
     link = link_to("cohorts.review_queue")
     for mentor in reviewers_of(submission):
         notify(
-            mentor, NotificationKind.SUBMISSION_TO_REVIEW, link, learner=learner.name, lesson=submission.lesson.title
+            mentor,
+            NotificationKind.SUBMISSION_TO_REVIEW,
+            link,
+            program_id=submission.cohort.program_id,
+            learner=learner.name,
+            lesson=submission.lesson.title,
         )
 
 
@@ -48,6 +53,7 @@ def on_submission_reviewed(mentor: User, submission, review, **_extra) -> None:
         learner,
         kind,
         link_to("cohorts.my_submission", lesson_id=submission.lesson_id),
+        program_id=submission.cohort.program_id,
         lesson=submission.lesson.title,
         mentor=mentor.name,
     )

@@ -1,6 +1,7 @@
 """A program's monthly budget for text messages: a cap its leads set, and a warning at 80 %.
 
-The month is the program's calendar month (in its zone). A message that would pass the cap is
+The month is the program's calendar month (in its zone), and a message is counted in the month it was sent
+(``in_month``). A message that would pass the cap is
 held (reason "cost_cap") until the next month begins, or until a lead raises the cap; codes are
 never held by it. When the month's spending reaches 80 % of the cap, the program's leads are told
 once that month (a row per program and month claims it).
@@ -10,11 +11,12 @@ what a program's cap is, and answers the warning signal with a notification to i
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.calendar import add_months, program_zone
@@ -62,18 +64,17 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return datetime.combine(month, time(0), zone), datetime.combine(add_months(month, 1), time(0), zone)
 
 
-def month_spent(program_id: int, month: date) -> int:
-    """What the program's text messages sent in that month cost, in fen (one SUM)."""
+def in_month(month: date):
+    """The one definition of a message's month, which the cap and the staff's page both count by: the month it
+    was sent in, or, for one that has not gone (held, waiting, failed before sending), the month it was queued."""
     start, end = month_bounds(month)
-    spent = db.session.scalar(
-        select(func.coalesce(func.sum(OutboxSms.cost_fen), 0)).where(
-            OutboxSms.program_id == program_id,
-            OutboxSms.state.in_(WENT_STATES),
-            OutboxSms.sent_at >= start,
-            OutboxSms.sent_at < end,
-        )
-    )
-    return int(spent)
+    moment = func.coalesce(OutboxSms.sent_at, OutboxSms.created_at)
+    return and_(moment >= start, moment < end)
+
+
+def month_spent(program_id: int, month: date) -> int:
+    """What the program's text messages of that month cost, in fen: the staff's page's total (one query)."""
+    return month_report([program_id], month).cost_fen
 
 
 def hold_if_over_cap(message: OutboxSms, now: datetime) -> bool:
@@ -125,24 +126,39 @@ def release_capped(program_id: int, now: datetime) -> int:
     return result.rowcount
 
 
-def month_report(program_ids: list[int] | None, month: date) -> tuple[dict[str, dict[str, int]], int]:
-    """Per kind of message queued in that month, how many went, were delivered, failed or are held, and what the
-    month's messages cost in fen: one grouped query (``program_ids`` None: every message, those of no program too)."""
-    start, end = month_bounds(month)
+@dataclass(frozen=True)
+class MonthReport:
+    # Per kind: how many went, were delivered, failed, are held or waiting.
+    kinds: dict[str, dict[str, int]]
+    cost_fen: int
+    # Of it, what messages of no program cost (an admin's, or of someone in none): no program's cap holds them.
+    no_program_fen: int
+
+
+def month_report(program_ids: list[int] | None, month: date) -> MonthReport:
+    """Per kind of message of that month (``in_month``), how many went, were delivered, failed or are held, and
+    what they cost in fen: one grouped query (``program_ids`` None: every message, those of no program too)."""
     query = (
-        select(OutboxSms.kind, OutboxSms.state, func.count(), func.coalesce(func.sum(OutboxSms.cost_fen), 0))
-        .where(OutboxSms.created_at >= start, OutboxSms.created_at < end)
-        .group_by(OutboxSms.kind, OutboxSms.state)
+        select(
+            OutboxSms.kind,
+            OutboxSms.state,
+            OutboxSms.program_id.is_(None),
+            func.count(),
+            func.coalesce(func.sum(OutboxSms.cost_fen), 0),
+        )
+        .where(in_month(month))
+        .group_by(OutboxSms.kind, OutboxSms.state, OutboxSms.program_id.is_(None))
     )
     if program_ids is not None:
         query = query.where(OutboxSms.program_id.in_(program_ids))
     kinds: dict[str, dict[str, int]] = {}
-    cost = 0
-    for kind, state, count, fen in db.session.execute(query):
+    cost = no_program = 0
+    for kind, state, of_no_program, count, fen in db.session.execute(query):
         row = kinds.setdefault(kind, dict.fromkeys(("sent", "delivered", "failed", "held", "waiting"), 0))
         if state in WENT_STATES:
             row["sent"] += count
         if state in (SmsState.DELIVERED, SmsState.FAILED, SmsState.HELD, SmsState.WAITING):
             row[str(state)] += count
         cost += int(fen)
-    return dict(sorted(kinds.items())), cost
+        no_program += int(fen) if of_no_program else 0
+    return MonthReport(dict(sorted(kinds.items())), cost, no_program)

@@ -33,6 +33,7 @@ from lms.notifications.models import (
 
 TOPIC_OF_KIND: dict[str, MessageTopic] = {
     NotificationKind.FOLLOW_UP_DUE: MessageTopic.FOLLOW_UPS,
+    NotificationKind.FOLLOW_UP_OVERDUE: MessageTopic.FOLLOW_UPS,
     NotificationKind.FEEDBACK_RECEIVED: MessageTopic.FEEDBACK,
     NotificationKind.REVISION_REQUESTED: MessageTopic.FEEDBACK,
     NotificationKind.ANNOUNCEMENT: MessageTopic.ANNOUNCEMENTS,

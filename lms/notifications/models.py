@@ -18,6 +18,8 @@ class NotificationKind(StrEnum):
     SUBMISSION_TO_REVIEW = "submission_to_review"
     INVITE_ACCEPTED = "invite_accepted"
     FOLLOW_UP_DUE = "follow_up_due"
+    # The same wave still missing days later: reminded once more, in other words.
+    FOLLOW_UP_OVERDUE = "follow_up_overdue"
     ANNOUNCEMENT = "announcement"
     SMS_CAP_WARNING = "sms_cap_warning"
 
@@ -93,6 +95,10 @@ class OutboxSms(db.Model):
     to_number: Mapped[str] = mapped_column(String(20))  # E.164
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(32))
+    # What a provider's registered template for this kind is filled with (code, link ...), and in which
+    # language: Aliyun and Tencent send an approved template, not the text.
+    language: Mapped[str] = mapped_column(String(10), default="")
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(10), default=SmsState.WAITING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

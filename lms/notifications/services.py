@@ -21,7 +21,7 @@ from lms.notifications.channels import channels_for
 from lms.notifications.mail import queue_email
 from lms.notifications.models import Channel, Notification, SmsKind
 from lms.notifications.sms import queue_sms
-from lms.notifications.sms_texts import code_text, notification_sms_text
+from lms.notifications.sms_texts import code_message, notification_message
 from lms.notifications.tasks import send_after_commit, text_after_commit
 
 # kind → wording(params) → message; params fill the %(name)s placeholders when shown or emailed.
@@ -52,14 +52,23 @@ def notification_text(notification: Notification) -> str:
         return str(UNKNOWN_KIND)
 
 
-def notify(user: User, kind: str, link: str, **params) -> Notification:
-    """Tell ``user`` about something in the app, and queue an email when they have an address."""
+def paying_programs(users: list[User], program_id: int | None) -> dict[int, int]:
+    """Which program pays for each person's text message: the one it is about when the sender names it (a
+    submission's, a cohort's), else her own (``budget.programs_of``); none for who has neither."""
+    if program_id is not None:
+        return {user.id: program_id for user in users}
+    return programs_of([user.id for user in users])
+
+
+def notify(user: User, kind: str, link: str, *, program_id: int | None = None, **params) -> Notification:
+    """Tell ``user`` about something in the app, and by email or text message as she chose; ``program_id`` names
+    the program it is about, whose budget pays for a text."""
     notification = Notification(user_id=user.id, kind=str(kind), link=link, params=params)
     db.session.add(notification)
     db.session.flush()
     channel = channels_for([user], kind)[user.id]
-    program_id = programs_of([user.id]).get(user.id) if channel == Channel.SMS else None
-    send_notification(user, notification, channel, program_id)
+    paid_by = paying_programs([user], program_id).get(user.id) if channel == Channel.SMS else None
+    send_notification(user, notification, channel, paid_by)
     return notification
 
 
@@ -76,10 +85,17 @@ def queue_notification_sms(user: User, notification: Notification, program_id: i
     """Queue the text message of a notification in her language; quiet hours and the day's limit may hold it."""
     with in_language_of(user):
         # The short link (/n/<id>) keeps the message in one segment; it opens the notification's page.
-        text = notification_sms_text(
-            notification.kind, absolute_url(path_for("notifications.short_link", notification_id=notification.id))
-        )
-    message = queue_sms(user.phone, text, notification.kind, user_id=user.id, program_id=program_id)
+        url = absolute_url(path_for("notifications.short_link", notification_id=notification.id))
+        content = notification_message(notification.kind, url, notification.params or {})
+    message = queue_sms(
+        user.phone,
+        content.text,
+        notification.kind,
+        user_id=user.id,
+        program_id=program_id,
+        params=content.params,
+        language=content.language,
+    )
     return text_after_commit(message)
 
 
@@ -139,8 +155,9 @@ def mark_all_read(user: User) -> int:
     return result.rowcount
 
 
-def notify_many(users: list[User], kind: str, link: str, **params) -> int:
-    """Tell many people the same thing in one insert; an email or text message is queued for each who can get one."""
+def notify_many(users: list[User], kind: str, link: str, *, program_id: int | None = None, **params) -> int:
+    """Tell many people the same thing in one insert; an email or text message is queued for each who can get one
+    (``program_id``: the program it is about, as for ``notify``)."""
     if not users:
         return 0
     ids = db.session.scalars(
@@ -148,7 +165,7 @@ def notify_many(users: list[User], kind: str, link: str, **params) -> int:
         [{"user_id": user.id, "kind": str(kind), "link": link, "params": params} for user in users],
     ).all()
     channels = channels_for(users, kind)
-    programs = programs_of([user.id for user in users if channels[user.id] == Channel.SMS])
+    programs = paying_programs([user for user in users if channels[user.id] == Channel.SMS], program_id)
     for user, notification_id in zip(users, ids, strict=True):
         notification = Notification(id=notification_id, user_id=user.id, kind=str(kind), link=link, params=params)
         send_notification(user, notification, channels[user.id], programs.get(user.id))
@@ -162,7 +179,16 @@ def text_reset_code(phone: str) -> None:
         return
     code = issue_reset_code(user)
     with in_language_of(user):
-        text = code_text(code, CODE_MINUTES)
+        content = code_message(code, CODE_MINUTES)
     # Counted in her program's spending, never held by its cap.
-    program_id = programs_of([user.id]).get(user.id)
-    text_after_commit(queue_sms(user.phone, text, SmsKind.SIGN_IN_CODE, user_id=user.id, program_id=program_id))
+    program_id = paying_programs([user], None).get(user.id)
+    message = queue_sms(
+        user.phone,
+        content.text,
+        SmsKind.SIGN_IN_CODE,
+        user_id=user.id,
+        program_id=program_id,
+        params=content.params,
+        language=content.language,
+    )
+    text_after_commit(message)

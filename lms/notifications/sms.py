@@ -17,7 +17,7 @@ from lms.core.extensions import db
 from lms.notifications import budget
 from lms.notifications.mail import CLAIM_FOR, ERROR_MAX_CHARS, retry_delay
 from lms.notifications.models import OutboxSms, SmsKind, SmsState
-from lms.notifications.sms_providers import SmsProvider, SmsRefusedError, SmsUnavailableError
+from lms.notifications.sms_providers import OutgoingSms, SmsProvider, SmsRefusedError, SmsUnavailableError
 
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
@@ -76,8 +76,12 @@ def queue_sms(
     user_id: int | None = None,
     now: datetime | None = None,
     program_id: int | None = None,
+    params: dict[str, str] | None = None,
+    language: str = "",
 ):
-    """Write a text message to the outbox, waiting or held until it may go; the queue sends it after the commit."""
+    """Write a text message to the outbox, waiting or held until it may go; the queue sends it after the commit.
+
+    ``params`` and ``language`` fill the provider's template of its kind (``sms_texts.SmsContent``)."""
     now = now or utcnow()
     planned = plan_delivery(user_id, str(kind), now)
     message = OutboxSms(
@@ -86,6 +90,8 @@ def queue_sms(
         to_number=to_number,
         text=text,
         kind=str(kind),
+        params=params or {},
+        language=language,
         state=SmsState.HELD if planned > now else SmsState.WAITING,
         planned_at=planned,
         next_attempt_at=planned,
@@ -149,7 +155,9 @@ def deliver_sms(provider: SmsProvider, sms_id: int, now: datetime | None = None)
     if budget.hold_if_over_cap(message, now):
         return message
     try:
-        receipt = provider.send(message.to_number, message.text)
+        receipt = provider.send(
+            OutgoingSms(message.to_number, message.text, message.kind, message.language, message.params or {})
+        )
     except SmsUnavailableError as error:
         record_failure(message, "unreachable", error, now)
     except SmsRefusedError as error:
@@ -177,13 +185,13 @@ def deliver_due_sms(provider: SmsProvider, now: datetime | None = None, limit: i
     return sent
 
 
-def unreachable_people(user_ids: list[int], kind: str) -> set[int]:
-    """Who of these people had text messages of this kind and none reached her (all failed): one grouped query."""
+def unreachable_people(user_ids: list[int], kinds: tuple[str, ...]) -> set[int]:
+    """Who of these people had text messages of these kinds and none reached her (all failed): one grouped query."""
     failed = func.sum(case((OutboxSms.state == SmsState.FAILED, 1), else_=0))
     return set(
         db.session.scalars(
             select(OutboxSms.user_id)
-            .where(OutboxSms.user_id.in_(user_ids), OutboxSms.kind == str(kind))
+            .where(OutboxSms.user_id.in_(user_ids), OutboxSms.kind.in_([str(kind) for kind in kinds]))
             .group_by(OutboxSms.user_id)
             .having(func.count() == failed)
         )

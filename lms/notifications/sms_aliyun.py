@@ -8,11 +8,21 @@ from alibabacloud_tea_openapi import models as openapi_models
 from alibabacloud_tea_util import models as util_models
 from Tea.exceptions import TeaException, UnretryableException
 
-from lms.notifications.sms_providers import TIMEOUT_SECONDS, SmsReceipt, SmsRefusedError, SmsUnavailableError
+from lms.notifications.sms_providers import (
+    TIMEOUT_SECONDS,
+    OutgoingSms,
+    SmsReceipt,
+    SmsRefusedError,
+    SmsUnavailableError,
+    registered_template,
+    template_values,
+)
+from lms.notifications.sms_texts import template_params
 
 
 class AliyunProvider:
-    """Aliyun SMS (SendSms, 2017-05-25): the approved sign name and template; the text fills its ${text}."""
+    """Aliyun SMS (SendSms, 2017-05-25): the approved sign name, and the kind's template filled by name
+    (${code}, ${url} ...)."""
 
     def __init__(self, config):
         endpoint = config["LMS_SMS_ALIYUN_ENDPOINT"]
@@ -26,18 +36,22 @@ class AliyunProvider:
             )
         )
         self.sign_name = config["LMS_SMS_ALIYUN_SIGN_NAME"]
-        self.template_code = config["LMS_SMS_ALIYUN_TEMPLATE_CODE"]
+        self.templates = config["LMS_SMS_ALIYUN_TEMPLATES"]
         self.runtime = util_models.RuntimeOptions(
             connect_timeout=TIMEOUT_SECONDS * 1000, read_timeout=TIMEOUT_SECONDS * 1000, autoretry=False
         )
 
-    def send(self, to_number: str, text: str) -> SmsReceipt:
+    def send(self, message: OutgoingSms) -> SmsReceipt:
+        names = template_params(message.kind)
+        to_number = message.to_number
         request = aliyun_models.SendSmsRequest(
             # Aliyun takes mainland numbers without +86; others with their country code.
             phone_numbers=to_number.removeprefix("+86") if to_number.startswith("+86") else to_number.lstrip("+"),
             sign_name=self.sign_name,
-            template_code=self.template_code,
-            template_param=json.dumps({"text": text}, ensure_ascii=False),
+            template_code=registered_template(self.templates, message),
+            template_param=json.dumps(
+                dict(zip(names, template_values(message, names), strict=True)), ensure_ascii=False
+            ),
         )
         try:
             response = self.client.send_sms_with_options(request, self.runtime)

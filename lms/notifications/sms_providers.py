@@ -10,7 +10,7 @@ import importlib
 import json
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import quote
 
@@ -35,8 +35,37 @@ class SmsRefusedError(Exception):
     """The provider refused this message (a bad number, an unknown template): it is not tried again."""
 
 
+@dataclass(frozen=True)
+class OutgoingSms:
+    """One message as a backend sends it: the number, the whole text, and what its kind's template is filled with."""
+
+    to_number: str  # E.164
+    text: str
+    kind: str = ""
+    language: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+
 class SmsProvider(Protocol):
-    def send(self, to_number: str, text: str) -> SmsReceipt: ...
+    def send(self, message: OutgoingSms) -> SmsReceipt: ...
+
+
+def registered_template(templates: dict[str, dict[str, str]], message: OutgoingSms) -> str:
+    """The provider's template for the message's kind in its language (the installation's language when that one
+    has none; both are checked at start, ``core/config.py``); SmsRefusedError for a kind without one."""
+    by_language = templates.get(message.kind) or {}
+    template = by_language.get(message.language) or by_language.get("")
+    if not template:
+        raise SmsRefusedError(f"no template is configured for text messages of the kind {message.kind}")
+    return template
+
+
+def template_values(message: OutgoingSms, names: tuple[str, ...]) -> list[str]:
+    """The template's parameters in their order; SmsRefusedError when the message lacks one (queued before)."""
+    missing = [name for name in names if not message.params.get(name)]
+    if missing:
+        raise SmsRefusedError(f"the message lacks its template's {', '.join(missing)}")
+    return [str(message.params[name]) for name in names]
 
 
 class DevProvider:
@@ -45,10 +74,10 @@ class DevProvider:
     sent: list[tuple[str, str]] = []
     KEEP = 100  # a development worker runs for days: only the latest are kept
 
-    def send(self, to_number: str, text: str) -> SmsReceipt:
-        DevProvider.sent.append((to_number, text))
+    def send(self, message: OutgoingSms) -> SmsReceipt:
+        DevProvider.sent.append((message.to_number, message.text))
         del DevProvider.sent[: -self.KEEP]
-        log.info("text message (not sent: LMS_SMS_PROVIDER=dev) to %s: %s", to_number, text)
+        log.info("text message (not sent: LMS_SMS_PROVIDER=dev) to %s: %s", message.to_number, message.text)
         return SmsReceipt(message_id=f"dev-{secrets.token_hex(6)}")
 
 
@@ -68,8 +97,8 @@ class HttpProvider:
         # Escaped for where it goes: inside a JSON string, or a form field.
         return json.dumps(value)[1:-1] if self.json else quote(value, safe="")
 
-    def send(self, to_number: str, text: str) -> SmsReceipt:
-        body = self.body.replace("{to}", self.fill(to_number)).replace("{text}", self.fill(text))
+    def send(self, message: OutgoingSms) -> SmsReceipt:
+        body = self.body.replace("{to}", self.fill(message.to_number)).replace("{text}", self.fill(message.text))
         try:
             response = requests.request(
                 self.method, self.url, data=body.encode(), headers=self.headers, timeout=TIMEOUT_SECONDS

@@ -7,7 +7,16 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models as tencent_models
 from tencentcloud.sms.v20210111.sms_client import SmsClient as TencentClient
 
-from lms.notifications.sms_providers import TIMEOUT_SECONDS, SmsReceipt, SmsRefusedError, SmsUnavailableError
+from lms.notifications.sms_providers import (
+    TIMEOUT_SECONDS,
+    OutgoingSms,
+    SmsReceipt,
+    SmsRefusedError,
+    SmsUnavailableError,
+    registered_template,
+    template_values,
+)
+from lms.notifications.sms_texts import template_params
 
 # Tencent's answers that mean "not now" rather than "never": network, its own errors, rate limits.
 TENCENT_TRY_AGAIN = (
@@ -20,7 +29,8 @@ TENCENT_TRY_AGAIN = (
 
 
 class TencentProvider:
-    """Tencent Cloud SMS (SendSms, 2021-01-11): the app's SDK id, approved sign and template; the text fills {1}."""
+    """Tencent Cloud SMS (SendSms, 2021-01-11): the app's SDK id, the approved sign, and the kind's template
+    filled in order ({1}, {2} ...)."""
 
     def __init__(self, config):
         protocol, _sep, host = config["LMS_SMS_TENCENT_ENDPOINT"].rpartition("://")
@@ -32,15 +42,15 @@ class TencentProvider:
         )
         self.app_id = config["LMS_SMS_TENCENT_SDK_APP_ID"]
         self.sign_name = config["LMS_SMS_TENCENT_SIGN_NAME"]
-        self.template_id = config["LMS_SMS_TENCENT_TEMPLATE_ID"]
+        self.templates = config["LMS_SMS_TENCENT_TEMPLATES"]
 
-    def send(self, to_number: str, text: str) -> SmsReceipt:
+    def send(self, message: OutgoingSms) -> SmsReceipt:
         request = tencent_models.SendSmsRequest()
-        request.PhoneNumberSet = [to_number]
+        request.PhoneNumberSet = [message.to_number]
         request.SmsSdkAppId = self.app_id
         request.SignName = self.sign_name
-        request.TemplateId = self.template_id
-        request.TemplateParamSet = [text]
+        request.TemplateId = registered_template(self.templates, message)
+        request.TemplateParamSet = template_values(message, template_params(message.kind))
         try:
             response = self.client.SendSms(request)
         except TencentCloudSDKException as error:

@@ -2,14 +2,21 @@
 
 Each must fit one SMS segment (70 characters when any is outside GSM-7, else 160), so a learner
 pays for and receives one message; none names a figure about her (income, grades).
+
+Aliyun and Tencent send no free text: each kind of message is a template registered with them
+(``LMS_SMS_<PROVIDER>_TEMPLATE_<KIND>_<LANGUAGE>``), filled with the parameters named here, in
+this order (Tencent numbers them {1}, {2} ...; Aliyun names them ${code} ...). The gateway and
+the development backend send the text.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.notifications.models import NotificationKind
+from lms.notifications.models import NotificationKind, SmsKind
 
 # Wordings per notification kind; %(url)s is the short link to the page it is about.
 NOTIFICATION_SMS: dict[str, Callable[[], str]] = {
@@ -18,10 +25,32 @@ NOTIFICATION_SMS: dict[str, Callable[[], str]] = {
     NotificationKind.SUBMISSION_TO_REVIEW: _l("New work is waiting for your review: %(url)s"),
     NotificationKind.INVITE_ACCEPTED: _l("A new learner joined your cohort: %(url)s"),
     NotificationKind.FOLLOW_UP_DUE: _l("Please tell us how your business is doing: %(url)s"),
+    NotificationKind.FOLLOW_UP_OVERDUE: _l("We still wait to hear how your business is doing: %(url)s"),
     NotificationKind.ANNOUNCEMENT: _l("Your cohort has a new announcement: %(url)s"),
     NotificationKind.SMS_CAP_WARNING: _l("Text messages have used 80%% of this month's budget: %(url)s"),
 }
 OTHER_NOTIFICATION_SMS = _l("You have a new message: %(url)s")
+
+# The parameters of each kind's registered template, in order; a kind not named here has only the link.
+TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
+    SmsKind.SIGN_IN_CODE: ("code", "minutes"),
+    NotificationKind.SMS_CAP_WARNING: ("program", "url"),
+}
+LINK_ONLY = ("url",)
+
+
+def template_params(kind: str) -> tuple[str, ...]:
+    return TEMPLATE_PARAMS.get(str(kind), LINK_ONLY)
+
+
+@dataclass(frozen=True)
+class SmsContent:
+    """A message as each backend needs it: the whole text, and the parameters of its kind's template."""
+
+    text: str
+    params: dict[str, str] = field(default_factory=dict)
+    language: str = ""
+
 
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -64,3 +93,16 @@ def notification_sms_text(kind: str, url: str) -> str:
     """The message that tells her about a notification, linking to its page."""
     wording = NOTIFICATION_SMS.get(str(kind), OTHER_NOTIFICATION_SMS)
     return signed(str(wording) % {"url": url})
+
+
+def code_message(code: str, minutes: int) -> SmsContent:
+    """The code message in the current language: its text, and its template's code and minutes."""
+    return SmsContent(code_text(code, minutes), {"code": code, "minutes": str(minutes)}, str(get_locale()))
+
+
+def notification_message(kind: str, url: str, params: dict) -> SmsContent:
+    """A notification's message in the current language: its text, and its template's parameters (the link ...)."""
+    values = {**{name: str(params.get(name, "")) for name in template_params(kind)}, "url": url}
+    return SmsContent(
+        notification_sms_text(kind, url), {name: values[name] for name in template_params(kind)}, str(get_locale())
+    )

@@ -178,8 +178,19 @@ def test_a_follow_up_still_missing_14_days_later_is_reminded_once_by_text_with_i
     assert wave_services.notify_missing_follow_ups(TODAY + timedelta(days=14)) == 1
     assert wave_services.notify_missing_follow_ups(TODAY + timedelta(days=15)) == 0
     db.session.commit()
-    texts = db.session.scalars(select(OutboxSms).where(OutboxSms.kind == NotificationKind.FOLLOW_UP_DUE)).all()
-    assert [text.user_id for text in texts] == [world.learner_a.id, world.learner_b.id, world.learner_a.id]
+    texts = db.session.scalars(select(OutboxSms).order_by(OutboxSms.id)).all()
+    assert [(text.user_id, text.kind) for text in texts] == [
+        (world.learner_a.id, NotificationKind.FOLLOW_UP_DUE),
+        (world.learner_b.id, NotificationKind.FOLLOW_UP_DUE),
+        (world.learner_a.id, NotificationKind.FOLLOW_UP_OVERDUE),  # its own words, and its own template
+    ]
+    assert "still wait" in texts[-1].text
+    # Each paid by the program of the cohort she graduated from.
+    assert [text.program_id for text in texts] == [
+        world.cohort_a.program_id,
+        world.cohort_b.program_id,
+        world.cohort_a.program_id,
+    ]
     # The text's short link opens her follow-up form, after she signs in.
     short = re.search(r"/n/\d+", texts[-1].text)[0]
     assert "/login" in client.get(short).headers["Location"]

@@ -21,8 +21,8 @@ from lms.notifications.models import (
 from lms.notifications.services import notify, notify_many, text_reset_code
 from lms.notifications.sms_providers import DevProvider
 from tests.factories import UserFactory
+from tests.sms.providers import TENCENT_TEMPLATES, tencent_answer, tencent_config
 from tests.sms.stand_in import running_stand_in
-from tests.sms.test_providers import tencent_answer, tencent_config
 
 MORNING = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 SECRET = "a-long-shared-callback-secret"
@@ -149,7 +149,9 @@ def test_a_stop_reply_through_tencent_stops_her_texts_but_not_her_codes(app, cli
         text_reset_code(learner.phone)
         db.session.commit()
         assert len(stand_in.received) == 2  # the code, nothing else
-        assert json.loads(stand_in.received[1].body)["TemplateParamSet"][0].count("验证码") == 1
+        code_request = json.loads(stand_in.received[1].body)
+        assert code_request["TemplateId"] == TENCENT_TEMPLATES["sign_in_code"]["zh_Hans"]
+        assert code_request["TemplateParamSet"][1] == "10"  # the code, and its minutes
     assert db.session.scalars(db.select(OutboxSms.kind).order_by(OutboxSms.id.desc())).first() == SmsKind.SIGN_IN_CODE
     auth.login(learner)
     page = client.get("/account/settings").text

@@ -28,11 +28,11 @@ class Flaky:
     def __init__(self, failures: int, error=SmsUnavailableError):
         self.failures, self.error, self.sent = failures, error, []
 
-    def send(self, to_number, text):
+    def send(self, message):
         if self.failures:
             self.failures -= 1
             raise self.error("gateway timed out")
-        self.sent.append((to_number, text))
+        self.sent.append((message.to_number, message.text))
         return SmsReceipt(message_id=f"id-{len(self.sent)}")
 
 
@@ -245,11 +245,11 @@ class SlowRecorder:
         self.sent: list[str] = []
         self.lock = threading.Lock()
 
-    def send(self, to_number, text):
+    def send(self, message):
         time.sleep(0.01)
         with self.lock:
-            self.sent.append(to_number)
-        return SmsReceipt(message_id=to_number)
+            self.sent.append(message.to_number)
+        return SmsReceipt(message_id=message.to_number)
 
 
 @pytest.mark.commits

@@ -7,24 +7,43 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lms.core.config import SettingsError, settings_from_environment
+from lms.core.config import SMS_TEMPLATE_KINDS, SettingsError, settings_from_environment, unknown_settings
 from lms.core.extensions import db
 from lms.notifications import sms
-from lms.notifications.models import OutboxSms, SmsKind, SmsState
+from lms.notifications.models import NotificationKind, OutboxSms, SmsKind, SmsState
 from lms.notifications.sms_aliyun import AliyunProvider
 from lms.notifications.sms_providers import (
     DevProvider,
     HttpProvider,
+    OutgoingSms,
     SmsRefusedError,
     SmsUnavailableError,
     sms_provider,
 )
 from lms.notifications.sms_tencent import TencentProvider
+from lms.notifications.sms_texts import TEMPLATE_PARAMS
 from tests.factories import UserFactory
+from tests.sms.providers import (
+    ALIYUN_KEYS,
+    ALIYUN_TEMPLATES,
+    ANSWERS,
+    CONFIGS,
+    TENCENT_KEYS,
+    TENCENT_TEMPLATES,
+    aliyun_config,
+    aliyun_template_variables,
+    http_config,
+    tencent_answer,
+    tencent_config,
+    tencent_template_variables,
+)
 from tests.sms.stand_in import running_stand_in
 
 MORNING = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 TEXT = '【乡村创业学堂】你的班级有新公告："开店" & more'
+URL = "https://lms.example.org/n/7"
+# An announcement in Chinese: the gateway sends the text, the clouds the announcement's template with its link.
+MESSAGE = OutgoingSms("+8613912345678", TEXT, "announcement", "zh_Hans", {"url": URL})
 
 
 @pytest.fixture
@@ -33,57 +52,12 @@ def stand_in():
         yield server
 
 
-def aliyun_config(stand_in) -> dict:
-    return {
-        "LMS_SMS_PROVIDER": "aliyun",
-        "LMS_SMS_ALIYUN_ACCESS_KEY_ID": "test-key-id",
-        "LMS_SMS_ALIYUN_ACCESS_KEY_SECRET": "test-key-secret",
-        "LMS_SMS_ALIYUN_SIGN_NAME": "乡村创业学堂",
-        "LMS_SMS_ALIYUN_TEMPLATE_CODE": "SMS_123456789",
-        "LMS_SMS_ALIYUN_ENDPOINT": stand_in.url,
-    }
-
-
-def tencent_config(stand_in) -> dict:
-    return {
-        "LMS_SMS_PROVIDER": "tencent",
-        "LMS_SMS_TENCENT_SECRET_ID": "test-secret-id",
-        "LMS_SMS_TENCENT_SECRET_KEY": "test-secret-key",
-        "LMS_SMS_TENCENT_SDK_APP_ID": "1400000000",
-        "LMS_SMS_TENCENT_SIGN_NAME": "乡村创业学堂",
-        "LMS_SMS_TENCENT_TEMPLATE_ID": "1234567",
-        "LMS_SMS_TENCENT_REGION": "ap-guangzhou",
-        "LMS_SMS_TENCENT_ENDPOINT": stand_in.url,
-    }
-
-
-def tencent_answer(code="Ok", serial="2028:f825", fee=1) -> dict:
-    status = {"SerialNo": serial, "PhoneNumber": "+8613912345678", "Fee": fee, "Code": code, "Message": code}
-    return {"Response": {"SendStatusSet": [status], "RequestId": "a0aabda6"}}
-
-
-CONFIGS = {"aliyun": aliyun_config, "tencent": tencent_config}
 ENDPOINTS = {"aliyun": "LMS_SMS_ALIYUN_ENDPOINT", "tencent": "LMS_SMS_TENCENT_ENDPOINT", "http": "LMS_SMS_HTTP_URL"}
-ANSWERS = {
-    "aliyun": {"Code": "OK", "BizId": "b-1"},
-    "tencent": tencent_answer(serial="b-1", fee=2),
-    "http": {"id": "b-1"},
-}
 
 
-def http_config(stand_in, body='{"to": "{to}", "text": "{text}"}') -> dict:
-    return {
-        "LMS_SMS_PROVIDER": "http",
-        "LMS_SMS_HTTP_URL": f"{stand_in.url}/send",
-        "LMS_SMS_HTTP_METHOD": "POST",
-        "LMS_SMS_HTTP_BODY": body,
-        "LMS_SMS_HTTP_AUTH_HEADER": "Authorization: Bearer gateway-token",
-    }
-
-
-def test_aliyun_sends_its_signed_send_sms_request_with_sign_template_and_text(stand_in):
+def test_aliyun_sends_its_signed_send_sms_request_with_sign_and_the_kinds_template_and_parameters(stand_in):
     stand_in.answer = {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "F655A8D5"}
-    receipt = AliyunProvider(aliyun_config(stand_in)).send("+8613912345678", TEXT)
+    receipt = AliyunProvider(aliyun_config(stand_in)).send(MESSAGE)
     assert receipt.message_id == "900619746936498440^0"
     [request] = stand_in.received
     assert (request.method, request.headers["x-acs-action"], request.headers["x-acs-version"]) == (
@@ -95,26 +69,26 @@ def test_aliyun_sends_its_signed_send_sms_request_with_sign_template_and_text(st
     assert "Signature=" in request.headers["authorization"]
     assert request.query["PhoneNumbers"] == "13912345678"
     assert request.query["SignName"] == "乡村创业学堂"
-    assert request.query["TemplateCode"] == "SMS_123456789"
-    assert json.loads(request.query["TemplateParam"]) == {"text": TEXT}
+    assert request.query["TemplateCode"] == ALIYUN_TEMPLATES["announcement"]["zh_Hans"]
+    assert json.loads(request.query["TemplateParam"]) == {"url": URL}
 
 
 def test_aliyun_refusing_a_number_is_refused_and_its_stand_in_stopped_is_unavailable(stand_in):
     stand_in.answer = {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "invalid number", "RequestId": "1"}
     provider = AliyunProvider(aliyun_config(stand_in))
     with pytest.raises(SmsRefusedError, match="MOBILE_NUMBER_ILLEGAL"):
-        provider.send("+8613912345678", TEXT)
+        provider.send(MESSAGE)
     stand_in.status, stand_in.answer = 503, {"Code": "ServiceUnavailable", "Message": "busy"}
     with pytest.raises(SmsUnavailableError):
-        provider.send("+8613912345678", TEXT)
+        provider.send(MESSAGE)
     stand_in.stop()
     with pytest.raises(SmsUnavailableError):
-        provider.send("+8613912345678", TEXT)
+        provider.send(MESSAGE)
 
 
-def test_tencent_sends_its_signed_send_sms_request_with_app_sign_template_and_text(stand_in):
+def test_tencent_sends_its_signed_send_sms_request_with_app_sign_and_the_kinds_template_and_parameters(stand_in):
     stand_in.answer = tencent_answer()
-    receipt = TencentProvider(tencent_config(stand_in)).send("+8613912345678", TEXT)
+    receipt = TencentProvider(tencent_config(stand_in)).send(MESSAGE)
     assert receipt.message_id == "2028:f825"
     [request] = stand_in.received
     assert (request.headers["x-tc-action"], request.headers["x-tc-version"]) == ("SendSms", "2021-01-11")
@@ -125,8 +99,8 @@ def test_tencent_sends_its_signed_send_sms_request_with_app_sign_template_and_te
         "PhoneNumberSet": ["+8613912345678"],
         "SmsSdkAppId": "1400000000",
         "SignName": "乡村创业学堂",
-        "TemplateId": "1234567",
-        "TemplateParamSet": [TEXT],
+        "TemplateId": TENCENT_TEMPLATES["announcement"]["zh_Hans"],
+        "TemplateParamSet": [URL],
     }
 
 
@@ -134,23 +108,23 @@ def test_tencent_refusing_a_number_is_refused_its_errors_and_its_stand_in_stoppe
     provider = TencentProvider(tencent_config(stand_in))
     stand_in.answer = tencent_answer(code="InvalidParameterValue.IncorrectPhoneNumber")
     with pytest.raises(SmsRefusedError, match="IncorrectPhoneNumber"):
-        provider.send("+8613912345678", TEXT)
+        provider.send(MESSAGE)
     stand_in.answer = {"Response": {"Error": {"Code": "InternalError.Timeout", "Message": "busy"}, "RequestId": "1"}}
     with pytest.raises(SmsUnavailableError):
-        provider.send("+8613912345678", TEXT)
+        provider.send(MESSAGE)
     stand_in.answer = {
         "Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "no"}, "RequestId": "1"}
     }
     with pytest.raises(SmsRefusedError):
-        provider.send("+8613912345678", TEXT)
+        provider.send(MESSAGE)
     stand_in.stop()
     with pytest.raises(SmsUnavailableError):
-        provider.send("+8613912345678", TEXT)
+        provider.send(MESSAGE)
 
 
 def test_the_http_gateway_gets_the_body_template_filled_and_escaped_with_its_auth_header(stand_in):
     stand_in.answer = {"id": "gw-77"}
-    receipt = HttpProvider(http_config(stand_in)).send("+8613912345678", TEXT)
+    receipt = HttpProvider(http_config(stand_in)).send(MESSAGE)
     assert receipt.message_id == "gw-77"
     [request] = stand_in.received
     assert (request.method, request.path) == ("POST", "/send")
@@ -160,7 +134,7 @@ def test_the_http_gateway_gets_the_body_template_filled_and_escaped_with_its_aut
 
 
 def test_the_http_gateway_takes_a_form_body_too(stand_in):
-    HttpProvider(http_config(stand_in, body="mobile={to}&content={text}")).send("+8613912345678", TEXT)
+    HttpProvider(http_config(stand_in, body="mobile={to}&content={text}")).send(MESSAGE)
     [request] = stand_in.received
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"
     fields = {key: value for key, _sep, value in (pair.partition("=") for pair in request.body.decode().split("&"))}
@@ -171,22 +145,24 @@ def test_the_http_gateway_says_unavailable_for_5xx_and_no_answer_refused_for_4xx
     provider = HttpProvider(http_config(stand_in))
     stand_in.status = 400
     with pytest.raises(SmsRefusedError):
-        provider.send("+8613912345678", "hi")
+        provider.send(MESSAGE)
     stand_in.status = 502
     with pytest.raises(SmsUnavailableError):
-        provider.send("+8613912345678", "hi")
+        provider.send(MESSAGE)
     stand_in.stop()
     with pytest.raises(SmsUnavailableError):
-        provider.send("+8613912345678", "hi")
+        provider.send(MESSAGE)
 
 
 @pytest.mark.parametrize("backend", ["aliyun", "tencent", "http"])
 def test_provider_down_the_message_waits_and_goes_out_once_when_it_is_back(app, monkeypatch, backend):
     with running_stand_in() as first:
-        config = CONFIGS.get(backend, http_config)(first)
+        config = CONFIGS[backend](first)
         first.stop()  # down before the message is sent
     user = UserFactory()
-    message = sms.queue_sms(user.phone, "hello", SmsKind.NOTIFICATION, user_id=user.id, now=MORNING)
+    message = sms.queue_sms(
+        user.phone, "hello", "announcement", user_id=user.id, now=MORNING, params={"url": URL}, language="zh_Hans"
+    )
     db.session.commit()
     monkeypatch.setitem(app.config, "LMS_SMS_PRICE_FEN", 4)
     for key, value in config.items():
@@ -227,6 +203,24 @@ def test_provider_down_the_message_waits_and_goes_out_once_when_it_is_back(app, 
         ({"LMS_SMS_PROVIDER": "aliyun"}, "LMS_SMS_ALIYUN_ACCESS_KEY_ID is required when LMS_SMS_PROVIDER=aliyun"),
         ({"LMS_SMS_PROVIDER": "tencent"}, "LMS_SMS_TENCENT_SECRET_ID is required when LMS_SMS_PROVIDER=tencent"),
         ({"LMS_SMS_PER_DAY": "0"}, "LMS_SMS_PER_DAY=0"),
+        (
+            {**ALIYUN_KEYS, **aliyun_template_variables(), "LMS_SMS_ALIYUN_TEMPLATE_FOLLOW_UP_OVERDUE_ZH_HANS": ""},
+            "LMS_SMS_ALIYUN_TEMPLATE_FOLLOW_UP_OVERDUE_ZH_HANS is required when LMS_SMS_PROVIDER=aliyun",
+        ),
+        (
+            {**ALIYUN_KEYS, **aliyun_template_variables(), "LMS_SMS_ALIYUN_TEMPLATE_ANNOUNCEMENT_EN": "1234"},
+            "LMS_SMS_ALIYUN_TEMPLATE_ANNOUNCEMENT_EN=1234: give the code aliyun shows for the approved template, "
+            "such as SMS_123456789",
+        ),
+        (
+            {**TENCENT_KEYS, **tencent_template_variables(), "LMS_SMS_TENCENT_TEMPLATE_SIGN_IN_CODE_ZH_HANS": "SMS_1"},
+            "LMS_SMS_TENCENT_TEMPLATE_SIGN_IN_CODE_ZH_HANS=SMS_1: give the code tencent shows",
+        ),
+        (
+            # An installation in English needs its templates in English; Chinese ones are then optional.
+            {**TENCENT_KEYS, **tencent_template_variables(), "LMS_DEFAULT_LOCALE": "en"},
+            "LMS_SMS_TENCENT_TEMPLATE_SIGN_IN_CODE_EN is required when LMS_SMS_PROVIDER=tencent",
+        ),
     ],
 )
 def test_sms_settings_are_checked_with_a_clear_message(monkeypatch, tmp_path, variables, message):
@@ -235,6 +229,23 @@ def test_sms_settings_are_checked_with_a_clear_message(monkeypatch, tmp_path, va
     with pytest.raises(SettingsError) as refused:
         settings_from_environment(str(tmp_path))
     assert message in str(refused.value)
+
+
+def test_the_cloud_providers_templates_are_read_per_kind_and_language_english_falling_back(monkeypatch, tmp_path):
+    for name, value in {**ALIYUN_KEYS, **aliyun_template_variables()}.items():
+        monkeypatch.setenv(name, value)
+    settings = settings_from_environment(str(tmp_path))
+    templates = settings["LMS_SMS_ALIYUN_TEMPLATES"]
+    assert templates["sign_in_code"] == {"zh_Hans": "SMS_100", "en": "SMS_200", "": "SMS_100"}
+    assert templates["follow_up_overdue"]["en"] == templates["follow_up_overdue"]["zh_Hans"]
+    assert len({kind["zh_Hans"] for kind in templates.values()}) == len(SMS_TEMPLATE_KINDS)
+    assert unknown_settings() == []
+
+
+def test_a_template_is_configured_for_every_kind_of_text_message():
+    # The settings' list of kinds (core cannot import the notifications area) is every kind a text may be.
+    assert set(SMS_TEMPLATE_KINDS) == {SmsKind.SIGN_IN_CODE, *NotificationKind}
+    assert set(TEMPLATE_PARAMS) <= set(SMS_TEMPLATE_KINDS)
 
 
 def test_dev_is_the_default_provider(monkeypatch, tmp_path):

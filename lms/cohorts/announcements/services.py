@@ -55,10 +55,13 @@ def post_announcement(author: User, cohort_ids: list[int], title: str, body: str
         .distinct()
     ).all()
     names = "、".join(cohort.name for cohort in chosen) if len(chosen) > 1 else chosen[0].name
+    programs = {cohort.program_id for cohort in chosen}
     notify_many(
         learners,
         NotificationKind.ANNOUNCEMENT,
         link_to("cohorts.announcement", announcement_id=announcement.id),
+        # Cohorts of several programs: each learner's texts are paid by her own.
+        program_id=next(iter(programs)) if len(programs) == 1 else None,
         cohort=names,
         title=title,
     )

@@ -48,6 +48,7 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 KIND_LABELS = {
     SmsKind.SIGN_IN_CODE: _l("Codes to choose a new password"),
     NotificationKind.FOLLOW_UP_DUE: _l("Follow-up reminders"),
+    NotificationKind.FOLLOW_UP_OVERDUE: _l("Second follow-up reminders"),
     NotificationKind.FEEDBACK_RECEIVED: _l("Feedback"),
     NotificationKind.REVISION_REQUESTED: _l("Revision requests"),
     NotificationKind.ANNOUNCEMENT: _l("Announcements"),
@@ -82,12 +83,14 @@ def text_message_report():
             rows=[],
         ), 400
     program_ids = None if is_admin(current_user) else list(db.session.scalars(policies.led_program_ids(current_user)))
-    kinds, cost = budget.month_report(program_ids, month)
+    report = budget.month_report(program_ids, month)
     return render_template(
         "cohorts/text_message_report.html",
         month_text=f"{month:%Y-%m}",
         month=month,
-        rows=[(KIND_LABELS.get(kind, OTHER_KIND), counts) for kind, counts in kinds.items()],
-        cost=format_fen(cost, DEFAULT_CURRENCY),
+        rows=[(KIND_LABELS.get(kind, OTHER_KIND), counts) for kind, counts in report.kinds.items()],
+        cost=format_fen(report.cost_fen, DEFAULT_CURRENCY),
+        # Only an admin's page holds them; shown even when nothing, so she knows where they would be.
+        no_program_cost=format_fen(report.no_program_fen, DEFAULT_CURRENCY) if program_ids is None else None,
         month_error=None,
     )

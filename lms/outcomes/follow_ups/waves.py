@@ -29,7 +29,14 @@ def follow_up_due_wording(params: dict):
     return _l("Your %(months)s-month follow-up is due: tell us how your business is doing.")
 
 
+def follow_up_overdue_wording(params: dict):
+    if not params.get("months"):
+        return _l("Your graduation follow-up is still missing: tell us how your business is doing.")
+    return _l("Your %(months)s-month follow-up is still missing: tell us how your business is doing.")
+
+
 register_wording(NotificationKind.FOLLOW_UP_DUE, wording=follow_up_due_wording)
+register_wording(NotificationKind.FOLLOW_UP_OVERDUE, wording=follow_up_overdue_wording)
 
 MAX_WAVE_MONTHS = 60
 MAX_WAVES = 12
@@ -231,7 +238,7 @@ def waves_falling_due(today: date) -> Select:
         select(Graduation, due.c.months)
         .join(due, due.c.graduation_id == Graduation.id)
         .join(User, User.id == Graduation.learner_id)
-        .options(joinedload(Graduation.learner))
+        .options(joinedload(Graduation.learner), joinedload(Graduation.cohort))
         .where(User.active.is_(True), ~collected, ~announced)
         .order_by(Graduation.id)
     )
@@ -249,7 +256,14 @@ def notify_due_follow_ups(today: date | None = None) -> int:
         if not claim_reminder(graduation, months):
             continue
         link = link_to("outcomes.new_follow_up", learner_id=graduation.learner_id, wave=months)
-        notify(graduation.learner, NotificationKind.FOLLOW_UP_DUE, link, months=months, graduation=graduation.id)
+        notify(
+            graduation.learner,
+            NotificationKind.FOLLOW_UP_DUE,
+            link,
+            program_id=graduation.cohort.program_id,
+            months=months,
+            graduation=graduation.id,
+        )
         sent += 1
     return sent
 
@@ -282,7 +296,7 @@ def reminders_to_repeat(cutoff: datetime) -> Select:
         select(FollowUpReminder, Graduation)
         .join(Graduation, Graduation.id == FollowUpReminder.graduation_id)
         .join(User, User.id == Graduation.learner_id)
-        .options(joinedload(Graduation.learner))
+        .options(joinedload(Graduation.learner), joinedload(Graduation.cohort))
         .where(
             FollowUpReminder.sent_at < cutoff,
             FollowUpReminder.second_sent_at.is_(None),
@@ -319,6 +333,13 @@ def notify_missing_follow_ups(today: date | None = None) -> int:
             continue
         months = reminder.wave_months
         link = link_to("outcomes.new_follow_up", learner_id=graduation.learner_id, wave=months)
-        notify(graduation.learner, NotificationKind.FOLLOW_UP_DUE, link, months=months, graduation=graduation.id)
+        notify(
+            graduation.learner,
+            NotificationKind.FOLLOW_UP_OVERDUE,
+            link,
+            program_id=graduation.cohort.program_id,
+            months=months,
+            graduation=graduation.id,
+        )
         sent += 1
     return sent

@@ -60,7 +60,9 @@ def follow_ups():
         counts=counts,
         rows=shown,
         # Graduates whose follow-up reminders by text message all failed: someone should check the number.
-        unreachable=unreachable_people([row.learner_id for row in shown], NotificationKind.FOLLOW_UP_DUE),
+        unreachable=unreachable_people(
+            [row.learner_id for row in shown], (NotificationKind.FOLLOW_UP_DUE, NotificationKind.FOLLOW_UP_OVERDUE)
+        ),
         page=paging,
         state_labels=STATE_LABELS,
         list_state_labels=LIST_STATE_LABELS,
