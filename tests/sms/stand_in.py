@@ -1,4 +1,5 @@
-"""A local stand-in for an SMS provider: an HTTP server on a free 127.0.0.1 port that records each request."""
+"""A local stand-in for an SMS provider: an HTTP server on a free 127.0.0.1 port that records each request,
+and calls the site back as the provider would (a reply from a phone)."""
 
 import json
 import threading
@@ -6,6 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import requests
 
 
 @dataclass
@@ -28,6 +31,11 @@ class StandIn:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def call_back(self, url: str, json_body=None, form: dict | None = None) -> requests.Response:
+        """Call the site's callback as the provider does when a phone replies: a POST over HTTP to the address
+        it was given, in the provider's shape (JSON, or a gateway's form)."""
+        return requests.post(url, json=json_body, data=form, timeout=10)
 
 
 def handler_for(stand_in: StandIn):
