@@ -3,7 +3,7 @@
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -185,6 +185,58 @@ def test_provider_down_the_message_waits_and_goes_out_once_when_it_is_back(app, 
         "b-1",
         8 if backend == "tencent" else 4,
     )
+
+
+class KilledMidRun:
+    """The chosen backend, whose stand-in is killed once it answered ``answered`` messages of a sweep."""
+
+    def __init__(self, provider, stand_in, answered: int):
+        self.provider, self.stand_in, self.left = provider, stand_in, answered
+
+    def send(self, message):
+        receipt = self.provider.send(message)
+        self.left -= 1
+        if self.left == 0:
+            self.stand_in.stop()
+        return receipt
+
+
+@pytest.mark.parametrize("backend", ["aliyun", "tencent", "http"])
+def test_a_stand_in_killed_mid_sweep_leaves_the_rest_waiting_and_each_message_goes_out_exactly_once(
+    app, monkeypatch, backend
+):
+    learners = [UserFactory(email=None) for _ in range(4)]
+    for learner in learners:
+        sms.queue_sms(
+            learner.phone, "hello", "announcement", user_id=learner.id, now=MORNING, params={"url": URL}, language="en"
+        )
+    db.session.commit()
+    numbers: list[str] = []
+    with running_stand_in() as first:
+        first.answer = ANSWERS[backend]
+        for key, value in CONFIGS[backend](first).items():
+            monkeypatch.setitem(app.config, key, value)
+        assert sms.deliver_due_sms(KilledMidRun(sms_provider(app.config), first, answered=2), MORNING) == 2
+        numbers += [str(received.query) + received.body.decode() for received in first.received]
+    db.session.expire_all()
+    rows = db.session.scalars(db.select(OutboxSms).order_by(OutboxSms.id)).all()
+    assert [(row.state, row.attempts) for row in rows] == [(SmsState.SENT, 0)] * 2 + [(SmsState.WAITING, 1)] * 2
+    # Until it is back, every sweep finds it down again; nothing is lost or sent.
+    assert sms.deliver_due_sms(sms_provider(app.config), rows[2].next_attempt_at) == 0
+    db.session.expire_all()
+    with running_stand_in() as back:
+        back.answer = ANSWERS[backend]
+        monkeypatch.setitem(app.config, ENDPOINTS[backend], f"{back.url}/send" if backend == "http" else back.url)
+        later = max(row.next_attempt_at for row in rows)
+        assert sms.deliver_due_sms(sms_provider(app.config), later) == 2
+        assert sms.deliver_due_sms(sms_provider(app.config), later + timedelta(days=1)) == 0
+        numbers += [str(received.query) + received.body.decode() for received in back.received]
+    # Four requests in all, one to each number.
+    assert len(numbers) == 4
+    for learner in learners:
+        assert sum(learner.phone.removeprefix("+86") in request for request in numbers) == 1
+    db.session.expire_all()
+    assert {row.state for row in db.session.scalars(db.select(OutboxSms))} == {SmsState.SENT}
 
 
 @pytest.mark.parametrize(
