@@ -122,6 +122,31 @@ def test_tencent_refusing_a_number_is_refused_its_errors_and_its_stand_in_stoppe
         provider.send(MESSAGE)
 
 
+@pytest.mark.parametrize("build", [AliyunProvider, TencentProvider], ids=["aliyun", "tencent"])
+def test_a_message_without_its_templates_parameters_or_of_an_unknown_kind_is_refused_unsent(stand_in, build):
+    provider = build(CONFIGS["aliyun" if build is AliyunProvider else "tencent"](stand_in))
+    # Queued before its parameters were kept: the text alone cannot fill the template.
+    with pytest.raises(SmsRefusedError, match="lacks its template's url"):
+        provider.send(OutgoingSms("+8613912345678", TEXT, "announcement", "zh_Hans", {}))
+    with pytest.raises(SmsRefusedError, match="no template is configured"):
+        provider.send(OutgoingSms("+8613912345678", TEXT, "notification", "zh_Hans", {"url": URL}))
+    assert stand_in.received == []
+
+
+def test_a_language_without_its_own_template_gets_the_installations(stand_in):
+    stand_in.answer = tencent_answer()
+    config = tencent_config(stand_in)
+    config["LMS_SMS_TENCENT_TEMPLATES"] = {**TENCENT_TEMPLATES, "announcement": {"zh_Hans": "77", "en": "77", "": "77"}}
+    TencentProvider(config).send(OutgoingSms("+8613912345678", TEXT, "announcement", "fr", {"url": URL}))
+    TencentProvider(config).send(
+        OutgoingSms("+8613912345678", TEXT, "sign_in_code", "en", {"code": "1", "minutes": "10"})
+    )
+    assert [json.loads(request.body)["TemplateId"] for request in stand_in.received] == [
+        "77",
+        TENCENT_TEMPLATES["sign_in_code"]["en"],
+    ]
+
+
 def test_the_http_gateway_gets_the_body_template_filled_and_escaped_with_its_auth_header(stand_in):
     stand_in.answer = {"id": "gw-77"}
     receipt = HttpProvider(http_config(stand_in)).send(MESSAGE)
