@@ -36,6 +36,8 @@ FREE_TEXT = {
     # Her number goes; the message's kind, state and cost stay for the program's counts.
     "sms_outbox": ("to_number", "provider_message_id"),
 }
+# Tables whose JSON columns are her words too: an audit line's changes, a text message's template parameters.
+FREE_JSON = frozenset({"audit_entries", "sms_outbox"})
 
 
 class DataRequestRefused(UserFacingError):  # noqa: N818 - read as "the request was refused"
@@ -191,7 +193,7 @@ def forget_rows(table_name: str, rows: list[dict]) -> None:
     cleared = {column.name: "" for column in table.columns if isinstance(column.type, Text)}
     cleared.update(dict.fromkeys(FREE_TEXT.get(table_name, ()), ""))
     cleared.update(
-        {column.name: {} for column in table.columns if isinstance(column.type, JSON) and table_name == "audit_entries"}
+        {column.name: {} for column in table.columns if isinstance(column.type, JSON) and table_name in FREE_JSON}
     )
     if cleared:
         db.session.execute(update(table).where(table.c.id.in_(ids)).values(**cleared))

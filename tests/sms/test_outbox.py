@@ -231,11 +231,13 @@ def test_a_switched_off_learner_gets_no_text(app):
 def test_anonymising_a_learner_keeps_her_messages_counts_but_not_her_number_or_words(app):
     learner = UserFactory()
     message = waiting_message(learner)
+    message.params = {"url": "https://lms.example.org/n/1"}
+    db.session.commit()
     anonymise_learner(learner, UserFactory(role="admin", email="admin@example.org"))
     db.session.commit()
     db.session.expire_all()
     kept = db.session.get(OutboxSms, message.id)
-    assert (kept.to_number, kept.text, kept.kind, kept.user_id) == ("", "", "notification", learner.id)
+    assert (kept.to_number, kept.text, kept.params, kept.kind, kept.user_id) == ("", "", {}, "notification", learner.id)
 
 
 class SlowRecorder:
