@@ -102,7 +102,6 @@ def code_message(code: str, minutes: int) -> SmsContent:
 
 def notification_message(kind: str, url: str, params: dict) -> SmsContent:
     """A notification's message in the current language: its text, and its template's parameters (the link ...)."""
-    values = {**{name: str(params.get(name, "")) for name in template_params(kind)}, "url": url}
-    return SmsContent(
-        notification_sms_text(kind, url), {name: values[name] for name in template_params(kind)}, str(get_locale())
-    )
+    values = {**params, "url": url}
+    template = {name: str(values.get(name, "")) for name in template_params(kind)}
+    return SmsContent(notification_sms_text(kind, url), template, str(get_locale()))

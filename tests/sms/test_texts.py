@@ -5,7 +5,14 @@ from flask_babel import force_locale
 
 from lms.accounts.passwords.reset import CODE_MINUTES
 from lms.notifications.models import NotificationKind
-from lms.notifications.sms_texts import code_text, fits_one_sms, notification_sms_text, sms_length
+from lms.notifications.sms_texts import (
+    code_message,
+    code_text,
+    fits_one_sms,
+    notification_message,
+    notification_sms_text,
+    sms_length,
+)
 
 # A text carries a short link (/n/<id>): here on a long base URL, with a large id.
 LONGEST_LINK = "https://xiangcun-xuetang.example.org/n/99999999"
@@ -35,3 +42,16 @@ def test_a_single_chinese_character_makes_the_segment_seventy():
     assert sms_length("a" * 69 + "元") == (70, 70)
     assert sms_length("{}") == (4, 160)  # GSM-7 extension characters take two
     assert not fits_one_sms("a" * 70 + "元")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_message_carries_its_templates_parameters_and_her_language(app, language):
+    with app.test_request_context(), force_locale(language):
+        code = code_message("123456", CODE_MINUTES)
+        revision = notification_message(NotificationKind.REVISION_REQUESTED, LONGEST_LINK, {"lesson": "价格表"})
+        warning = notification_message(NotificationKind.SMS_CAP_WARNING, LONGEST_LINK, {"program": "于都县电商孵化"})
+    assert (code.params, code.language) == ({"code": "123456", "minutes": "10"}, language)
+    # Only what the template names: no lesson title, no figure about her.
+    assert (revision.params, revision.language) == ({"url": LONGEST_LINK}, language)
+    assert warning.params == {"program": "于都县电商孵化", "url": LONGEST_LINK}
+    assert revision.text.endswith(LONGEST_LINK)
