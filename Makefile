@@ -49,6 +49,7 @@ benchmark: install-dev translations
 	$(BIN)/python -m benchmarks.impact
 	$(BIN)/python -m benchmarks.load
 	$(BIN)/python -m benchmarks.slow_phone
+	$(BIN)/python -m benchmarks.sms_budget
 
 pytest: install-dev install-node translations
 	$(BIN)/python -m tests.run

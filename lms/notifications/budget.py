@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.calendar import add_months, program_zone
@@ -68,8 +68,11 @@ def in_month(month: date):
     """The one definition of a message's month, which the cap and the staff's page both count by: the month it
     was sent in, or, for one that has not gone (held, waiting, failed before sending), the month it was queued."""
     start, end = month_bounds(month)
-    moment = func.coalesce(OutboxSms.sent_at, OutboxSms.created_at)
-    return and_(moment >= start, moment < end)
+    # coalesce(sent_at, created_at) in the month, written so that each side can use its index.
+    return or_(
+        and_(OutboxSms.sent_at >= start, OutboxSms.sent_at < end),
+        and_(OutboxSms.sent_at.is_(None), OutboxSms.created_at >= start, OutboxSms.created_at < end),
+    )
 
 
 def month_spent(program_id: int, month: date) -> int:

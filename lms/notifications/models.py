@@ -86,6 +86,9 @@ class OutboxSms(db.Model):
         CheckConstraint("state IN ('waiting', 'held', 'sent', 'delivered', 'failed')", name="state_known"),
         Index("ix_sms_outbox_due", "state", "next_attempt_at"),
         Index("ix_sms_outbox_user_planned", "user_id", "planned_at"),
+        # A program's month (``budget.in_month``): read before every message is sent, and by the staff's page.
+        Index("ix_sms_outbox_program_sent", "program_id", "sent_at"),
+        Index("ix_sms_outbox_program_created", "program_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
