@@ -49,6 +49,7 @@ def test_each_kind_is_worded_from_its_params_when_shown(app):
         ),
         NotificationKind.INVITE_ACCEPTED: ({"learner": "江金春", "cohort": "Cohort A"}, "江金春 joined Cohort A."),
         NotificationKind.FOLLOW_UP_DUE: ({"months": 6}, "Your 6-month follow-up is due"),
+        NotificationKind.FOLLOW_UP_OVERDUE: ({"months": 6}, "Your 6-month follow-up is still missing"),
     }
     for kind, (params, expected) in cases.items():
         assert expected in notification_text(Notification(kind=kind, params=params))
