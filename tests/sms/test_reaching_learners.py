@@ -11,7 +11,9 @@ import pytest
 from lms.core.calendar import add_months, program_today
 from lms.core.extensions import db
 from lms.notifications import sms
-from lms.notifications.models import OutboxSms, SmsState
+from lms.notifications.models import NotificationKind, OutboxSms, SmsState
+from lms.notifications.services import notify
+from lms.notifications.sms_providers import sms_provider
 from lms.outcomes.follow_ups import waves
 from tests.cohorts.test_submission_pages import hand_in, post_review, review_fields, the_submission
 from tests.sms.providers import ALIYUN_TEMPLATES, ANSWERS, CONFIGS, TENCENT_TEMPLATES
@@ -153,3 +155,32 @@ def test_a_password_code_reaches_a_phone_only_learner_and_chooses_her_new_passwo
     )
     assert response.status_code == 302
     assert client.post("/login", data={"login": learner.phone, "password": NEW_PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("backend", ["tencent"], indirect=True)
+def test_quiet_hours_the_days_limit_and_the_cap_hold_at_a_real_provider_under_a_frozen_clock(
+    app, world, monkeypatch, backend
+):
+    """22:30 in Shanghai: nothing reaches the provider until 08:00; then three a day, and the program's cap."""
+    clock = {"now": datetime(2026, 12, 3, 14, 30, tzinfo=UTC)}
+    monkeypatch.setattr(sms, "utcnow", lambda: clock["now"])
+    monkeypatch.setitem(app.config, "LMS_SMS_PER_DAY", 3)
+    monkeypatch.setitem(app.config, "LMS_SMS_PRICE_FEN", 4)
+    learner = phone_only(world, "zh_Hans")
+    world.program.sms_cap_fen = 24  # three texts a month: the stand-in bills each as two of 4 fen
+    db.session.commit()
+    for number in range(5):
+        notify(learner, NotificationKind.ANNOUNCEMENT, f"/announcements/{number}", program_id=world.program.id)
+    db.session.commit()
+    assert backend.received == []  # all held for the morning
+    assert sms.deliver_due_sms(sms_provider(app.config), datetime(2026, 12, 3, 23, 59, tzinfo=UTC)) == 0
+    clock["now"] = eight = datetime(2026, 12, 4, 0, 0, tzinfo=UTC)
+    assert sms.deliver_due_sms(sms_provider(app.config), eight) == 3  # the day's limit
+    assert len(backend.received) == 3
+    next_morning = datetime(2026, 12, 5, 0, 0, tzinfo=UTC)
+    clock["now"] = next_morning
+    assert sms.deliver_due_sms(sms_provider(app.config), next_morning) == 0  # the month's cap is spent
+    db.session.expire_all()
+    states = [(row.state, row.error_kind) for row in db.session.scalars(db.select(OutboxSms).order_by(OutboxSms.id))]
+    assert states == [(SmsState.SENT, "")] * 3 + [(SmsState.HELD, "cost_cap")] * 2
+    assert len(backend.received) == 3
