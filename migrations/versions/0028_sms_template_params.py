@@ -1,15 +1,15 @@
 """what a provider's registered template of each kind of text message is filled with, and its language;
 a program's month of text messages found by its indexes
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0028
+Revises: 0027
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027"
-down_revision = "0026"
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
