@@ -2,9 +2,9 @@
 
 ``dev`` only records (``make run``, tests); ``http`` posts the text to a gateway; ``aliyun`` and
 ``tencent`` call Aliyun SMS and Tencent Cloud SMS through their SDKs, each kind of message through
-the template registered for it (``registered_template``), filled with the message's parameters. A backend raises ``SmsUnavailableError``
-when the provider did not answer (the message waits and is tried again) and ``SmsRefusedError``
-when it said no (trying again will not help).
+the template registered for it (``registered_template``), filled with the message's parameters.
+A backend raises ``SmsUnavailableError`` when the provider did not answer (the message waits and
+is tried again) and ``SmsRefusedError`` when it said no (trying again will not help).
 """
 
 import importlib
