@@ -6,6 +6,7 @@ unchecked fails the test, as do console errors and failed requests.
 """
 
 import gzip
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -137,6 +138,15 @@ RUN_AXE = """async (impacts) => {
       count: violation.nodes.length,
     }));
 }"""
+
+# The page's markup as axe-core reads it, less what changes from visit to visit without changing what it checks:
+# the CSRF token's value, and the numbers in text, links and values (counts, dates, ids in URLs); element ids and
+# the attributes naming them stay as they are.
+MARKUP = """() => document.documentElement.outerHTML
+  .replace(/(name="csrf_token"[^>]*value=")[^"]*/g, "$1")
+  .replace(/>[^<]*</g, (text) => text.replace(/[0-9]+/g, "0"))
+  .replace(/( (?:href|action|src|value|datetime|min|max)=")([^"]*)/g,
+           (_all, name, value) => name + value.replace(/[0-9]+/g, "0"))"""
 
 # The compressed (encoded) and uncompressed (decoded) sizes of the document and of the stylesheets and
 # scripts it links to; media is left out. A resource served from the memory cache may have no timing entry:
@@ -273,7 +283,15 @@ class Pages:
             record.unchecked.pop()
 
     def check_accessibility(self, page: Page, path: str) -> None:
-        for violation in page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS)):
+        markup = (page.viewport_size["width"], hashlib.sha256(page.evaluate(MARKUP).encode()).hexdigest())
+        if markup in ACCESSIBLE_MARKUP:
+            AXE_CHECKS["seen before"] += 1
+            return
+        AXE_CHECKS["run"] += 1
+        violations = page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS))
+        if not violations:
+            ACCESSIBLE_MARKUP.add(markup)
+        for violation in violations:
             targets = ", ".join(violation["targets"])
             summary = " ".join(violation["summary"].split())[:300]
             self.problems.append(
@@ -340,6 +358,11 @@ class Pages:
 
 
 CHECKERS: dict[Page, Pages] = {}
+# Markup already checked with axe-core in this run, by viewport width: the same markup at the same width gives the
+# same violations, so a page a journey comes back to in the same state is not checked again (each check costs
+# Chromium tens of milliseconds).
+ACCESSIBLE_MARKUP: set[tuple[int, str]] = set()
+AXE_CHECKS = {"run": 0, "seen before": 0}
 
 
 def check_page(page: Page) -> None:
@@ -381,6 +404,11 @@ def pytest_sessionfinish(session):
 
 
 def pytest_terminal_summary(terminalreporter):
+    if AXE_CHECKS["run"]:
+        terminalreporter.write_line(
+            f"Accessibility: axe-core ran on {AXE_CHECKS['run']} pages; {AXE_CHECKS['seen before']} more showed "
+            "markup already checked"
+        )
     if not PAGE_WEIGHTS:
         return
     heaviest = max(PAGE_WEIGHTS, key=lambda weight: weight.total)
