@@ -19,6 +19,7 @@ def modes_under(root: Path) -> dict[str, int]:
     return {str(path.relative_to(root)): stat.S_IMODE(path.stat().st_mode) for path in [root, *root.rglob("*")]}
 
 
+@pytest.mark.one_database  # a process of its own, on a SQLite file of its own
 def test_a_new_instance_folder_and_sqlite_database_are_private(tmp_path):
     """In a process of its own: the umask the app sets is the process's."""
     instance = tmp_path / "instance"

@@ -6,6 +6,8 @@ import pytest
 
 from lms.core.numbers import NumberRefusedError, read_number
 
+pytestmark = pytest.mark.one_database  # reading typed text: no database involved
+
 
 @pytest.mark.parametrize(
     ("typed", "options", "value"),

@@ -11,6 +11,9 @@ from lms.media.models import MediaKind
 from lms.media.pictures import LONG_SIDE
 from tests.courses.test_media_samples import upload
 
+# What becomes of the picture's pixels and metadata; its row is written on either database alike.
+pytestmark = pytest.mark.one_database
+
 RED, BLUE = (220, 30, 30), (30, 30, 220)
 
 

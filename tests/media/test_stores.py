@@ -4,6 +4,8 @@ import pytest
 
 from lms.media.stores import EXTENSION_KEY, StoredFileMissing
 
+pytestmark = pytest.mark.one_database  # the file backends: no database involved
+
 DATA = bytes(range(256)) * 64
 
 

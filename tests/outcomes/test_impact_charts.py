@@ -3,7 +3,11 @@
 import re
 from decimal import Decimal
 
+import pytest
+
 from lms.outcomes.impact.charts import WIDTH, Bar, bar_chart, fitted
+
+pytestmark = pytest.mark.one_database  # drawing SVG: no database involved
 
 
 def rects(svg: str) -> list[dict]:

@@ -14,6 +14,8 @@ from lms.notifications.sms_texts import (
     sms_length,
 )
 
+pytestmark = pytest.mark.one_database  # the wording of texts: no database involved
+
 # A text carries a short link (/n/<id>): here on a long base URL, with a large id.
 LONGEST_LINK = "https://xiangcun-xuetang.example.org/n/99999999"
 LANGUAGES = ["en", "zh_Hans"]
