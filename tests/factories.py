@@ -9,7 +9,7 @@ from decimal import Decimal
 import factory
 from argon2 import PasswordHasher
 from factory.alchemy import SQLAlchemyModelFactory
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from lms.accounts.models import User
 from lms.cohorts.models import Cohort, Enrollment, Program
@@ -31,15 +31,23 @@ class BaseFactory(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
-        sqlalchemy_session_persistence = "commit"
 
     @classmethod
     def _save(cls, model_class, session, args, kwargs):
-        if ONE_COMMIT.get():
-            instance = model_class(*args, **kwargs)
-            session.add(instance)
-            return instance
-        return super()._save(model_class, session, args, kwargs)
+        instance = model_class(*args, **kwargs)
+        session.add(instance)
+        if not ONE_COMMIT.get():
+            persist(session)
+        return instance
+
+
+def persist(session) -> None:
+    """Write what a factory made: flushed into the test's transaction when the test is rolled back (its requests
+    share that connection and see it), committed for a test that commits (other connections must see it)."""
+    if isinstance(session.bind, Connection):
+        session.flush()
+    else:
+        session.commit()
 
 
 @contextmanager
@@ -86,7 +94,7 @@ class LeadFactory(UserFactory):
         for program in chosen:
             program.leads.append(self)
         if chosen and not ONE_COMMIT.get():
-            db.session.commit()
+            persist(db.session)
 
 
 class AdminFactory(UserFactory):
@@ -110,7 +118,7 @@ class ProgramFactory(BaseFactory):
         chosen = extracted if extracted is not None else leads_of_every_program()
         self.leads.extend(lead for lead in chosen if lead not in self.leads)
         if chosen and not ONE_COMMIT.get():
-            db.session.commit()
+            persist(db.session)
 
 
 def leads_of_every_program() -> list[User]:
