@@ -221,6 +221,12 @@ def app_context(app, request):
         limiter.reset()
         yield
         return
+    if request.node.get_closest_marker("demo_seeded"):
+        request.getfixturevalue("demo_seeded")  # the module's seeded transaction; this test's writes are undone
+        limiter.reset()
+        with undone():
+            yield
+        return
     with app.app_context():
         limiter.reset()
         if request.node.get_closest_marker("commits"):
@@ -247,6 +253,43 @@ def shared_world(app):
         left = tables_with_rows()
     if left:
         pytest.fail(f"rows left behind in {', '.join(left)}: a commit outside the module's transaction")
+
+
+DEMO_PASSWORD = "demo-pass-2027"
+
+
+def seed_demo(app) -> None:
+    result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--password", DEMO_PASSWORD, "--no-videos"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def demo_seeded(app):
+    """The demo program (``lms seed-demo``, no videos), seeded once for a module of tests marked ``demo_seeded``.
+
+    Seeding takes seconds; each test reads it and has what it writes undone (``undone``). Built in an app context
+    and a transaction that last as long as the module and are rolled back after.
+    """
+    with app.app_context():
+        with rolled_back():
+            seed_demo(app)
+            yield
+        left = tables_with_rows()
+    if left:
+        pytest.fail(f"rows left behind in {', '.join(left)}: a commit outside the module's transaction")
+
+
+@contextmanager
+def undone():
+    """What the test writes, its requests' commits included, in a savepoint of the module's transaction that is
+    rolled back at its end."""
+    db.session.remove()
+    savepoint = db.session.session_factory.kw["bind"].begin_nested()
+    try:
+        yield
+    finally:
+        db.session.remove()
+        savepoint.rollback()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
@@ -26,9 +27,10 @@ from lms.notifications.models import Notification
 from lms.outcomes.graduation.services import graduation_status
 from lms.outcomes.models import Graduation
 from lms.progress.cohort_services import learners_at_risk
-from tests.conftest import delete_all_rows
+from tests.conftest import DEMO_PASSWORD as PASSWORD
+from tests.conftest import delete_all_rows, seed_demo
 
-PASSWORD = "demo-pass-2027"
+pytestmark = pytest.mark.demo_seeded  # one seed for the module: each test reads it, what it writes is undone
 MODELS = (
     Completion,
     QuizAttempt,
@@ -40,11 +42,6 @@ MODELS = (
     Notification,
     Certificate,
 )
-
-
-def seed(app):
-    result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--password", PASSWORD, "--no-videos"])
-    assert result.exit_code == 0, result.output
 
 
 def counts() -> dict[str, int]:
@@ -75,7 +72,6 @@ def learner_times(learner_id: int) -> list[datetime]:
 
 
 def test_graduates_meet_their_cohorts_rules_with_work_done_during_the_cohort(app, client):
-    seed(app)
     for cohort in cohorts():
         rows = graduation_status(cohort)
         graduated = [row for row in rows if row.graduated]
@@ -110,7 +106,6 @@ def test_graduates_meet_their_cohorts_rules_with_work_done_during_the_cohort(app
 
 
 def test_quizzes_and_reviews_are_recorded_as_the_services_would(app):
-    seed(app)
     attempts = db.session.scalars(select(QuizAttempt).join(Lesson)).all()
     assert attempts
     for attempt in attempts:
@@ -156,7 +151,6 @@ def test_quizzes_and_reviews_are_recorded_as_the_services_would(app):
 
 
 def test_the_learners_who_did_not_graduate_are_at_different_points(app, client):
-    seed(app)
     graduated = {learner.id for learner, _graduation in graduates()}
     others = db.session.scalars(select(User).where(User.role == Role.LEARNER, User.id.not_in(graduated))).all()
     done = {
@@ -204,7 +198,6 @@ def test_the_learners_who_did_not_graduate_are_at_different_points(app, client):
 
 
 def test_each_mentor_has_work_to_review(app, client):
-    seed(app)
     mentors = db.session.scalars(select(User).where(User.role == Role.MENTOR).order_by(User.email)).all()
     assert len(mentors) == 2
     for mentor in mentors:
@@ -238,18 +231,17 @@ def fingerprint() -> list[tuple]:
 
 
 def test_seeding_twice_adds_nothing_and_a_fresh_seed_is_the_same(app):
-    seed(app)
     first, written = counts(), fingerprint()
     issued = sorted(db.session.scalars(select(Certificate.issued_at)))
     enrolled = sorted(db.session.scalars(select(Enrollment.enrolled_at)))
     assert first["Completion"] > 14 * 23
 
-    seed(app)
+    seed_demo(app)
     assert counts() == first
     assert sorted(db.session.scalars(select(Certificate.issued_at))) == issued
     assert sorted(db.session.scalars(select(Enrollment.enrolled_at))) == enrolled
 
     delete_all_rows()
-    seed(app)
+    seed_demo(app)
     assert counts() == first
     assert fingerprint() == written

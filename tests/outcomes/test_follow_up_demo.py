@@ -1,5 +1,6 @@
 """The demo seed's graduates: baselines, follow-ups across the waves and support, believable and seeded once."""
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
@@ -7,6 +8,9 @@ from lms.certificates.models import Certificate
 from lms.core.extensions import db
 from lms.notifications.models import Notification
 from lms.outcomes.models import Baseline, FollowUp, FollowUpQuantity, Graduation, ReportingConsent, SupportRecord
+from tests.conftest import DEMO_PASSWORD, seed_demo
+
+pytestmark = pytest.mark.demo_seeded  # one seed for the module: each test reads it, what it writes is undone
 
 MODELS = (Graduation, Baseline, ReportingConsent, FollowUp, FollowUpQuantity, SupportRecord, Notification, Certificate)
 
@@ -15,13 +19,7 @@ def counts() -> dict[str, int]:
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in MODELS}
 
 
-def seed(app):
-    result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--password", "demo-pass-2027", "--no-videos"])
-    assert result.exit_code == 0, result.output
-
-
 def test_the_demo_graduates_have_believable_outcomes_and_a_second_seed_adds_nothing(app, client):
-    seed(app)
     first = counts()
     assert first["Graduation"] == 14
     assert first["Baseline"] == first["ReportingConsent"] == 14
@@ -41,12 +39,12 @@ def test_the_demo_graduates_have_believable_outcomes_and_a_second_seed_adds_noth
     products = set(db.session.scalars(select(FollowUpQuantity.product)))
     assert "赣南脐橙" in products
 
-    seed(app)
+    seed_demo(app)
     assert counts() == first
 
     # The demo's first learner has her 12-month follow-up open: her home says so.
     jiang = db.session.scalar(select(User).where(User.phone == "+8613901000001"))
-    assert client.post("/login", data={"login": "13901000001", "password": "demo-pass-2027"}).status_code == 302
+    assert client.post("/login", data={"login": "13901000001", "password": DEMO_PASSWORD}).status_code == 302
     home = client.get("/").text
     assert f"/learners/{jiang.id}/follow-ups/new?wave=12" in home
     assert "Notifications" in home
@@ -55,7 +53,6 @@ def test_the_demo_graduates_have_believable_outcomes_and_a_second_seed_adds_noth
 
 
 def test_most_demo_incomes_rise_and_a_few_fall(app):
-    seed(app)
     rows = db.session.execute(
         select(FollowUp.learner_id, FollowUp.wave_months, FollowUp.monthly_income_fen, Baseline.monthly_income_fen)
         .join(Baseline, Baseline.learner_id == FollowUp.learner_id)

@@ -1,5 +1,6 @@
 """On the demo (graduates, ended cohorts, a required and an optional course), progress pages agree with the rules."""
 
+import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import User
@@ -12,14 +13,13 @@ from lms.learning.models.submission import Submission, SubmissionState
 from lms.outcomes.models import Graduation
 from lms.progress import cohort_services, home_services
 from lms.progress.mentor_home import at_risk_learners
+from tests.conftest import DEMO_PASSWORD as PASSWORD
 
-PASSWORD = "demo-pass-2028"
 WAITING = [SubmissionState.SUBMITTED, SubmissionState.IN_REVIEW]
+pytestmark = pytest.mark.demo_seeded  # one seed for the module: each test reads it, what it writes is undone
 
 
-def seed(app) -> list[Cohort]:
-    result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--password", PASSWORD, "--no-videos"])
-    assert result.exit_code == 0, result.output
+def demo_cohorts() -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).order_by(Cohort.id)))
 
 
@@ -28,7 +28,7 @@ def pairs(rows) -> set[tuple[int, int]]:
 
 
 def test_graduates_are_complete_and_not_at_risk_and_the_grid_agrees_with_the_learner_page(app):
-    cohorts = seed(app)
+    cohorts = demo_cohorts()
     assert db.session.scalar(select(CohortCourse.id).where(CohortCourse.required.is_(False)).limit(1))
     graduated = pairs(db.session.execute(select(Graduation.learner_id, Graduation.cohort_id)))
     assert graduated
@@ -48,7 +48,6 @@ def test_graduates_are_complete_and_not_at_risk_and_the_grid_agrees_with_the_lea
 
 
 def test_no_learner_is_told_to_do_work_that_is_handed_in_or_optional_and_untouched(app, client):
-    seed(app)
     submissions = select(Submission.learner_id, Submission.lesson_id)
     handed_in = pairs(db.session.execute(submissions.where(Submission.state.in_([*WAITING, SubmissionState.ACCEPTED]))))
     waiting = pairs(db.session.execute(submissions.where(Submission.state.in_(WAITING))))
