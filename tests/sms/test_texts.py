@@ -3,7 +3,7 @@
 import pytest
 from flask_babel import force_locale
 
-from lms.accounts.passwords.reset import CODE_MINUTES
+from lms.accounts.texted_codes import CODE_MINUTES
 from lms.notifications.models import NotificationKind
 from lms.notifications.sms_texts import (
     code_message,
