@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from lms.accounts.models import TextedCode, SecurityEvent, SignInSession, User
 from lms.accounts import texted_codes
+from lms.accounts.models import SecurityEvent, SignInSession, TextedCode, User
 from lms.accounts.services import verify_password
 from lms.accounts.two_factor import services as two_factor
 from lms.core.extensions import db, limiter

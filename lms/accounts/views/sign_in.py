@@ -96,6 +96,7 @@ def secret_attempt_limits(account_key: Callable[[], str], scope: str | None = No
 def login_number() -> str:
     """The texts key of the number of the account being signed in to (a code goes there after the password)."""
     user = services.find_user_by_login(request.form.get("login", ""))
+    g.attempt_user = user
     return number_key(user.phone if user is not None and user.phone else request.form.get("login", ""))
 
 

@@ -33,7 +33,10 @@ def texts_page(code_form: TextedCodeForm | None = None, off_form: TurnOffSignInT
 
 
 def own_number() -> str:
-    return number_key(current_user.phone if current_user.is_authenticated else "")
+    if not current_user.is_authenticated:
+        return number_key("")
+    g.attempt_user = current_user._get_current_object()
+    return number_key(current_user.phone)
 
 
 @bp.route("/account/sign-in-texts")

@@ -107,6 +107,7 @@ def waiting_number() -> str:
     """The texts limits' key: the number of the person whose sign-in waits for a code."""
     waiting = waiting_sign_in()
     person = db.session.get(User, waiting.user_id) if waiting is not None else None
+    g.attempt_user = person
     return number_key(person.phone if person is not None else "")
 
 

@@ -1,15 +1,15 @@
 """sign-in codes by text message for learners: one table of texted codes with a purpose, her choice, the
 program's requirement
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0029
+Revises: 0028
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027"
-down_revision = "0026"
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
