@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import current_app, g, request
 
 from lms.accounts import services
+from lms.accounts.models import User
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.core.extensions import db, limiter
 
@@ -26,17 +27,22 @@ def number_key(phone: str | None) -> str:
     return f"texts:{services.login_key(phone or '')}"
 
 
+def attempted_account() -> User | None:
+    """The account a limited request was aimed at: the one its key named, else the one its form names."""
+    user = g.get("attempt_user")
+    if user is None:
+        user = services.find_user_by_login(request.form.get("login") or request.form.get("phone") or "")
+    return user
+
+
 def code_texted(_response) -> bool:
     return g.get("code_texted", False)
 
 
 def record_texts_limited(_limit) -> None:
     """A number or address asking for too many codes goes into the security log, with the account it was aimed at."""
-    user = g.get("attempt_user")
-    if user is None:
-        user = services.find_user_by_login(request.form.get("phone") or request.form.get("login") or "")
     kind = SecurityEventKind.RESET_CODE_LIMITED if request.endpoint == "auth.forgot_password" else None
-    record_security_event(kind or SecurityEventKind.SIGN_IN_TEXT_LIMITED, user=user)
+    record_security_event(kind or SecurityEventKind.SIGN_IN_TEXT_LIMITED, user=attempted_account())
     db.session.commit()
 
 

@@ -16,6 +16,7 @@ from lms.core.extensions import db
 from lms.notifications import sms
 from lms.notifications.models import OutboxSms, SmsState
 from lms.notifications.sms_providers import DevProvider
+from tests.auth.test_sign_in_codes import Clock
 from tests.conftest import TEST_PASSWORD, english_client
 from tests.factories import CohortFactory, EnrollmentFactory, LeadFactory, MentorFactory, ProgramFactory, UserFactory
 
@@ -25,19 +26,6 @@ def texts():
     DevProvider.sent.clear()
     yield DevProvider.sent
     DevProvider.sent.clear()
-
-
-class Clock:
-    """The time codes are made and checked at, moved by hand."""
-
-    def __init__(self):
-        self.now = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def later(self, **delta) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
@@ -176,12 +164,12 @@ def test_five_wrong_codes_end_the_code_and_the_sign_in(client, texts):
 def test_a_code_works_for_ten_minutes_and_not_after(client, texts, clock):
     learner = with_texts_on(UserFactory())
     password(client, learner)
-    clock.later(minutes=9, seconds=59)
+    clock.now += timedelta(minutes=9, seconds=59)
     assert code(client, last_code(texts)).location == "/"
     client.post("/logout")
 
     password(client, learner)
-    clock.later(minutes=10)
+    clock.now += timedelta(minutes=10)
     expired = code(client, last_code(texts))
     assert expired.location == "/login"
     assert "no longer works" in client.get("/login").text

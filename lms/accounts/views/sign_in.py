@@ -17,7 +17,7 @@ from lms.accounts.sessions.services import (
     load_session_user,
     open_sessions,
 )
-from lms.accounts.texted_limits import number_key, texted_code_limits
+from lms.accounts.texted_limits import attempted_account, number_key, texted_code_limits
 from lms.accounts.two_factor.browser import continue_sign_in
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter, login_manager
@@ -54,11 +54,7 @@ def attempt_failed(_response) -> bool:
 
 def record_lockout(_limit) -> None:
     """A locked-out attempt goes into the security log, with the account it was aimed at."""
-    user = g.get("attempt_user")
-    if user is None:
-        identifier = request.form.get("login") or request.form.get("phone") or ""
-        user = services.find_user_by_login(identifier)
-    record_security_event(SecurityEventKind.SIGN_IN_LOCKED, user=user)
+    record_security_event(SecurityEventKind.SIGN_IN_LOCKED, user=attempted_account())
     db.session.commit()
 
 
