@@ -14,7 +14,8 @@ from lms.accounts.two_factor import texted
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus, Program
 from lms.core.extensions import db
 from lms.notifications import sms
-from lms.notifications.models import OutboxSms, SmsState
+from lms.notifications.channels import stop_sms
+from lms.notifications.models import OutboxSms, SmsState, SmsStopSource
 from lms.notifications.sms_providers import DevProvider
 from tests.auth.test_sign_in_codes import Clock
 from tests.conftest import TEST_PASSWORD, english_client
@@ -270,12 +271,13 @@ def test_a_learner_without_a_number_whose_program_requires_codes_is_told_to_ask_
     assert db.session.scalars(select(SignInSession)).all() == []
 
 
-def test_codes_go_at_night_and_past_the_programs_cost_cap(client, texts, monkeypatch):
+def test_codes_go_at_night_past_the_programs_cost_cap_and_to_a_stopped_number(client, texts, monkeypatch):
     night = datetime(2027, 3, 1, 15, 30, tzinfo=UTC)  # 23:30 in Beijing
     monkeypatch.setattr(sms, "utcnow", lambda: night)
     learner = in_requiring_program()
     cohort_program = learner_program(learner)
     cohort_program.sms_cap_fen = 0
+    stop_sms(learner.phone, SmsStopSource.SETTINGS)  # she stopped text messages: codes still come
     db.session.commit()
     password(client, learner)
     [message] = db.session.scalars(select(OutboxSms)).all()
