@@ -1,4 +1,9 @@
-"""Limits on texting codes: per number and per client address, whatever the code is for."""
+"""Limits on texting codes, per number and per client address: the same rule (``LMS_RESET_CODE_LIMIT_*``) for codes
+to choose a new password and for sign-in codes, each counted on its own.
+
+Apart, because anyone may ask for a new password's code for any number: one who floods a learner's number (or a
+village's shared address) with those must not stop her sign-in codes, which only her password asks for.
+"""
 
 from collections.abc import Callable
 
@@ -9,9 +14,13 @@ from lms.accounts.models import User
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
 from lms.core.extensions import db, limiter
 
-# Every code texted to one number, or asked for from one address, counts together, whatever it is for: a new
-# password, a sign-in, a sign-in code sent again, turning codes on.
-TEXTS_SCOPE = "texted-codes"
+RESET_TEXTS = "reset-texts"
+# A sign-in, a sign-in code sent again, a code to turn sign-in codes on: they count together.
+SIGN_IN_TEXTS = "sign-in-texts"
+LIMITED_EVENTS = {
+    RESET_TEXTS: SecurityEventKind.RESET_CODE_LIMITED,
+    SIGN_IN_TEXTS: SecurityEventKind.SIGN_IN_TEXT_LIMITED,
+}
 
 
 def texts_per_number() -> str:
@@ -39,26 +48,31 @@ def code_texted(_response) -> bool:
     return g.get("code_texted", False)
 
 
-def record_texts_limited(_limit) -> None:
-    """A number or address asking for too many codes goes into the security log, with the account it was aimed at."""
-    kind = SecurityEventKind.RESET_CODE_LIMITED if request.endpoint == "auth.forgot_password" else None
-    record_security_event(kind or SecurityEventKind.SIGN_IN_TEXT_LIMITED, user=attempted_account())
-    db.session.commit()
+def texts_limited(scope: str) -> Callable:
+    """What a breach of the scope's limits does: it goes into the security log, with the account it was aimed at."""
+
+    def record(_limit) -> None:
+        record_security_event(LIMITED_EVENTS[scope], user=attempted_account())
+        db.session.commit()
+
+    return record
 
 
-def texted_code_limits(number: Callable[[], str], *, per_address: bool = True, only_when_texted: bool = False):
-    """Codes texted to one number, and asked for from one address, are limited (``LMS_RESET_CODE_LIMIT_*``).
+def texted_code_limits(
+    number: Callable[[], str], scope: str, *, per_address: bool = True, only_when_texted: bool = False
+) -> Callable[[Callable], Callable]:
+    """Codes of the scope texted to one number, and asked for from one address, are limited.
 
     ``only_when_texted``: the request counts only when it texted a code (``g.code_texted``).
     """
-    options = {"methods": ["POST"], "on_breach": record_texts_limited}
+    options = {"methods": ["POST"], "on_breach": texts_limited(scope)}
     if only_when_texted:
         options["deduct_when"] = code_texted
 
     def decorate(view: Callable) -> Callable:
-        view = limiter.shared_limit(texts_per_number, TEXTS_SCOPE, key_func=number, **options)(view)
+        view = limiter.shared_limit(texts_per_number, scope, key_func=number, **options)(view)
         if per_address:
-            view = limiter.shared_limit(texts_per_address, f"{TEXTS_SCOPE}-address", **options)(view)
+            view = limiter.shared_limit(texts_per_address, f"{scope}-address", **options)(view)
         return view
 
     return decorate

@@ -213,15 +213,28 @@ def test_codes_sent_again_are_limited_per_number_and_per_address(client, texts):
     assert password(client, learner, address="198.51.100.7").status_code == 429
     assert len(texts) == 3
 
-    # One address asking for codes for many numbers (here: forgotten passwords) is stopped too.
-    other = with_texts_on(UserFactory())
+    # One address sending codes again for many numbers is stopped too (10 an hour), each number under its own limit.
+    for _ in range(5):
+        other_client = english_client(client.application)
+        password(other_client, with_texts_on(UserFactory()), address="192.0.2.9")
+        for _ in range(2):
+            assert again(other_client, address="192.0.2.9").status_code == 302
     other_client = english_client(client.application)
-    password(other_client, other, address="192.0.2.9")
-    for number in range(10):
-        other_client.post(
-            "/forgot-password", data={"phone": f"1380000{number:04d}"}, environ_base={"REMOTE_ADDR": "192.0.2.9"}
-        )
+    password(other_client, with_texts_on(UserFactory()), address="192.0.2.9")
     assert again(other_client, address="192.0.2.9").status_code == 429
+
+
+def test_a_flood_of_codes_to_choose_a_password_does_not_stop_her_sign_in_codes(client, texts):
+    learner = with_texts_on(UserFactory())
+    for number in range(4):
+        client.post(
+            "/forgot-password", data={"phone": learner.phone}, environ_base={"REMOTE_ADDR": f"192.0.2.{number}"}
+        )
+    assert len(texts) == 3  # the fourth was slowed down
+    assert password(client, learner).location.startswith("/login/code")
+    assert again(client).status_code == 302
+    assert len(texts) == 5
+    assert code(client, last_code(texts)).location == "/"
 
 
 def test_a_program_requirement_asks_every_active_learner_and_she_cannot_turn_it_off(client, auth, texts):

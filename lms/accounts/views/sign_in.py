@@ -17,7 +17,7 @@ from lms.accounts.sessions.services import (
     load_session_user,
     open_sessions,
 )
-from lms.accounts.texted_limits import attempted_account, number_key, texted_code_limits
+from lms.accounts.texted_limits import SIGN_IN_TEXTS, attempted_account, number_key, texted_code_limits
 from lms.accounts.two_factor.browser import continue_sign_in
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter, login_manager
@@ -99,7 +99,7 @@ def login_number() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @secret_attempt_limits(login_attempt_account, SIGN_IN_SCOPE)
-@texted_code_limits(login_number, per_address=False, only_when_texted=True)
+@texted_code_limits(login_number, SIGN_IN_TEXTS, per_address=False, only_when_texted=True)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("progress.home"))

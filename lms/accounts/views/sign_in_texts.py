@@ -8,7 +8,7 @@ from lms.accounts import bp, services
 from lms.accounts.forms import TextedCodeForm, TurnOffSignInTextsForm
 from lms.accounts.models import CodePurpose
 from lms.accounts.texted_codes import TextedCodeRefusedError, has_texted_code
-from lms.accounts.texted_limits import number_key, texted_code_limits
+from lms.accounts.texted_limits import SIGN_IN_TEXTS, number_key, texted_code_limits
 from lms.accounts.two_factor import texted
 from lms.accounts.views.sign_in import SIGN_IN_SCOPE, secret_attempt_limits
 from lms.accounts.views.two_factor import own_code_attempt_account
@@ -47,7 +47,7 @@ def sign_in_texts():
 
 @bp.route("/account/sign-in-texts/send", methods=["POST"])
 @roles_required(Role.LEARNER)
-@texted_code_limits(own_number)
+@texted_code_limits(own_number, SIGN_IN_TEXTS)
 def send_turn_on_code():
     if ActionForm().validate_on_submit():
         try:

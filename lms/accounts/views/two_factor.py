@@ -11,7 +11,7 @@ from lms.accounts.models import SignInSession, User
 from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
 from lms.accounts.sessions.services import awaiting_session
 from lms.accounts.texted_codes import EXPIRED, LOCKED
-from lms.accounts.texted_limits import number_key, texted_code_limits
+from lms.accounts.texted_limits import SIGN_IN_TEXTS, number_key, texted_code_limits
 from lms.accounts.two_factor import services as two_factor
 from lms.accounts.two_factor import texted
 from lms.accounts.views.sign_in import SIGN_IN_SCOPE, secret_attempt_limits
@@ -113,7 +113,7 @@ def waiting_number() -> str:
 
 @bp.route("/login/code/again", methods=["POST"])
 @public
-@texted_code_limits(waiting_number)
+@texted_code_limits(waiting_number, SIGN_IN_TEXTS)
 def text_sign_in_code_again():
     target = safe_next_url(request.args.get("next"), url_for("progress.home"))
     if current_user.is_authenticated:

@@ -14,7 +14,7 @@ from lms.accounts.forms import ForgotPasswordForm, ResetPasswordForm
 from lms.accounts.models import User
 from lms.accounts.passwords.reset import ResetCodeRefusedError, redeem_reset_code
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.accounts.texted_limits import number_key, record_texts_limited, texted_code_limits, texts_per_address
+from lms.accounts.texted_limits import RESET_TEXTS, number_key, texted_code_limits, texts_limited, texts_per_address
 from lms.accounts.two_factor.browser import continue_sign_in
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter
@@ -49,7 +49,7 @@ def code_refused(_response) -> bool:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@texted_code_limits(reset_number)
+@texted_code_limits(reset_number, RESET_TEXTS)
 def forgot_password():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
@@ -66,13 +66,13 @@ def forgot_password():
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @public
-@limiter.limit(texts_per_address, methods=["POST"], deduct_when=code_refused, on_breach=record_texts_limited)
+@limiter.limit(texts_per_address, methods=["POST"], deduct_when=code_refused, on_breach=texts_limited(RESET_TEXTS))
 @limiter.limit(
     lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=reset_number,
     methods=["POST"],
     deduct_when=code_refused,
-    on_breach=record_texts_limited,
+    on_breach=texts_limited(RESET_TEXTS),
 )
 def reset_password():
     if current_user.is_authenticated:
