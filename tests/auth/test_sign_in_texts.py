@@ -391,3 +391,21 @@ def test_a_reset_code_and_a_sign_in_code_are_rows_of_one_table_by_purpose(client
     password(client, learner)
     purposes = set(db.session.scalars(select(TextedCode.purpose).where(TextedCode.user_id == learner.id)))
     assert purposes == {CodePurpose.NEW_PASSWORD, CodePurpose.SIGN_IN}
+
+
+def test_a_texted_sign_in_takes_as_many_queries_in_one_cohort_as_in_many(app, texts, count_queries):
+    few_cohorts = in_requiring_program()
+    many_cohorts = in_requiring_program()
+    for _ in range(5):
+        EnrollmentFactory(cohort=CohortFactory(program=ProgramFactory()), learner=many_cohorts)
+    db.session.commit()
+    counts = []
+    for learner in (few_cohorts, many_cohorts):
+        client = english_client(app)
+        with count_queries() as asked:
+            password(client, learner)
+        with count_queries() as typed:
+            code(client, last_code(texts))
+        assert signed_in(client)
+        counts.append((len(asked), len(typed)))
+    assert counts[0] == counts[1]
