@@ -59,14 +59,20 @@ def texts_limited(scope: str) -> Callable:
 
 
 def texted_code_limits(
-    number: Callable[[], str], scope: str, *, per_address: bool = True, only_when_texted: bool = False
+    number: Callable[[], str],
+    scope: str,
+    *,
+    per_address: bool = True,
+    exempt_when: Callable[[], bool] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Codes of the scope texted to one number, and asked for from one address, are limited.
 
-    ``only_when_texted``: the request counts only when it texted a code (``g.code_texted``).
+    With ``exempt_when``, a request it says texts nothing is neither limited nor counted, and one that may text counts
+    only when it did (``g.code_texted``).
     """
     options = {"methods": ["POST"], "on_breach": texts_limited(scope)}
-    if only_when_texted:
+    if exempt_when is not None:
+        options["exempt_when"] = exempt_when
         options["deduct_when"] = code_texted
 
     def decorate(view: Callable) -> Callable:

@@ -409,3 +409,14 @@ def test_a_texted_sign_in_takes_as_many_queries_in_one_cohort_as_in_many(app, te
         assert signed_in(client)
         counts.append((len(asked), len(typed)))
     assert counts[0] == counts[1]
+
+
+def test_a_sign_in_that_texts_nothing_is_never_slowed_by_the_texts_limit(client, auth, texts):
+    learner = UserFactory()
+    auth.login(learner)
+    for _ in range(4):
+        client.post("/account/sign-in-texts/send")
+    assert len(texts) == 3  # the fourth code to turn codes on was slowed down
+    auth.logout()
+    # Codes are not on yet: her sign-in texts nothing, and goes through.
+    assert password(client, learner).location == "/"

@@ -18,6 +18,7 @@ from lms.accounts.sessions.services import (
     open_sessions,
 )
 from lms.accounts.texted_limits import SIGN_IN_TEXTS, attempted_account, number_key, texted_code_limits
+from lms.accounts.two_factor import texted
 from lms.accounts.two_factor.browser import continue_sign_in
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter, login_manager
@@ -89,17 +90,30 @@ def secret_attempt_limits(account_key: Callable[[], str], scope: str | None = No
     return decorate
 
 
+def login_account() -> User | None:
+    """The account the sign-in form names (looked up once a request)."""
+    if "login_account" not in g:
+        g.login_account = services.find_user_by_login(request.form.get("login", ""))
+    return g.login_account
+
+
 def login_number() -> str:
     """The texts key of the number of the account being signed in to (a code goes there after the password)."""
-    user = services.find_user_by_login(request.form.get("login", ""))
+    user = login_account()
     g.attempt_user = user
     return number_key(user.phone if user is not None and user.phone else request.form.get("login", ""))
+
+
+def login_texts_nothing() -> bool:
+    """A sign-in that would text no code is never slowed down by the texts limit (her account asks for none)."""
+    user = login_account()
+    return user is None or not user.phone or not texted.texts_asked(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @secret_attempt_limits(login_attempt_account, SIGN_IN_SCOPE)
-@texted_code_limits(login_number, SIGN_IN_TEXTS, per_address=False, only_when_texted=True)
+@texted_code_limits(login_number, SIGN_IN_TEXTS, per_address=False, exempt_when=login_texts_nothing)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("progress.home"))
