@@ -221,3 +221,41 @@ def test_downloads_of_her_data_before_0027_become_exports_she_alone_sees_and_go_
             file = connection.execute(text("SELECT kind FROM media_files")).scalar_one()
             left = connection.execute(text("SELECT count(*) FROM export_jobs")).scalar_one()
         assert (tuple(kept), file, left) == ((1, "ready", 5), "resource", 0)
+
+
+def test_a_code_to_choose_a_new_password_sent_before_0029_still_works_after_it(app, tmp_path):
+    with database_of_its_own(app, tmp_path):
+        flask_migrate.upgrade(revision="0028")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, name, phone, password_hash, role, active, township, village, created_at)"
+                    " VALUES (1, 'L', '+8613900000001', 'x', 'learner', :yes, '', '', :now)"
+                ),
+                {"yes": True, "now": "2027-01-01 00:00:00+00:00"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO password_reset_codes (id, user_id, code_hash, expires_at, wrong_tries, created_at)"
+                    " VALUES (7, 1, 'hmac-sha256$abc', :later, 2, :now)"
+                ),
+                {"later": "2027-01-01 00:10:00+00:00", "now": "2027-01-01 00:00:00+00:00"},
+            )
+        flask_migrate.upgrade()
+        with db.engine.begin() as connection:
+            kept = connection.execute(
+                text("SELECT user_id, purpose, code_hash, wrong_tries, sign_in_session_id FROM texted_codes")
+            ).one()
+            # New rows get ids past the copied ones on PostgreSQL too.
+            connection.execute(
+                text(
+                    "INSERT INTO texted_codes (user_id, purpose, code_hash, expires_at, wrong_tries, created_at)"
+                    " VALUES (1, 'sign_in', 'h', :now, 0, :now)"
+                ),
+                {"now": "2027-01-01 00:00:00+00:00"},
+            )
+        assert tuple(kept) == (1, "new_password", "hmac-sha256$abc", 2, None)
+        flask_migrate.downgrade(revision="0028")
+        with db.engine.connect() as connection:
+            back = connection.execute(text("SELECT user_id, code_hash, wrong_tries FROM password_reset_codes")).all()
+        assert [tuple(row) for row in back] == [(1, "hmac-sha256$abc", 2)]

@@ -18,8 +18,8 @@ from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequire
 
 from lms.accounts import services
 from lms.accounts.models import VideoChoice
-from lms.accounts.passwords.reset import clean_reset_code
 from lms.accounts.passwords.services import password_problem
+from lms.accounts.texted_codes import clean_texted_code
 from lms.core.forms import BaseForm
 from lms.core.roles import Role
 
@@ -224,7 +224,7 @@ class ForgotPasswordForm(BaseForm):
 
 
 def six_digits(form, field):
-    if not re.fullmatch(r"\d{6}", clean_reset_code(field.data or "")):
+    if not re.fullmatch(r"\d{6}", clean_texted_code(field.data or "")):
         raise ValidationError(_l("Enter the 6 digits of the code we texted you."))
 
 
@@ -239,3 +239,24 @@ class ResetPasswordForm(NewPasswordMixin, BaseForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     password, confirm = new_password_fields()
+
+
+class TextedCodeForm(BaseForm):
+    """The 6-digit code we texted her: after her password, or to turn sign-in codes by text on."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(message=_l("Type the code.")), Length(max=20), six_digits],
+        description=_l("The 6 digits we texted you. The code works for 10 minutes."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TurnOffSignInTextsForm(BaseForm):
+    """Her password, to stop the texted codes (someone holding her unlocked phone should not)."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.calendar import utcnow
@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A learner who asked for a code by text message at each sign-in, since she confirmed her number (None: off).
+    sign_in_texts_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The token of the sign-in session this object was loaded for (not a column).
     session_token = None
@@ -93,19 +95,36 @@ class PasswordSetupCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PasswordResetCode(db.Model):
-    """The 6-digit code texted to a learner who forgot her password: one per person, a new one replaces it.
+class CodePurpose(StrEnum):
+    """What a texted code is for: each person holds at most one code of each purpose."""
 
-    Only a keyed hash is kept; five wrong tries or ten minutes end it.
+    NEW_PASSWORD = "new_password"  # noqa: S105 - a purpose, not a password
+    SIGN_IN = "sign_in"
+    TURN_ON = "turn_on"  # confirms her number before sign-in codes by text are turned on
+
+
+class TextedCode(db.Model):
+    """A 6-digit code texted to her phone: to choose a new password, to sign in, or to turn sign-in codes on.
+
+    One per person and purpose (a new one replaces it); only a keyed hash is kept; five wrong tries or ten
+    minutes end it. A sign-in code belongs to the sign-in that asked for it and opens no other.
     """
 
-    __tablename__ = "password_reset_codes"
+    __tablename__ = "texted_codes"
+    __table_args__ = (
+        UniqueConstraint("user_id", "purpose"),
+        CheckConstraint("purpose IN ('new_password', 'sign_in', 'turn_on')", name="purpose_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))
     code_hash: Mapped[str] = mapped_column(String(255))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     wrong_tries: Mapped[int] = mapped_column(default=0)
+    sign_in_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sign_in_sessions.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -172,3 +172,15 @@ class SmsCapForm(BaseForm):
         ),
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
+
+
+class SignInTextsForm(BaseForm):
+    """A lead requires, or not, a texted code at each sign-in of the program's learners."""
+
+    required = BooleanField(
+        _l("Learners type a code texted to their phone after their password"),
+        description=_l(
+            "Each sign-in of a learner active in one of this program's cohorts then costs a text message. "
+            "A learner with no mobile number on her account cannot sign in until one is added."
+        ),
+    )

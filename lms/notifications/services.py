@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 
 from lms.accounts.models import User
-from lms.accounts.passwords.reset import CODE_MINUTES, account_for_reset, issue_reset_code
+from lms.accounts.passwords.reset import account_for_reset, issue_reset_code
+from lms.accounts.texted_codes import CODE_MINUTES, code_issued
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
 from lms.core.i18n import in_language_of
@@ -172,15 +173,13 @@ def notify_many(users: list[User], kind: str, link: str, *, program_id: int | No
     return len(users)
 
 
-def text_reset_code(phone: str) -> None:
-    """Text a code to choose a new password to the account with this number; nothing when there is none."""
-    user = account_for_reset(phone)
-    if user is None:
+def text_code(user: User, *, code: str, purpose: str, **_extra) -> None:
+    """Text a new code to her number, in her language: it goes at once, even at night, and though it counts in
+    her program's spending, its cap never holds it."""
+    if not user.phone:
         return
-    code = issue_reset_code(user)
     with in_language_of(user):
-        content = code_message(code, CODE_MINUTES)
-    # Counted in her program's spending, never held by its cap.
+        content = code_message(code, CODE_MINUTES, purpose)
     program_id = paying_programs([user], None).get(user.id)
     message = queue_sms(
         user.phone,
@@ -192,3 +191,13 @@ def text_reset_code(phone: str) -> None:
         language=content.language,
     )
     text_after_commit(message)
+
+
+code_issued.connect(text_code)
+
+
+def text_reset_code(phone: str) -> None:
+    """Text a code to choose a new password to the account with this number; nothing when there is none."""
+    user = account_for_reset(phone)
+    if user is not None:
+        issue_reset_code(user)  # texted by text_code

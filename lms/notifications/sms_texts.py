@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.accounts.models import CodePurpose
 from lms.notifications.models import NotificationKind, SmsKind
 
 # Wordings per notification kind; %(url)s is the short link to the page it is about.
@@ -78,15 +79,20 @@ def signed(text: str) -> str:
     return _("[%(site)s] %(text)s", site=_("Village Business School"), text=text)
 
 
-def code_text(code: str, minutes: int) -> str:
-    """The message that carries a code to choose a new password."""
-    return signed(
-        _(
-            "Your code to choose a new password is %(code)s. It works for %(minutes)d minutes. Never share it.",
-            code=code,
-            minutes=minutes,
-        )
-    )
+CODE_SMS: dict[str, Callable[[], str]] = {
+    CodePurpose.NEW_PASSWORD: _l(
+        "Your code to choose a new password is %(code)s. It works for %(minutes)d minutes. Never share it."
+    ),
+    CodePurpose.SIGN_IN: _l("Your sign-in code is %(code)s. It works for %(minutes)d minutes. Never share it."),
+    CodePurpose.TURN_ON: _l(
+        "Your code to turn on sign-in codes is %(code)s. It works for %(minutes)d minutes. Never share it."
+    ),
+}
+
+
+def code_text(code: str, minutes: int, purpose: str = CodePurpose.NEW_PASSWORD) -> str:
+    """The message that carries a code: to choose a new password, to sign in, or to turn sign-in codes on."""
+    return signed(str(CODE_SMS[str(purpose)]) % {"code": code, "minutes": minutes})
 
 
 def notification_sms_text(kind: str, url: str) -> str:
@@ -95,9 +101,11 @@ def notification_sms_text(kind: str, url: str) -> str:
     return signed(str(wording) % {"url": url})
 
 
-def code_message(code: str, minutes: int) -> SmsContent:
-    """The code message in the current language: its text, and its template's code and minutes."""
-    return SmsContent(code_text(code, minutes), {"code": code, "minutes": str(minutes)}, str(get_locale()))
+def code_message(code: str, minutes: int, purpose: str = CodePurpose.NEW_PASSWORD) -> SmsContent:
+    """The code message in the current language: its text, and its template's code and minutes (one template for
+    every purpose: the cloud providers' registered wording names none)."""
+    text = code_text(code, minutes, purpose)
+    return SmsContent(text, {"code": code, "minutes": str(minutes)}, str(get_locale()))
 
 
 def notification_message(kind: str, url: str, params: dict) -> SmsContent:

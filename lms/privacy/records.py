@@ -17,7 +17,7 @@ NOT_PERSONAL = frozenset(
         "media_files",
         "sign_in_sessions",
         "password_setup_codes",
-        "password_reset_codes",
+        "texted_codes",
         "outbox_emails",
         "users",
     }

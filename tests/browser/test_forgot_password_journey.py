@@ -18,13 +18,16 @@ NAME, PHONE_NUMBER = "王春梅", "+8613912345678"
 NEW_PASSWORD = "茶园河边开店2027"
 
 
-def texted_code(timeout: float = 20.0) -> str:
-    """The code in the text message the queue worker sent her (with the dev provider, which only records)."""
+def texted_code(number: str = PHONE_NUMBER, after: int = 0, timeout: float = 20.0) -> str:
+    """The code in the latest text message the queue worker sent to ``number`` (its outbox id above ``after``), with
+    the dev provider, which only records."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         db.session.expire_all()
         text = db.session.scalar(
-            select(OutboxSms.text).where(OutboxSms.to_number == PHONE_NUMBER, OutboxSms.state == "sent")
+            select(OutboxSms.text)
+            .where(OutboxSms.to_number == number, OutboxSms.state == "sent", OutboxSms.id > after)
+            .order_by(OutboxSms.id.desc())
         )
         if text:
             db.session.commit()
@@ -32,6 +35,13 @@ def texted_code(timeout: float = 20.0) -> str:
         db.session.commit()
         time.sleep(0.2)
     raise AssertionError("no text message sent to her")
+
+
+def last_text_id() -> int:
+    """The outbox id of the latest text message, so that a step waits for the one after it."""
+    found = db.session.scalar(select(OutboxSms.id).order_by(OutboxSms.id.desc()).limit(1)) or 0
+    db.session.commit()
+    return found
 
 
 def test_a_learner_who_forgot_her_password_chooses_a_new_one_with_a_texted_code(new_page):

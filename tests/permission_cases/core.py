@@ -18,6 +18,9 @@ from tests.permission_cases.common import (
 LEARNERS_TOO = everyone(302, anonymous=200, learner=200)
 MISSING = everyone(404, anonymous=302, learner=403, mentor=403)
 MANAGER_PAGE_SHOWN_ON_POST = everyone(200, anonymous=302, learner=403, mentor=403)
+LEARNER_ONLY = everyone(403, anonymous=302, learner=200)
+# Her form again with its message (a wrong code or password); everyone else refused.
+LEARNER_REFUSED = everyone(403, anonymous=302, learner=400)
 
 
 def cohort_page(suffix: str) -> list[Case]:
@@ -121,6 +124,19 @@ CASES: dict[str, list[Case]] = {
     ],
     # The second step of a sign-in: only a browser whose password was just right has a code to type.
     "auth.sign_in_code": [Case(lambda w: "/login/code", everyone(302))],
+    # Sending the sign-in code again: only a browser whose sign-in waits for a texted code gets one.
+    "auth.text_sign_in_code_again": [Case(lambda w: "/login/code/again", everyone(302), method="POST")],
+    # A learner's texted sign-in codes: hers alone (staff have an authenticator).
+    "auth.sign_in_texts": [Case(lambda w: "/account/sign-in-texts", LEARNER_ONLY)],
+    "auth.send_turn_on_code": [
+        Case(lambda w: "/account/sign-in-texts/send", everyone(403, anonymous=302, learner=302), method="POST")
+    ],
+    "auth.turn_on_sign_in_texts": [
+        Case(lambda w: "/account/sign-in-texts/on", LEARNER_REFUSED, method="POST", data={"code": "000000"})
+    ],
+    "auth.turn_off_sign_in_texts": [
+        Case(lambda w: "/account/sign-in-texts/off", LEARNER_REFUSED, method="POST", data={"password": "not hers"})
+    ],
     "auth.sign_in_codes": [Case(lambda w: "/account/sign-in-codes", STAFF)],
     "auth.set_up_sign_in_codes": [
         Case(lambda w: "/account/sign-in-codes/setup", STAFF),

@@ -55,6 +55,11 @@ CASES["cohorts.text_messages"] = [
     Case(lambda w: f"/programs/{w.program.id}/text-messages", other_lead(REFUSED), "POST", {"cap_yuan": "-3"}),
     Case(lambda w: "/programs/99999999/text-messages", HIDDEN),
 ]
+# Whether a program's learners type a texted code at sign-in: the same people as its cap.
+CASES["cohorts.sign_in_texts_rule"] = [
+    Case(lambda w: f"/programs/{w.program.id}/sign-in-texts", other_lead(MANAGER_ACTION), "POST", {"required": "y"}),
+    Case(lambda w: "/programs/99999999/sign-in-texts", HIDDEN, "POST", {"required": "y"}),
+]
 CASES["cohorts.text_message_report"] = [
     Case(lambda w: "/text-messages", MANAGERS),
     Case(lambda w: "/text-messages?month=2026-12", MANAGERS),

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from lms.accounts.models import PasswordResetCode, SecurityEvent, SignInSession, User
-from lms.accounts.passwords import reset
+from lms.accounts import texted_codes
+from lms.accounts.models import SecurityEvent, SignInSession, TextedCode, User
 from lms.accounts.services import verify_password
 from lms.accounts.two_factor import services as two_factor
 from lms.core.extensions import db, limiter
@@ -91,7 +91,7 @@ def test_the_right_code_sets_the_password_ends_every_other_session_and_is_logged
     assert events(learner, "reset_code_sent") == 1
     assert not any(code in event.detail for event in db.session.scalars(db.select(SecurityEvent)))
     # Only a hash was kept, and the code works once.
-    assert db.session.scalars(db.select(PasswordResetCode)).all() == []
+    assert db.session.scalars(db.select(TextedCode)).all() == []
     client.post("/logout")
     assert "do not match" in try_code(client, "13912345678", code).text
 
@@ -108,7 +108,7 @@ def test_a_number_without_an_account_gets_the_same_answer_and_no_text(client, te
 def test_a_code_is_kept_only_as_a_hash(client, texts):
     learner = UserFactory()
     ask_code(client, learner.phone)
-    [row] = db.session.scalars(db.select(PasswordResetCode)).all()
+    [row] = db.session.scalars(db.select(TextedCode)).all()
     assert texted_code(texts) not in row.code_hash
     assert row.code_hash.startswith("hmac-sha256$")
 
@@ -121,7 +121,7 @@ def test_five_wrong_tries_end_the_code(client, texts):
     for _ in range(4):
         assert "do not match" in try_code(client, learner.phone, wrong).text
     assert "too many times" in try_code(client, learner.phone, wrong).text
-    assert db.session.scalars(db.select(PasswordResetCode)).all() == []
+    assert db.session.scalars(db.select(TextedCode)).all() == []
     # The number's tries are limited too; past that limit, the right code still finds nothing.
     assert try_code(client, learner.phone, code, address="198.51.100.7").status_code == 429
     limiter.reset()
@@ -134,8 +134,8 @@ def test_five_wrong_tries_end_the_code(client, texts):
 def test_an_expired_code_does_not_work(client, texts):
     learner = UserFactory()
     ask_code(client, learner.phone)
-    row = db.session.scalars(db.select(PasswordResetCode)).one()
-    row.expires_at -= timedelta(minutes=reset.CODE_MINUTES)
+    row = db.session.scalars(db.select(TextedCode)).one()
+    row.expires_at -= timedelta(minutes=texted_codes.CODE_MINUTES)
     db.session.commit()
     assert "no longer works" in try_code(client, learner.phone, texted_code(texts)).text
 

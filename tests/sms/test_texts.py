@@ -3,7 +3,8 @@
 import pytest
 from flask_babel import force_locale
 
-from lms.accounts.passwords.reset import CODE_MINUTES
+from lms.accounts.models import CodePurpose
+from lms.accounts.texted_codes import CODE_MINUTES
 from lms.notifications.models import NotificationKind
 from lms.notifications.sms_texts import (
     code_message,
@@ -31,9 +32,10 @@ def test_every_notification_text_fits_one_segment(app, language, kind):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_code_text_fits_one_segment_and_is_signed(app, language):
+@pytest.mark.parametrize("purpose", list(CodePurpose))
+def test_each_code_text_fits_one_segment_and_is_signed(app, language, purpose):
     with app.test_request_context(), force_locale(language):
-        text = code_text("123456", CODE_MINUTES)
+        text = code_text("123456", CODE_MINUTES, purpose)
     assert fits_one_sms(text), (text, sms_length(text))
     assert "123456" in text
     assert text.startswith("【乡村创业学堂】" if language == "zh_Hans" else "[Village Business School] ")

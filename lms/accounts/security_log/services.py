@@ -52,6 +52,13 @@ class SecurityEventKind(StrEnum):
     SIGN_IN_CODES_SET_UP = "sign_in_codes_set_up"
     RECOVERY_CODES_MADE = "recovery_codes_made"
     SIGN_IN_CODES_REMOVED = "sign_in_codes_removed"
+    SIGN_IN_TEXT_SENT = "sign_in_text_sent"
+    SIGN_IN_TEXT_LIMITED = "sign_in_text_limited"
+    SIGN_IN_CODE_LOCKED = "sign_in_code_locked"
+    SIGN_IN_TEXTS_ON = "sign_in_texts_on"
+    SIGN_IN_TEXTS_OFF = "sign_in_texts_off"
+    SIGN_IN_NO_NUMBER = "sign_in_no_number"
+    PROGRAM_SIGN_IN_TEXTS = "program_sign_in_texts"
 
 
 KIND_LABELS = {
@@ -87,6 +94,13 @@ KIND_LABELS = {
     SecurityEventKind.SIGN_IN_CODES_SET_UP: _l("Sign-in codes set up"),
     SecurityEventKind.RECOVERY_CODES_MADE: _l("New recovery codes made"),
     SecurityEventKind.SIGN_IN_CODES_REMOVED: _l("Sign-in codes removed"),
+    SecurityEventKind.SIGN_IN_TEXT_SENT: _l("Code to sign in texted"),
+    SecurityEventKind.SIGN_IN_TEXT_LIMITED: _l("Texted sign-in codes slowed down after repeated requests"),
+    SecurityEventKind.SIGN_IN_CODE_LOCKED: _l("Texted code ended after too many wrong tries"),
+    SecurityEventKind.SIGN_IN_TEXTS_ON: _l("Sign-in codes by text message turned on"),
+    SecurityEventKind.SIGN_IN_TEXTS_OFF: _l("Sign-in codes by text message turned off"),
+    SecurityEventKind.SIGN_IN_NO_NUMBER: _l("Sign-in refused: a texted code is required and there is no number"),
+    SecurityEventKind.PROGRAM_SIGN_IN_TEXTS: _l("A program's rule on texted sign-in codes changed"),
 }
 
 

@@ -26,6 +26,8 @@ from lms.accounts.services import (
     sign_in,
 )
 from lms.accounts.sessions.services import end_all_sessions, start_session
+from lms.accounts.texted_codes import TextedCodeRefusedError
+from lms.accounts.two_factor import texted
 from lms.core.calendar import utcnow
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db
@@ -246,22 +248,34 @@ def check_sign_in_code(user: User, typed: str, *, purpose: str) -> str:
 # ---- Signing in ----
 
 
-def start_sign_in(user: User, *, remember: bool) -> tuple[str, bool]:
+def start_sign_in(user: User, *, remember: bool, phone_proven: bool = False) -> tuple[str, bool]:
     """After a right password: a full session, or one that waits for her sign-in code.
 
-    Returns the token for the cookies and whether a code is still to come.
+    Staff with an authenticator type its code; learners asked for texted codes (``texted.texts_asked``) get one
+    by text, unless a code texted to her phone has just been typed (``phone_proven``: a second one would prove
+    the same thing). Returns the token for the cookies and whether a code is still to come.
     """
     if is_staff(user) and has_sign_in_codes(user):
         token = start_session(user, remember=remember, awaiting_code=True)
         record_security_event(SecurityEventKind.SIGN_IN_CODE_ASKED, user=user, actor=user)
         return token, True
-    return sign_in(user, remember=remember), False
+    asked = texted.texts_asked(user)
+    if asked and not phone_proven:
+        return texted.ask_texted_code(user, remember=remember), True
+    return sign_in(user, remember=remember, second_factor=texted.TEXT if asked else ""), False
 
 
 def finish_sign_in(waiting: SignInSession, typed: str) -> User:
     """Her code is right: the waiting session ends and a new one starts, remembered if she asked."""
     user = db.session.get(User, waiting.user_id)
-    factor = check_sign_in_code(user, typed, purpose="sign_in")
+    if is_staff(user):
+        factor = check_sign_in_code(user, typed, purpose="sign_in")
+    else:
+        try:
+            texted.check_texted_sign_in(user, waiting, typed)
+        except TextedCodeRefusedError as failure:
+            raise SignInCodeRefusedError(failure.message, failure.reason) from None
+        factor = texted.TEXT
     waiting.ended_at = utcnow()
     sign_in(user, remember=waiting.remember, second_factor=factor)
     return user

@@ -10,7 +10,6 @@ from lms.accounts import bp, services
 from lms.accounts.forms import ChangePasswordForm, LoginForm, SetupPasswordForm
 from lms.accounts.models import User
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
 from lms.accounts.sessions.services import (
     current_session_remembers,
     end_session,
@@ -18,7 +17,9 @@ from lms.accounts.sessions.services import (
     load_session_user,
     open_sessions,
 )
-from lms.accounts.two_factor import services as two_factor
+from lms.accounts.texted_limits import SIGN_IN_TEXTS, attempted_account, number_key, texted_code_limits
+from lms.accounts.two_factor import texted
+from lms.accounts.two_factor.browser import continue_sign_in
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter, login_manager
 from lms.core.forms import ActionForm
@@ -54,11 +55,7 @@ def attempt_failed(_response) -> bool:
 
 def record_lockout(_limit) -> None:
     """A locked-out attempt goes into the security log, with the account it was aimed at."""
-    user = g.get("attempt_user")
-    if user is None:
-        identifier = request.form.get("login") or request.form.get("phone") or ""
-        user = services.find_user_by_login(identifier)
-    record_security_event(SecurityEventKind.SIGN_IN_LOCKED, user=user)
+    record_security_event(SecurityEventKind.SIGN_IN_LOCKED, user=attempted_account())
     db.session.commit()
 
 
@@ -93,9 +90,30 @@ def secret_attempt_limits(account_key: Callable[[], str], scope: str | None = No
     return decorate
 
 
+def login_account() -> User | None:
+    """The account the sign-in form names (looked up once a request)."""
+    if "login_account" not in g:
+        g.login_account = services.find_user_by_login(request.form.get("login", ""))
+    return g.login_account
+
+
+def login_number() -> str:
+    """The texts key of the number of the account being signed in to (a code goes there after the password)."""
+    user = login_account()
+    g.attempt_user = user
+    return number_key(user.phone if user is not None and user.phone else request.form.get("login", ""))
+
+
+def login_texts_nothing() -> bool:
+    """A sign-in that would text no code is never slowed down by the texts limit (her account asks for none)."""
+    user = login_account()
+    return user is None or not user.phone or not texted.texts_asked(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @secret_attempt_limits(login_attempt_account, SIGN_IN_SCOPE)
+@texted_code_limits(login_number, SIGN_IN_TEXTS, per_address=False, exempt_when=login_texts_nothing)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("progress.home"))
@@ -109,17 +127,8 @@ def login():
             flash(refused.message, "error")
             return render_template("auth/login.html", form=form)
         if user is not None:
-            token, awaiting_code = two_factor.start_sign_in(user, remember=form.remember.data)
-            db.session.commit()
             target = safe_next_url(request.args.get("next"), url_for("progress.home"))
-            if awaiting_code:
-                session.clear()
-                session[AWAITING_CODE] = token
-                return redirect(url_for("auth.sign_in_code", next=target))
-            open_browser_session(user, remember=form.remember.data)
-            if two_factor.must_set_up_codes(user):
-                return redirect(url_for("auth.set_up_sign_in_codes"))
-            return redirect(target)
+            return continue_sign_in(user, remember=form.remember.data, target=target)
         g.attempt_failed = True
         db.session.commit()
         # The same words for an unknown account and a wrong password.
@@ -148,11 +157,9 @@ def setup_password():
             else:
                 form.password.errors.append(refused.message)
         else:
-            services.sign_in(user, remember=False)
-            db.session.commit()
-            open_browser_session(user, remember=False)
-            flash(_("Your password is set. Welcome!"))
-            return redirect(url_for("progress.home"))
+            return continue_sign_in(
+                user, remember=False, target=url_for("progress.home"), done=_("Your password is set. Welcome!")
+            )
     return render_template("auth/setup_password.html", form=form)
 
 

@@ -6,15 +6,18 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms.accounts import bp, policies, services
-from lms.accounts.forms import ROLE_LABELS, NewKeyCodeForm, SignInCodeForm
+from lms.accounts.forms import ROLE_LABELS, NewKeyCodeForm, SignInCodeForm, TextedCodeForm
 from lms.accounts.models import SignInSession, User
 from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
 from lms.accounts.sessions.services import awaiting_session
+from lms.accounts.texted_codes import EXPIRED, LOCKED
+from lms.accounts.texted_limits import SIGN_IN_TEXTS, number_key, texted_code_limits
 from lms.accounts.two_factor import services as two_factor
+from lms.accounts.two_factor import texted
 from lms.accounts.views.sign_in import SIGN_IN_SCOPE, secret_attempt_limits
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
-from lms.core.security import MANAGER_ROLES, STAFF_ROLES, public, require, roles_required, safe_next_url
+from lms.core.security import MANAGER_ROLES, STAFF_ROLES, is_staff, public, require, roles_required, safe_next_url
 
 # What a staff member who must set up codes first may still open.
 OPEN_BEFORE_CODES = frozenset(
@@ -72,17 +75,59 @@ def sign_in_code():
         flash(_("Please sign in with your password first."), "error")
         return redirect(url_for("auth.login"))
     remember = waiting.remember
-    form = SignInCodeForm()
+    person = db.session.get(User, waiting.user_id)
+    by_text = not is_staff(person)
+    form = TextedCodeForm() if by_text else SignInCodeForm()
     if form.validate_on_submit():
         try:
             user = two_factor.finish_sign_in(waiting, form.code.data)
         except two_factor.SignInCodeRefusedError as refused:
+            if by_text and refused.reason in (LOCKED, EXPIRED):
+                # The code and the sign-in it belonged to are over: she starts again with her password.
+                g.attempt_failed = True
+                db.session.commit()
+                session.pop(AWAITING_CODE, None)
+                flash(_("That code no longer works. Sign in again with your password to get a new one."), "error")
+                return redirect(url_for("auth.login"))
             code_refused(form, refused)
         else:
             db.session.commit()
             open_browser_session(user, remember=remember)
             return redirect(safe_next_url(request.args.get("next"), url_for("progress.home")))
-    return render_template("auth/sign_in_code.html", form=form, recovery=request.args.get("use") == "recovery")
+    return render_template(
+        "auth/sign_in_code.html",
+        form=form,
+        by_text=by_text,
+        phone_end=(person.phone or "")[-4:],
+        recovery=request.args.get("use") == "recovery",
+    )
+
+
+def waiting_number() -> str:
+    """The texts limits' key: the number of the person whose sign-in waits for a code."""
+    waiting = waiting_sign_in()
+    person = db.session.get(User, waiting.user_id) if waiting is not None else None
+    g.attempt_user = person
+    return number_key(person.phone if person is not None else "")
+
+
+@bp.route("/login/code/again", methods=["POST"])
+@public
+@texted_code_limits(waiting_number, SIGN_IN_TEXTS)
+def text_sign_in_code_again():
+    target = safe_next_url(request.args.get("next"), url_for("progress.home"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    waiting = waiting_sign_in()
+    if waiting is None:
+        flash(_("Please sign in with your password first."), "error")
+        return redirect(url_for("auth.login"))
+    person = db.session.get(User, waiting.user_id)
+    if ActionForm().validate_on_submit() and not is_staff(person):
+        texted.send_sign_in_code(person, waiting, again=True)
+        db.session.commit()
+        flash(_("We texted you a new code. The one before it no longer works."))
+    return redirect(url_for("auth.sign_in_code", next=target))
 
 
 def codes_page(new_form: SignInCodeForm | None = None, off_form: SignInCodeForm | None = None):

@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -51,6 +51,8 @@ class Program(db.Model):
     retention_ran_on: Mapped[date | None]
     # What its text messages may cost a month, in fen (None: no cap); its leads set it.
     sms_cap_fen: Mapped[int | None] = mapped_column(BigInteger)
+    # Every learner active in one of its cohorts types a code texted to her phone after her password.
+    sign_in_texts_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohorts: Mapped[list["Cohort"]] = relationship(back_populates="program", order_by="Cohort.name")

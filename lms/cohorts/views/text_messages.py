@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lms.cohorts import bp, policies, sms_budget
-from lms.cohorts.forms import SmsCapForm
+from lms.cohorts import bp, policies, sign_in_texts, sms_budget
+from lms.cohorts.forms import SignInTextsForm, SmsCapForm
 from lms.cohorts.models import Program
 from lms.core.calendar import utcnow
 from lms.core.extensions import db
@@ -20,33 +20,58 @@ from lms.notifications import budget
 from lms.notifications.models import NotificationKind, SmsKind
 
 
+def cap_form(program: Program, **kwargs) -> SmsCapForm:
+    cap = None if program.sms_cap_fen is None else Decimal(program.sms_cap_fen) / FEN_PER_YUAN
+    return SmsCapForm(data={"cap_yuan": cap}, **kwargs)
+
+
+def program_texts_page(program: Program, form: SmsCapForm, required_form: SignInTextsForm | None = None):
+    spent = budget.month_spent(program.id, budget.month_of(utcnow()))
+    return render_template(
+        "cohorts/text_messages.html",
+        program=program,
+        form=form,
+        required_form=required_form or SignInTextsForm(data={"required": program.sign_in_texts_required}),
+        spent=format_fen(spent, program.currency),
+        cap=None if program.sms_cap_fen is None else format_fen(program.sms_cap_fen, program.currency),
+    )
+
+
 @bp.route("/programs/<int:program_id>/text-messages", methods=["GET", "POST"])
 @roles_required(*MANAGER_ROLES)
 def text_messages(program_id: int):
     program = db.get_or_404(Program, program_id)
     require(policies.leads_program(current_user, program.id), 404)
-    form = SmsCapForm(
-        data={"cap_yuan": None if program.sms_cap_fen is None else Decimal(program.sms_cap_fen) / FEN_PER_YUAN}
-    )
+    form = cap_form(program)
     if form.validate_on_submit():
         cap = form.cap_yuan.data
         sms_budget.set_sms_cap(program, None if cap is None else yuan_to_fen(cap))
         db.session.commit()
         flash(_("Text message cap of %(program)s saved.", program=program.name))
         return redirect(url_for(".text_messages", program_id=program.id))
-    spent = budget.month_spent(program.id, budget.month_of(utcnow()))
-    return render_template(
-        "cohorts/text_messages.html",
-        program=program,
-        form=form,
-        spent=format_fen(spent, program.currency),
-        cap=None if program.sms_cap_fen is None else format_fen(program.sms_cap_fen, program.currency),
-    ), 400 if form.errors else 200
+    return program_texts_page(program, form), 400 if form.errors else 200
+
+
+@bp.route("/programs/<int:program_id>/sign-in-texts", methods=["POST"])
+@roles_required(*MANAGER_ROLES)
+def sign_in_texts_rule(program_id: int):
+    program = db.get_or_404(Program, program_id)
+    require(policies.leads_program(current_user, program.id), 404)
+    form = SignInTextsForm()
+    if not form.validate_on_submit():
+        return program_texts_page(program, cap_form(program, formdata=None), form), 400
+    sign_in_texts.set_sign_in_texts_required(program, form.required.data, current_user._get_current_object())
+    db.session.commit()
+    if form.required.data:
+        flash(_("Learners of %(program)s now type a texted code at each sign-in.", program=program.name))
+    else:
+        flash(_("Learners of %(program)s no longer need a texted code to sign in.", program=program.name))
+    return redirect(url_for(".text_messages", program_id=program.id))
 
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 KIND_LABELS = {
-    SmsKind.SIGN_IN_CODE: _l("Codes to choose a new password"),
+    SmsKind.SIGN_IN_CODE: _l("Codes to sign in or to choose a new password"),
     NotificationKind.FOLLOW_UP_DUE: _l("Follow-up reminders"),
     NotificationKind.FOLLOW_UP_OVERDUE: _l("Second follow-up reminders"),
     NotificationKind.FEEDBACK_RECEIVED: _l("Feedback"),

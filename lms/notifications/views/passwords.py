@@ -14,8 +14,8 @@ from lms.accounts.forms import ForgotPasswordForm, ResetPasswordForm
 from lms.accounts.models import User
 from lms.accounts.passwords.reset import ResetCodeRefusedError, redeem_reset_code
 from lms.accounts.security_log.services import SecurityEventKind, record_security_event
-from lms.accounts.sessions.browser import AWAITING_CODE, open_browser_session
-from lms.accounts.two_factor import services as two_factor
+from lms.accounts.texted_limits import RESET_TEXTS, number_key, texted_code_limits, texts_limited, texts_per_address
+from lms.accounts.two_factor.browser import continue_sign_in
 from lms.core.errors import UserFacingError
 from lms.core.extensions import db, limiter
 from lms.core.security import public, safe_next_url, signed_in
@@ -40,33 +40,16 @@ def short_link(notification_id: int):
 
 def reset_number() -> str:
     """Rate-limit key for the number a code is asked for or tried on, however it was typed."""
-    return f"reset:{accounts.login_key(request.form.get('phone', ''))}"
-
-
-def per_number_limit() -> str:
-    return current_app.config["LMS_RESET_CODE_LIMIT_PER_NUMBER"]
-
-
-def per_address_limit() -> str:
-    return current_app.config["LMS_RESET_CODE_LIMIT_PER_ADDRESS"]
+    return number_key(request.form.get("phone", ""))
 
 
 def code_refused(_response) -> bool:
     return g.get("attempt_failed", False)
 
 
-def record_reset_limited(_limit) -> None:
-    """A number or address slowed down goes into the security log, with the account it was aimed at."""
-    record_security_event(
-        SecurityEventKind.RESET_CODE_LIMITED, user=accounts.find_user_by_login(request.form.get("phone", ""))
-    )
-    db.session.commit()
-
-
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@limiter.limit(per_address_limit, methods=["POST"], on_breach=record_reset_limited)
-@limiter.limit(per_number_limit, key_func=reset_number, methods=["POST"], on_breach=record_reset_limited)
+@texted_code_limits(reset_number, RESET_TEXTS)
 def forgot_password():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
@@ -83,13 +66,13 @@ def forgot_password():
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @public
-@limiter.limit(per_address_limit, methods=["POST"], deduct_when=code_refused, on_breach=record_reset_limited)
+@limiter.limit(texts_per_address, methods=["POST"], deduct_when=code_refused, on_breach=texts_limited(RESET_TEXTS))
 @limiter.limit(
     lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=reset_number,
     methods=["POST"],
     deduct_when=code_refused,
-    on_breach=record_reset_limited,
+    on_breach=texts_limited(RESET_TEXTS),
 )
 def reset_password():
     if current_user.is_authenticated:
@@ -115,17 +98,12 @@ def reset_password():
 
 
 def signed_in_after_reset(user: User):
-    """Sign her in as the sign-in page would: staff with sign-in codes still type one (a phone is not enough)."""
-    token, awaiting_code = two_factor.start_sign_in(user, remember=False)
-    db.session.commit()
-    home = url_for("progress.home")
-    if awaiting_code:
-        session.clear()
-        session[AWAITING_CODE] = token
-        flash(_("Your new password is set. Other phones and computers are signed out."))
-        return redirect(url_for("auth.sign_in_code", next=home))
-    open_browser_session(user, remember=False)
-    flash(_("Your new password is set. Other phones and computers are signed out."))
-    if two_factor.must_set_up_codes(user):
-        return redirect(url_for("auth.set_up_sign_in_codes"))
-    return redirect(home)
+    """Sign her in as the sign-in page would: staff with sign-in codes still type one (a phone is not enough); a
+    learner asked for texted codes has just typed one."""
+    return continue_sign_in(
+        user,
+        remember=False,
+        target=url_for("progress.home"),
+        phone_proven=True,
+        done=_("Your new password is set. Other phones and computers are signed out."),
+    )
