@@ -1,6 +1,7 @@
 """Course → ordered modules → ordered lessons, and which cohorts take which course."""
 
 import math
+import secrets
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -47,6 +48,10 @@ class AnswerReveal(StrEnum):
     NEVER = "never"
 
 
+def new_content_version() -> str:
+    return secrets.token_hex(8)
+
+
 def note_published(row, published: bool) -> bool:
     """Keep when a course or lesson was first published (a validator: every way of publishing passes here)."""
     if published and row.first_published_at is None:
@@ -82,6 +87,9 @@ class Course(db.Model):
     unlock_on: Mapped[str] = mapped_column(String(16), default=UnlockRule.SUBMISSION, server_default="submission")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A new random value at every change to the course, its modules, lessons and what they hold (``versions.py``):
+    # the key of the outline each process keeps, and part of a lesson page's ETag.
+    content_version: Mapped[str] = mapped_column(String(16), default=new_content_version, server_default="0")
 
     program: Mapped[Program] = relationship()
     cover: Mapped[MediaFile | None] = relationship()
