@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload, validates
 
 from lms.cohorts.models import Cohort, Program
@@ -257,6 +257,34 @@ class CohortCourse(db.Model):
 
     cohort: Mapped[Cohort] = relationship()
     course: Mapped[Course] = relationship()
+
+
+def lesson_page_options():
+    """Loader options for a learner's lesson page: its module and course, its downloads; ``load_video_files`` then
+    reads its video files, when it has any (six empty joins on every reading cost more than that query)."""
+    return [
+        joinedload(Lesson.module).joinedload(Module.course),
+        selectinload(Lesson.resources).joinedload(LessonResource.media),
+    ]
+
+
+def load_video_files(lesson: Lesson) -> None:
+    """The lesson's video, versions, poster and captions in one query, none for a lesson without: its relationships
+    then find them in the session."""
+    ids = [
+        media_id
+        for media_id in (
+            lesson.video_id,
+            lesson.rendition_id,
+            lesson.rendition_small_id,
+            lesson.audio_id,
+            lesson.poster_id,
+            lesson.captions_id,
+        )
+        if media_id is not None
+    ]
+    if ids:
+        db.session.scalars(select(MediaFile).where(MediaFile.id.in_(ids))).all()
 
 
 def lesson_with_files():

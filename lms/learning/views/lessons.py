@@ -15,7 +15,7 @@ from lms.core.roles import Role
 from lms.core.security import is_learner, require, roles_required, signed_in
 from lms.courses import bp, policies, video_choice
 from lms.courses.models import Course, Lesson, LessonKind
-from lms.courses.models.content import lesson_with_files
+from lms.courses.models.content import lesson_page_options, lesson_with_files, load_video_files
 from lms.learning import policies as learning_policies
 from lms.learning.forms.quizzes import DoneForm, QuizForm, posted_answers
 from lms.learning.services import completions, copies, quizzes, revalidation, saving
@@ -27,12 +27,9 @@ SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
 
 def load_lesson(lesson_id: int) -> Lesson:
     """The lesson with its course, media and resources, or 404; hidden lessons are 404 too."""
-    lesson = db.get_or_404(
-        Lesson,
-        lesson_id,
-        options=lesson_with_files(),
-    )
+    lesson = db.get_or_404(Lesson, lesson_id, options=lesson_page_options())
     require(policies.can_view_lesson(current_user, lesson), 404)
+    load_video_files(lesson)
     return lesson
 
 
