@@ -5,6 +5,8 @@ whole process, and the worker's heartbeat keeps beating meanwhile, so slow uploa
 hung workers. nginx in front buffers uploads and answers anyway (deploy/nginx.conf).
 """
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import shutil
@@ -45,6 +47,23 @@ control_socket_disable = True
 # A folder of this server's own: counts from an earlier run, or another server's, are never added in.
 metrics_folder = tempfile.mkdtemp(prefix="lms-metrics-")
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_folder
+
+
+# glibc's malloc keeps what a worker once held. A sign-in's Argon2 buffer (19 MiB) came from the heap after the
+# first one (glibc raises its threshold for handing large blocks to mmap as they are freed) and stayed in the RSS,
+# once in each of the arenas glibc gives threads (up to 8 per core). Large blocks always mmap'd go back to the
+# system when freed; two arenas serve four threads.
+M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
+MMAP_FROM_BYTES = 1024 * 1024
+ARENAS = 2
+
+
+def post_fork(server, worker):
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        libc = ctypes.CDLL(libc_name)
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_FROM_BYTES)
+        libc.mallopt(M_ARENA_MAX, ARENAS)
 
 
 def child_exit(server, worker):

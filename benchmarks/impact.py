@@ -149,7 +149,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             app = build(Path(folder), size)
             rows = measure(app, "lead@bench.example.org", PAGES, arguments.requests, password=PASSWORD)
-            for path, median, p95, queries, weight in rows:
+            for path, median, p95, queries, weight, _cpu in rows:
                 print(f"| {size:,} | `{path}` | {median:.1f} | {p95:.1f} | {queries} | {weight:,} |")
             with app.app_context():
                 db.engine.dispose()

@@ -1,6 +1,7 @@
 """Load benchmark: the app served as in production, driven over loopback, beside a bare Flask page.
 
     .venv/bin/python -m benchmarks.load [--learners 100000] [--database URL] [--seconds 10] [--mixed-seconds 90]
+        [--skip mixed heavy]
 
 Seeds a scale database (``lms seed-scale``) unless --database names one seeded already, serves it with gunicorn
 and gunicorn.conf.py (one process with threads, as ``make run``), and beside it, with the same settings, the bare
@@ -43,6 +44,7 @@ LUA = Path(__file__).with_name("load.lua")
 PASSWORD = "benchmark-pass"  # noqa: S105 - a throwaway database
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 ANSWER = re.compile(r'<input type="(radio|checkbox|text)"[^>]*?name="(question-\d+)"(?:[^>]*?value="(\d*)")?')
+SKIPPABLE = ["mixed", "heavy"]
 HEAVY_PAGES = [
     "/impact",
     "/impact?by=county",
@@ -71,6 +73,12 @@ class Session:
                 return response.status, response.read()
         except urllib.error.HTTPError as answered:
             return answered.code, answered.read()
+
+    def etag(self, path: str) -> str:
+        """The ETag the page carries for this person now."""
+        with self.opener.open(self.base + path, timeout=300) as response:
+            response.read()
+            return response.headers["ETag"]
 
     def sign_in(self, login: str, password: str) -> None:
         _status, page = self.fetch("/login")
@@ -181,6 +189,12 @@ def get(path: str, session: Session) -> dict:
     return {"method": "GET", "path": path, "headers": {"Cookie": session.cookie()}}
 
 
+def revalidate(session: Session, learner: dict) -> dict:
+    """Her reading lesson asked for again with the ETag of the copy her browser kept."""
+    path = f"/lessons/{learner['reading']}"
+    return {"method": "GET", "path": path, "headers": {"Cookie": session.cookie(), "If-None-Match": session.etag(path)}}
+
+
 def fixtures(url: str, learners: int) -> dict:
     """Who signs in and which pages they open: learners of cohorts under way, with a reading and a quiz they have
     reached, a cohort of 200 and its mentor."""
@@ -284,6 +298,13 @@ def main() -> None:
     parser.add_argument("--mixed-seconds", type=int, default=90, help="how long the mixed profile runs")
     parser.add_argument("--sessions", type=int, default=40, help="learners signed in (each sign-in hashes at 19 MiB)")
     parser.add_argument("--repeat", type=int, default=3, help="requests to each dashboard page and export")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        choices=SKIPPABLE,
+        default=[],
+        help="leave out the mixed profile or the dashboard and exports (each page alone always runs)",
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -343,6 +364,10 @@ def main() -> None:
             "sign-in page (anonymous)": (base, [{"method": "GET", "path": "/login", "headers": {}}]),
             "learner home": (base, [get("/", session) for session, _learner in learners]),
             "reading lesson": (base, [get(f"/lessons/{learner['reading']}", session) for session, learner in learners]),
+            "reading lesson opened again, unchanged (304)": (
+                base,
+                [revalidate(session, learner) for session, learner in learners],
+            ),
             "quiz submit (POST, graded)": (base, quizzes),
             "review queue (mentor)": (base, [get("/reviews", session) for session in mentors]),
             "cohort grid, 200 learners (mentor)": (
@@ -350,6 +375,7 @@ def main() -> None:
                 [get(f"/cohorts/{found['cohort']}/progress", grid_mentor)],
             ),
         }
+        leads_home = [get("/impact", session) for session in leads]
         results = {}
         for name, (target, requests) in pages.items():
             plan = folder / "plan.lua"
@@ -367,42 +393,19 @@ def main() -> None:
                 f"| {name} | {figures['rate']:,.0f} | {figures['p50'] / 1000:.0f} | {figures['p95'] / 1000:.0f} "
                 f"| {figures['rate'] / bare_rate:.2f} | {figures['errors']} | {statuses} |"
             )
-        mixed = (
-            [get("/", session) for session, _learner in learners] * 3
-            + [get(f"/lessons/{learner['reading']}", session) for session, learner in learners] * 6
-            + quizzes
-            + [get("/reviews", session) for session in mentors] * 2
-            + [get(f"/cohorts/{found['cohort']}/progress", grid_mentor)] * 2
-            + [get("/impact", session) for session in leads]
-        )
-        plan = folder / "mixed.lua"
-        write_plan(plan, mixed, think=(5000, 15000))
-        profile = wrk(base, plan, 325, arguments.mixed_seconds)
-        locked = log.read_text(errors="replace").count("database is locked")
+        if "mixed" not in arguments.skip:
+            mixed_profile(base, folder, log, {**pages, "impact dashboard (lead)": leads_home}, arguments.mixed_seconds)
         rss_after_load, pss_after_load = tree_memory(app_server.pid)
         bare_rss, bare_pss = tree_memory(bare_server.pid)
-        print()
-        print(
-            f"Mixed profile: 325 connections (learners 300, mentors 20, leads 5 in the request mix; "
-            f"{len(learners)} learner sessions), 5-15 s think time, {arguments.mixed_seconds} s"
-        )
-        print()
-        statuses = ", ".join(f"{code}: {count:,}" for code, count in sorted(profile["statuses"].items()))
-        print('| requests | req/s | p50 ms | p95 ms | p99 ms | errors | "database is locked" | statuses |')
-        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-        print(
-            f"| {profile['requests']:,} | {profile['rate']:.1f} | {profile['p50'] / 1000:.0f} "
-            f"| {profile['p95'] / 1000:.0f} | {profile['p99'] / 1000:.0f} | {profile['errors']} | {locked} "
-            f"| {statuses} |"
-        )
-        print()
-        print(f"Dashboard and exports as the lead, one request after another ({arguments.repeat} each)")
-        print()
-        print("| page | median ms | max ms | bytes | status |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        for path in HEAVY_PAGES:
-            median, slowest, size, status = timed(leads[0], path, arguments.repeat)
-            print(f"| `{path}` | {median:,.0f} | {slowest:,.0f} | {size:,} | {status} |")
+        if "heavy" not in arguments.skip:
+            print()
+            print(f"Dashboard and exports as the lead, one request after another ({arguments.repeat} each)")
+            print()
+            print("| page | median ms | max ms | bytes | status |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for path in HEAVY_PAGES:
+                median, slowest, size, status = timed(leads[0], path, arguments.repeat)
+                print(f"| `{path}` | {median:,.0f} | {slowest:,.0f} | {size:,} | {status} |")
         rss_after_exports, pss_after_exports = tree_memory(app_server.pid)
         print()
         print("| memory of the server's processes | RSS MiB | PSS MiB |")
@@ -417,6 +420,36 @@ def main() -> None:
         stop(bare_server)
         if not arguments.database:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def mixed_profile(base: str, folder: Path, log: Path, pages: dict, seconds: int) -> None:
+    """Many connections with think time, in the proportions people use the app; "database is locked" counted."""
+    mixed = (
+        pages["learner home"][1] * 3
+        + pages["reading lesson"][1] * 6
+        + pages["quiz submit (POST, graded)"][1]
+        + pages["review queue (mentor)"][1] * 2
+        + pages["cohort grid, 200 learners (mentor)"][1] * 2
+        + pages["impact dashboard (lead)"]
+    )
+    plan = folder / "mixed.lua"
+    write_plan(plan, mixed, think=(5000, 15000))
+    profile = wrk(base, plan, 325, seconds)
+    locked = log.read_text(errors="replace").count("database is locked")
+    print()
+    print(
+        "Mixed profile: 325 connections (learners 300, mentors 20, leads 5 in the request mix; "
+        f"{len(pages['learner home'][1])} learner sessions), 5-15 s think time, {seconds} s"
+    )
+    print()
+    statuses = ", ".join(f"{code}: {count:,}" for code, count in sorted(profile["statuses"].items()))
+    print('| requests | req/s | p50 ms | p95 ms | p99 ms | errors | "database is locked" | statuses |')
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print(
+        f"| {profile['requests']:,} | {profile['rate']:.1f} | {profile['p50'] / 1000:.0f} "
+        f"| {profile['p95'] / 1000:.0f} | {profile['p99'] / 1000:.0f} | {profile['errors']} | {locked} "
+        f"| {statuses} |"
+    )
 
 
 if __name__ == "__main__":

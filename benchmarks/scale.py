@@ -4,7 +4,8 @@
 
 URL names a database filled by ``lms seed-scale`` (with the password ``benchmark-pass``). Signs in as the seed's
 lead, a mentor of a cohort of 200 and a learner of a cohort under way, requests each page through the Flask test
-client and prints median and slowest milliseconds and SQL queries per page. Then writes the one-row-per-follow-up
+client and prints median and slowest milliseconds, the median CPU milliseconds of the process (what the page costs
+whatever else the shared machine runs) and SQL queries per page. Then writes the one-row-per-follow-up
 export (the queue job's writer) to nowhere and reports the peak of Python memory it took, for the whole program
 and for one cohort: equal peaks mean the export streams. The numbers in docs/PERFORMANCE.md come from here.
 """
@@ -74,12 +75,13 @@ def main() -> None:
         "mentor": (found["grid_mentor"], [f"/cohorts/{found['cohort']}/progress", "/reviews"]),
         "learner": (learner["login"], ["/", f"/lessons/{learner['reading']}", f"/lessons/{learner['quiz']}"]),
     }
-    print("| role | page | median ms | slowest ms | queries |")
-    print("| --- | --- | ---: | ---: | ---: |")
+    print("| role | page | median ms | slowest ms | CPU ms | queries |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
     for role, (login, paths) in pages.items():
         if role in only:
-            for path, median, slowest, queries, _weight in measure(app, login, paths, arguments.requests, PASSWORD):
-                print(f"| {role} | `{path}` | {median:.1f} | {slowest:.1f} | {queries} |", flush=True)
+            rows = measure(app, login, paths, arguments.requests, PASSWORD)
+            for path, median, slowest, queries, _weight, cpu in rows:
+                print(f"| {role} | `{path}` | {median:.1f} | {slowest:.1f} | {cpu:.1f} | {queries} |", flush=True)
     if "export" in only:
         with app.app_context():
             cohort_id = db.session.scalar(select(Cohort.id).join(Cohort.program).order_by(Cohort.id))

@@ -12,7 +12,7 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from lms.media.stores import S3Store
+from lms.media.stores.s3 import S3Store
 from tests.served import stop, wait_until_answering
 
 REGION = "us-east-1"

@@ -141,17 +141,17 @@ def viewable_cohorts(user: User) -> list[Cohort]:
 
 def cohorts_for(user: User):
     """A select of the cohorts this person works in or is learning in now, with active learner counts."""
-    learners = (
-        select(Enrollment.cohort_id, func.count(Enrollment.id).label("learner_count"))
-        .where(Enrollment.status == EnrollmentStatus.ACTIVE)
-        .group_by(Enrollment.cohort_id)
-        .subquery()
+    # Counted per cohort listed (through the cohort's index), not grouped over every enrolment of the installation.
+    learner_count = (
+        select(func.count(Enrollment.id))
+        .where(Enrollment.cohort_id == Cohort.id, Enrollment.status == EnrollmentStatus.ACTIVE)
+        .correlate(Cohort)
+        .scalar_subquery()
     )
     query = (
-        select(Cohort, func.coalesce(learners.c.learner_count, 0))
+        select(Cohort, learner_count)
         .join(Cohort.program)
         .options(contains_eager(Cohort.program))
-        .outerjoin(learners, learners.c.cohort_id == Cohort.id)
         .order_by(Program.name, Cohort.name)
     )
     if user.role == Role.MENTOR:

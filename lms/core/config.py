@@ -384,7 +384,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "LMS_TRUSTED_PROXIES": env_int("TRUSTED_PROXIES", 0, minimum=0, maximum=5),
         "LMS_UMASK": file_mask(),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: a connection the server dropped is replaced before it is used. SQLite is a file this process
+        # reads: nothing to ping, and the ping cost every request a statement.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         # PostgreSQL: how long to try to connect before giving up (readiness must answer before a balancer's timeout).
         "LMS_DATABASE_CONNECT_SECONDS": env_int("DATABASE_CONNECT_SECONDS", 3, minimum=1, maximum=60),
         "MAX_CONTENT_LENGTH": env_int("MAX_UPLOAD_MB", 200, minimum=1) * 1024 * 1024,

@@ -7,10 +7,11 @@ that; the picture is turned upright as the camera meant, made at most ``LONG_SID
 HEIC, what iPhones take, is read through pillow-heif.
 """
 
+import functools
+import importlib
 import warnings
 from pathlib import Path
 
-import pillow_heif
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -20,7 +21,12 @@ LONG_SIDE = 1600
 JPEG_QUALITY = 82
 WEBP_QUALITY = 82
 
-pillow_heif.register_heif_opener()
+
+@functools.cache
+def read_heic() -> None:
+    """Teach Pillow to read HEIC, once per process, when it first draws a picture: pillow-heif holds about 6 MiB,
+    which a process that never receives a picture need not."""
+    importlib.import_module("pillow_heif").register_heif_opener()
 
 
 def has_transparency(picture: Image.Image) -> bool:
@@ -39,6 +45,7 @@ def upright_and_small(picture: Image.Image) -> Image.Image:
 
 def reencode_picture(source: Path, target_folder: Path) -> tuple[Path, str]:
     """Decode ``source`` and write its pixels alone to a new file; returns the file and its type."""
+    read_heic()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

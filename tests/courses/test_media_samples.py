@@ -21,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 from lms.core.extensions import db
 from lms.media import storage
 from lms.media.models import MediaFile, MediaKind
+from lms.media.pictures import read_heic
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +86,7 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
 
 def picture_bytes(format_name: str = "JPEG", size=(8, 6), mode: str = "RGB", **save) -> bytes:
     """A real picture made with Pillow, in any format it writes (HEIF through pillow-heif)."""
+    read_heic()  # the app teaches Pillow HEIC only when it first draws a picture
     buffer = io.BytesIO()
     Image.new(mode, size, (200, 120, 40, 255) if mode == "RGBA" else (200, 120, 40)).save(buffer, format_name, **save)
     return buffer.getvalue()

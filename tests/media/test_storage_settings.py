@@ -3,7 +3,8 @@
 import pytest
 
 from lms.core.config import SettingsError, settings_from_environment
-from lms.media.stores import EXTENSION_KEY, LocalStore, S3Store, make_store
+from lms.media.stores import EXTENSION_KEY, LocalStore, make_store
+from lms.media.stores.s3 import S3Store
 from tests.test_settings import environment  # noqa: F401 - the fixture that sets LMS_* variables
 
 

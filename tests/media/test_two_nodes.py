@@ -13,7 +13,7 @@ from lms.cohorts.models import Enrollment, KeptImport
 from lms.core.extensions import db
 from lms.courses.models import LessonResource
 from lms.media.models import MediaFile
-from lms.media.stores import S3Store
+from lms.media.stores.s3 import S3Store
 from tests.cohorts.test_import import GOOD_ROWS, csv_bytes
 from tests.cohorts.test_import import upload as upload_learners
 from tests.conftest import Auth, IsolatedClient, english_client

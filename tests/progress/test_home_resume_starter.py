@@ -42,7 +42,7 @@ def test_resume_point_and_percentages_through_the_starter_course():
             assert home.resume.next_lesson.id == lesson.id
         outline = course_outline(course, learner)
         for item in outline.modules:
-            assert item.complete == all(each in lessons[:done] for each in item.lessons)
+            assert item.complete == all(each.id in {lesson.id for lesson in lessons[:done]} for each in item.lessons)
         assert record_completion(learner, lesson) is True
         assert record_completion(learner, lesson) is False  # a double submit changes nothing
         db.session.commit()
@@ -73,7 +73,9 @@ def test_percentages_count_published_lessons_and_never_divide_by_zero():
     assert cohort_services.cohort_percentages(learner, [cohort.id])[cohort.id] == cohort_services.Progress(1, 3, 33)
     assert cohort_services.percent(1, 3) == 33
     assert cohort_services.percent(0, 0) == 0
-    assert [item.module for item in course_outline(module.course, learner).modules] == [module]  # empty: not shown
+    assert [item.module.id for item in course_outline(module.course, learner).modules] == [
+        module.id
+    ]  # empty: not shown
     other_cohort = CohortFactory(program=program)
     assert cohort_services.cohort_percentages(learner, [other_cohort.id])[other_cohort.id].percent == 0
     assert course_progress(learner, []) == {}

@@ -1,12 +1,12 @@
 """The one rule for a new password, used by every form and service that sets one."""
 
 import functools
+import importlib
 import re
 import unicodedata
 from pathlib import Path
 
 from flask_babel import gettext as _
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from lms.core.errors import UserFacingError
 
@@ -23,13 +23,18 @@ class PasswordRefusedError(UserFacingError):
 
 @functools.cache
 def common_passwords() -> frozenset[str]:
-    """The 30,000 most common passwords (zxcvbn's list) and the Chinese favourites shipped beside this file."""
+    """The 30,000 most common passwords (zxcvbn's list) and the Chinese favourites shipped beside this file.
+
+    zxcvbn's lists are imported when a password is first checked, not when the app starts: they hold about 12 MiB,
+    which a process that only signs people in need not.
+    """
+    lists = importlib.import_module("zxcvbn.frequency_lists").FREQUENCY_LISTS
     shipped = (
         line.strip().casefold()
         for line in CHINESE_FAVOURITES.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     )
-    return frozenset(FREQUENCY_LISTS["passwords"]).union(shipped)
+    return frozenset(lists["passwords"]).union(shipped)
 
 
 def folded(text: str) -> str:

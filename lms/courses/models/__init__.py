@@ -12,6 +12,7 @@ from lms.courses.models.content import (
     UnlockRule,
 )
 from lms.courses.models.quiz import QUESTION_KINDS, Option, Question, QuestionKind, RubricCriterion
+from lms.courses.models.versions import changed_content
 
 __all__ = [
     "LESSON_KINDS",
@@ -28,4 +29,5 @@ __all__ = [
     "QuestionKind",
     "RubricCriterion",
     "UnlockRule",
+    "changed_content",
 ]

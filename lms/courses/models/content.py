@@ -1,12 +1,13 @@
 """Course → ordered modules → ordered lessons, and which cohorts take which course."""
 
 import math
+import secrets
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload, validates
 
 from lms.cohorts.models import Cohort, Program
@@ -47,6 +48,10 @@ class AnswerReveal(StrEnum):
     NEVER = "never"
 
 
+def new_content_version() -> str:
+    return secrets.token_hex(8)
+
+
 def note_published(row, published: bool) -> bool:
     """Keep when a course or lesson was first published (a validator: every way of publishing passes here)."""
     if published and row.first_published_at is None:
@@ -82,6 +87,9 @@ class Course(db.Model):
     unlock_on: Mapped[str] = mapped_column(String(16), default=UnlockRule.SUBMISSION, server_default="submission")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A new random value at every change to the course, its modules, lessons and what they hold (``versions.py``):
+    # the key of the outline each process keeps, and part of a lesson page's ETag.
+    content_version: Mapped[str] = mapped_column(String(16), default=new_content_version, server_default="0")
 
     program: Mapped[Program] = relationship()
     cover: Mapped[MediaFile | None] = relationship()
@@ -249,6 +257,34 @@ class CohortCourse(db.Model):
 
     cohort: Mapped[Cohort] = relationship()
     course: Mapped[Course] = relationship()
+
+
+def lesson_page_options():
+    """Loader options for a learner's lesson page: its module and course, its downloads; ``load_video_files`` then
+    reads its video files, when it has any (six empty joins on every reading cost more than that query)."""
+    return [
+        joinedload(Lesson.module).joinedload(Module.course),
+        selectinload(Lesson.resources).joinedload(LessonResource.media),
+    ]
+
+
+def load_video_files(lesson: Lesson) -> None:
+    """The lesson's video, versions, poster and captions in one query, none for a lesson without: its relationships
+    then find them in the session."""
+    ids = [
+        media_id
+        for media_id in (
+            lesson.video_id,
+            lesson.rendition_id,
+            lesson.rendition_small_id,
+            lesson.audio_id,
+            lesson.poster_id,
+            lesson.captions_id,
+        )
+        if media_id is not None
+    ]
+    if ids:
+        db.session.scalars(select(MediaFile).where(MediaFile.id.in_(ids))).all()
 
 
 def lesson_with_files():

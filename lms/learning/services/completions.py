@@ -2,8 +2,9 @@
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
@@ -54,6 +55,44 @@ def completed_lesson_ids(learner: User, course: Course) -> set[int]:
         .where(Completion.learner_id == learner.id, Module.course_id == course.id)
     )
     return set(db.session.scalars(query))
+
+
+@dataclass
+class LessonStates:
+    """One learner's state on a course's lessons: finished, work waiting for review, work ever handed in."""
+
+    done: set[int] = field(default_factory=set)
+    waiting: set[int] = field(default_factory=set)
+    handed_in: set[int] = field(default_factory=set)
+    next_id: int | None = None  # where she continues (``next_lesson_choice``), when asked for
+
+
+def lesson_states(learner: User, lesson_ids: list[int], continue_in: int | None = None) -> LessonStates:
+    """Her completions and hand-ins among ``lesson_ids``, and with ``continue_in`` (a course id) where she
+    continues in it: one query."""
+    states = LessonStates()
+    if not lesson_ids:
+        return states
+    parts = [
+        select(Completion.lesson_id, literal("done")).where(
+            Completion.learner_id == learner.id, Completion.lesson_id.in_(lesson_ids)
+        ),
+        select(Submission.lesson_id, Submission.state).where(
+            Submission.learner_id == learner.id, Submission.lesson_id.in_(lesson_ids)
+        ),
+    ]
+    if continue_in is not None:
+        parts.append(select(next_lesson_choice(learner, [continue_in]).c.lesson_id, literal("next")))
+    for lesson_id, state in db.session.execute(union_all(*parts)):
+        if state == "done":
+            states.done.add(lesson_id)
+        elif state == "next":
+            states.next_id = lesson_id
+        else:
+            states.handed_in.add(lesson_id)
+            if state in WAITING_FOR_REVIEW:
+                states.waiting.add(lesson_id)
+    return states
 
 
 def course_progress(learner: User, course_ids: Iterable[int]) -> dict[int, tuple[int, int]]:

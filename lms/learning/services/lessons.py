@@ -3,18 +3,19 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import false, func, null, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import func, select
 
 from lms.accounts.models import User
 from lms.core.extensions import db
 from lms.core.roles import Role
+from lms.courses.contents import LessonHeading, ModuleHeading, course_contents
 from lms.courses.models import Course, Lesson, LessonKind, Module, Question, UnlockRule
 from lms.courses.policies import can_manage_course, can_manage_courses, managed_course_filter, offered_course_ids
 from lms.learning.models import QuizAttempt
 from lms.learning.policies import submitting_cohort
 from lms.learning.services import completions as progress
 from lms.learning.services import quizzes
+from lms.learning.services.completions import LessonStates
 from lms.learning.services.due_dates import learner_due_on
 
 
@@ -34,10 +35,10 @@ class CatalogueEntry:
 
 @dataclass
 class OutlineModule:
-    module: Module
-    lessons: list[Lesson]
+    module: ModuleHeading
+    lessons: list[LessonHeading]
     complete: bool
-    locked_by: Module | None = None  # the first unfinished module before it, in a sequential course
+    locked_by: ModuleHeading | None = None  # the first unfinished module before it, in a sequential course
     opens_next: bool | None = None  # done enough to open the next module; None: when complete
 
     @property
@@ -57,7 +58,7 @@ class CourseOutline:
     next_id: int | None = None  # where the learner continues: the rule the learner's home follows
 
     @property
-    def lessons(self) -> list[Lesson]:
+    def lessons(self) -> list[LessonHeading]:
         return [lesson for item in self.modules for lesson in item.lessons]
 
     @property
@@ -69,7 +70,7 @@ class CourseOutline:
         return sum(1 for lesson in self.lessons if lesson.published and lesson.id in self.done)
 
     @property
-    def next_lesson(self) -> Lesson | None:
+    def next_lesson(self) -> LessonHeading | None:
         """Where to continue: the first lesson the learner can do now (the first lesson for non-learners)."""
         lessons = self.lessons
         if not self.for_learner:
@@ -84,12 +85,12 @@ class CourseOutline:
     def module_of(self, lesson: Lesson) -> OutlineModule | None:
         return next((item for item in self.modules if item.module.id == lesson.module_id), None)
 
-    def blocking_module(self, lesson: Lesson) -> Module | None:
+    def blocking_module(self, lesson: Lesson) -> ModuleHeading | None:
         """The first unfinished module that keeps ``lesson`` locked, or None when the lesson is open."""
         item = self.module_of(lesson)
         return item.locked_by if item is not None else None
 
-    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    def neighbours(self, lesson: Lesson) -> tuple[LessonHeading | None, LessonHeading | None]:
         """The lessons before and after ``lesson``, across modules."""
         ids = [each.id for each in self.lessons]
         if lesson.id not in ids:
@@ -162,68 +163,26 @@ def catalogue_entries(viewer: User, language: str | None = None) -> list[Catalog
 def course_outline(course: Course, viewer: User, *, continue_from: bool = True) -> CourseOutline:
     """A course's modules and visible lessons, with the viewer's completions, locks, work waiting and next lesson.
 
-    ``continue_from=False`` leaves out where to continue (``next_id``), the costliest part of the query: an open
-    lesson's page shows its neighbours, not where the learner should be.
+    The modules and lessons come from ``course_contents`` (kept per process under the course's content version);
+    a learner's state on them is one query. ``continue_from=False`` leaves out where to continue (``next_id``), the
+    costliest part of that query: an open lesson's page shows its neighbours, not where the learner should be.
     """
-    modules = db.session.scalars(
-        select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
-    ).all()
-    # Only what the outline shows: bodies and transcripts stay in the database.
-    lessons_query = (
-        select(Lesson)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Module.course_id == course.id)
-        .options(
-            load_only(
-                Lesson.id,
-                Lesson.module_id,
-                Lesson.position,
-                Lesson.kind,
-                Lesson.title,
-                Lesson.minutes,
-                Lesson.published,
-            )
-        )
-        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
-    )
+    contents = course_contents(course)
     managing = can_manage_course(viewer, course)
-    if not managing:
-        lessons_query = lessons_query.where(Lesson.published.is_(True))
     for_learner = viewer.role == Role.LEARNER
+    states = LessonStates()
     if for_learner:
-        # Where to continue and what waits for review come with the lessons, in the same query.
-        if continue_from:
-            choice = progress.next_lesson_choice(viewer, [course.id])
-            lessons_query = lessons_query.outerjoin(choice, choice.c.lesson_id == Lesson.id)
-            chosen_column = choice.c.lesson_id
-        else:
-            chosen_column = null()
-        lessons_query = lessons_query.add_columns(
-            chosen_column,
-            progress.waiting_for_review(viewer.id, Lesson.id),
-            progress.handed_in_ever(viewer.id, Lesson.id),
-        )
-    else:
-        lessons_query = lessons_query.add_columns(null(), false(), false())
-    by_module: dict[int, list[Lesson]] = {}
-    next_id, waiting, handed_in = None, set(), set()
-    for lesson, chosen, waits, handed in db.session.execute(lessons_query):
-        by_module.setdefault(lesson.module_id, []).append(lesson)
-        next_id = chosen or next_id
-        if waits:
-            waiting.add(lesson.id)
-        if handed:
-            handed_in.add(lesson.id)
-    done = progress.completed_lesson_ids(viewer, course) if for_learner else set()
+        states = progress.lesson_states(viewer, contents.lesson_ids, course.id if continue_from else None)
+    done = states.done
     outline = CourseOutline(
-        course=course, modules=[], done=done, for_learner=for_learner, waiting=waiting, next_id=next_id
+        course=course, modules=[], done=done, for_learner=for_learner, waiting=states.waiting, next_id=states.next_id
     )
-    for module in modules:
-        lessons = by_module.get(module.id, [])
+    counted = done | states.handed_in if course.unlock_on == UnlockRule.SUBMISSION else done
+    for module in contents.modules:
+        lessons = [lesson for lesson in contents.lessons.get(module.id, ()) if managing or lesson.published]
         if not lessons and not managing:
             continue  # a module with nothing published yet says nothing to a learner
         complete = all(lesson.id in done for lesson in lessons if lesson.published)
-        counted = done | handed_in if course.unlock_on == UnlockRule.SUBMISSION else done
         opens_next = all(lesson.id in counted for lesson in lessons if lesson.published)
         outline.modules.append(OutlineModule(module=module, lessons=lessons, complete=complete, opens_next=opens_next))
     if course.sequential and for_learner:  # staff browse freely
@@ -250,8 +209,8 @@ class LessonPage:
     """Everything a lesson page shows besides the lesson itself."""
 
     outline: CourseOutline
-    previous: Lesson | None
-    next: Lesson | None
+    previous: LessonHeading | None
+    next: LessonHeading | None
     questions: list[Question] = field(default_factory=list)
     attempts: list[QuizAttempt] = field(default_factory=list)
     due_on: date | None = None

@@ -144,6 +144,16 @@ def saved_lesson(viewer: Viewer, lesson_id, module_id, kind, updated_at, text_le
     return SavedLesson(lesson_id, module_id, version, urls, size)
 
 
+def lesson_version(lesson: Lesson, viewer: Viewer) -> str:
+    """The version a saved copy of this lesson has (``saved_lesson``), from a lesson loaded with its files."""
+    files = (lesson.video, lesson.rendition, lesson.rendition_small, lesson.audio, lesson.poster, lesson.captions)
+    columns = [value for file in files for value in ((file.id, file.size_bytes) if file else (None, None))]
+    text_length = len(lesson.body or "") + len(lesson.transcript or "")
+    return saved_lesson(
+        viewer, lesson.id, lesson.module_id, lesson.kind, lesson.updated_at, text_length, *columns
+    ).version
+
+
 def package(outline: CourseOutline, module_id: int | None = None, viewer: Viewer = Viewer()) -> Package:
     """The course (or one module of it) as the learner would save it now."""
     course = outline.course

@@ -1,34 +1,35 @@
 """What learners see: the catalogue of their cohorts' courses, course pages, lessons, quizzes."""
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+import time
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from lms.core.errors import render_error
 from lms.core.extensions import db
 from lms.core.forms import ActionForm
 from lms.core.roles import Role
-from lms.core.security import require, roles_required, signed_in
+from lms.core.security import is_learner, require, roles_required, signed_in
 from lms.courses import bp, policies, video_choice
 from lms.courses.models import Course, Lesson, LessonKind
-from lms.courses.models.content import lesson_with_files
+from lms.courses.models.content import lesson_page_options, lesson_with_files, load_video_files
 from lms.learning import policies as learning_policies
 from lms.learning.forms.quizzes import DoneForm, QuizForm, posted_answers
-from lms.learning.services import completions, copies, quizzes, saving
+from lms.learning.services import completions, copies, quizzes, revalidation, saving
 from lms.learning.services import lessons as learning
+from lms.notifications.header import unread_notifications
 
 SELF_PACED_KINDS = (LessonKind.READING, LessonKind.VIDEO)
 
 
 def load_lesson(lesson_id: int) -> Lesson:
     """The lesson with its course, media and resources, or 404; hidden lessons are 404 too."""
-    lesson = db.get_or_404(
-        Lesson,
-        lesson_id,
-        options=lesson_with_files(),
-    )
+    lesson = db.get_or_404(Lesson, lesson_id, options=lesson_page_options())
     require(policies.can_view_lesson(current_user, lesson), 404)
+    load_video_files(lesson)
     return lesson
 
 
@@ -99,12 +100,47 @@ def course_page(course_id: int):
     return response
 
 
+def form_key() -> str:
+    """What the page's CSRF tokens are made from: the session's key, and the half of their lifetime we are in, so
+    that a page answered with 304 never carries a token older than that half."""
+    generate_csrf()  # makes the session's key if there is none yet
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    period = int(time.time() // max(limit // 2, 1)) if limit else 0
+    return f"{session.get('csrf_token')}|{period}"
+
+
+def learner_etag(lesson: Lesson, page: learning.LessonPage) -> str | None:
+    """The page's ETag for a learner; None for staff (their header counts other things) and for a page with a
+    message waiting to be shown once."""
+    if not is_learner(current_user) or session.get("_flashes"):
+        return None
+    viewer = saving.viewer_of(current_user, video_choice.saves_data(request))
+    return revalidation.lesson_page_etag(
+        lesson,
+        page,
+        current_user,
+        viewer,
+        language=str(get_locale()),
+        unread=unread_notifications(),
+        form_key=form_key(),
+    )
+
+
 @bp.route("/lessons/<int:lesson_id>")
 @signed_in
 def lesson_page(lesson_id: int):
     lesson = load_lesson(lesson_id)
     page = learning.lesson_page(lesson, current_user)
-    response = make_response(locked_response(lesson, page) or render_lesson(lesson, page))
+    locked = locked_response(lesson, page)
+    etag = None if locked else learner_etag(lesson, page)
+    if etag is not None and request.if_none_match.contains_weak(etag):
+        response = make_response("", 304)  # her copy is the page as it would be drawn now
+    else:
+        response = make_response(locked or render_lesson(lesson, page))
+    if etag is not None:
+        # Weak: the same page compressed or not. The browser keeps it, asks before showing it again; no proxy keeps it.
+        response.set_etag(etag, weak=True)
+        response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Save-Data")  # a browser saving data gets the smallest version and no poster
     return response
 

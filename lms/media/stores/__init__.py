@@ -4,6 +4,7 @@ The rest of the code asks ``current_store()`` and never learns which backend ans
 ``MediaFile.path`` values (``video/2026/<random>.mp4``): the same key names the file in every backend.
 """
 
+import importlib
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -11,11 +12,12 @@ from flask import Flask, current_app
 from lms.core.health import register_readiness_check
 from lms.media.stores.base import Download, Store, StoredFileMissing
 from lms.media.stores.local import LocalStore
-from lms.media.stores.s3 import S3Store
 
 EXTENSION_KEY = "lms_store"
 
-__all__ = ["Download", "LocalStore", "S3Store", "Store", "StoredFileMissing", "current_store", "init_store"]
+__all__ = ["Download", "LocalStore", "Store", "StoredFileMissing", "current_store", "init_store"]
+# boto3 is imported only where the bucket backend is chosen: it holds about 10 MiB in every process.
+S3_MODULE = "lms.media.stores.s3"
 
 
 def make_store(config) -> Store:
@@ -24,7 +26,7 @@ def make_store(config) -> Store:
     if backend == "local":
         return LocalStore(Path(config["LMS_UPLOAD_PATH"]), config.get("LMS_ACCEL_REDIRECT_PREFIX") or None)
     if backend == "s3":
-        return S3Store.from_config(config)
+        return importlib.import_module(S3_MODULE).S3Store.from_config(config)
     raise ValueError(f"LMS_STORAGE must be 'local' or 's3', not {backend!r}")
 
 
