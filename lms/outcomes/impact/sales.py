@@ -21,9 +21,9 @@ from lms.outcomes.products.services import WEIGHT_IN_KG
 
 
 def graduate_figure_rows(selection: Selection):
-    """Per group: graduates, those reported on, poverty-county graduates, household size, support, and what the
+    """Per cell (and channel group): graduates, those reported on, poverty-county graduates, household size, support, and what the
     follow-up filters leave out of each; only graduates who consented count, but in the first and the last column."""
-    graduates = graduate_rows(selection, selection.dimensions)
+    graduates = graduate_rows(selection, selection.cell_dimensions)
     support = (
         select(SupportRecord.learner_id, func.sum(SupportRecord.value_fen).label("value_fen"))
         .group_by(SupportRecord.learner_id)
@@ -57,8 +57,8 @@ def graduate_figure_rows(selection: Selection):
 
 
 def follow_up_figure_rows(selection: Selection):
-    """Per group: follow-ups (verified), revenue, and households, people employed and channels at the latest wave."""
-    graduates = graduate_rows(selection, selection.dimensions)
+    """Per cell (and channel group): follow-ups (verified), revenue, and households, people employed and channels at the latest wave."""
+    graduates = graduate_rows(selection, selection.cell_dimensions)
     kept = kept_follow_ups(selection, graduates)
     per_graduate = (graduates.c.dimension, graduates.c.group_key, graduates.c.graduation_id)
     follow_ups = (
@@ -118,10 +118,10 @@ def follow_up_figure_rows(selection: Selection):
 
 
 def quantity_rows(selection: Selection):
-    """Per group, product and unit: the quantity sold, how many graduates sold it in how many follow-ups, and how many
+    """Per cell (and channel group), product and unit: the quantity sold, how many graduates sold it in how many follow-ups, and how many
     follow-ups and graduates the filters leave out. A row mapped to the program's product list counts under the
     listed name, in its usual unit when both are weights; any other under its typed name (trimmed, any letter case)."""
-    graduates = graduate_rows(selection, selection.dimensions)
+    graduates = graduate_rows(selection, selection.cell_dimensions)
     # "Tea " and "tea" are one product; shown as the key, since databases order letter cases differently.
     product = func.coalesce(Product.name, func.lower(func.trim(FollowUpQuantity.product)))
     weights = [(unit, literal(factor)) for unit, factor in WEIGHT_IN_KG.items()]
@@ -150,6 +150,4 @@ def quantity_rows(selection: Selection):
         .outerjoin(Product, Product.id == FollowUpQuantity.product_id)
         .where(graduates.c.consented == 1)
         .group_by(graduates.c.dimension, graduates.c.group_key, product, unit)
-        .having(count_where(counted) > 0)
-        .order_by(unit, total.desc(), product)
     ).all()

@@ -3,6 +3,7 @@ the graduates of the selection, one row per group they fall in."""
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
@@ -16,6 +17,9 @@ from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation, 
 
 TOTAL = ""  # the dimension, and the group, of the whole selection
 DIMENSIONS = ("cohort", "county", "poverty", "gender", "channel")
+# One cohort's graduates of one gender: every group but a channel's is a union of cells, so a figure that adds up is
+# computed once per cell and summed into each group, not read again for every breakdown.
+CELL = "cell"
 # Channels are known only from follow-ups: enrolled learners and follow-ups due have none.
 ENROLMENT_DIMENSIONS = ("cohort", "county", "poverty", "gender")
 
@@ -33,6 +37,28 @@ class Selection:
     def dimensions(self) -> tuple[str, ...]:
         """The whole selection, by cohort (the graduation-rate chart), and the breakdown asked for."""
         return tuple(dict.fromkeys((TOTAL, "cohort", self.breakdown)))
+
+    @property
+    def cell_dimensions(self) -> tuple[str, ...]:
+        """What a query of figures that add up groups by: cells, and channels when they are a breakdown."""
+        return (CELL, "channel") if "channel" in self.dimensions else (CELL,)
+
+    def groups_of_cell(self, key: str) -> list[tuple[str, str]]:
+        """The (dimension, group) of every breakdown but channel that the cell ``key`` falls in."""
+        cohort_id, gender = key.split("/", 1)
+        cohort = self.cohorts_by_key[cohort_id]
+        keys = {
+            TOTAL: TOTAL,
+            "cohort": cohort_id,
+            "county": cohort.county,
+            "poverty": "yes" if cohort.poverty_county else "no",
+            "gender": gender,
+        }
+        return [(dimension, keys[dimension]) for dimension in self.dimensions if dimension in keys]
+
+    @cached_property
+    def cohorts_by_key(self) -> dict[str, Cohort]:
+        return {str(cohort.id): cohort for cohort in self.program.cohorts}
 
 
 # ---- Choosing the program and the cohorts of the filter ----
@@ -83,6 +109,7 @@ def group_keys(cohort_id) -> dict:
         # Constants written into the SQL: PostgreSQL must see the same expression in SELECT and GROUP BY.
         "poverty": case((Cohort.poverty_county.is_(True), text_constant("yes")), else_=text_constant("no")),
         "gender": gender_of_baseline(),
+        CELL: cast(cohort_id, String) + text_constant("/") + gender_of_baseline(),
     }
 
 
