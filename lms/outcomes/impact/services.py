@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from lms.outcomes.impact.dictionary import MIN_GROUP_SIZE
-from lms.outcomes.impact.income import income_change_rows
+from lms.outcomes.impact.income import Changes, income_change_rows
 from lms.outcomes.impact.rates import cohort_has_ended, enrolment_rows, response_rows
 from lms.outcomes.impact.sales import follow_up_figure_rows, graduate_figure_rows, quantity_rows
 from lms.outcomes.impact.selection import CELL, DIMENSIONS, TOTAL, Selection
@@ -260,18 +260,18 @@ def impact_report(selection: Selection) -> ImpactReport:
         for found in groups_of(dimension, key):
             for index, months in enumerate(waves):
                 add_figures(found.wave(months), ("due", "collected", "verified"), counts[3 * index : 3 * index + 3])
-    for dimension, key, months, *counts in income_change_rows(selection):
-        if not as_int(counts[0]):
+    changes: dict[tuple[str, str, int], Changes] = {}
+    for dimension, key, months, count, total_fen, rose, left_out, kept_text in income_change_rows(selection):
+        for found in groups_of(dimension, key):
+            gathered = changes.setdefault((found.dimension, found.key, months), Changes())
+            gathered.add(as_int(count), as_int(total_fen), as_int(rose), as_int(left_out), kept_text)
+    for (dimension, key, months), gathered in changes.items():
+        if not gathered.count:
             continue  # every change of the wave left out by the filters: nothing to report
-        wave = group(dimension, key).wave(months)
-        (
-            wave.changes,
-            wave.change_total_fen,
-            wave.rose,
-            wave.middle_total_fen,
-            wave.middle_count,
-            wave.changes_left_out,
-        ) = (as_int(count) for count in counts)
+        wave = groups[(dimension, key)].wave(months)
+        wave.changes, wave.change_total_fen, wave.rose = gathered.count, gathered.total_fen, gathered.rose
+        wave.middle_total_fen, wave.middle_count = gathered.middle()
+        wave.changes_left_out = gathered.left_out
     for dimension, key, *counts in follow_up_figure_rows(selection):
         for found in groups_of(dimension, key):
             add_figures(found, FOLLOW_UP_FIGURES, counts[: len(FOLLOW_UP_FIGURES)])
