@@ -18,7 +18,7 @@ from lms.outcomes.models import FollowUp
 def income_change_rows(selection: Selection):
     """Per cell (and channel group) and wave: n, sum of changes, how many rose, how many changes the follow-up
     filters (or a channel group's channel) leave out, and the kept changes as comma-separated text."""
-    graduates = graduate_rows(selection, selection.cell_dimensions)
+    graduates = graduate_rows(selection, selection.cell_dimensions, consented_only=True)
     change = FollowUp.monthly_income_fen - graduates.c.baseline_income_fen
     counted = kept_follow_ups(selection, graduates) == 1
     # NULL for a change left out: neither database joins it in.
@@ -35,7 +35,7 @@ def income_change_rows(selection: Selection):
             kept_changes,
         )
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
-        .where(graduates.c.baseline_income_fen.is_not(None), graduates.c.consented == 1)
+        .where(graduates.c.baseline_income_fen.is_not(None))
         .group_by(graduates.c.dimension, graduates.c.group_key, FollowUp.wave_months)
     ).all()
 

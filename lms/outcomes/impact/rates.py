@@ -10,10 +10,10 @@ from lms.outcomes.follow_ups.rules import latest_graduation_date_due
 from lms.outcomes.impact.selection import (
     CELL,
     Selection,
+    cell_key,
     count_where,
     gender_of_baseline,
     graduate_rows,
-    group_keys,
 )
 from lms.outcomes.models import Baseline, FollowUp, Graduation, ReportingConsent
 
@@ -32,7 +32,6 @@ def enrolment_rows(selection: Selection):
     """Learners enrolled and graduated per cell, all and in the cohorts that have ended, counting only learners who
     consented to reporting (not narrowed by graduation dates, channel or verification)."""
     filters = selection.filters
-    keys = group_keys(Enrollment.cohort_id)
     graduated = Graduation.id.is_not(None)
     ended = cohort_ended(selection.today)
     conditions = [
@@ -47,7 +46,7 @@ def enrolment_rows(selection: Selection):
         conditions.append(Cohort.poverty_county.is_(filters.poverty))
     if filters.gender:
         conditions.append(gender_of_baseline() == filters.gender)
-    key = keys[CELL]
+    key = cell_key(selection, Enrollment.cohort_id)
     query = (
         select(
             literal(CELL),
@@ -90,7 +89,7 @@ def response_rows(selection: Selection, waves: list[int]):
     """Per cell and wave: follow-ups due, collected among those due, and verified (not narrowed by follow-ups)."""
     if not waves:
         return []
-    graduates = graduate_rows(selection, (CELL,), narrow=False)
+    graduates = graduate_rows(selection, (CELL,), narrow=False, consented_only=True)
     per_graduation = (
         select(
             FollowUp.graduation_id,
@@ -116,6 +115,5 @@ def response_rows(selection: Selection, waves: list[int]):
     return db.session.execute(
         select(graduates.c.dimension, graduates.c.group_key, *columns)
         .outerjoin(per_graduation, per_graduation.c.graduation_id == graduates.c.graduation_id)
-        .where(graduates.c.consented == 1)
         .group_by(graduates.c.dimension, graduates.c.group_key)
     ).all()

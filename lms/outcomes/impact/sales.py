@@ -65,7 +65,7 @@ def follow_up_figure_rows(selection: Selection):
     Added up per graduate first, with the wave of their latest follow-up the filters keep (follow-ups are one per
     wave); then per group, reading that follow-up again by its wave. No window over every follow-up, no count of
     distinct ids."""
-    graduates = graduate_rows(selection, selection.cell_dimensions)
+    graduates = graduate_rows(selection, selection.cell_dimensions, consented_only=True)
     kept = kept_follow_ups(selection, graduates) == 1
     left_out = ~kept
     verified = FollowUp.verified_at.is_not(None)
@@ -84,7 +84,6 @@ def follow_up_figure_rows(selection: Selection):
             func.max(FollowUp.wave_months).label("latest_wave"),
         )
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
-        .where(graduates.c.consented == 1)
         .group_by(graduates.c.dimension, graduates.c.group_key, graduates.c.graduation_id)
         .subquery("per_graduate")
     )
@@ -127,7 +126,7 @@ def quantity_rows(selection: Selection):
     follow-ups, and how many follow-ups and graduates the filters leave out. A row mapped to the program's product
     list counts under the listed name, in its usual unit when both are weights; any other under its typed name
     (trimmed, any letter case). Products all of whose follow-ups are left out are kept: a group may count them."""
-    graduates = graduate_rows(selection, selection.cell_dimensions)
+    graduates = graduate_rows(selection, selection.cell_dimensions, consented_only=True)
     # "Tea " and "tea" are one product; shown as the key, since databases order letter cases differently.
     product = func.coalesce(Product.name, func.lower(func.trim(FollowUpQuantity.product)))
     weights = [(unit, literal(factor)) for unit, factor in WEIGHT_IN_KG.items()]
@@ -154,6 +153,5 @@ def quantity_rows(selection: Selection):
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
         .join(FollowUpQuantity, FollowUpQuantity.follow_up_id == FollowUp.id)
         .outerjoin(Product, Product.id == FollowUpQuantity.product_id)
-        .where(graduates.c.consented == 1)
         .group_by(graduates.c.dimension, graduates.c.group_key, product, unit)
     ).all()

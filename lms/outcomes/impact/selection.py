@@ -17,8 +17,8 @@ from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation, 
 
 TOTAL = ""  # the dimension, and the group, of the whole selection
 DIMENSIONS = ("cohort", "county", "poverty", "gender", "channel")
-# One cohort's graduates of one gender: every group but a channel's is a union of cells, so a figure that adds up is
-# computed once per cell and summed into each group, not read again for every breakdown.
+# One cohort's graduates (of one gender, when gender is a breakdown): every group but a channel's is a union of cells,
+# so a figure that adds up is computed once per cell and summed into each group, not read again for every breakdown.
 CELL = "cell"
 # Channels are known only from follow-ups: enrolled learners and follow-ups due have none.
 ENROLMENT_DIMENSIONS = ("cohort", "county", "poverty", "gender")
@@ -109,8 +109,14 @@ def group_keys(cohort_id) -> dict:
         # Constants written into the SQL: PostgreSQL must see the same expression in SELECT and GROUP BY.
         "poverty": case((Cohort.poverty_county.is_(True), text_constant("yes")), else_=text_constant("no")),
         "gender": gender_of_baseline(),
-        CELL: cast(cohort_id, String) + text_constant("/") + gender_of_baseline(),
     }
+
+
+def cell_key(selection: Selection, cohort_id):
+    """A cell's key as text: its cohort, and its gender when gender is a breakdown (else a cohort is one cell, and
+    there are four times fewer rows to group); the query must join (outer) Baseline."""
+    key = cast(cohort_id, String) + text_constant("/")
+    return key + gender_of_baseline() if "gender" in selection.dimensions else key
 
 
 def graduate_conditions(filters: ReportFilters) -> list:
@@ -143,15 +149,18 @@ def distinct_where(condition, value):
     return func.count(case((condition, value)).distinct())
 
 
-def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: bool = True):
-    """One row per graduation in the selection and group it falls in: (dimension, group_key, graduation, ...).
+def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: bool = True, consented_only: bool = False):
+    """One row per graduation in the selection and group it falls in: (dimension, group_key, graduation, ...); with
+    ``consented_only``, of the graduates who consented to reporting alone (a condition the planner can see, where
+    one on the ``consented`` column would hide how few rows are left out).
 
     Rows are not narrowed by the follow-up filters, nor a channel group by its channel: ``matched`` is 1 where the
     graduate has a follow-up they keep (with ``narrow``), so each figure can also count what they leave out, the
     difference between this report and the one without them.
     """
     filters = selection.filters
-    keys = group_keys(Graduation.cohort_id)
+    keys = {**group_keys(Graduation.cohort_id), CELL: cell_key(selection, Graduation.cohort_id)}
+    consent_conditions = [ReportingConsent.granted.is_(True)] if consented_only else []
 
     def kept_follow_up(*conditions):
         return flag(exists().where(FollowUp.graduation_id == Graduation.id, *conditions))
@@ -178,6 +187,7 @@ def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: boo
                 Cohort.program_id == selection.program.id,
                 Graduation.undone_at.is_(None),
                 *graduate_conditions(filters),
+                *consent_conditions,
             )
         )
 
