@@ -1,8 +1,11 @@
 """The impact dashboard's figures, computed by the database in a fixed handful of queries whatever the program's size
 (impact_rates, impact_income and impact_sales), and gathered here into one report.
 
-Every figure is given for the whole selection and for each group of the breakdowns asked for: each query unions one
-part per breakdown, and groups by (dimension, group). Who counts: only people who consented to reporting, in every
+Every figure is given for the whole selection and for each group of the breakdowns asked for. Each query reads the
+selection once and groups by cell (a cohort, and a gender when gender is a breakdown), and by channel group when
+channels are a breakdown; each cell's figures are added into every group it falls in (the whole selection, its cohort,
+county, poverty status, gender). Figures that do not add up are built from what does: a median from the cells' kept
+changes, a count of graduates from per-graduate counts. Who counts: only people who consented to reporting, in every
 figure but the count of graduates left out for it.
 - the graduation rate counts the learners enrolled in the cohorts chosen that have ended (withdrawn ones too; moved
   ones in their new cohort); learners of cohorts under way are counted apart;
