@@ -58,7 +58,7 @@ def fill(graduates: int) -> None:
     rng = random.Random(2027)  # noqa: S311 - benchmark data
     today = datetime.now(UTC).date()
     lead = User(name="Lead", email="lead@bench.example.org", role=Role.LEAD, password_hash=hash_password(PASSWORD))
-    program = Program(name="Benchmark program")
+    program = Program(name="Benchmark program", leads=[lead])  # a lead sees only the programs she runs
     db.session.add_all([lead, program])
     db.session.flush()
     cohorts = [

@@ -117,22 +117,40 @@ def report_csv(report: ImpactReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header())
+    # Thousands of rows share a few hundred labels: each is translated once, not once per row.
+    metric_labels = {key: str(metric.label) for key, metric in METRICS_BY_KEY.items()}
+    dimension_labels = {dimension: str(label) for dimension, label in DIMENSION_LABELS.items()}
+    labels: dict[tuple, str] = {}
+
+    def label(key: tuple, make, *arguments) -> str:
+        if key not in labels:
+            labels[key] = make(*arguments)
+        return labels[key]
+
+    def safe_group_label(group: Group) -> str:
+        return spreadsheet_safe(group_label(report, group))
+
+    def safe_item_label(figure: Figure) -> str:
+        return spreadsheet_safe(item_label(figure)) if figure.item else ""
+
     for figure in figures:
         metric = METRICS_BY_KEY[figure.key]
         status = withholding.status(figure)
-        value, n = (withheld_text(status),) * 2 if status else (figure.value, figure.n)
+        group = figure.group
+        withheld = label(("withheld", status), withheld_text, status) if status else ""
+        value, n = (withheld, withheld) if status else (figure.value, figure.n)
         writer.writerow(
             [
                 metric.key,
-                str(metric.label),
+                metric_labels[metric.key],
                 metric.iris,
-                str(DIMENSION_LABELS[figure.group.dimension]),
-                spreadsheet_safe(group_label(report, figure.group)),
+                dimension_labels[group.dimension],
+                label(("group", group.dimension, group.key), safe_group_label, group),
                 "" if figure.wave is None else figure.wave,
-                spreadsheet_safe(item_label(figure)) if figure.item else "",
+                label(("item", figure.item), safe_item_label, figure),
                 value,
                 n,
-                unit_label(report, figure),
+                label(("unit", figure.unit, figure.key), unit_label, report, figure),
             ]
         )
     return out.getvalue()

@@ -1,6 +1,14 @@
-"""The impact query for the change in monthly income since the baseline, per wave, with its median computed in SQL."""
+"""The impact query for the change in monthly income since the baseline, per wave, and its exact median.
 
-from sqlalchemy import and_, func, or_, select
+The query reads every follow-up once, grouped by cell (and channel group) and wave; each row carries its kept changes
+as one comma-separated text. A group's median is then found in Python from the changes of the cells it is made of:
+sorting them for each breakdown's group costs less than one window over every follow-up per breakdown in SQL, and
+the figure stays exact (whole fen, the mean of the two middle changes of an even count).
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import String, and_, case, cast, func, select
 
 from lms.core.extensions import db
 from lms.outcomes.impact.selection import Selection, count_where, graduate_rows, kept_follow_ups, sum_where
@@ -8,43 +16,54 @@ from lms.outcomes.models import FollowUp
 
 
 def income_change_rows(selection: Selection):
-    """Per group and wave: n, sum of changes, how many rose, the middle one or two changes (the median), and how many
-    changes the follow-up filters (or a channel group's channel) leave out."""
-    graduates = graduate_rows(selection, selection.dimensions)
+    """Per cell (and channel group) and wave: n, sum of changes, how many rose, how many changes the follow-up
+    filters (or a channel group's channel) leave out, and the kept changes as comma-separated text."""
+    graduates = graduate_rows(selection, selection.cell_dimensions, consented_only=True)
     change = FollowUp.monthly_income_fen - graduates.c.baseline_income_fen
-    kept = kept_follow_ups(selection, graduates)
-    # Kept and left-out changes are ranked apart: the median is of the kept ones.
-    partition = (graduates.c.dimension, graduates.c.group_key, FollowUp.wave_months, kept)
-    ranked = (
+    counted = kept_follow_ups(selection, graduates) == 1
+    # NULL for a change left out: neither database joins it in.
+    kept_changes = func.aggregate_strings(cast(case((counted, change)), String), ",")
+    return db.session.execute(
         select(
             graduates.c.dimension,
             graduates.c.group_key,
             FollowUp.wave_months,
-            change.label("change"),
-            kept.label("kept"),
-            func.row_number().over(partition_by=partition, order_by=change).label("position"),
-            func.count().over(partition_by=partition).label("size"),
+            count_where(counted),
+            sum_where(counted, change),
+            count_where(and_(counted, change > 0)),
+            count_where(~counted),
+            kept_changes,
         )
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
-        .where(graduates.c.baseline_income_fen.is_not(None), graduates.c.consented == 1)
-        .subquery("ranked")
-    )
-    counted = ranked.c.kept == 1
-    # The middle row of an odd count, the two middle rows of an even one: (n+1)//2 and (n+2)//2.
-    middle = and_(
-        counted,
-        or_(ranked.c.position == (ranked.c.size + 1) // 2, ranked.c.position == (ranked.c.size + 2) // 2),
-    )
-    return db.session.execute(
-        select(
-            ranked.c.dimension,
-            ranked.c.group_key,
-            ranked.c.wave_months,
-            count_where(counted),
-            sum_where(counted, ranked.c.change),
-            count_where(and_(counted, ranked.c.change > 0)),
-            sum_where(middle, ranked.c.change),
-            count_where(middle),
-            count_where(ranked.c.kept == 0),
-        ).group_by(ranked.c.dimension, ranked.c.group_key, ranked.c.wave_months)
+        .where(graduates.c.baseline_income_fen.is_not(None))
+        .group_by(graduates.c.dimension, graduates.c.group_key, FollowUp.wave_months)
     ).all()
+
+
+@dataclass
+class Changes:
+    """One group's income changes in one wave, gathered from its cells: the figures that add up, and the kept changes
+    for the median."""
+
+    count: int = 0
+    total_fen: int = 0
+    rose: int = 0
+    left_out: int = 0
+    kept: list[int] = field(default_factory=list)
+
+    def add(self, count: int, total_fen: int, rose: int, left_out: int, kept_text: str | None) -> None:
+        self.count += count
+        self.total_fen += total_fen
+        self.rose += rose
+        self.left_out += left_out
+        if kept_text:
+            self.kept.extend(map(int, kept_text.split(",")))
+
+    def middle(self) -> tuple[int, int]:
+        """The middle change of an odd count, the two middle ones of an even count: their sum and how many they are."""
+        if not self.kept:
+            return 0, 0
+        ordered = sorted(self.kept)
+        size = len(ordered)
+        low, high = (size + 1) // 2 - 1, (size + 2) // 2 - 1
+        return (ordered[low], 1) if low == high else (ordered[low] + ordered[high], 2)

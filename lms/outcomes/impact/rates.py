@@ -2,19 +2,18 @@
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import and_, case, func, literal, select
 
 from lms.cohorts.models import Cohort, Enrollment, EnrollmentStatus
 from lms.core.extensions import db
 from lms.outcomes.follow_ups.rules import latest_graduation_date_due
 from lms.outcomes.impact.selection import (
-    ENROLMENT_DIMENSIONS,
-    TOTAL,
+    CELL,
     Selection,
+    cell_key,
     count_where,
     gender_of_baseline,
     graduate_rows,
-    group_keys,
 )
 from lms.outcomes.models import Baseline, FollowUp, Graduation, ReportingConsent
 
@@ -30,10 +29,9 @@ def cohort_ended(today: date):
 
 
 def enrolment_rows(selection: Selection):
-    """Learners enrolled and graduated per group, all and in the cohorts that have ended, counting only learners who
+    """Learners enrolled and graduated per cell, all and in the cohorts that have ended, counting only learners who
     consented to reporting (not narrowed by graduation dates, channel or verification)."""
     filters = selection.filters
-    keys = group_keys(Enrollment.cohort_id)
     graduated = Graduation.id.is_not(None)
     ended = cohort_ended(selection.today)
     conditions = [
@@ -48,39 +46,35 @@ def enrolment_rows(selection: Selection):
         conditions.append(Cohort.poverty_county.is_(filters.poverty))
     if filters.gender:
         conditions.append(gender_of_baseline() == filters.gender)
-    parts = []
-    for dimension in selection.dimensions:
-        if dimension not in (TOTAL, *ENROLMENT_DIMENSIONS):
-            continue
-        key = keys[dimension]
-        query = (
-            select(
-                literal(dimension),
-                key,
-                func.count(),
-                count_where(graduated),
-                count_where(ended),
-                count_where(and_(ended, graduated)),
-            )
-            .select_from(Enrollment)
-            .join(Cohort, Cohort.id == Enrollment.cohort_id)
-            .join(
-                ReportingConsent,
-                and_(ReportingConsent.learner_id == Enrollment.learner_id, ReportingConsent.granted.is_(True)),
-            )
-            .outerjoin(Baseline, Baseline.learner_id == Enrollment.learner_id)
-            .outerjoin(
-                Graduation,
-                and_(
-                    Graduation.learner_id == Enrollment.learner_id,
-                    Graduation.cohort_id == Enrollment.cohort_id,
-                    Graduation.undone_at.is_(None),
-                ),
-            )
-            .where(*conditions)
+    key = cell_key(selection, Enrollment.cohort_id)
+    query = (
+        select(
+            literal(CELL),
+            key,
+            func.count(),
+            count_where(graduated),
+            count_where(ended),
+            count_where(and_(ended, graduated)),
         )
-        parts.append(query if dimension == TOTAL else query.group_by(key))
-    return db.session.execute(union_all(*parts)).all()
+        .select_from(Enrollment)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(
+            ReportingConsent,
+            and_(ReportingConsent.learner_id == Enrollment.learner_id, ReportingConsent.granted.is_(True)),
+        )
+        .outerjoin(Baseline, Baseline.learner_id == Enrollment.learner_id)
+        .outerjoin(
+            Graduation,
+            and_(
+                Graduation.learner_id == Enrollment.learner_id,
+                Graduation.cohort_id == Enrollment.cohort_id,
+                Graduation.undone_at.is_(None),
+            ),
+        )
+        .where(*conditions)
+        .group_by(key)
+    )
+    return db.session.execute(query).all()
 
 
 def due_cutoff(today: date, wave: int) -> date:
@@ -92,11 +86,10 @@ def due_cutoff(today: date, wave: int) -> date:
 
 
 def response_rows(selection: Selection, waves: list[int]):
-    """Per group and wave: follow-ups due, collected among those due, and verified (not narrowed by follow-ups)."""
+    """Per cell and wave: follow-ups due, collected among those due, and verified (not narrowed by follow-ups)."""
     if not waves:
         return []
-    dimensions = tuple(dimension for dimension in selection.dimensions if dimension != "channel")
-    graduates = graduate_rows(selection, dimensions, narrow=False)
+    graduates = graduate_rows(selection, (CELL,), narrow=False, consented_only=True)
     per_graduation = (
         select(
             FollowUp.graduation_id,
@@ -122,6 +115,5 @@ def response_rows(selection: Selection, waves: list[int]):
     return db.session.execute(
         select(graduates.c.dimension, graduates.c.group_key, *columns)
         .outerjoin(per_graduation, per_graduation.c.graduation_id == graduates.c.graduation_id)
-        .where(graduates.c.consented == 1)
         .group_by(graduates.c.dimension, graduates.c.group_key)
     ).all()

@@ -4,7 +4,8 @@ Each also counts what the follow-up filters (or a channel group's channel) leave
 from the report without them rests on fewer than 5 graduates or follow-ups can be withheld.
 """
 
-from sqlalchemy import and_, case, func, literal, not_, select
+from sqlalchemy import and_, case, func, literal, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from lms.core.extensions import db
 from lms.outcomes.impact.selection import (
@@ -21,9 +22,10 @@ from lms.outcomes.products.services import WEIGHT_IN_KG
 
 
 def graduate_figure_rows(selection: Selection):
-    """Per group: graduates, those reported on, poverty-county graduates, household size, support, and what the
-    follow-up filters leave out of each; only graduates who consented count, but in the first and the last column."""
-    graduates = graduate_rows(selection, selection.dimensions)
+    """Per cell (and channel group): graduates, those reported on, poverty-county graduates, household size,
+    support, and what the follow-up filters leave out of each; only graduates who consented count, but in the first
+    and the last column."""
+    graduates = graduate_rows(selection, selection.cell_dimensions)
     support = (
         select(SupportRecord.learner_id, func.sum(SupportRecord.value_fen).label("value_fen"))
         .group_by(SupportRecord.learner_id)
@@ -57,71 +59,74 @@ def graduate_figure_rows(selection: Selection):
 
 
 def follow_up_figure_rows(selection: Selection):
-    """Per group: follow-ups (verified), revenue, and households, people employed and channels at the latest wave."""
-    graduates = graduate_rows(selection, selection.dimensions)
-    kept = kept_follow_ups(selection, graduates)
-    per_graduate = (graduates.c.dimension, graduates.c.group_key, graduates.c.graduation_id)
-    follow_ups = (
+    """Per cell (and channel group): follow-ups (verified), revenue, and households, people employed and channels at
+    the latest wave.
+
+    Added up per graduate first, with the wave of their latest follow-up the filters keep (follow-ups are one per
+    wave); then per group, reading that follow-up again by its wave. No window over every follow-up, no count of
+    distinct ids."""
+    graduates = graduate_rows(selection, selection.cell_dimensions, consented_only=True)
+    kept = kept_follow_ups(selection, graduates) == 1
+    left_out = ~kept
+    verified = FollowUp.verified_at.is_not(None)
+    per_graduate = (
         select(
             graduates.c.dimension,
             graduates.c.group_key,
             graduates.c.graduation_id,
-            FollowUp.revenue_fen,
-            FollowUp.households_benefiting,
-            FollowUp.people_employed,
-            FollowUp.channels,
-            FollowUp.verified_at,
-            kept.label("kept"),
-            # The latest follow-up the filters keep, and the latest of all (the one the report without them reads).
-            func.row_number()
-            .over(partition_by=per_graduate, order_by=(kept.desc(), FollowUp.wave_months.desc(), FollowUp.id.desc()))
-            .label("recency_kept"),
-            func.row_number()
-            .over(partition_by=per_graduate, order_by=(FollowUp.wave_months.desc(), FollowUp.id.desc()))
-            .label("recency"),
+            count_where(kept).label("kept"),
+            count_where(and_(kept, verified)).label("kept_verified"),
+            sum_where(kept, FollowUp.revenue_fen).label("revenue_fen"),
+            sum_where(and_(kept, verified), FollowUp.revenue_fen).label("verified_revenue_fen"),
+            count_where(left_out).label("left_out"),
+            count_where(and_(left_out, verified)).label("left_out_verified"),
+            func.max(case((kept, FollowUp.wave_months))).label("latest_kept_wave"),
+            func.max(FollowUp.wave_months).label("latest_wave"),
         )
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
-        .where(graduates.c.consented == 1)
-        .subquery("follow_ups")
+        .group_by(graduates.c.dimension, graduates.c.group_key, graduates.c.graduation_id)
+        .subquery("per_graduate")
     )
-    counted = follow_ups.c.kept == 1
-    left_out = follow_ups.c.kept == 0
-    latest = and_(counted, follow_ups.c.recency_kept == 1)
-    verified = follow_ups.c.verified_at.is_not(None)
-    graduate = follow_ups.c.graduation_id
+    figures = per_graduate.c
+    latest = aliased(FollowUp, name="latest")
+    has_latest = latest.id.is_not(None)
     return db.session.execute(
         select(
-            follow_ups.c.dimension,
-            follow_ups.c.group_key,
-            count_where(counted),
-            count_where(and_(counted, verified)),
-            count_where(latest),
-            sum_where(counted, follow_ups.c.revenue_fen),
-            sum_where(and_(counted, verified), follow_ups.c.revenue_fen),
-            sum_where(latest, follow_ups.c.households_benefiting),
-            sum_where(latest, follow_ups.c.people_employed),
-            distinct_where(and_(counted, verified), graduate),
-            distinct_where(and_(counted, not_(verified)), graduate),
-            count_where(left_out),
-            count_where(and_(left_out, verified)),
-            distinct_where(left_out, graduate),
-            distinct_where(and_(left_out, verified), graduate),
-            distinct_where(and_(left_out, not_(verified)), graduate),
+            figures.dimension,
+            figures.group_key,
+            func.sum(figures.kept),
+            func.sum(figures.kept_verified),
+            count_where(has_latest),
+            func.sum(figures.revenue_fen),
+            func.sum(figures.verified_revenue_fen),
+            func.sum(func.coalesce(latest.households_benefiting, 0)),
+            func.sum(func.coalesce(latest.people_employed, 0)),
+            count_where(figures.kept_verified > 0),
+            count_where(figures.kept > figures.kept_verified),
+            func.sum(figures.left_out),
+            func.sum(figures.left_out_verified),
+            count_where(figures.left_out > 0),
+            count_where(figures.left_out_verified > 0),
+            count_where(figures.left_out > figures.left_out_verified),
             # Graduates whose latest follow-up of all is left out: their households and jobs differ between reports.
-            count_where(and_(left_out, follow_ups.c.recency == 1)),
-            *(
-                count_where(and_(latest, names_channel(follow_ups.c.channels, literal(code))))
-                for code in SALES_CHANNELS
-            ),
-        ).group_by(follow_ups.c.dimension, follow_ups.c.group_key)
+            count_where(or_(figures.latest_kept_wave.is_(None), figures.latest_kept_wave < figures.latest_wave)),
+            *(count_where(and_(has_latest, names_channel(latest.channels, literal(code)))) for code in SALES_CHANNELS),
+        )
+        .select_from(per_graduate)
+        .outerjoin(
+            latest,
+            and_(latest.graduation_id == figures.graduation_id, latest.wave_months == figures.latest_kept_wave),
+        )
+        .group_by(figures.dimension, figures.group_key)
     ).all()
 
 
 def quantity_rows(selection: Selection):
-    """Per group, product and unit: the quantity sold, how many graduates sold it in how many follow-ups, and how many
-    follow-ups and graduates the filters leave out. A row mapped to the program's product list counts under the
-    listed name, in its usual unit when both are weights; any other under its typed name (trimmed, any letter case)."""
-    graduates = graduate_rows(selection, selection.dimensions)
+    """Per cell (and channel group), product and unit: the quantity sold, how many graduates sold it in how many
+    follow-ups, and how many follow-ups and graduates the filters leave out. A row mapped to the program's product
+    list counts under the listed name, in its usual unit when both are weights; any other under its typed name
+    (trimmed, any letter case). Products all of whose follow-ups are left out are kept: a group may count them."""
+    graduates = graduate_rows(selection, selection.cell_dimensions, consented_only=True)
     # "Tea " and "tea" are one product; shown as the key, since databases order letter cases differently.
     product = func.coalesce(Product.name, func.lower(func.trim(FollowUpQuantity.product)))
     weights = [(unit, literal(factor)) for unit, factor in WEIGHT_IN_KG.items()]
@@ -148,8 +153,5 @@ def quantity_rows(selection: Selection):
         .join(FollowUp, FollowUp.graduation_id == graduates.c.graduation_id)
         .join(FollowUpQuantity, FollowUpQuantity.follow_up_id == FollowUp.id)
         .outerjoin(Product, Product.id == FollowUpQuantity.product_id)
-        .where(graduates.c.consented == 1)
         .group_by(graduates.c.dimension, graduates.c.group_key, product, unit)
-        .having(count_where(counted) > 0)
-        .order_by(unit, total.desc(), product)
     ).all()

@@ -3,6 +3,7 @@ the graduates of the selection, one row per group they fall in."""
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
@@ -16,6 +17,9 @@ from lms.outcomes.models import SALES_CHANNELS, Baseline, FollowUp, Graduation, 
 
 TOTAL = ""  # the dimension, and the group, of the whole selection
 DIMENSIONS = ("cohort", "county", "poverty", "gender", "channel")
+# One cohort's graduates (of one gender, when gender is a breakdown): every group but a channel's is a union of cells,
+# so a figure that adds up is computed once per cell and summed into each group, not read again for every breakdown.
+CELL = "cell"
 # Channels are known only from follow-ups: enrolled learners and follow-ups due have none.
 ENROLMENT_DIMENSIONS = ("cohort", "county", "poverty", "gender")
 
@@ -33,6 +37,28 @@ class Selection:
     def dimensions(self) -> tuple[str, ...]:
         """The whole selection, by cohort (the graduation-rate chart), and the breakdown asked for."""
         return tuple(dict.fromkeys((TOTAL, "cohort", self.breakdown)))
+
+    @property
+    def cell_dimensions(self) -> tuple[str, ...]:
+        """What a query of figures that add up groups by: cells, and channels when they are a breakdown."""
+        return (CELL, "channel") if "channel" in self.dimensions else (CELL,)
+
+    def groups_of_cell(self, key: str) -> list[tuple[str, str]]:
+        """The (dimension, group) of every breakdown but channel that the cell ``key`` falls in."""
+        cohort_id, gender = key.split("/", 1)
+        cohort = self.cohorts_by_key[cohort_id]
+        keys = {
+            TOTAL: TOTAL,
+            "cohort": cohort_id,
+            "county": cohort.county,
+            "poverty": "yes" if cohort.poverty_county else "no",
+            "gender": gender,
+        }
+        return [(dimension, keys[dimension]) for dimension in self.dimensions if dimension in keys]
+
+    @cached_property
+    def cohorts_by_key(self) -> dict[str, Cohort]:
+        return {str(cohort.id): cohort for cohort in self.program.cohorts}
 
 
 # ---- Choosing the program and the cohorts of the filter ----
@@ -86,6 +112,13 @@ def group_keys(cohort_id) -> dict:
     }
 
 
+def cell_key(selection: Selection, cohort_id):
+    """A cell's key as text: its cohort, and its gender when gender is a breakdown (else a cohort is one cell, and
+    there are four times fewer rows to group); the query must join (outer) Baseline."""
+    key = cast(cohort_id, String) + text_constant("/")
+    return key + gender_of_baseline() if "gender" in selection.dimensions else key
+
+
 def graduate_conditions(filters: ReportFilters) -> list:
     """The filters' conditions on graduates, a learner without a baseline counting as gender "unspecified"."""
     conditions = replace(filters, gender="").graduate_conditions()
@@ -116,15 +149,18 @@ def distinct_where(condition, value):
     return func.count(case((condition, value)).distinct())
 
 
-def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: bool = True):
-    """One row per graduation in the selection and group it falls in: (dimension, group_key, graduation, ...).
+def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: bool = True, consented_only: bool = False):
+    """One row per graduation in the selection and group it falls in: (dimension, group_key, graduation, ...); with
+    ``consented_only``, of the graduates who consented to reporting alone (a condition the planner can see, where
+    one on the ``consented`` column would hide how few rows are left out).
 
     Rows are not narrowed by the follow-up filters, nor a channel group by its channel: ``matched`` is 1 where the
     graduate has a follow-up they keep (with ``narrow``), so each figure can also count what they leave out, the
     difference between this report and the one without them.
     """
     filters = selection.filters
-    keys = group_keys(Graduation.cohort_id)
+    keys = {**group_keys(Graduation.cohort_id), CELL: cell_key(selection, Graduation.cohort_id)}
+    consent_conditions = [ReportingConsent.granted.is_(True)] if consented_only else []
 
     def kept_follow_up(*conditions):
         return flag(exists().where(FollowUp.graduation_id == Graduation.id, *conditions))
@@ -151,6 +187,7 @@ def graduate_rows(selection: Selection, dimensions: tuple[str, ...], narrow: boo
                 Cohort.program_id == selection.program.id,
                 Graduation.undone_at.is_(None),
                 *graduate_conditions(filters),
+                *consent_conditions,
             )
         )
 

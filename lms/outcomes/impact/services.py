@@ -1,8 +1,11 @@
 """The impact dashboard's figures, computed by the database in a fixed handful of queries whatever the program's size
 (impact_rates, impact_income and impact_sales), and gathered here into one report.
 
-Every figure is given for the whole selection and for each group of the breakdowns asked for: each query unions one
-part per breakdown, and groups by (dimension, group). Who counts: only people who consented to reporting, in every
+Every figure is given for the whole selection and for each group of the breakdowns asked for. Each query reads the
+selection once and groups by cell (a cohort, and a gender when gender is a breakdown), and by channel group when
+channels are a breakdown; each cell's figures are added into every group it falls in (the whole selection, its cohort,
+county, poverty status, gender). Figures that do not add up are built from what does: a median from the cells' kept
+changes, a count of graduates from per-graduate counts. Who counts: only people who consented to reporting, in every
 figure but the count of graduates left out for it.
 - the graduation rate counts the learners enrolled in the cohorts chosen that have ended (withdrawn ones too; moved
   ones in their new cohort); learners of cohorts under way are counted apart;
@@ -16,10 +19,10 @@ from decimal import Decimal
 from functools import cached_property
 
 from lms.outcomes.impact.dictionary import MIN_GROUP_SIZE
-from lms.outcomes.impact.income import income_change_rows
+from lms.outcomes.impact.income import Changes, income_change_rows
 from lms.outcomes.impact.rates import cohort_has_ended, enrolment_rows, response_rows
 from lms.outcomes.impact.sales import follow_up_figure_rows, graduate_figure_rows, quantity_rows
-from lms.outcomes.impact.selection import DIMENSIONS, TOTAL, Selection
+from lms.outcomes.impact.selection import CELL, DIMENSIONS, TOTAL, Selection
 from lms.outcomes.models import SALES_CHANNELS
 
 # ---- The figures, as the database returns them ----
@@ -198,6 +201,43 @@ def as_int(value) -> int:
     return int(value or 0)
 
 
+GRADUATE_FIGURES = (
+    "graduates",
+    "reported",
+    "poverty_graduates",
+    "household_people",
+    "households_known",
+    "support_fen",
+    "supported",
+    "left_out_reported",
+    "left_out_households_known",
+    "left_out_supported",
+    "left_out_excluded",
+)
+FOLLOW_UP_FIGURES = (
+    "follow_ups",
+    "verified_follow_ups",
+    "reporting",
+    "revenue_fen",
+    "verified_revenue_fen",
+    "households_benefiting",
+    "people_employed",
+    "verified_reporting",
+    "self_reporting",
+    "left_out_follow_ups",
+    "left_out_verified_follow_ups",
+    "left_out_reporting",
+    "left_out_verified_reporting",
+    "left_out_self_reporting",
+    "left_out_latest",
+)
+
+
+def add_figures(found, names: tuple[str, ...], counts) -> None:
+    for name, count in zip(names, counts, strict=True):
+        setattr(found, name, getattr(found, name) + as_int(count))
+
+
 def impact_report(selection: Selection) -> ImpactReport:
     """Every figure of the dashboard and its export, for the selection and each of its groups: six queries."""
     waves = selection.program.follow_up_waves
@@ -207,71 +247,56 @@ def impact_report(selection: Selection) -> ImpactReport:
         key = str(key)
         return groups.setdefault((dimension, key), Group(dimension, key))
 
+    def groups_of(dimension: str, key) -> list[Group]:
+        """The groups a row adds to: each one a cell falls in, or the channel group itself."""
+        if dimension == CELL:
+            return [group(*found) for found in selection.groups_of_cell(key)]
+        return [group(dimension, key)]
+
     for dimension, key, *counts in enrolment_rows(selection):
-        found = group(dimension, key)
-        found.learners, found.graduated, found.learners_ended, found.graduated_ended = (
-            as_int(count) for count in counts
-        )
+        for found in groups_of(dimension, key):
+            add_figures(found, ("learners", "graduated", "learners_ended", "graduated_ended"), counts)
     for dimension, key, *counts in graduate_figure_rows(selection):
-        found = group(dimension, key)
-        (
-            found.graduates,
-            found.reported,
-            found.poverty_graduates,
-            found.household_people,
-            found.households_known,
-            found.support_fen,
-            found.supported,
-            found.left_out_reported,
-            found.left_out_households_known,
-            found.left_out_supported,
-            found.left_out_excluded,
-        ) = (as_int(count) for count in counts)
+        for found in groups_of(dimension, key):
+            add_figures(found, GRADUATE_FIGURES, counts)
     for dimension, key, *counts in response_rows(selection, waves):
-        found = group(dimension, key)
-        for index, months in enumerate(waves):
-            wave = found.wave(months)
-            wave.due, wave.collected, wave.verified = (as_int(count) for count in counts[3 * index : 3 * index + 3])
-    for dimension, key, months, *counts in income_change_rows(selection):
-        if not as_int(counts[0]):
+        for found in groups_of(dimension, key):
+            for index, months in enumerate(waves):
+                add_figures(found.wave(months), ("due", "collected", "verified"), counts[3 * index : 3 * index + 3])
+    changes: dict[tuple[str, str, int], Changes] = {}
+    for dimension, key, months, count, total_fen, rose, left_out, kept_text in income_change_rows(selection):
+        for found in groups_of(dimension, key):
+            gathered = changes.setdefault((found.dimension, found.key, months), Changes())
+            gathered.add(as_int(count), as_int(total_fen), as_int(rose), as_int(left_out), kept_text)
+    for (dimension, key, months), gathered in changes.items():
+        if not gathered.count:
             continue  # every change of the wave left out by the filters: nothing to report
-        wave = group(dimension, key).wave(months)
-        (
-            wave.changes,
-            wave.change_total_fen,
-            wave.rose,
-            wave.middle_total_fen,
-            wave.middle_count,
-            wave.changes_left_out,
-        ) = (as_int(count) for count in counts)
+        wave = groups[(dimension, key)].wave(months)
+        wave.changes, wave.change_total_fen, wave.rose = gathered.count, gathered.total_fen, gathered.rose
+        wave.middle_total_fen, wave.middle_count = gathered.middle()
+        wave.changes_left_out = gathered.left_out
     for dimension, key, *counts in follow_up_figure_rows(selection):
-        found = group(dimension, key)
-        figures = [as_int(count) for count in counts]
-        (
-            found.follow_ups,
-            found.verified_follow_ups,
-            found.reporting,
-            found.revenue_fen,
-            found.verified_revenue_fen,
-            found.households_benefiting,
-            found.people_employed,
-            found.verified_reporting,
-            found.self_reporting,
-            found.left_out_follow_ups,
-            found.left_out_verified_follow_ups,
-            found.left_out_reporting,
-            found.left_out_verified_reporting,
-            found.left_out_self_reporting,
-            found.left_out_latest,
-        ) = figures[:15]
-        found.channels = dict(zip(SALES_CHANNELS, figures[15:], strict=True))
+        for found in groups_of(dimension, key):
+            add_figures(found, FOLLOW_UP_FIGURES, counts[: len(FOLLOW_UP_FIGURES)])
+            channels = counts[len(FOLLOW_UP_FIGURES) :]
+            for code, count in zip(SALES_CHANNELS, channels, strict=True):
+                found.channels[code] = found.channels.get(code, 0) + as_int(count)
+    quantities: dict[tuple[str, str], dict[tuple[str, str], list]] = {}
     for dimension, key, product, unit, quantity, *counts in quantity_rows(selection):
-        graduates, follow_ups, left_out_follow_ups, left_out_graduates = (as_int(count) for count in counts)
-        group(dimension, key).quantities.append(
-            Quantity(
-                product, unit, Decimal(quantity or 0), graduates, follow_ups, left_out_follow_ups, left_out_graduates
+        for found in groups_of(dimension, key):
+            sums = quantities.setdefault((found.dimension, found.key), {}).setdefault((product, unit), [0, 0, 0, 0, 0])
+            for index, value in enumerate((Decimal(quantity or 0), *counts)):
+                sums[index] += value if index == 0 else as_int(value)
+    for group_key, products in quantities.items():
+        # Products every follow-up of which the filters leave out are not listed; the largest first in each unit.
+        listed = [
+            Quantity(product, unit, quantity, graduates, follow_ups, left_out_follow_ups, left_out_graduates)
+            for (product, unit), (quantity, graduates, follow_ups, left_out_follow_ups, left_out_graduates) in (
+                products.items()
             )
-        )
+            if follow_ups
+        ]
+        groups[group_key].quantities = sorted(listed, key=lambda item: (item.unit, -item.quantity, item.product))
     # A group with nobody who consented (say, a channel only they named) is not shown at all.
     hidden = [found for found in groups.values() if found.dimension != TOTAL and not found.has_consenting_people]
     for found in hidden:
