@@ -255,15 +255,7 @@ def notify_due_follow_ups(today: date | None = None) -> int:
     for graduation, months in db.session.execute(query).all():
         if not claim_reminder(graduation, months):
             continue
-        link = link_to("outcomes.new_follow_up", learner_id=graduation.learner_id, wave=months)
-        notify(
-            graduation.learner,
-            NotificationKind.FOLLOW_UP_DUE,
-            link,
-            program_id=graduation.cohort.program_id,
-            months=months,
-            graduation=graduation.id,
-        )
+        remind(graduation, months, NotificationKind.FOLLOW_UP_DUE)
         sent += 1
     return sent
 
@@ -332,14 +324,19 @@ def notify_missing_follow_ups(today: date | None = None) -> int:
         if not claim_second_reminder(reminder, utcnow()):
             continue
         months = reminder.wave_months
-        link = link_to("outcomes.new_follow_up", learner_id=graduation.learner_id, wave=months)
-        notify(
-            graduation.learner,
-            NotificationKind.FOLLOW_UP_OVERDUE,
-            link,
-            program_id=graduation.cohort.program_id,
-            months=months,
-            graduation=graduation.id,
-        )
+        remind(graduation, months, NotificationKind.FOLLOW_UP_OVERDUE)
         sent += 1
     return sent
+
+
+def remind(graduation: Graduation, months: int, kind: NotificationKind) -> None:
+    """Tell the graduate her wave's follow-up is due (or still missing), with a link to its form; her program pays."""
+    link = link_to("outcomes.new_follow_up", learner_id=graduation.learner_id, wave=months)
+    notify(
+        graduation.learner,
+        kind,
+        link,
+        program_id=graduation.cohort.program_id,
+        months=months,
+        graduation=graduation.id,
+    )
