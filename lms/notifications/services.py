@@ -22,7 +22,7 @@ from lms.notifications.channels import channels_for
 from lms.notifications.mail import queue_email
 from lms.notifications.models import Channel, Notification, SmsKind
 from lms.notifications.sms import queue_sms
-from lms.notifications.sms_texts import code_message, notification_message
+from lms.notifications.sms_texts import SmsContent, code_message, notification_message
 from lms.notifications.tasks import send_after_commit, text_after_commit
 
 # kind → wording(params) → message; params fill the %(name)s placeholders when shown or emailed.
@@ -82,22 +82,28 @@ def send_notification(user: User, notification: Notification, channel: Channel, 
         queue_notification_sms(user, notification, program_id)
 
 
-def queue_notification_sms(user: User, notification: Notification, program_id: int | None = None):
-    """Queue the text message of a notification in her language; quiet hours and the day's limit may hold it."""
-    with in_language_of(user):
-        # The short link (/n/<id>) keeps the message in one segment; it opens the notification's page.
-        url = absolute_url(path_for("notifications.short_link", notification_id=notification.id))
-        content = notification_message(notification.kind, url, notification.params or {})
+def text_to(user: User, content: SmsContent, kind: str, program_id: int | None):
+    """Queue one text message to her number (its outbox row, with its template's parameters), sent once the
+    request commits."""
     message = queue_sms(
         user.phone,
         content.text,
-        notification.kind,
+        kind,
         user_id=user.id,
         program_id=program_id,
         params=content.params,
         language=content.language,
     )
     return text_after_commit(message)
+
+
+def queue_notification_sms(user: User, notification: Notification, program_id: int | None = None):
+    """Queue the text message of a notification in her language; quiet hours and the day's limit may hold it."""
+    with in_language_of(user):
+        # The short link (/n/<id>) keeps the message in one segment; it opens the notification's page.
+        url = absolute_url(path_for("notifications.short_link", notification_id=notification.id))
+        content = notification_message(notification.kind, url, notification.params or {})
+    return text_to(user, content, notification.kind, program_id)
 
 
 def queue_notification_email(user: User, notification: Notification):
@@ -181,16 +187,7 @@ def text_code(user: User, *, code: str, purpose: str, **_extra) -> None:
     with in_language_of(user):
         content = code_message(code, CODE_MINUTES, purpose)
     program_id = paying_programs([user], None).get(user.id)
-    message = queue_sms(
-        user.phone,
-        content.text,
-        SmsKind.SIGN_IN_CODE,
-        user_id=user.id,
-        program_id=program_id,
-        params=content.params,
-        language=content.language,
-    )
-    text_after_commit(message)
+    text_to(user, content, SmsKind.SIGN_IN_CODE, program_id)
 
 
 code_issued.connect(text_code)
